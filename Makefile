@@ -1,0 +1,35 @@
+# verikit — two commands do everything: `make demo` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: demo test lint bench clean
+
+$(STAMP): pyproject.toml
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+## demo: set up .venv, install verikit, check a bundled spec and show a counterexample
+demo: $(STAMP)
+	$(BIN)/verikit check specs/two_phase_commit.dsl
+	-$(BIN)/verikit check specs/two_phase_commit_buggy.dsl --trace-out out/two_phase_commit_buggy.itf.json --force
+	@echo "counterexample trace written to out/two_phase_commit_buggy.itf.json"
+
+## test: lint, type-check, layer contract, then the whole test suite
+test: $(STAMP) lint
+	$(BIN)/pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check verikit tests bench
+	$(BIN)/mypy
+	$(BIN)/lint-imports
+
+## bench: verikit against a hand-written BFS of the same model, same run
+bench: $(STAMP)
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf $(VENV) out .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,5 @@
+"""`python -m verikit` runs the command line."""
+
+from verikit.cli import main
+
+main()

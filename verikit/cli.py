@@ -1,0 +1,219 @@
+"""`verikit` on the command line: a thin Typer layer over verikit.api.
+
+Exit codes: 0 every property holds, 1 a property is violated, 2 the spec or the command is
+wrong, 3 the search stopped at a limit. Errors are caught here once and printed without a
+traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from verikit import __version__, api
+from verikit.engine import CheckOptions
+from verikit.engine.options import Progress
+from verikit.errors import SpecError, render_all
+from verikit.report import SpecReport, to_json, to_text
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    help="Model-check distributed protocols. Docs: docs/language.md, docs/tutorial.md.",
+    pretty_exceptions_enable=False,
+)
+
+ConstOption = Annotated[
+    list[str] | None,
+    typer.Option("--const", "-c", help="Override a constant: NAME=VALUE (repeatable)."),
+]
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"verikit {__version__}")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def main_options(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Print the version."),
+    ] = False,
+) -> None:
+    """Model-check distributed protocols written in the verikit language."""
+
+
+@app.command("check")
+def check_command(
+    target: Annotated[Path, typer.Argument(help="A .dsl spec or a directory of them.")],
+    const: ConstOption = None,
+    output_format: Annotated[
+        str, typer.Option("--format", "-f", help="text or json (one JSON object per spec).")
+    ] = "text",
+    max_states: Annotated[int | None, typer.Option(help="Stop after this many states.")] = None,
+    max_depth: Annotated[int | None, typer.Option(help="Explore at most this deep.")] = None,
+    timeout: Annotated[float | None, typer.Option(help="Stop after this many seconds.")] = None,
+    trace_out: Annotated[
+        Path | None, typer.Option(help="Write the counterexample as ITF JSON to this file.")
+    ] = None,
+    force: Annotated[bool, typer.Option(help="Overwrite existing output files.")] = False,
+    strict: Annotated[bool, typer.Option(help="Treat warnings as errors.")] = False,
+    no_deadlock: Annotated[bool, typer.Option(help="Do not report deadlocks.")] = False,
+) -> None:
+    """Explore every reachable state of each spec and check its properties."""
+    code = _guarded(
+        lambda: _check(
+            target, const or [], output_format, max_states, max_depth, timeout,
+            trace_out, force, strict, no_deadlock,
+        )
+    )  # fmt: skip
+    raise typer.Exit(code)
+
+
+def _check(
+    target: Path,
+    const: list[str],
+    output_format: str,
+    max_states: int | None,
+    max_depth: int | None,
+    timeout: float | None,
+    trace_out: Path | None,
+    force: bool,
+    strict: bool,
+    no_deadlock: bool,
+) -> int:
+    if output_format not in ("text", "json"):
+        raise api.UsageError(f"--format must be text or json, got `{output_format}`")
+    for name, value in (("--max-states", max_states), ("--max-depth", max_depth)):
+        if value is not None and value < 1:
+            raise api.UsageError(f"{name} must be at least 1, got {value}")
+    if timeout is not None and timeout <= 0:
+        raise api.UsageError(f"--timeout must be positive, got {timeout}")
+    consts = api.parse_const_overrides(const)
+    files = api.spec_files(target)
+    if trace_out is not None:
+        _check_writable(trace_out, force)
+        if len(files) > 1:
+            raise api.UsageError("--trace-out needs a single spec file, not a directory")
+    reports = []
+    for file in files:
+        options = CheckOptions(
+            max_states=max_states,
+            max_depth=max_depth,
+            timeout=timeout,
+            deadlock=not no_deadlock,
+            progress=_progress_printer() if output_format == "text" else None,
+        )
+        report = api.check_file(file, consts, options, strict=strict)
+        _clear_progress()
+        typer.echo(to_json(report) if output_format == "json" else to_text(report))
+        reports.append(report)
+    if trace_out is not None:
+        _write_trace(reports[0], trace_out, output_format == "text")
+    return api.exit_code(reports)
+
+
+def _write_trace(report: SpecReport, path: Path, chatty: bool) -> None:
+    document = api.first_trace_itf(report)
+    if document is None:
+        if chatty:
+            typer.echo(f"no counterexample, {path} not written", err=True)
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    if chatty:
+        typer.echo(f"counterexample written to {path}", err=True)
+
+
+def _check_writable(path: Path, force: bool) -> None:
+    if path.exists() and not force:
+        raise api.UsageError(f"{path} exists; pass --force to overwrite it")
+    if path.is_dir():
+        raise api.UsageError(f"{path} is a directory")
+
+
+@app.command("replay")
+def replay_command(
+    spec: Annotated[Path, typer.Argument(help="The spec the trace belongs to.")],
+    trace_file: Annotated[Path, typer.Argument(help="An ITF JSON trace (from --trace-out).")],
+    const: ConstOption = None,
+) -> None:
+    """Re-execute a saved trace against the spec and confirm every step."""
+
+    def run() -> int:
+        outcome = api.replay_file(spec, trace_file, api.parse_const_overrides(const or []))
+        typer.echo(outcome.message)
+        return api.EXIT_HOLDS if outcome.ok else api.EXIT_VIOLATED
+
+    raise typer.Exit(_guarded(run))
+
+
+@app.command("compile")
+def compile_command(
+    spec: Annotated[Path, typer.Argument(help="A .dsl spec.")],
+    const: ConstOption = None,
+    emit_python: Annotated[
+        bool, typer.Option("--emit-python", help="Print the generated Python source.")
+    ] = False,
+) -> None:
+    """Check and compile a spec; show the state layout, or the generated Python."""
+
+    def run() -> int:
+        loaded = api.load(spec, api.parse_const_overrides(const or []))
+        typer.echo(loaded.compiled.source if emit_python else api.describe(loaded.model))
+        return api.EXIT_HOLDS
+
+    raise typer.Exit(_guarded(run))
+
+
+def _guarded(run: Any) -> int:
+    """Run a command body; user errors become a message and exit code 2, never a traceback."""
+    try:
+        code: int = run()
+        return code
+    except api.UsageError as error:
+        typer.echo(f"error: {error}", err=True)
+    except SpecError as error:
+        typer.echo(render_all(error, api.source_of(error)), err=True)
+    except KeyboardInterrupt:
+        typer.echo("interrupted", err=True)
+        return 130
+    return api.EXIT_ERROR
+
+
+# ---------------------------------------------------------------- progress line
+
+
+def _progress_printer() -> Any:
+    """A live progress line on an interactive terminal only (never in CI or JSON)."""
+    if not sys.stderr.isatty() or os.environ.get("CI"):
+        return None
+    started = time.monotonic()
+
+    def show(p: Progress) -> None:
+        elapsed = time.monotonic() - started
+        sys.stderr.write(
+            f"\r  {p.distinct_states:,} states  depth {p.depth}  "
+            f"{p.states_per_second:,.0f} states/s  queue {p.queue:,}  {elapsed:.0f} s   "
+        )
+        sys.stderr.flush()
+
+    return show
+
+
+def _clear_progress() -> None:
+    if sys.stderr.isatty() and not os.environ.get("CI"):
+        sys.stderr.write("\r\033[K")
+        sys.stderr.flush()
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,116 @@
+"""The narrow waist: a checked, lowered spec as plain frozen data.
+
+`Model` is all the engines see: the state layout (one slot per variable, network and fault
+bookkeeping included), an init block, guarded parameterised actions and properties. Display
+names and spans ride along so traces and diagnostics never need the surface syntax.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from verikit.core.ir import Expr, Stmt
+from verikit.core.types import NodeGroup, Type
+from verikit.errors import NO_SPAN, Span
+
+
+@dataclass(frozen=True)
+class Var:
+    """One slot of the state tuple.
+
+    `owner` is the node group for a node's variable (then `type` is a map from that group's
+    node ids to the declared type, and `display` is the declared name); `role` marks the
+    slots verikit adds itself ("network", "up", "crashes", "partition", "partitions").
+    """
+
+    name: str
+    type: Type
+    span: Span = field(default=NO_SPAN, compare=False)
+    owner: str | None = None
+    display: str = ""
+    durable: bool = False
+    role: str = "user"
+
+
+@dataclass(frozen=True)
+class Param:
+    """An action parameter ranging over `domain` (any set-valued expression over the state)."""
+
+    name: str
+    type: Type
+    domain: Expr
+
+
+ACTION_KINDS = (
+    "action",  # a user action (global or a node's)
+    "receive",  # a message handler: delivery of `message_param` to `node_param`
+    "drop",  # the network loses an in-flight message
+    "duplicate",  # the network copies an in-flight message
+    "crash",  # a node stops; it loses every non-durable variable
+    "restart",  # a crashed node comes back with its initial values (durable ones kept)
+    "partition",  # the network splits the nodes into two sides
+    "heal",  # the partition ends
+)
+
+
+@dataclass(frozen=True)
+class Action:
+    """A guarded, parameterised step. `node_param` names the parameter holding the acting
+    node's id and `message_param` the one holding a network entry `(src, dst, message)`, so a
+    trace can say who did what to which message."""
+
+    name: str
+    kind: str
+    params: tuple[Param, ...]
+    guard: Expr
+    body: tuple[Stmt, ...]
+    span: Span = field(default=NO_SPAN, compare=False)
+    node_param: str | None = None
+    message_param: str | None = None
+
+
+PROPERTY_KINDS = ("invariant", "reachable", "constraint", "terminal")
+
+
+@dataclass(frozen=True)
+class Property:
+    """`invariant` must hold in every reachable state; `reachable` must hold in at least one
+    (else the spec is vacuous); `constraint` bounds the search as in TLC (a state outside it
+    is checked but neither counted nor explored); `terminal` states may have no successor
+    without being a deadlock."""
+
+    kind: str
+    name: str
+    expr: Expr
+    span: Span = field(default=NO_SPAN, compare=False)
+
+
+@dataclass(frozen=True)
+class NetworkInfo:
+    """How the network was lowered, for traces: which slot holds the in-flight messages and
+    whether delivery order is free (a bag) or FIFO per sender/receiver pair."""
+
+    slot: int
+    reorder: bool
+    loss: bool
+    duplicate: bool
+    crash: bool
+    partition: bool
+    max_in_flight: int | None
+
+
+@dataclass(frozen=True)
+class Model:
+    name: str
+    consts: tuple[tuple[str, object], ...]
+    vars: tuple[Var, ...]
+    init: tuple[Stmt, ...]
+    actions: tuple[Action, ...]
+    properties: tuple[Property, ...]
+    nodes: tuple[NodeGroup, ...] = ()
+    network: NetworkInfo | None = None
+    deadlock: bool = True  # report states without successors (unless `terminal`)
+    span: Span = field(default=NO_SPAN, compare=False)
+
+    def props(self, kind: str) -> tuple[Property, ...]:
+        return tuple(p for p in self.properties if p.kind == kind)
