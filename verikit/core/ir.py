@@ -243,6 +243,9 @@ BUILTINS: dict[str, str] = {
     "bag_remove": "bag_remove(bag, x): the bag with one x fewer (x must be present)",
     "bag_items": "bag_items(bag): the set of distinct elements in the bag",
     "bag_count": "bag_count(bag, x): how many x the bag holds",
+    # added by semantics for the lowered network:
+    "msg_name": "msg_name(message): the message's name, i.e. value[0] (an enum of message names)",
+    "total_len": "total_len(map): the summed lengths of the map's sequence values (FIFO in-flight)",
 }
 
 

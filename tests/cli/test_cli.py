@@ -1,0 +1,169 @@
+"""The command line: honest exit codes, machine-readable output, no tracebacks."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from verikit.cli import app
+
+CORPUS = Path(__file__).parents[1] / "corpus"
+HOLDS = CORPUS / "holds" / "counter.dsl"
+VIOLATED = CORPUS / "violated" / "counter_invariant.dsl"
+BAD = CORPUS / "error" / "unknown_variable.dsl"
+
+runner = CliRunner()
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = runner.invoke(app, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_a_spec_that_holds_exits_0() -> None:
+    code, out, _ = run("check", str(HOLDS))
+    assert code == 0
+    assert "all properties hold" in out
+    assert "4 distinct states" in out
+
+
+def test_a_violated_spec_exits_1_with_the_shortest_counterexample() -> None:
+    code, out, _ = run("check", str(VIOLATED))
+    assert code == 1
+    assert "invariant Small violated after 3 steps" in out
+
+
+def test_a_bad_spec_exits_2_with_file_line_col_and_a_caret() -> None:
+    code, out, err = run("check", str(BAD))
+    assert code == 2
+    text = out + err
+    assert f"{BAD}:5:25: error: unknown variable `termm`" in text
+    assert "^" in text
+    assert "Traceback" not in text
+
+
+def test_a_missing_file_is_a_usage_error_without_traceback() -> None:
+    code, _, err = run("check", "no/such/spec.dsl")
+    assert code == 2
+    assert "no such file or directory" in err
+    assert "Traceback" not in err
+
+
+def test_a_bad_flag_is_a_usage_error() -> None:
+    code, _, err = run("check", str(HOLDS), "--format", "yaml")
+    assert code == 2
+    assert "--format must be text or json" in err
+
+
+def test_a_malformed_const_is_a_usage_error() -> None:
+    code, _, err = run("check", str(HOLDS), "--const", "N")
+    assert code == 2
+    assert "NAME=VALUE" in err
+
+
+def test_an_unknown_const_names_the_constant() -> None:
+    code, out, err = run("check", str(HOLDS), "--const", "Nope=3")
+    assert code == 2
+    assert "Nope" in out + err
+
+
+def test_a_limit_exits_3_and_never_says_ok() -> None:
+    code, out, _ = run("check", str(HOLDS), "--max-states", "2")
+    assert code == 3
+    assert "INCOMPLETE" in out
+    assert "hold" not in out.split("—", 1)[1].split("\n", 1)[0]
+
+
+def test_json_output_is_one_object_per_spec(tmp_path: Path) -> None:
+    code, out, _ = run("check", str(CORPUS / "violated"), "--format", "json")
+    assert code == 1
+    docs = [json.loads(line) for line in out.splitlines()]
+    assert len(docs) == len(list((CORPUS / "violated").glob("*.dsl")))
+    by_name = {Path(d["spec"]).name: d for d in docs}
+    counter = by_name["counter_invariant.dsl"]
+    assert counter["verdict"] == "violated"
+    (violation,) = counter["violations"]
+    assert violation["property"] == "Small"
+    assert violation["kind"] == "invariant"
+    assert violation["trace_length"] == 3
+    assert len(violation["trace"]["states"]) == 4
+    for key in ("distinct_states", "transitions", "depth", "seconds"):
+        assert key in counter
+
+
+def test_json_reports_a_bad_spec_as_an_error_object() -> None:
+    code, out, _ = run("check", str(BAD), "--format", "json")
+    assert code == 2
+    doc = json.loads(out)
+    assert doc["verdict"] == "error"
+    assert doc["errors"][0]["line"] == 5
+    assert doc["errors"][0]["col"] == 25
+
+
+def test_trace_out_writes_itf_and_replay_confirms_it(tmp_path: Path) -> None:
+    trace = tmp_path / "cex.itf.json"
+    code, _, _ = run("check", str(VIOLATED), "--trace-out", str(trace))
+    assert code == 1
+    document = json.loads(trace.read_text())
+    assert document["#meta"]["format"] == "ITF"
+    assert len(document["states"]) == 4
+    code, out, _ = run("replay", str(VIOLATED), str(trace))
+    assert code == 0
+    assert "confirmed, 3 steps" in out
+
+
+def test_replay_rejects_a_tampered_trace(tmp_path: Path) -> None:
+    trace = tmp_path / "cex.itf.json"
+    run("check", str(VIOLATED), "--trace-out", str(trace))
+    document = json.loads(trace.read_text())
+    document["states"][2] = document["states"][3]
+    trace.write_text(json.dumps(document))
+    code, out, _ = run("replay", str(VIOLATED), str(trace))
+    assert code == 1
+    assert "step 2" in out
+
+
+def test_trace_out_never_overwrites_without_force(tmp_path: Path) -> None:
+    trace = tmp_path / "cex.itf.json"
+    trace.write_text("precious")
+    code, _, err = run("check", str(VIOLATED), "--trace-out", str(trace))
+    assert code == 2
+    assert "--force" in err
+    assert trace.read_text() == "precious"
+    code, _, _ = run("check", str(VIOLATED), "--trace-out", str(trace), "--force")
+    assert code == 1
+    assert trace.read_text() != "precious"
+
+
+def test_strict_turns_never_enabled_actions_into_an_error(tmp_path: Path) -> None:
+    spec = tmp_path / "dead_action.dsl"
+    spec.write_text(
+        "spec Dead\nvar x: 0..1 = 0\naction flip { x = 1 - x }\n"
+        "action never when x > 5 { x = 0 }\n"
+    )
+    code, out, _ = run("check", str(spec))
+    assert code == 0
+    assert "`never` was never enabled" in out
+    code, _, _ = run("check", str(spec), "--strict")
+    assert code == 2
+
+
+def test_compile_emits_the_generated_python() -> None:
+    code, out, _ = run("compile", str(HOLDS), "--emit-python")
+    assert code == 0
+    compile(out, "<generated>", "exec")
+
+
+def test_version() -> None:
+    code, out, _ = run("--version")
+    assert code == 0
+    assert out.startswith("verikit ")
+
+
+@pytest.mark.parametrize("args", [["check"], ["replay", str(HOLDS)], ["frobnicate"]])
+def test_wrong_usage_exits_2(args: list[str]) -> None:
+    code, _, _ = run(*args)
+    assert code == 2

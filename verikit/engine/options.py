@@ -1,0 +1,43 @@
+"""What a search may spend, and how it reports while it runs."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Progress:
+    """A snapshot handed to `CheckOptions.progress` about once a second."""
+
+    distinct_states: int
+    depth: int
+    states_per_second: float
+    queue: int  # states waiting to be explored (rest of this BFS level + the next one so far)
+    seconds: float
+
+
+@dataclass(frozen=True)
+class CheckOptions:
+    """Limits and switches of one `engine.check` run.
+
+    A limit that stops the search makes the verdict INCOMPLETE, never HOLDS. `max_depth` counts
+    BFS levels the way `Stats.depth` does (initial states are level 1). `deadlock=False` turns
+    deadlock detection off even when the spec asks for it; `stop_at_first=False` keeps going
+    after a violation and reports the first (shortest) one of each property.
+    """
+
+    max_states: int | None = None
+    max_depth: int | None = None
+    timeout: float | None = None  # seconds
+    deadlock: bool = True
+    progress: Callable[[Progress], None] | None = None
+    stop_at_first: bool = True
+
+    def __post_init__(self) -> None:
+        for name in ("max_states", "max_depth"):
+            value = getattr(self, name)
+            if value is not None and value < 1:
+                raise ValueError(f"{name} must be at least 1, got {value}")
+        if self.timeout is not None and self.timeout <= 0:
+            raise ValueError(f"timeout must be positive, got {self.timeout}")

@@ -1,0 +1,61 @@
+"""What a search found, as plain data (rendering lives in trace/ and report/)."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from typing import Literal
+
+from verikit.errors import SpecFault
+
+DiscoveryKind = Literal["invariant", "reachable", "deadlock", "fault"]
+
+
+class Verdict(enum.Enum):
+    HOLDS = "holds"  # the search was complete and found nothing wrong
+    VIOLATED = "violated"  # at least one discovery in `violations`
+    INCOMPLETE = "incomplete"  # a limit stopped the search before it was complete
+
+
+@dataclass(frozen=True)
+class Stats:
+    """Counts with TLC's meaning: `distinct_states` counts each state once (states outside a
+    `constraint` not at all); `depth` is the number of BFS levels holding a counted state (1
+    for a model with only initial states); `transitions` counts every successor generated,
+    duplicates included; `peak_queue` is the largest BFS level (states waiting at once when a
+    level starts)."""
+
+    distinct_states: int
+    transitions: int
+    depth: int
+    seconds: float
+    states_per_second: float
+    peak_queue: int
+
+
+@dataclass(frozen=True)
+class Discovery:
+    """A property outcome with the shortest path that shows it.
+
+    `path[0]` indexes `init_states()`; each further element is a successor ordinal into
+    `next_states` / `labelled_successors` of the previous state. A `reachable` never reached has
+    an empty path. A fault's path leads to the state on which evaluation failed; `property`
+    then names what failed: the property whose predicate faulted, the action whose span holds
+    the fault (or "next" when no single action does), or "init" for the initial states.
+    """
+
+    property: str
+    kind: DiscoveryKind
+    path: tuple[int, ...]
+    fault: SpecFault | None = None
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    verdict: Verdict
+    stats: Stats
+    violations: tuple[Discovery, ...]
+    witnesses: tuple[Discovery, ...]  # one shortest path per `reachable` that was reached
+    unreached: tuple[str, ...]  # `reachable`s not reached (violations only if the search ended)
+    never_enabled: tuple[str, ...]  # actions without a successor; only for a complete search
+    incomplete_reason: str | None = None  # "max states 1000 reached", "timeout 2.0 s", …
