@@ -1,10 +1,8 @@
 spec TwoPhaseCommit
 
-// Two-phase commit: a coordinator asks every participant to vote; it decides Commit only if
-// all vote yes, Abort otherwise (or when it gives up waiting), and tells everyone the outcome.
-// The network may lose, duplicate and reorder messages. Atomicity: no participant commits
-// while another aborts. (2PC is safe but may block: a lost Outcome leaves a participant
-// Prepared forever, which is why the terminal states are only "the coordinator decided".)
+// Two-phase commit: the coordinator asks every participant to vote and decides Commit only if
+// all vote yes (Abort on a no, or when it stops waiting); the network loses, duplicates and
+// reorders messages. Atomicity: no participant has committed while another has aborted.
 
 const N = 3
 
@@ -65,4 +63,6 @@ reachable SomeoneCommits: exists p in Participant: p.state == Committed
 reachable SomeoneAborts: exists p in Participant: p.state == Aborted
 reachable AllCommit: forall p in Participant: p.state == Committed
 
+// 2PC may block: a lost Outcome leaves a participant Prepared for ever. Stopping is fine once
+// the coordinator has decided.
 terminal when Coordinator.phase == Done

@@ -1,10 +1,8 @@
 spec TwoPhaseCommitBuggy
 
-// Two-phase commit with a tempting "optimisation": a participant that voted yes and has heard
-// nothing for a while gives up waiting and commits on its own (participant_timeout). Yet the
-// coordinator may still decide Abort (another participant voted no, or it gave up), so
-// Atomicity — no participant commits while another aborts — is violated. Compare
-// two_phase_commit.dsl: a prepared participant must wait for the coordinator's decision.
+// Two-phase commit with a tempting shortcut: a participant that voted yes and hears nothing
+// commits on its own (participant_timeout), though the coordinator may still decide Abort.
+// Atomicity (no participant committed while another aborted) is violated; see the tutorial.
 
 const N = 3
 
@@ -68,5 +66,8 @@ invariant Atomicity:
 
 reachable SomeoneCommits: exists p in Participant: p.state == Committed
 reachable SomeoneAborts: exists p in Participant: p.state == Aborted
+reachable AllCommit: forall p in Participant: p.state == Committed
 
+// 2PC may block: a lost Outcome leaves a participant Prepared for ever. Stopping is fine once
+// the coordinator has decided.
 terminal when Coordinator.phase == Done

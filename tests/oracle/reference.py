@@ -76,9 +76,10 @@ def _seq_position(seq: tuple[Any, ...], i: int, span: Span) -> int:
 
 def _check_range(t: Type, value: Any, span: Span) -> None:
     """Assigning outside a bounded IntType target is a fault (nothing else is range-checked)."""
-    if isinstance(t, IntType):
-        if (t.lo is not None and value < t.lo) or (t.hi is not None and value > t.hi):
-            raise SpecFault(f"value {value} out of range {t}", span)
+    if not isinstance(t, IntType):
+        return
+    if (t.lo is not None and value < t.lo) or (t.hi is not None and value > t.hi):
+        raise SpecFault(f"value {value} out of range {t}", span)
 
 
 def _field_position(base_type: Type, index: int) -> int:
@@ -161,11 +162,11 @@ def _index(base_type: Type, base: Any, key: Any, span: Span) -> Any:
 
 
 def _map_lit(expr: ir.MapLit, state: State, env: Env) -> tuple[Any, ...]:
-    slots = [MISSING] * len(domain(expr.type.key))  # type: ignore[union-attr]
+    slots = [MISSING] * len(domain(expr.type.key))
     for key in _iterate(expr.domain, state, env):
         slot = _slot(expr.type, key)
         if slot is None:
-            raise SpecFault(f"map key {key!r} outside {expr.type.key}", expr.span)  # type: ignore[union-attr]
+            raise SpecFault(f"map key {key!r} outside {expr.type.key}", expr.span)
         slots[slot] = eval_expr(expr.value, state, env | {expr.var: key})
     return tuple(slots)
 
@@ -231,7 +232,7 @@ def _call(name: str, types: list[Type], args: list[Any], span: Span) -> Any:
             return len(x)
         case "range", [lo, hi]:
             return frozenset(range(lo, hi + 1))
-        case ("min" | "max"), [s]:
+        case (("min" | "max"), [s]):
             if not s:
                 raise SpecFault(f"{name} of an empty set", span)
             return min(s) if name == "min" else max(s)
@@ -249,7 +250,9 @@ def _call(name: str, types: list[Type], args: list[Any], span: Span) -> Any:
         case "take", [seq, n]:
             return seq[: max(n, 0)]
         case "keys", [m]:
-            return frozenset(k for k, v in zip(domain(types[0].key), m, strict=True) if v is not MISSING)  # type: ignore[union-attr]
+            return frozenset(
+                k for k, v in zip(domain(types[0].key), m, strict=True) if v is not MISSING
+            )
         case "has", [m, key]:
             slot = _slot(types[0], key)
             return slot is not None and m[slot] is not MISSING
@@ -265,7 +268,7 @@ def _call(name: str, types: list[Type], args: list[Any], span: Span) -> Any:
             if not 1 <= i <= len(seq) + 1:
                 raise SpecFault(f"insert position {i} out of range 1..{len(seq) + 1}", span)
             return (*seq[: i - 1], x, *seq[i - 1 :])
-        case ("bag_add" | "bag_remove" | "bag_items" | "bag_count"), _:
+        case (("bag_add" | "bag_remove" | "bag_items" | "bag_count"), _):
             return _bag_call(name, args, span)
     raise TypeError(f"unknown builtin {name}/{len(args)}")
 
@@ -365,7 +368,7 @@ def _update(
             inner = _update(record.fields[index][1], old[at], rest, value, state, env, span)
         case ir.IndexStep(key=key), MapType(value=value_type):
             k = eval_expr(key, state, env)
-            at = _slot(t, k)  # type: ignore[assignment]
+            at = _slot(t, k)
             if at is None or (rest and old[at] is MISSING):
                 raise SpecFault(f"missing map key {k!r}", span)
             inner = _update(value_type, old[at], rest, value, state, env, span)
@@ -391,7 +394,9 @@ def init_states(model: Model) -> list[State]:
     return list(dict.fromkeys(state for state, _ in forks))
 
 
-def param_tuples(params: tuple[Any, ...], state: State, env: Env | None = None) -> list[tuple[Any, ...]]:
+def param_tuples(
+    params: tuple[Any, ...], state: State, env: Env | None = None
+) -> list[tuple[Any, ...]]:
     """Every parameter tuple in order: the first parameter varies slowest; a later domain may
     mention an earlier parameter."""
     env = env or {}

@@ -1,0 +1,200 @@
+"""Static facts about core IR that let the code generator emit less code.
+
+All of them are conservative: when in doubt they answer the way that keeps a check or keeps
+an order, never the way that would drop one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from verikit.core import ir
+from verikit.core.model import Model
+from verikit.core.types import (
+    MISSING,
+    BagType,
+    IntType,
+    MapType,
+    MessageType,
+    OptionType,
+    RecordType,
+    SeqType,
+    SetType,
+    Type,
+)
+
+# Builtins that cannot fault whatever their arguments (the rest can, see core.ir.BUILTINS).
+_TOTAL_BUILTINS = frozenset(
+    {"len", "range", "tail", "slice", "take", "keys", "has", "delete", "to_set", "bag_add",
+     "bag_items", "bag_count"}
+)  # fmt: skip
+
+
+def children(e: ir.Expr) -> Iterator[ir.Expr]:
+    """The direct subexpressions of `e`."""
+    match e:
+        case ir.Field(base=a) | ir.Unary(operand=a) | ir.Unwrap(operand=a):
+            yield a
+        case ir.Index(base=a, key=b) | ir.Binary(left=a, right=b):
+            yield from (a, b)
+        case ir.Cond(cond=a, then=b, else_=c):
+            yield from (a, b, c)
+        case ir.SetLit(elems=xs) | ir.SeqLit(elems=xs) | ir.RecordLit(fields=xs):
+            yield from xs
+        case ir.MessageLit(fields=xs) | ir.Call(args=xs):
+            yield from xs
+        case ir.MapLit(domain=d, value=v) | ir.Quant(domain=d, body=v):
+            yield from (d, v)
+        case ir.SetComp(domain=d, elem=v, filter=f):
+            yield from (d, v, f)
+        case ir.Let(value=v, body=b):
+            yield from (v, b)
+
+
+def free_locals(e: ir.Expr) -> frozenset[str]:
+    """Names of the locals `e` reads that it does not bind itself."""
+    match e:
+        case ir.Local(name=name):
+            return frozenset({name})
+        case ir.MapLit(var=var, domain=d, value=v) | ir.Quant(var=var, domain=d, body=v):
+            return free_locals(d) | (free_locals(v) - {var})
+        case ir.SetComp(var=var, domain=d, elem=v, filter=f):
+            return free_locals(d) | ((free_locals(v) | free_locals(f)) - {var})
+        case ir.Let(var=var, value=v, body=b):
+            return free_locals(v) | (free_locals(b) - {var})
+    out: frozenset[str] = frozenset()
+    for c in children(e):
+        out |= free_locals(c)
+    return out
+
+
+def may_fault(e: ir.Expr) -> bool:
+    """Whether evaluating `e` can raise a SpecFault; then the order in which a quantifier or a
+    comprehension visits its domain is observable (which element faults first)."""
+    match e:
+        case ir.Index() | ir.Unwrap() | ir.MapLit():
+            return True
+        case ir.Binary(op="div" | "mod"):
+            return True
+        case ir.Call(name=name) if name not in _TOTAL_BUILTINS:
+            return True
+    return any(may_fault(c) for c in children(e))
+
+
+def forks(stmts: tuple[ir.Stmt, ...]) -> bool:
+    """Whether a block can end a fork early or split it (Choose or Require, at any depth)."""
+    for s in stmts:
+        match s:
+            case ir.Choose() | ir.Require():
+                return True
+            case ir.If(then=then, else_=else_) if forks(then) or forks(else_):
+                return True
+    return False
+
+
+def assigned(stmts: tuple[ir.Stmt, ...]) -> tuple[list[int], list[str]]:
+    """The state slots and the enclosing block's locals a (fork-free) block assigns, in first
+    assignment order; locals the block binds itself are left out."""
+    slots: list[int] = []
+    names: list[str] = []
+    _assigned(stmts, frozenset(), slots, names)
+    return slots, names
+
+
+def _assigned(stmts: tuple[ir.Stmt, ...], own: frozenset[str], slots: list[int],
+              names: list[str]) -> None:  # fmt: skip
+    for s in stmts:
+        match s:
+            case ir.Assign(root=ir.StateVar(index=i)) if i not in slots:
+                slots.append(i)
+            case ir.Assign(root=ir.Local(name=n)) if n not in own and n not in names:
+                names.append(n)
+            case ir.LetStmt(var=var):
+                own = own | {var}
+            case ir.If(then=then, else_=else_):
+                _assigned(then, own, slots, names)
+                _assigned(else_, own, slots, names)
+            case ir.ForEach(var=var, body=body) | ir.Choose(var=var, body=body):
+                _assigned(body, own | {var}, slots, names)
+
+
+def can_be_negative(t: Type) -> bool:
+    """Whether a value of `t` may contain a negative int anywhere inside it."""
+    match t:
+        case IntType(lo=lo):
+            return lo is None or lo < 0
+        case OptionType(inner=inner) | SetType(elem=inner) | SeqType(elem=inner):
+            return can_be_negative(inner)
+        case BagType(elem=inner):
+            return can_be_negative(inner)
+        case MapType(key=key, value=value):
+            return can_be_negative(key) or can_be_negative(value)
+        case RecordType(fields=fields):
+            return any(can_be_negative(ft) for _, ft in fields)
+        case MessageType(variants=variants):
+            return any(can_be_negative(v) for v in variants)
+    return False
+
+
+# ---------------------------------------------------------------- maps that are always total
+
+
+def total_map_slots(model: Model) -> frozenset[int]:
+    """Map slots that hold an entry for every key in every reachable state: the init block
+    fills them on every fork and no action ever empties a slot. Reads of them need no MISSING
+    check outside init."""
+    candidates = {i for i, v in enumerate(model.vars) if isinstance(v.type, MapType)}
+    candidates &= _filled_by(model.init)
+    changed = True
+    while changed:
+        changed = False
+        for stmt in _all_assigns(model):
+            i = stmt.root.index if isinstance(stmt.root, ir.StateVar) else None
+            if i in candidates and not stmt.path and not _total_value(stmt.value, candidates):
+                candidates.discard(i)
+                changed = True
+    return frozenset(candidates)
+
+
+def _all_assigns(model: Model) -> Iterator[ir.Assign]:
+    blocks = [model.init, *(a.body for a in model.actions)]
+    while blocks:
+        for s in blocks.pop():
+            match s:
+                case ir.Assign():
+                    yield s
+                case ir.If(then=then, else_=else_):
+                    blocks += [then, else_]
+                case ir.Choose(body=body) | ir.ForEach(body=body):
+                    blocks.append(body)
+
+
+def _total_value(e: ir.Expr, total: set[int]) -> bool:
+    match e:
+        case ir.MapLit(domain=ir.Domain(of=of), type=MapType(key=key)):
+            return of == key
+        case ir.Lit(value=value):
+            return isinstance(value, tuple) and not any(v is MISSING for v in value)
+        case ir.StateVar(index=i):
+            return i in total
+        case ir.Cond(then=a, else_=b):
+            return _total_value(a, total) and _total_value(b, total)
+        case ir.Let(body=b):
+            return _total_value(b, total)
+    return False
+
+
+def _filled_by(stmts: tuple[ir.Stmt, ...]) -> set[int]:
+    """Slots every fork of a block assigns a total map to, at the top level of the block (or
+    of a Choose body, which is a continuation of it)."""
+    out: set[int] = set()
+    for s in stmts:
+        match s:
+            case ir.Assign(root=ir.StateVar(index=i), path=(), value=v) if _total_value(v, set()):
+                out.add(i)
+            case ir.Choose(body=body):
+                out |= _filled_by(body)
+            case ir.If(then=then, else_=else_):
+                out |= _filled_by(then) & _filled_by(else_)
+    return out
+

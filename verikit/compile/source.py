@@ -1,0 +1,125 @@
+"""Writing Python source deterministically: literals, names, indented lines, module constants.
+
+The same Model must always give the same text (tests diff it, users read it), so nothing here
+iterates a set or depends on hash order: frozenset literals are sorted by their text, and
+constants are numbered in the order the generator first asks for them.
+"""
+
+from __future__ import annotations
+
+import keyword
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from verikit.core.types import MISSING, Type
+from verikit.errors import Span
+
+
+def literal(value: Any) -> str:
+    """Python source evaluating to `value` (a runtime value of core.types)."""
+    if value is MISSING:
+        return "MISSING"
+    if value is None or isinstance(value, bool | int | str):
+        return repr(value)
+    if isinstance(value, tuple):
+        inner = ", ".join(literal(v) for v in value)
+        return f"({inner},)" if len(value) == 1 else f"({inner})"
+    if isinstance(value, frozenset):
+        if not value:
+            return "frozenset()"
+        return "frozenset({" + ", ".join(sorted(literal(v) for v in value)) + "})"
+    raise TypeError(f"no literal for {value!r}")
+
+
+def folds(value: Any) -> bool:
+    """True when CPython compiles `literal(value)` to a single constant (scalars and tuples of
+    them), so inlining it costs nothing; anything else is hoisted to a module constant."""
+    if value is None or isinstance(value, bool | int | str):
+        return True
+    return isinstance(value, tuple) and all(folds(v) for v in value)
+
+
+_IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_CONSTANT = re.compile(r"[A-Z]+_\d+")  # the shape of Constants' names
+
+
+def identifier(text: str) -> str:
+    """A readable Python identifier from a spec name (`Participant.state` -> `Participant_state`)."""
+    name = re.sub(r"\W", "_", text) or "x"
+    if not _IDENT.fullmatch(name) or keyword.iskeyword(name) or keyword.issoftkeyword(name):
+        name = "x_" + name
+    return name
+
+
+class Namer:
+    """Fresh local names for one generated function: a spec name when it is free, else with a
+    numeric suffix. Module-level names (constants, runtime helpers) are never handed out."""
+
+    def __init__(self, reserved: set[str]) -> None:
+        self._used = set(reserved)
+
+    def fresh(self, hint: str) -> str:
+        base = identifier(hint)
+        name, n = base, 1
+        while name in self._used or _CONSTANT.fullmatch(name):
+            n += 1
+            name = f"{base}_{n}"
+        self._used.add(name)
+        return name
+
+
+class Writer:
+    """Indented source lines."""
+
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+        self._depth = 0
+
+    def line(self, text: str = "") -> None:
+        self.lines.append("    " * self._depth + text if text else "")
+
+    @contextmanager
+    def indent(self) -> Iterator[None]:
+        self._depth += 1
+        try:
+            yield
+        finally:
+            self._depth -= 1
+
+    def text(self) -> str:
+        return "\n".join(self.lines) + "\n"
+
+
+class Constants:
+    """Module-level constants of a generated module, deduplicated by their source text."""
+
+    def __init__(self) -> None:
+        self._by_text: dict[tuple[str, str], str] = {}
+        self.defs: list[tuple[str, str, str]] = []  # (name, source text, comment)
+
+    def add(self, prefix: str, text: str, comment: str = "") -> str:
+        key = (prefix, text)
+        if key not in self._by_text:
+            name = f"{prefix}_{sum(1 for n, _, _ in self.defs if n.startswith(prefix + '_'))}"
+            self._by_text[key] = name
+            self.defs.append((name, text, comment))
+        return self._by_text[key]
+
+    def value(self, value: Any, comment: str = "") -> str:
+        return self.add("K", literal(value), comment)
+
+    def span(self, span: Span) -> str:
+        text = f"Span({span.file!r}, {span.line}, {span.col}, {span.end_line}, {span.end_col})"
+        return self.add("SPAN", text, str(span))
+
+    def type(self, t: Type) -> str:
+        return self.add("TYPE", repr(t), str(t))
+
+    def render(self) -> list[str]:
+        out = []
+        for name, text, comment in self.defs:
+            line = f"{name} = {text}"
+            out.append(f"{line}  # {comment}" if comment and len(line) + len(comment) < 96 else line)
+        return out

@@ -1,0 +1,273 @@
+"""Breadth-first search over a compiled model, so every counterexample is a shortest one.
+
+Counting follows TLC: a state is counted once however often it is reached; a state outside a
+`constraint` is checked against the invariants but neither counted nor explored; `depth` is the
+number of BFS levels that hold a counted state (a model with only initial states has depth 1).
+Only the current and the next BFS level keep full states; everything else is a fingerprint and
+two array slots in the `Store`.
+
+`max_depth` = d stores levels 1..d; level d is still expanded (so its deadlocks are found and we
+know whether anything lies beyond), and a successor not yet seen makes the result INCOMPLETE.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Callable
+
+from verikit.compile.compiled import CompiledModel, Predicate, State
+from verikit.core.model import Model, Property
+from verikit.engine.options import CheckOptions, Progress
+from verikit.engine.result import CheckResult, Discovery, Stats, Verdict
+from verikit.engine.store import ROOT, Store
+from verikit.errors import Span, SpecFault
+
+TICK = 1024  # expanded states between clock reads (timeout, progress)
+DEFAULT = CheckOptions()
+
+
+def check(compiled: CompiledModel, options: CheckOptions = DEFAULT) -> CheckResult:
+    """Explore every reachable state of `compiled` (within the limits of `options`)."""
+    return _Search(compiled, options).run()
+
+
+class _Search:
+    """One run: `_expand` is the hot path, everything else runs rarely."""
+
+    def __init__(self, compiled: CompiledModel, options: CheckOptions) -> None:
+        self.compiled = compiled
+        self.options = options
+        self.store = Store()
+        self.invariants = tuple((p.name, f) for p, f in compiled.predicates("invariant"))
+        self.within = _conjunction([f for _, f in compiled.predicates("constraint")])
+        self.terminals = tuple(f for _, f in compiled.predicates("terminal"))
+        self.pending = [(p.name, f) for p, f in compiled.predicates("reachable")]
+        self.deadlock = options.deadlock and compiled.model.deadlock
+        self.max_states = options.max_states or sys.maxsize
+        self.violations: list[Discovery] = []
+        self.witnesses: list[Discovery] = []
+        self.reported: set[tuple[str, str]] = set()
+        self.halted = False  # stop_at_first and something was found
+        self.reason: str | None = None  # a limit stopped the search
+        self.cut = False  # the level at max_depth has successors beyond it
+        self.depth = self.transitions = self.peak = 0
+        self.start = time.monotonic()
+        self.deadline = self.start + options.timeout if options.timeout else None
+        self.next_report = self.start + 1.0
+
+    # ------------------------------------------------------------ driver
+
+    def run(self) -> CheckResult:
+        hits = self.compiled.action_hits
+        hits[:] = [0] * len(hits)
+        level = self._initial()
+        base = 0
+        while level and not self.stopped:
+            self.depth += 1
+            self.peak = max(self.peak, len(level))
+            nxt = self._expand(level, base, self.compiled.next_states)
+            base += len(level)
+            level = nxt
+        if len(self.store) > base:  # stopped early with counted states one level deeper
+            self.depth += 1
+        if self.cut and not self.stopped:
+            self.reason = f"max depth {self.options.max_depth}"
+        return self._result()
+
+    @property
+    def stopped(self) -> bool:
+        return self.halted or self.reason is not None
+
+    def _initial(self) -> list[State]:
+        """Admit the initial states as the successors of a virtual root (parent ROOT)."""
+        try:
+            states = self.compiled.init_states()
+        except SpecFault as fault:
+            self._record(Discovery("init", "fault", (), fault))
+            return []
+        level = self._expand([()], ROOT, lambda _: states) if states else []
+        self.transitions = 0
+        return level
+
+    # ------------------------------------------------------------ hot path
+
+    def _expand(
+        self, level: list[State], base: int, successors: Callable[[State], list[State]]
+    ) -> list[State]:
+        """Generate the successors of one BFS level (state j has index base + j); store and
+        check the new ones and return them as the next level. One long function on purpose:
+        everything per successor stays in local variables."""
+        fingerprint = self.compiled.fingerprint
+        store = self.store
+        seen = store.seen
+        seen_add, parents_append = seen.add, store.parents.append
+        ordinals_append = store.ordinals.append
+        within, invariants, pending = self.within, self.invariants, self.pending
+        count, limit = len(store), self.max_states
+        probing = self.depth == self.options.max_depth
+        deadlock = self.deadlock
+        transitions = 0
+        nxt: list[State] = []
+        nxt_append = nxt.append
+        for parent, s in enumerate(level, base):
+            if not (parent - base) % TICK and self._tick(len(level) - parent + base + len(nxt)):
+                break
+            try:
+                succs = successors(s)
+            except SpecFault as fault:
+                if self._transition_fault(parent, fault):
+                    break
+                continue
+            transitions += len(succs)
+            if not succs:
+                if deadlock and self._dead_end(s, parent):
+                    break
+                continue
+            if probing:
+                self.cut = self.cut or any(fingerprint(t) not in seen for t in succs)
+                continue
+            for k, t in enumerate(succs):
+                fp = fingerprint(t)
+                if fp in seen:
+                    continue
+                try:
+                    if within is not None and not within(t):
+                        if self._outside(t, parent, k):
+                            return self._done(transitions, nxt)
+                        continue
+                    if count >= limit:
+                        self.reason = f"max states {limit} reached"
+                        return self._done(transitions, nxt)
+                    seen_add(fp)
+                    parents_append(parent)
+                    ordinals_append(k)
+                    count += 1
+                    for name, holds in invariants:
+                        if not holds(t) and self._violated(name, parent, k):
+                            return self._done(transitions, nxt)
+                    if pending:
+                        self._reach(t, parent, k)
+                except SpecFault as fault:
+                    if self._predicate_fault(t, parent, k, fault):
+                        return self._done(transitions, nxt)
+                    if fp not in seen:  # the constraint itself faulted: the state is not stored
+                        continue
+                nxt_append(t)
+        return self._done(transitions, nxt)
+
+    def _done(self, transitions: int, nxt: list[State]) -> list[State]:
+        self.transitions += transitions
+        return nxt
+
+    # ------------------------------------------------------------ discoveries (rare)
+
+    def _record(self, discovery: Discovery) -> bool:
+        """Keep the first (shortest) discovery per property; True when the search must stop."""
+        key = (discovery.kind, discovery.property)
+        if key not in self.reported:
+            self.reported.add(key)
+            self.violations.append(discovery)
+            self.halted = self.options.stop_at_first
+        return self.halted
+
+    def _violated(self, name: str, parent: int, k: int) -> bool:
+        return self._record(Discovery(name, "invariant", self.store.path_via(parent, k)))
+
+    def _outside(self, state: State, parent: int, k: int) -> bool:
+        """A state outside the constraints: checked against the invariants, nothing more."""
+        for name, holds in self.invariants:
+            if not holds(state) and self._violated(name, parent, k):
+                return True
+        return False
+
+    def _reach(self, state: State, parent: int, k: int) -> None:
+        for name, holds in list(self.pending):
+            if holds(state):
+                self.pending.remove((name, holds))
+                path = self.store.path_via(parent, k)
+                self.witnesses.append(Discovery(name, "reachable", path))
+
+    def _dead_end(self, state: State, parent: int) -> bool:
+        try:
+            if any(holds(state) for holds in self.terminals):
+                return False
+        except SpecFault as fault:
+            name = _faulting(self.compiled.predicates("terminal"), state)
+            return self._record(Discovery(name, "fault", self.store.path(parent), fault))
+        return self._record(Discovery("deadlock", "deadlock", self.store.path(parent)))
+
+    def _transition_fault(self, parent: int, fault: SpecFault) -> bool:
+        name = action_at(self.compiled.model, fault.span) or "next"
+        return self._record(Discovery(name, "fault", self.store.path(parent), fault))
+
+    def _predicate_fault(self, state: State, parent: int, k: int, fault: SpecFault) -> bool:
+        name = _faulting(self.compiled.properties, state)
+        return self._record(Discovery(name, "fault", self.store.path_via(parent, k), fault))
+
+    # ------------------------------------------------------------ limits and results
+
+    def _tick(self, queue: int) -> bool:
+        """Read the clock: stop on timeout, report progress about once a second."""
+        now = time.monotonic()
+        if self.deadline is not None and now >= self.deadline:
+            self.reason = f"timeout {self.options.timeout} s"
+            return True
+        report = self.options.progress
+        if report is not None and now >= self.next_report:
+            self.next_report = now + 1.0
+            seconds = now - self.start
+            distinct = len(self.store)
+            report(Progress(distinct, self.depth, distinct / seconds, queue, seconds))
+        return False
+
+    def _result(self) -> CheckResult:
+        seconds = time.monotonic() - self.start
+        distinct = len(self.store)
+        complete = not self.stopped
+        unreached = tuple(name for name, _ in self.pending)
+        violations = list(self.violations)
+        never: tuple[str, ...] = ()
+        if complete:
+            violations += [Discovery(name, "reachable", ()) for name in unreached]
+            actions = zip(self.compiled.model.actions, self.compiled.action_hits, strict=True)
+            never = tuple(a.name for a, hits in actions if not hits)
+        verdict = (
+            Verdict.VIOLATED if violations else Verdict.INCOMPLETE if self.reason else Verdict.HOLDS
+        )
+        rate = distinct / seconds if seconds > 0 else 0.0
+        stats = Stats(distinct, self.transitions, self.depth, seconds, rate, self.peak)
+        return CheckResult(
+            verdict, stats, tuple(violations), tuple(self.witnesses), unreached, never, self.reason
+        )
+
+
+def _conjunction(predicates: list[Predicate]) -> Predicate | None:
+    if not predicates:
+        return None
+    if len(predicates) == 1:
+        return predicates[0]
+    return lambda s: all(p(s) for p in predicates)
+
+
+def _faulting(properties: tuple[tuple[Property, Predicate], ...], state: State) -> str:
+    """Name of the first property whose predicate faults on `state` (re-evaluated one by one)."""
+    for prop, holds in properties:
+        try:
+            holds(state)
+        except SpecFault:
+            return prop.name
+    return "property"
+
+
+def action_at(model: Model, span: Span) -> str | None:
+    """The one action whose source span contains `span`, if exactly one does."""
+    found = [a.name for a in model.actions if _contains(a.span, span)]
+    return found[0] if len(found) == 1 else None
+
+
+def _contains(outer: Span, inner: Span) -> bool:
+    if outer.file != inner.file or outer.line == 0:
+        return False
+    end = (outer.end_line, outer.end_col) if outer.end_line else (outer.line, sys.maxsize)
+    return (outer.line, outer.col) <= (inner.line, inner.col) <= end

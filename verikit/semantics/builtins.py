@@ -1,0 +1,109 @@
+"""Typing of the builtin functions (core.ir.BUILTINS minus the network's own)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from verikit.core import ir
+from verikit.core.types import BOOL, INT, IntType, MapType, SeqType, SetType, Type
+from verikit.semantics.diagnostics import plural
+from verikit.semantics.show import show
+from verikit.semantics.types import ERROR, has_error, strip_option, type_str
+from verikit.syntax import ast
+
+if TYPE_CHECKING:
+    from verikit.semantics.exprs import ExprChecker
+
+BUILTIN_ARITY: dict[str, tuple[int, ...]] = {
+    "len": (1,), "range": (2,), "min": (1, 2), "max": (1, 2), "append": (2,), "head": (1,),
+    "tail": (1,), "last": (1,), "slice": (3,), "take": (2,), "keys": (1,), "has": (2,),
+    "delete": (2,), "to_set": (1,), "remove_at": (2,), "insert_at": (3,),
+}  # fmt: skip
+
+
+def check_builtin(c: ExprChecker, e: ast.CallExpr, expected: Type | None) -> ir.Expr:
+    from verikit.semantics.exprs import error_expr
+
+    arities = BUILTIN_ARITY[e.name]
+    if len(e.args) not in arities:
+        if len(arities) == 1:
+            want = plural(arities[0], "argument")
+        else:
+            want = " or ".join(str(n) for n in arities) + " arguments"
+        c.error(e.span, f"`{e.name}` takes {want}, got {len(e.args)}")
+        return error_expr(e.span)
+    name, args, span = e.name, e.args, e.span
+    if name == "range":
+        return c.range_of(args[0], args[1], span)
+    if name in ("min", "max"):
+        return _min_max(c, e)
+    if name in ("len", "keys", "to_set"):
+        return _sizes(c, e)
+    if name in ("has", "delete"):
+        m = _collection(c, e, args[0], MapType, None)
+        if not isinstance(m.type, MapType):
+            return error_expr(span)
+        key = c.expect(args[1], m.type.key, " as a key")
+        return ir.Call(name, (m, key), BOOL if name == "has" else m.type, span)
+    seq = _collection(c, e, args[0], SeqType, expected)
+    if not isinstance(seq.type, SeqType):
+        return error_expr(span)
+    elem, rest = seq.type.elem, args[1:]
+    match name:
+        case "head" | "last":
+            return ir.Call(name, (seq,), elem, span)
+        case "tail":
+            return ir.Call(name, (seq,), seq.type, span)
+        case "append":
+            return ir.Call(name, (seq, c.expect(rest[0], elem, " (appended element)")), seq.type, span)
+        case "insert_at":
+            position = c.integer(rest[0], " as a position")
+            return ir.Call(name, (seq, position, c.expect(rest[1], elem, " (inserted element)")), seq.type, span)
+    positions = tuple(c.integer(a, " as a position") for a in rest)
+    return ir.Call(name, (seq, *positions), seq.type, span)  # slice, take, remove_at
+
+
+def _collection(
+    c: ExprChecker, e: ast.CallExpr, arg: ast.Expr, kind: type, expected: Type | None
+) -> ir.Expr:
+    want = strip_option(expected) if expected is not None else None
+    x = c.plain(c.check(arg, want if isinstance(want, kind) else None))
+    if not isinstance(x.type, kind) and not has_error(x.type):
+        word = "a sequence" if kind is SeqType else "a map"
+        c.error(arg.span, f"`{e.name}` needs {word}: {show(arg)} is {type_str(x.type)}")
+    return x
+
+
+def _sizes(c: ExprChecker, e: ast.CallExpr) -> ir.Expr:
+    """len (set, seq, map), keys (map), to_set (seq)."""
+    from verikit.semantics.exprs import error_expr
+
+    arg = e.args[0]
+    x = c.plain(c.check(arg))
+    match e.name, x.type:
+        case "len", SetType() | SeqType() | MapType():
+            return ir.Call("len", (x,), INT, e.span)
+        case "keys", MapType(key=key):
+            return ir.Call("keys", (x,), SetType(key), e.span)
+        case "to_set", SeqType(elem=elem):
+            return ir.Call("to_set", (x,), SetType(elem), e.span)
+    if not has_error(x.type):
+        needs = {"len": "a set, sequence or map", "keys": "a map", "to_set": "a sequence"}
+        c.error(arg.span, f"`{e.name}` needs {needs[e.name]}: {show(arg)} is {type_str(x.type)}")
+    return error_expr(e.span)
+
+
+def _min_max(c: ExprChecker, e: ast.CallExpr) -> ir.Expr:
+    """`min(S)` of a set of ints, or `min(a, b)` of two ints (a conditional)."""
+    if len(e.args) == 2:
+        a, b = (c.integer(x, f" (argument of `{e.name}`)") for x in e.args)
+        op = "le" if e.name == "min" else "ge"
+        return ir.Cond(ir.Binary(op, a, b, BOOL, e.span), a, b, INT, e.span)
+    arg = e.args[0]
+    x = c.plain(c.check(arg))
+    match x.type:
+        case SetType(elem=IntType() as elem):
+            return ir.Call(e.name, (x,), elem, e.span)
+    if not has_error(x.type):
+        c.error(arg.span, f"`{e.name}` needs a set of ints or two ints: {show(arg)} is {type_str(x.type)}")
+    return ir.Lit(None, ERROR, e.span)

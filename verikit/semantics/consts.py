@@ -1,0 +1,185 @@
+"""Constants: `const N = expr` evaluated at analysis time, with `--const` overrides.
+
+Constant expressions are ints and bools combined with arithmetic, comparison, logic and
+`if … then … else`; they may name other constants (in any order, but not cyclically). Range
+bounds, node counts, sequence bounds and network settings are constant expressions too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from verikit.errors import Span
+from verikit.semantics.diagnostics import Diagnostics, did_you_mean
+from verikit.semantics.scope import Declarations
+from verikit.syntax import ast
+
+Value = int | bool
+
+
+class NotConstant(Exception):
+    """Raised inside evaluation; carries the offending node's span and why."""
+
+    def __init__(self, span: Span, message: str) -> None:
+        super().__init__(message)
+        self.span = span
+        self.message = message
+
+
+def type_word(value: Value) -> str:
+    return "bool" if isinstance(value, bool) else "int"
+
+
+class Consts:
+    """Evaluates constant expressions; the declared constants lazily, overrides applied."""
+
+    def __init__(
+        self, decls: Declarations, overrides: Mapping[str, Value], diags: Diagnostics
+    ) -> None:
+        self.decls = decls
+        self.overrides = dict(overrides)
+        self.diags = diags
+        self.values: dict[str, Value | None] = {}
+        self.active: list[str] = []
+        self._check_overrides()
+
+    def _check_overrides(self) -> None:
+        spec = self.decls.spec
+        for name, value in self.overrides.items():
+            if name not in self.decls.consts:
+                hint = did_you_mean(name, self.decls.consts)
+                self.diags.error(spec.span, f"unknown constant `{name}` in --const{hint}")
+                continue
+            declared = self._declared(name)
+            if declared is not None and type_word(declared) != type_word(value):
+                want, got = type_word(declared), type_word(value)
+                self.diags.error(
+                    spec.span, f"--const {name} must be {want} like its declaration, got {got}"
+                )
+
+    def _declared(self, name: str) -> Value | None:
+        decl = self.decls.consts[name]
+        return self.evaluate(decl.value)
+
+    def const(self, name: str) -> Value | None:
+        """The final value of a declared constant (override applied); None if it is broken."""
+        if name in self.values:
+            return self.values[name]
+        if name in self.active:
+            cycle = " → ".join([*self.active[self.active.index(name) :], name])
+            decl = self.decls.consts[name]
+            self.diags.error(decl.span, f"constant `{name}` is defined in terms of itself ({cycle})")
+            return None
+        self.active.append(name)
+        try:
+            declared = self._declared(name)
+        finally:
+            self.active.pop()
+        value = self.overrides.get(name, declared)
+        if value is not None and declared is not None and type_word(value) != type_word(declared):
+            value = None  # reported by _check_overrides
+        self.values[name] = value
+        return value
+
+    def final(self) -> tuple[tuple[str, object], ...]:
+        """Every constant with its final value, in declaration order (broken ones left out)."""
+        pairs = ((name, self.const(name)) for name in self.decls.consts)
+        return tuple((name, value) for name, value in pairs if value is not None)
+
+    def evaluate(self, expr: ast.Expr) -> Value | None:
+        """The value of a constant expression, or None after reporting why it is not one."""
+        try:
+            return self._eval(expr)
+        except NotConstant as problem:
+            self.diags.error(problem.span, problem.message)
+            return None
+        except _Broken:
+            return None
+
+    def try_evaluate(self, expr: ast.Expr) -> Value | None:
+        """Like `evaluate` but silent: None when the expression is not constant."""
+        quiet = Diagnostics()
+        saved, self.diags = self.diags, quiet
+        try:
+            return self._eval(expr)
+        except (NotConstant, _Broken):
+            return None
+        finally:
+            self.diags = saved
+
+    def int_value(self, expr: ast.Expr, what: str) -> int | None:
+        """A constant int (`what` says where one is needed, e.g. "a range bound")."""
+        value = self.evaluate(expr)
+        if value is None:
+            return None
+        if isinstance(value, bool):
+            self.diags.error(expr.span, f"{what} must be an int, got bool")
+            return None
+        return value
+
+    def _eval(self, expr: ast.Expr) -> Value:
+        match expr:
+            case ast.IntLit(value=value) | ast.BoolLit(value=value):
+                return value
+            case ast.Name(id=name):
+                return self._name(name, expr.span)
+            case ast.UnaryOp(op="not", operand=operand):
+                return not self._bool(operand)
+            case ast.UnaryOp(op="-", operand=operand):
+                return -self._int(operand)
+            case ast.BinOp(op=op, left=left, right=right):
+                return self._binary(op, left, right, expr.span)
+            case ast.IfExpr(cond=cond, then=then, else_=else_):
+                return self._eval(then) if self._bool(cond) else self._eval(else_)
+            case ast.CallExpr(name="min" | "max" as fn, args=(a, b)):
+                values = (self._int(a), self._int(b))
+                return min(values) if fn == "min" else max(values)
+        raise NotConstant(expr.span, "constant expression expected (ints, bools and constants)")
+
+    def _name(self, name: str, span: Span) -> Value:
+        if name in self.decls.consts:
+            value = self.const(name)
+            if value is None:
+                raise _Broken
+            return value
+        if name in self.decls.vars:
+            raise NotConstant(span, f"constant expression expected: `{name}` is a variable")
+        hint = did_you_mean(name, self.decls.consts)
+        raise NotConstant(span, f"unknown constant `{name}`{hint}")
+
+    def _int(self, expr: ast.Expr) -> int:
+        value = self._eval(expr)
+        if isinstance(value, bool):
+            raise NotConstant(expr.span, "expected an int constant, got bool")
+        return value
+
+    def _bool(self, expr: ast.Expr) -> bool:
+        value = self._eval(expr)
+        if not isinstance(value, bool):
+            raise NotConstant(expr.span, "expected a bool constant, got int")
+        return value
+
+    def _binary(self, op: str, left: ast.Expr, right: ast.Expr, span: Span) -> Value:
+        if op in ("and", "or", "implies", "=>"):
+            a, b = self._bool(left), self._bool(right)
+            return {"and": a and b, "or": a or b}.get(op, (not a) or b)
+        if op in ("==", "!="):
+            x, y = self._eval(left), self._eval(right)
+            if type_word(x) != type_word(y):
+                raise NotConstant(span, f"cannot compare {type_word(x)} with {type_word(y)}")
+            return (x == y) == (op == "==")
+        a2, b2 = self._int(left), self._int(right)
+        if op in ("/", "%") and b2 == 0:
+            raise NotConstant(span, "division by zero in a constant expression")
+        arithmetic = {
+            "+": lambda: a2 + b2, "-": lambda: a2 - b2, "*": lambda: a2 * b2,
+            "/": lambda: a2 // b2, "%": lambda: a2 % b2,
+            "<": lambda: a2 < b2, "<=": lambda: a2 <= b2, ">": lambda: a2 > b2, ">=": lambda: a2 >= b2,
+        }  # fmt: skip
+        if op not in arithmetic:
+            raise NotConstant(span, f"`{op}` is not allowed in a constant expression")
+        return arithmetic[op]()
+
+
+class _Broken(Exception):
+    """A constant this expression needs is itself broken (already reported)."""

@@ -1,0 +1,174 @@
+"""Helper fns, inlined at every call.
+
+Each fn body is checked and lowered once, in the scope where it is declared (a node's fn sees
+that node's variables and `self`; a top-level fn sees only globals), with every local it binds
+renamed `name#k` (k unique per fn) so that nothing it binds can capture a caller's name. A
+pure fn becomes nested `Let`s around its expression; a procedure fn becomes `LetStmt`s for its
+parameters followed by its statements. Recursion is reported (inlining would not end).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from verikit.core import ir
+from verikit.core.types import Type
+from verikit.semantics.context import Ctx, Env, NodeCtx
+from verikit.semantics.diagnostics import did_you_mean, plural
+from verikit.semantics.exprs import ExprChecker, error_expr
+from verikit.semantics.stmts import StmtChecker
+from verikit.syntax import ast
+
+FnKey = tuple[str, str]  # (node group or "", fn name)
+
+
+@dataclass(frozen=True)
+class LoweredFn:
+    params: tuple[tuple[str, Type], ...]  # IR names and types
+    expr: ir.Expr | None  # a pure fn's result
+    body: tuple[ir.Stmt, ...]  # a procedure fn's statements
+    effects: tuple[str, ...]  # "choose" / "require" in the body (not allowed inside `for`)
+
+
+class FnLibrary:
+    def __init__(self, env: Env) -> None:
+        self.env = env
+        self.lowered: dict[FnKey, LoweredFn | None] = {}
+        self.active: list[FnKey] = []
+        self.count = 0
+
+    def find(self, name: str, node: NodeCtx | None) -> FnKey | None:
+        """The fn a call refers to: the node's own fns shadow top-level ones."""
+        if node is not None and name in node.scope.fns:
+            return (node.name, name)
+        if name in self.env.decls.fns:
+            return ("", name)
+        return None
+
+    def names(self, node: NodeCtx | None) -> list[str]:
+        return [*self.env.decls.fns, *(node.scope.fns if node is not None else ())]
+
+    def decl(self, key: FnKey) -> ast.FnDecl:
+        group, name = key
+        return self.env.nodes[group].scope.fns[name] if group else self.env.decls.fns[name]
+
+    def lower_all(self) -> None:
+        """Check every fn, called or not, so its errors are reported."""
+        for name in self.env.decls.fns:
+            self.lower(("", name), None)
+        for node in self.env.nodes.values():
+            for name in node.scope.fns:
+                self.lower((node.name, name), None)
+
+    def lower(self, key: FnKey, call: ast.CallExpr | ast.CallStmt | None) -> LoweredFn | None:
+        if key in self.active:
+            cycle = " → ".join(k[1] for k in [*self.active[self.active.index(key) :], key])
+            span = call.span if call is not None else self.decl(key).span
+            self.env.diags.error(span, f"recursive fn `{key[1]}` ({cycle}): fns are inlined and cannot call themselves")
+            return None
+        if key not in self.lowered:
+            self.active.append(key)
+            try:
+                self.lowered[key] = self._lower(key)
+            finally:
+                self.active.pop()
+        return self.lowered[key]
+
+    def _lower(self, key: FnKey) -> LoweredFn:
+        decl = self.decl(key)
+        node = self.env.nodes[key[0]] if key[0] else None
+        self.count += 1
+        checker = StmtChecker(self.env, Ctx(node=node, suffix=f"#{self.count}"))
+        params: list[tuple[str, Type]] = []
+        seen: set[str] = set()
+        for p in decl.params:
+            if p.name in seen:
+                self.env.diags.error(p.span, f"duplicate parameter `{p.name}` of fn `{decl.name}`")
+            seen.add(p.name)
+            if p.type is None:
+                self.env.diags.error(p.span, f"fn parameters need a type: `{p.name}: T`")
+            t = self.env.types.resolve(p.type) if p.type is not None else error_expr(p.span).type
+            name, checker = checker.bind(p.name, t, "param", p.span)
+            params.append((name, t))
+        if decl.expr is not None:
+            if decl.result is None:
+                expr = checker.check(decl.expr)
+            else:
+                expr = checker.expect(decl.expr, self.env.types.resolve(decl.result), f" (result of `{decl.name}`)")
+            return LoweredFn(tuple(params), expr, (), ())
+        body = checker.block(decl.body or ())
+        return LoweredFn(tuple(params), None, body, tuple(sorted(self._effects(body))))
+
+    def _effects(self, stmts: tuple[ir.Stmt, ...]) -> set[str]:
+        found: set[str] = set()
+        network = self.env.network
+        for s in stmts:
+            match s:
+                case ir.Choose(body=body):
+                    found |= {"choose", *self._effects(body)}
+                case ir.Require() if network is None or not network.is_bound(s):
+                    found.add("require")
+                case ir.If(then=then, else_=else_):
+                    found |= self._effects(then) | self._effects(else_)
+                case ir.ForEach(body=body):
+                    found |= self._effects(body)
+        return found
+
+    # ------------------------------------------------------------ calls
+
+    def _arguments(
+        self, checker: ExprChecker, call: ast.CallExpr | ast.CallStmt, fn: LoweredFn
+    ) -> list[ir.Expr] | None:
+        if len(call.args) != len(fn.params):
+            want = plural(len(fn.params), "argument")
+            checker.error(call.span, f"`{call.name}` takes {want}, got {len(call.args)}")
+            for arg in call.args:
+                checker.check(arg)
+            return None
+        what = f" (argument of `{call.name}`)"
+        return [checker.expect(a, t, what) for a, (_, t) in zip(call.args, fn.params, strict=True)]
+
+    def call_expr(self, checker: ExprChecker, call: ast.CallExpr) -> ir.Expr:
+        key = self.find(call.name, checker.ctx.node)
+        assert key is not None
+        fn = self.lower(key, call)
+        if fn is None:
+            return error_expr(call.span)
+        if fn.expr is None:
+            checker.error(call.span, f"`{call.name}` is a procedure fn (it has a statement body); it has no value to use in an expression")
+            return error_expr(call.span)
+        args = self._arguments(checker, call, fn)
+        if args is None:
+            return error_expr(call.span)
+        result = fn.expr
+        for (name, _), arg in reversed(list(zip(fn.params, args, strict=True))):
+            result = ir.Let(name, arg, result, result.type, call.span)
+        return result
+
+    def call_stmt(self, checker: StmtChecker, call: ast.CallStmt) -> list[ir.Stmt]:
+        key = self.find(call.name, checker.ctx.node)
+        if key is None:
+            from verikit.semantics.builtins import BUILTIN_ARITY
+
+            if call.name in BUILTIN_ARITY:
+                checker.error(call.span, f"`{call.name}` returns a value; it cannot be used as a statement")
+            else:
+                hint = did_you_mean(call.name, self.names(checker.ctx.node))
+                checker.error(call.span, f"unknown fn `{call.name}`{hint}")
+            return []
+        fn = self.lower(key, call)
+        if fn is None:
+            return []
+        if fn.expr is not None:
+            checker.error(call.span, f"`{call.name}` returns a value; it cannot be used as a statement")
+            return []
+        if checker.ctx.in_for and fn.effects:
+            used = " and ".join(f"`{e}`" for e in fn.effects)
+            checker.error(call.span, f"`{call.name}` uses {used}, which is not allowed inside `for`")
+        args = self._arguments(checker, call, fn)
+        if args is None:
+            return []
+        lets: list[ir.Stmt] = [
+            ir.LetStmt(name, arg, call.span) for (name, _), arg in zip(fn.params, args, strict=True)
+        ]
+        return [*lets, *fn.body]

@@ -1,0 +1,344 @@
+"""The network semantics, defined once: `network { … }` settings → state slots and actions.
+
+In flight messages are envelopes `(src, dst, msg)`. With `reorder: true` they live in a bag
+(slot "network": any may be delivered next); otherwise in one FIFO queue per (src, dst)
+channel (slot "network": map from Channel to seq of messages; only a queue's head may be
+delivered). Every fault is an action of its own, so a trace shows each one as a step:
+
+* loss       — "network.drop" removes one in-flight message (FIFO: any position of a queue)
+* duplicate  — "network.duplicate" adds one more copy (FIFO: right after the original);
+               blocked at max_in_flight
+* crash      — "crash" (node up, fewer than max_crashes so far): the node is down and every
+               non-durable variable is back at its initial value; "restart" brings it up.
+               Down nodes neither act nor receive; messages to them stay in flight.
+* partition  — "partition" splits the nodes into a side S (holding the lowest node id, so each
+               split is made once) and the rest, at most max_partitions times; "heal" ends it.
+               Messages are delivered only between nodes on the same side.
+* max_in_flight — a send that would exceed it blocks the step (a `require` after the send).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from verikit.core import ir
+from verikit.core.model import Action, NetworkInfo, Param, Var
+from verikit.core.types import (
+    BOOL,
+    INT,
+    BagType,
+    EnumType,
+    IntType,
+    MapType,
+    MessageType,
+    NodeGroup,
+    NodeType,
+    RecordType,
+    SeqType,
+    SetType,
+    Type,
+)
+from verikit.errors import Span
+from verikit.semantics.consts import Consts
+from verikit.semantics.diagnostics import Diagnostics, did_you_mean
+from verikit.semantics.exprs import conj
+from verikit.syntax import ast
+
+FLAGS = ("reorder", "loss", "duplicate", "crash", "partition")
+BOUNDS = ("max_in_flight", "max_crashes", "max_partitions")
+
+
+@dataclass(frozen=True)
+class NetSettings:
+    reorder: bool = False
+    loss: bool = False
+    duplicate: bool = False
+    crash: bool = False
+    partition: bool = False
+    max_in_flight: int | None = None
+    max_crashes: int = 1
+    max_partitions: int = 1
+
+
+def read_settings(decl: ast.NetworkDecl | None, consts: Consts, diags: Diagnostics) -> NetSettings:
+    """The settings of a `network { … }` declaration (all defaults when there is none)."""
+    values: dict[str, bool | int] = {}
+    for setting in decl.settings if decl is not None else ():
+        name = setting.name
+        if name not in FLAGS and name not in BOUNDS:
+            hint = did_you_mean(name, FLAGS + BOUNDS)
+            diags.error(setting.span, f"unknown network setting `{name}`{hint}")
+            continue
+        if name in values:
+            diags.error(setting.span, f"network setting `{name}` is given twice")
+        value = consts.evaluate(setting.value)
+        if value is None:
+            continue
+        if name in FLAGS and not isinstance(value, bool):
+            diags.error(setting.value.span, f"network setting `{name}` expects true or false")
+        elif name in BOUNDS and (isinstance(value, bool) or value < (1 if name == "max_in_flight" else 0)):
+            least = 1 if name == "max_in_flight" else 0
+            diags.error(setting.value.span, f"network setting `{name}` expects an int >= {least}")
+        else:
+            values[name] = value
+    return NetSettings(**values)  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """How a handler receives: its network parameter, the checks that a message is deliverable
+    to `self`, the message and its sender, and the statement removing it from flight."""
+
+    param: Param
+    checks: tuple[ir.Expr, ...]
+    message: ir.Expr
+    sender: ir.Expr
+    remove: ir.Stmt
+
+
+class Network:
+    """The lowered network for one spec: slots, sends, deliveries and fault actions."""
+
+    def __init__(
+        self, settings: NetSettings, groups: tuple[NodeGroup, ...], messages: MessageType, first: int
+    ) -> None:
+        self.settings = settings
+        self.groups = groups
+        self.any_node = NodeType(groups)
+        self.messages = messages
+        self.names = EnumType("MessageName", tuple(v.name for v in messages.variants))
+        node = self.any_node
+        self.envelope = RecordType("Envelope", (("src", node), ("dst", node), ("msg", messages)))
+        self.channel = RecordType("Channel", (("src", node), ("dst", node)))
+        self.queue = SeqType(messages)
+        net_type: Type = BagType(self.envelope) if settings.reorder else MapType(self.channel, self.queue)
+        slots: list[tuple[str, Type]] = [("network", net_type)]
+        if settings.crash:
+            slots += [("up", MapType(node, BOOL)), ("crashes", IntType(0, settings.max_crashes))]
+        if settings.partition:
+            slots += [("partition", SetType(node)), ("partitions", IntType(0, settings.max_partitions))]
+        self.vars = [Var(name, t, role=name) for name, t in slots]
+        self.slot = {name: ir.StateVar(first + i, name, t) for i, (name, t) in enumerate(slots)}
+        self.net = self.slot["network"]
+        self._bound_cond = (
+            None
+            if settings.max_in_flight is None
+            else ir.Binary("le", self.in_flight(), ir.Lit(settings.max_in_flight, INT), BOOL)
+        )
+
+    def info(self) -> NetworkInfo:
+        s = self.settings
+        return NetworkInfo(self.net.index, s.reorder, s.loss, s.duplicate, s.crash, s.partition, s.max_in_flight)
+
+    def init(self) -> list[ir.Stmt]:
+        """Nothing in flight, every node up, no partition."""
+        out: list[ir.Stmt] = []
+        if self.settings.reorder:
+            out.append(_set(self.net, ir.Lit(frozenset(), self.net.type)))
+        else:
+            empty = ir.SeqLit((), self.queue)
+            out.append(_set(self.net, ir.MapLit("#c", self._all(self.channel), empty, self.net.type)))
+        if self.settings.crash:
+            up = self.slot["up"]
+            out.append(_set(up, ir.MapLit("#n", self._all(self.any_node), ir.Lit(True, BOOL), up.type)))
+            out.append(_set(self.slot["crashes"], ir.Lit(0, INT)))
+        if self.settings.partition:
+            out.append(_set(self.slot["partition"], self._no_partition()))
+            out.append(_set(self.slot["partitions"], ir.Lit(0, INT)))
+        return out
+
+    # ------------------------------------------------------------ sending
+
+    def in_flight(self) -> ir.Expr:
+        name = "len" if self.settings.reorder else "total_len"
+        return ir.Call(name, (self.net,), INT)
+
+    def add(self, src: ir.Expr, dst: ir.Expr, msg: ir.Expr, span: Span) -> ir.Stmt:
+        """Put one message in flight."""
+        if self.settings.reorder:
+            envelope = ir.RecordLit((src, dst, msg), self.envelope, span)
+            return _set(self.net, ir.Call("bag_add", (self.net, envelope), self.net.type, span), span)
+        channel = ir.RecordLit((src, dst), self.channel, span)
+        queue = ir.Index(self.net, channel, self.queue, span)
+        grown = ir.Call("append", (queue, msg), self.queue, span)
+        return ir.Assign(self.net, (ir.IndexStep(channel),), grown, self.queue, span)
+
+    def bound(self, span: Span) -> list[ir.Stmt]:
+        """The check after a send: at most max_in_flight messages in flight."""
+        return [] if self._bound_cond is None else [ir.Require(self._bound_cond, span)]
+
+    def is_bound(self, stmt: ir.Stmt) -> bool:
+        return isinstance(stmt, ir.Require) and stmt.cond == self._bound_cond
+
+    def strip_bounds(self, stmts: tuple[ir.Stmt, ...]) -> tuple[tuple[ir.Stmt, ...], bool]:
+        """`stmts` without the in-flight checks (nested ones too), and whether there were any."""
+        out: list[ir.Stmt] = []
+        found = False
+        for s in stmts:
+            match s:
+                case ir.Require() if self.is_bound(s):
+                    found = True
+                    continue
+                case ir.If(then=then, else_=else_):
+                    (then, a), (else_, b) = self.strip_bounds(then), self.strip_bounds(else_)
+                    s, found = ir.If(s.cond, then, else_, s.span), found or a or b
+                case ir.ForEach(body=body) | ir.Choose(body=body):
+                    body, a = self.strip_bounds(body)
+                    s, found = type(s)(s.var, s.domain, body, s.span), found or a
+            out.append(s)
+        return tuple(out), found
+
+    # ------------------------------------------------------------ receiving
+
+    def delivery(self, me: ir.Expr, message: str) -> Delivery:
+        """Delivery of a `message` to node `me`, which must be up and on the sender's side."""
+        if self.settings.reorder:
+            envelope = ir.Local("envelope", self.envelope)
+            param = Param("envelope", self.envelope, self._items())
+            msg: ir.Expr = ir.Field(envelope, 2, "msg", self.messages)
+            src, dst = self._ends(envelope)
+            remove = _set(self.net, ir.Call("bag_remove", (self.net, envelope), self.net.type))
+        else:
+            channel = ir.Local("channel", self.channel)
+            param = Param("channel", self.channel, self._busy_channels())
+            queue = ir.Index(self.net, channel, self.queue)
+            msg = ir.Call("head", (queue,), self.messages)
+            src, dst = self._ends(channel)
+            remove = ir.Assign(self.net, (ir.IndexStep(channel),), ir.Call("tail", (queue,), self.queue), self.queue)
+        name = ir.Call("msg_name", (msg,), self.names)
+        checks = [_eq(dst, me), _eq(name, ir.Lit(message, self.names))]
+        if self.settings.crash:
+            checks.append(self.is_up(me))
+        if self.settings.partition:
+            checks.append(self._same_side(src, dst))
+        return Delivery(param, tuple(checks), msg, src, remove)
+
+    def is_up(self, node: ir.Expr) -> ir.Expr:
+        return ir.Index(self.slot["up"], node, BOOL)
+
+    def _ends(self, entry: ir.Expr) -> tuple[ir.Expr, ir.Expr]:
+        return ir.Field(entry, 0, "src", self.any_node), ir.Field(entry, 1, "dst", self.any_node)
+
+    def _items(self) -> ir.Expr:
+        return ir.Call("bag_items", (self.net,), SetType(self.envelope))
+
+    def _busy_channels(self) -> ir.Expr:
+        """The channels with at least one message queued."""
+        c = ir.Local("#c", self.channel)
+        size = ir.Call("len", (ir.Index(self.net, c, self.queue),), INT)
+        busy = ir.Binary("gt", size, ir.Lit(0, INT), BOOL)
+        return ir.SetComp("#c", self._all(self.channel), c, busy, SetType(self.channel))
+
+    def _same_side(self, a: ir.Expr, b: ir.Expr) -> ir.Expr:
+        side = self.slot["partition"]
+        return _eq(ir.Binary("in", a, side, BOOL), ir.Binary("in", b, side, BOOL))
+
+    # ------------------------------------------------------------ faults
+
+    def fault_actions(self, reset: Callable[[ir.Local], list[ir.Stmt]]) -> list[Action]:
+        """The fault actions the settings enable; `reset` gives the statements that put a
+        crashed node's non-durable variables back to their initial values."""
+        s = self.settings
+        actions: list[Action] = []
+        if s.loss:
+            actions.append(self._drop())
+        if s.duplicate:
+            actions.append(self._duplicate())
+        if s.crash:
+            actions += self._crash_restart(reset)
+        if s.partition:
+            actions += self._partition_heal()
+        return actions
+
+    def _room(self) -> ir.Expr | None:
+        limit = self.settings.max_in_flight
+        return None if limit is None else ir.Binary("lt", self.in_flight(), ir.Lit(limit, INT), BOOL)
+
+    def _drop(self) -> Action:
+        if self.settings.reorder:
+            envelope = ir.Local("envelope", self.envelope)
+            body = _set(self.net, ir.Call("bag_remove", (self.net, envelope), self.net.type))
+            param = Param("envelope", self.envelope, self._items())
+            return Action("network.drop", "drop", (param,), ir.Lit(True, BOOL), (body,), message_param="envelope")
+        channel, position, queue, params = self._position_params()
+        shorter = ir.Call("remove_at", (queue, position), self.queue)
+        body = ir.Assign(self.net, (ir.IndexStep(channel),), shorter, self.queue)
+        return Action("network.drop", "drop", params, ir.Lit(True, BOOL), (body,), message_param="channel")
+
+    def _duplicate(self) -> Action:
+        guard = conj(self._room())
+        if self.settings.reorder:
+            envelope = ir.Local("envelope", self.envelope)
+            body = _set(self.net, ir.Call("bag_add", (self.net, envelope), self.net.type))
+            param = Param("envelope", self.envelope, self._items())
+            return Action("network.duplicate", "duplicate", (param,), guard, (body,), message_param="envelope")
+        channel, position, queue, params = self._position_params()
+        after = ir.Binary("add", position, ir.Lit(1, INT), INT)
+        copy = ir.Index(queue, position, self.messages)
+        longer = ir.Call("insert_at", (queue, after, copy), self.queue)
+        body = ir.Assign(self.net, (ir.IndexStep(channel),), longer, self.queue)
+        return Action("network.duplicate", "duplicate", params, guard, (body,), message_param="channel")
+
+    def _position_params(self) -> tuple[ir.Local, ir.Local, ir.Expr, tuple[Param, ...]]:
+        """FIFO faults pick a busy channel and a position in its queue (1-based)."""
+        channel = ir.Local("channel", self.channel)
+        position = ir.Local("position", INT)
+        queue = ir.Index(self.net, channel, self.queue)
+        positions = ir.Call("range", (ir.Lit(1, INT), ir.Call("len", (queue,), INT)), SetType(INT))
+        params = (Param("channel", self.channel, self._busy_channels()), Param("position", INT, positions))
+        return channel, position, queue, params
+
+    def _crash_restart(self, reset: Callable[[ir.Local], list[ir.Stmt]]) -> list[Action]:
+        node = ir.Local("node", self.any_node)
+        param = (Param("node", self.any_node, self._all(self.any_node)),)
+        up, crashes = self.slot["up"], self.slot["crashes"]
+        fewer = ir.Binary("lt", crashes, ir.Lit(self.settings.max_crashes, INT), BOOL)
+        count = ir.Binary("add", crashes, ir.Lit(1, INT), INT)
+        crash_body = (
+            ir.Assign(up, (ir.IndexStep(node),), ir.Lit(False, BOOL), BOOL),
+            _set(crashes, count),
+            *reset(node),
+        )
+        restart_body = (ir.Assign(up, (ir.IndexStep(node),), ir.Lit(True, BOOL), BOOL),)
+        down = ir.Unary("not", self.is_up(node), BOOL)
+        return [
+            Action("crash", "crash", param, conj(self.is_up(node), fewer), crash_body, node_param="node"),
+            Action("restart", "restart", param, down, restart_body, node_param="node"),
+        ]
+
+    def _partition_heal(self) -> list[Action]:
+        nodes = SetType(self.any_node)
+        side, current = ir.Local("S", nodes), self.slot["partition"]
+        lowest = ir.Lit(self.groups[0].first, self.any_node)
+        guard = conj(
+            _eq(current, self._no_partition()),
+            ir.Binary("lt", self.slot["partitions"], ir.Lit(self.settings.max_partitions, INT), BOOL),
+            ir.Binary("in", lowest, side, BOOL),
+            ir.Binary("ne", side, self._all(self.any_node), BOOL),
+        )
+        count = ir.Binary("add", self.slot["partitions"], ir.Lit(1, INT), INT)
+        split = (_set(current, side), _set(self.slot["partitions"], count))
+        param = Param("S", nodes, self._all(nodes))
+        healed = ir.Binary("ne", current, self._no_partition(), BOOL)
+        return [
+            Action("partition", "partition", (param,), guard, split),
+            Action("heal", "heal", (), healed, (_set(current, self._no_partition()),)),
+        ]
+
+    def _no_partition(self) -> ir.Expr:
+        return ir.SetLit((), SetType(self.any_node))
+
+    @staticmethod
+    def _all(t: Type) -> ir.Expr:
+        return ir.Domain(t, SetType(t))
+
+
+def _set(slot: ir.StateVar, value: ir.Expr, span: Span | None = None) -> ir.Stmt:
+    if span is None:
+        return ir.Assign(slot, (), value, slot.type)
+    return ir.Assign(slot, (), value, slot.type, span)
+
+
+def _eq(a: ir.Expr, b: ir.Expr) -> ir.Expr:
+    return ir.Binary("eq", a, b, BOOL)

@@ -1,0 +1,191 @@
+"""`parse`: spec text -> `ast.Spec`, or a `SpecError` whose message a user can act on.
+
+The Lark LALR parser is built once per process (and cached on disk by Lark). Every Lark
+error is translated here into one `Diagnostic` at the exact line:col of the offending token,
+saying what was found and, in words, what was expected; no Lark exception escapes.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from lark import Lark, Token, Tree
+from lark.exceptions import (
+    LarkError,
+    UnexpectedCharacters,
+    UnexpectedEOF,
+    UnexpectedInput,
+    UnexpectedToken,
+    VisitError,
+)
+from lark.lexer import PatternStr
+
+from verikit.errors import Diagnostic, Span, SpecError
+from verikit.syntax import ast
+from verikit.syntax.transform import ToAst
+
+
+@cache
+def _lark() -> Lark:
+    return Lark.open(
+        "grammar.lark",
+        rel_to=__file__,
+        parser="lalr",
+        lexer="contextual",
+        propagate_positions=True,
+        maybe_placeholders=True,
+        cache=True,
+    )
+
+
+def parse(text: str, filename: str = "<spec>") -> ast.Spec:
+    """Parse one spec file; raise `SpecError` (one diagnostic) on the first syntax error."""
+    try:
+        tree: Tree[Token] = _lark().parse(text)
+    except UnexpectedInput as error:
+        raise SpecError([_diagnose(error, text, filename)]) from None
+    try:
+        return ToAst(filename).transform(tree)
+    except VisitError as error:
+        if isinstance(error.orig_exc, SpecError):
+            raise error.orig_exc from None
+        raise
+
+
+# ---------------------------------------------------------------- error messages
+
+# Expected terminals, grouped: when a group's marker terminals are all expected, the whole
+# group is reported as one phrase ("a declaration") instead of a dozen keywords.
+_GROUPS: tuple[tuple[str, frozenset[str], frozenset[str]], ...] = (
+    ("a declaration", frozenset({"action", "var", "fn"}), frozenset({
+        "const", "type", "message", "network", "durable", "var", "init", "action", "fn",
+        "node", "symmetric", "on", "invariant", "reachable", "constraint", "terminal"})),
+    ("a statement", frozenset({"let", "choose", "skip"}), frozenset({
+        "if", "choose", "for", "let", "require", "send", "broadcast", "skip", "NAME"})),
+    ("a type", frozenset({"enum", "record", "set"}), frozenset({
+        "NAME", "INT", "RECORD_NAME", "(", "{", "[", "-", "true", "false", "none", "self",
+        "all", "enum", "record", "set", "map", "seq"})),
+    ("an expression", frozenset({"INT", "NAME", "("}), frozenset({
+        "INT", "NAME", "RECORD_NAME", "(", "{", "[", "-", "not", "true", "false", "none",
+        "self", "all", "forall", "exists", "if"})),
+    ("an operator", frozenset({"*"}), frozenset({
+        "==", "!=", "<", "<=", ">", ">=", "in", "not", "subset", "+", "-", "*", "/", "%", "&",
+        "and", "or", "implies", "=>", ".", "[", "(", "..", "?"})),
+)  # fmt: skip
+
+_WORDS = {
+    "NAME": "a name",
+    "INT": "a number",
+    "RECORD_NAME": "a record literal `Name { field: value }`",
+    "$END": "end of file",
+}
+
+_CLOSERS = ("}", ")", "]", ">")
+_MAX_LISTED = 5
+
+
+def _diagnose(error: UnexpectedInput, text: str, filename: str) -> Diagnostic:
+    if isinstance(error, UnexpectedToken):
+        return _unexpected_token(error, text, filename)
+    if isinstance(error, UnexpectedCharacters):
+        pos = error.pos_in_stream or 0
+        char = text[pos] if pos < len(text) else ""
+        span = Span(filename, error.line, error.column, error.line, error.column + 1)
+        shown = f"`{char}`" if char.isprintable() else f"U+{ord(char or chr(0)):04X}"
+        return Diagnostic(span, f"unexpected character {shown}")
+    if isinstance(error, UnexpectedEOF):  # only Earley raises it; kept for completeness
+        line = text.count("\n") + 1
+        span = Span(filename, line, len(text) - text.rfind("\n"))
+        return Diagnostic(span, "unexpected end of file")
+    return _fallback(error, filename)
+
+
+def _fallback(error: LarkError, filename: str) -> Diagnostic:
+    line = getattr(error, "line", 1)
+    col = getattr(error, "column", 1)
+    return Diagnostic(Span(filename, line, col), f"syntax error: {error}")
+
+
+def _unexpected_token(error: UnexpectedToken, text: str, filename: str) -> Diagnostic:
+    token = error.token
+    expected = _expected_terminals(error)
+    phrase = _expected_phrase(expected)
+    if token.type == "$END":
+        line, col = _end_position(token)
+        span = Span(filename, line, col, line, col + 1)
+        hint = _hint(text, len(text), "", expected)
+        return Diagnostic(span, f"unexpected end of file; expected {phrase}", hint=hint)
+    end_line = token.end_line or token.line or 1
+    end_col = token.end_column or (token.column or 1) + len(token)
+    span = Span(filename, token.line or 1, token.column or 1, end_line, end_col)
+    hint = _hint(text, token.start_pos or 0, str(token), expected)
+    return Diagnostic(span, f"unexpected `{token}`; expected {phrase}", hint=hint)
+
+
+_EMPTY_RECORD = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)\s*\{\s*\}\s*$")
+_COMPARISONS = {"==", "!=", "<", "<=", ">", ">=", "in", "subset"}
+_COMPARISON = re.compile(r"==|!=|<|>|\bin\b|\bsubset\b")
+
+
+def _hint(text: str, pos: int, found: str, expected: set[str]) -> str | None:
+    """Advice for mistakes the grammar alone cannot word well."""
+    empty = _EMPTY_RECORD.search(text, 0, pos)
+    if "{" in expected and empty is not None:
+        return (f"`{empty.group(1)} {{}}` reads as an empty record literal; "
+                "write an empty block as `{ skip }`")  # fmt: skip
+    if found == ">=" and ">" in expected:
+        return "put a space between `>` and `=`: `>=` is the comparison"
+    line_before = text[text.rfind("\n", 0, pos) + 1 : pos]
+    if found in _COMPARISONS and found not in expected and _COMPARISON.search(line_before):
+        return "comparisons do not chain: write `a < b and b < c`"
+    return None
+
+
+def _end_position(token: Token) -> tuple[int, int]:
+    """Lark places the end-of-input token at the last real token; point just past it."""
+    if token.end_line is None or token.end_column is None:
+        return 1, 1
+    return token.end_line, token.end_column
+
+
+def _expected_terminals(error: UnexpectedToken) -> set[str]:
+    """The terminals the parser would accept, as their text (`}`) or their name (`NAME`)."""
+    try:
+        names = set(error.accepts or error.expected)
+    except LarkError:  # pragma: no cover - accepts() replays the parser; be safe
+        names = set(error.expected)
+    terminals = {t.name: t for t in _lark().terminals}
+    out = set()
+    for name in names:
+        terminal = terminals.get(name)
+        if terminal is not None and isinstance(terminal.pattern, PatternStr):
+            out.add(terminal.pattern.value)
+        else:
+            out.add(name)
+    return out
+
+
+def _expected_phrase(expected: set[str]) -> str:
+    """Human words for an expected set: closers, groups, other tokens, then "an operator"."""
+    rest = expected - {";", "$END"}  # `;` is always optional: never worth saying
+    groups = []
+    for phrase, markers, members in _GROUPS:
+        if markers <= rest:
+            groups.append(phrase)
+            rest -= members
+    phrases = [f"`{c}`" for c in _CLOSERS if c in rest]
+    phrases += [g for g in groups if g != "an operator"]
+    phrases += sorted(_word(name) for name in rest - set(_CLOSERS))
+    if "an operator" in groups:
+        phrases.append("an operator")
+    if "$END" in expected:
+        phrases.append("end of file")
+    if not phrases:
+        return "something else"
+    listed = phrases[:_MAX_LISTED]
+    return listed[0] if len(listed) == 1 else ", ".join(listed[:-1]) + " or " + listed[-1]
+
+
+def _word(name: str) -> str:
+    return _WORDS.get(name, f"`{name}`")
