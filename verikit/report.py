@@ -58,7 +58,7 @@ def to_text(report: SpecReport) -> str:
         lines.append(_violation_title(discovery))
         trace = traces.get((discovery.property, discovery.kind))
         if trace is not None:
-            lines.append(_indent(text.render(trace), "  "))
+            lines.append(_indent(text.render_text(trace), "  "))
     for diagnostic in report.diagnostics + report.warnings:
         lines.append(render(diagnostic, report.source))
     return "\n".join(lines)

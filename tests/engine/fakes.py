@@ -170,8 +170,9 @@ def two_phase(n: int, fingerprint: Callable[[State], Hashable] = hash) -> Compil
     rms = range(1, n + 1)
     everyone = frozenset(rms)
 
-    def set_rm(s: State, r: int, v: str) -> tuple[str, ...]:
-        return s[0][: r - 1] + (v,) + s[0][r:]
+    def set_rm(s: State, r: int, v: str) -> tuple[Any, ...]:
+        rm_state: tuple[Any, ...] = s[0]
+        return rm_state[: r - 1] + (v,) + rm_state[r:]
 
     def successors(s: State) -> Iterable[tuple[int, tuple[Any, ...], State]]:
         rm_state, tm, prepared, msgs = s

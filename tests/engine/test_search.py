@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import itertools
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 
@@ -34,21 +35,18 @@ def never_at(name: str, *nodes: int) -> FakeProperty:
     return prop("invariant", name, lambda s: s[0] not in nodes)
 
 
-NO_DEADLOCK = {"deadlock": False}
-
-
 # ---------------------------------------------------------------- counting
 
 
 def test_counter_counts_each_state_once_and_each_level_as_depth() -> None:
-    result = check(counter(5, **NO_DEADLOCK))
+    result = check(counter(5, deadlock=False))
     assert result.verdict is Verdict.HOLDS
     assert (result.stats.distinct_states, result.stats.depth) == (5, 5)
     assert result.stats.transitions == 4
 
 
 def test_model_with_only_initial_states_has_depth_one() -> None:
-    result = check(graph({}, init=(0, 1, 2), **NO_DEADLOCK))
+    result = check(graph({}, init=(0, 1, 2), deadlock=False))
     assert (result.stats.distinct_states, result.stats.depth, result.stats.transitions) == (3, 1, 0)
 
 
@@ -59,12 +57,12 @@ def test_a_state_reached_twice_is_counted_once_but_both_transitions_count() -> N
 
 
 def test_duplicate_initial_states_are_counted_once() -> None:
-    result = check(graph({}, init=(4, 4, 5), **NO_DEADLOCK))
+    result = check(graph({}, init=(4, 4, 5), deadlock=False))
     assert result.stats.distinct_states == 2
 
 
 def test_peak_queue_is_the_widest_level() -> None:
-    fan = graph({0: [1, 2, 3], 1: [4], 2: [4], 3: [4]}, **NO_DEADLOCK)
+    fan = graph({0: [1, 2, 3], 1: [4], 2: [4], 3: [4]}, deadlock=False)
     assert check(fan).stats.peak_queue == 3
 
 
@@ -95,7 +93,7 @@ def test_counterexample_is_a_shortest_path() -> None:
 
 def test_path_starts_with_the_initial_state_ordinal_then_successor_ordinals() -> None:
     edges = {7: [1, 2, 3], 3: [8]}
-    g = graph(edges, init=(6, 7), properties=[never_at("Safe", 8)], **NO_DEADLOCK)
+    g = graph(edges, init=(6, 7), properties=[never_at("Safe", 8)], deadlock=False)
     (found,) = check(g).violations
     assert found.path == (1, 2, 0)
 
@@ -147,7 +145,7 @@ def test_a_state_outside_the_constraint_is_not_a_deadlock() -> None:
 def test_every_constraint_must_hold() -> None:
     a = prop("constraint", "A", lambda s: s[0] != 1)
     b = prop("constraint", "B", lambda s: s[0] != 2)
-    result = check(graph({0: [1, 2, 3]}, properties=[a, b], **NO_DEADLOCK))
+    result = check(graph({0: [1, 2, 3]}, properties=[a, b], deadlock=False))
     assert result.stats.distinct_states == 2
 
 
@@ -193,18 +191,18 @@ def test_max_states_stops_the_search_as_incomplete() -> None:
 
 
 def test_max_states_equal_to_the_state_count_completes() -> None:
-    assert check(counter(5, **NO_DEADLOCK), CheckOptions(max_states=5)).verdict is Verdict.HOLDS
+    assert check(counter(5, deadlock=False), CheckOptions(max_states=5)).verdict is Verdict.HOLDS
 
 
 def test_max_depth_stops_the_search_as_incomplete() -> None:
-    result = check(counter(10, **NO_DEADLOCK), CheckOptions(max_depth=5))
+    result = check(counter(10, deadlock=False), CheckOptions(max_depth=5))
     assert result.verdict is Verdict.INCOMPLETE
     assert result.incomplete_reason == "max depth 5"
     assert (result.stats.distinct_states, result.stats.depth) == (5, 5)
 
 
 def test_max_depth_equal_to_the_depth_completes_and_still_finds_deadlocks() -> None:
-    assert check(counter(5, **NO_DEADLOCK), CheckOptions(max_depth=5)).verdict is Verdict.HOLDS
+    assert check(counter(5, deadlock=False), CheckOptions(max_depth=5)).verdict is Verdict.HOLDS
     (found,) = check(counter(5), CheckOptions(max_depth=5)).violations
     assert found.kind == "deadlock"
 
@@ -249,7 +247,7 @@ def test_progress_is_reported_about_once_a_second(monkeypatch: pytest.MonkeyPatc
 @pytest.mark.parametrize(
     "options", [{"max_states": 0}, {"max_depth": 0}, {"timeout": 0.0}, {"max_states": -1}]
 )
-def test_options_reject_limits_that_allow_nothing(options: dict[str, float]) -> None:
+def test_options_reject_limits_that_allow_nothing(options: dict[str, Any]) -> None:
     with pytest.raises(ValueError):
         CheckOptions(**options)
 
@@ -257,7 +255,10 @@ def test_options_reject_limits_that_allow_nothing(options: dict[str, float]) -> 
 # ---------------------------------------------------------------- faults
 
 
-def faulty_at(bad: int, span: Span = Span("f.dsl", 3, 5)) -> FakeAction:
+FAULT_SPAN = Span("f.dsl", 3, 5)
+
+
+def faulty_at(bad: int, span: Span = FAULT_SPAN) -> FakeAction:
     def fire(s: State) -> list[tuple[tuple[int, ...], State]]:
         if s[0] == bad:
             raise SpecFault("integer out of range", span)
@@ -300,7 +301,7 @@ def test_a_fault_in_the_initial_states_has_an_empty_path() -> None:
 
 
 def test_without_stop_at_first_the_search_goes_on_past_a_fault() -> None:
-    branch = graph({0: [1, 2], 2: [3]}, **NO_DEADLOCK)
+    branch = graph({0: [1, 2], 2: [3]}, deadlock=False)
     broken = dataclasses.replace(branch, next_states=_raise_on(1, branch.next_states))
     result = check(broken, CheckOptions(stop_at_first=False))
     assert result.stats.distinct_states == 4
@@ -330,7 +331,7 @@ def test_a_reached_reachable_has_a_shortest_witness() -> None:
 
 
 def test_a_reachable_never_reached_makes_the_spec_vacuous() -> None:
-    result = check(counter(3, properties=[prop("reachable", "Far", is_at(7))], **NO_DEADLOCK))
+    result = check(counter(3, properties=[prop("reachable", "Far", is_at(7))], deadlock=False))
     assert result.verdict is Verdict.VIOLATED
     assert result.unreached == ("Far",)
     (found,) = result.violations
@@ -338,14 +339,14 @@ def test_a_reachable_never_reached_makes_the_spec_vacuous() -> None:
 
 
 def test_an_unreached_reachable_in_an_incomplete_search_is_not_a_violation() -> None:
-    g = counter(9, properties=[prop("reachable", "Far", is_at(7))], **NO_DEADLOCK)
+    g = counter(9, properties=[prop("reachable", "Far", is_at(7))], deadlock=False)
     result = check(g, CheckOptions(max_states=3))
     assert result.verdict is Verdict.INCOMPLETE
     assert result.unreached == ("Far",) and result.violations == ()
 
 
 def test_actions_that_never_produce_a_successor_are_listed() -> None:
-    g = graph({0: [("go", 1), ("jump", 2)], 1: [("go", 2)]}, more_actions=("fly",), **NO_DEADLOCK)
+    g = graph({0: [("go", 1), ("jump", 2)], 1: [("go", 2)]}, more_actions=("fly",), deadlock=False)
     g.action_hits[:] = [7, 7, 7]  # stale counts from an earlier run are reset
     assert check(g).never_enabled == ("fly",)
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from verikit.core import ir
 from verikit.core.model import Model
-from verikit.core.types import MISSING, MapType, Type, domain
+from verikit.core.types import MISSING, MapType, SeqType, Type, domain
 
 _SYMBOLS = {
     "and": "and", "or": "or", "implies": "implies", "eq": "==", "ne": "!=", "lt": "<",
@@ -14,6 +14,13 @@ _SYMBOLS = {
     "mod": "%", "union": "+", "diff": "-", "inter": "&", "subseteq": "<=", "in": "in",
     "concat": "++",
 }  # fmt: skip
+
+
+def show_type(t: Type) -> str:
+    """As core.types prints it, plus the bound of a bounded sequence."""
+    if isinstance(t, SeqType) and t.max_len is not None:
+        return f"seq<{t.elem}, {t.max_len}>"
+    return str(t)
 
 
 def show_value(t: Type, value: Any) -> str:
@@ -75,7 +82,7 @@ def show_block(stmts: tuple[ir.Stmt, ...], indent: str) -> list[str]:
                     f".{p.index}" if isinstance(p, ir.FieldStep) else f"[{show(p.key)}]"
                     for p in path
                 )
-                lines.append(f"{indent}{root.name}{steps} = {show(value)}   // {t}")
+                lines.append(f"{indent}{root.name}{steps} = {show(value)}   // {show_type(t)}")
             case ir.If(cond=cond, then=then, else_=else_):
                 lines.append(f"{indent}if {show(cond)} {{")
                 lines += show_block(then, indent + "  ")
@@ -99,7 +106,7 @@ def show_block(stmts: tuple[ir.Stmt, ...], indent: str) -> list[str]:
 
 def show_model(m: Model) -> str:
     lines = [f"spec {m.name}" + ("" if m.deadlock else "   // no deadlock check")]
-    lines += [f"var {v.name}: {v.type}" for v in m.vars]
+    lines += [f"var {v.name}: {show_type(v.type)}" for v in m.vars]
     lines += ["init {", *show_block(m.init, "  "), "}"]
     for a in m.actions:
         params = ", ".join(f"{p.name} in {show(p.domain)}" for p in a.params)

@@ -40,6 +40,8 @@ from verikit.core.types import (
     domain,
 )
 
+from .pretty import show_model
+
 E2 = EnumType("E2", ("B", "A"))  # neither enum is in alphabetical order,
 E3 = EnumType("E3", ("Z", "A", "M"))  # and both have a member "A"
 SMALL = IntType(0, 2)
@@ -562,6 +564,17 @@ def _product(types: list[Type]) -> int:
     return result
 
 
+@dataclass(frozen=True, repr=False)
+class RandomModel(Model):
+    """A Model that prints as DSL-like text, so that a falsifying example can be read."""
+
+    def __repr__(self) -> str:
+        return show_model(self)
+
+    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:  # hypothesis's pretty printer
+        printer.text(show_model(self))
+
+
 @st.composite
 def models(draw: st.DrawFn) -> Model:
     types = draw(slot_types())
@@ -571,7 +584,7 @@ def models(draw: st.DrawFn) -> Model:
     drivers = [gen.action(i, slot) for i, slot in enumerate(slots)]
     others = [gen.action(len(slots) + i) for i in range(draw(st.integers(0, 2)))]
     actions = tuple(drivers + others)
-    return Model(
+    return RandomModel(
         name="Random",
         consts=(),
         vars=tuple(Var(s.name, s.type) for s in slots),

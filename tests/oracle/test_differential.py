@@ -14,7 +14,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, note, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from verikit.core import ir
@@ -24,7 +24,6 @@ from verikit.errors import SpecFault
 
 from .catalog import BUILTIN_CASES, FAULTS
 from .models import assign, two_phase
-from .pretty import show_model
 from .reference import Exploration, explore, holds, init_states, successors
 from .strategies import models, states
 
@@ -51,15 +50,29 @@ def outcome(thunk: Callable[[], Any]) -> Outcome:
         return "fault", None
 
 
+def exact(value: Any) -> Any:
+    """`value` with every scalar tagged by its Python type, so that True and 1 (or a list and a
+    tuple) compare different, as the runtime representation of core.types tells them apart."""
+    match value:
+        case tuple() | list():
+            return type(value).__name__, tuple(exact(v) for v in value)
+        case frozenset():
+            return frozenset(exact(v) for v in value)
+    return type(value).__name__, value
+
+
 def assert_state_agrees(model: Model, compiled: Any, state: State) -> list[State]:
     """Both sides agree on `state`; returns its successors (none after a fault)."""
     expected = outcome(lambda: successors(model, state))
     labelled = outcome(
-        lambda: [(s.action, tuple(s.params), s.state) for s in compiled.labelled_successors(state)]
+        lambda: [(s.action, s.params, s.state) for s in compiled.labelled_successors(state)]
     )
     assert labelled == expected, f"labelled successors of {state}"
+    assert exact(labelled) == exact(expected), f"labelled successors of {state}, exactly"
     plain = expected if expected[0] == "fault" else ("ok", [t for _, _, t in expected[1]])
-    assert outcome(lambda: list(compiled.next_states(state))) == plain, f"next states of {state}"
+    got = outcome(lambda: list(compiled.next_states(state)))
+    assert got == plain, f"next states of {state}"
+    assert exact(got) == exact(plain), f"next states of {state}, exactly"
     for prop, predicate in compiled.properties:
         got = outcome(lambda p=predicate: bool(p(state)))
         assert got == outcome(lambda p=prop: holds(p, state)), f"{prop.kind} {prop.name} in {state}"
@@ -70,7 +83,7 @@ def assert_agrees(model: Model, compiled: Any, extra: tuple[State, ...] = ()) ->
     """Agreement on init and on every state reachable from it; returns how many were compared."""
     assert [p for p, _ in compiled.properties] == list(model.properties)
     init = outcome(lambda: init_states(model))
-    assert outcome(lambda: list(compiled.init_states())) == init, "initial states"
+    assert exact(outcome(lambda: list(compiled.init_states()))) == exact(init), "initial states"
     for state in extra:
         assert_state_agrees(model, compiled, state)
     seen = dict.fromkeys(init[1] or [])
@@ -123,7 +136,6 @@ def compiled_explore(compiled: Any) -> Exploration:
 )
 @given(data=st.data(), model=models())
 def test_compiled_model_agrees_with_reference(data: st.DataObject, model: Model) -> None:
-    note(show_model(model))
     compiled = build(model)
     extra = tuple(data.draw(st.lists(states(model), max_size=3), label="arbitrary states"))
     assert_agrees(model, compiled, extra)
@@ -148,31 +160,38 @@ def test_compiled_two_phase_matches_reference_and_tlc(rms: int, states_: int) ->
     assert compiled_explore(compiled) == result
 
 
-def invariant_model(expr: ir.Expr) -> Model:
-    """A model whose only invariant evaluates `expr` (compared with itself, any type)."""
-    return Model(
-        "M",
-        (),
-        (Var("x", BOOL),),
-        (),
-        (),
-        (Property("invariant", "p", ir.Binary("eq", expr, expr, BOOL)),),
-    )
+def probe(test: ir.Expr) -> Any:
+    """A compiled model evaluating `test` as its only invariant and as its only action's guard."""
+    action = Action("probe", "action", (), test, ())
+    invariant = Property("invariant", "p", test)
+    return build(Model("M", (), (Var("x", BOOL),), (), (action,), (invariant,)))
 
 
 @pytest.mark.parametrize(("call", "expected"), BUILTIN_CASES.values(), ids=BUILTIN_CASES.keys())
 def test_compiled_builtin(call: ir.Call, expected: Any) -> None:
-    prop = Property("invariant", "p", ir.Binary("eq", call, ir.Lit(expected, call.type), BOOL))
-    compiled = build(Model("M", (), (Var("x", BOOL),), (), (), (prop,)))
+    compiled = probe(ir.Binary("eq", call, ir.Lit(expected, call.type), BOOL))
     [(_, predicate)] = compiled.properties
     assert predicate((False,))
+    assert compiled.next_states((False,)) == [(False,)]
 
 
 @pytest.mark.parametrize("expr", FAULTS.values(), ids=FAULTS.keys())
 def test_compiled_fault_in_expression(expr: ir.Expr) -> None:
-    [(_, predicate)] = build(invariant_model(expr)).properties
+    compiled = probe(ir.Binary("eq", expr, expr, BOOL))
+    [(_, predicate)] = compiled.properties
     with pytest.raises(SpecFault):
         predicate((False,))
+    with pytest.raises(SpecFault):
+        compiled.next_states((False,))
+    with pytest.raises(SpecFault):
+        compiled.labelled_successors((False,))
+
+
+def test_compiled_model_without_actions_has_no_successors() -> None:
+    compiled = build(Model("M", (), (Var("x", BOOL),), (), (), ()))
+    assert compiled.init_states() == [(False,)]
+    assert compiled.next_states((False,)) == []
+    assert compiled.labelled_successors((False,)) == []
 
 
 def test_compiled_fault_on_assignment_out_of_range() -> None:
@@ -194,7 +213,9 @@ def test_compiled_fault_on_assignment_out_of_range() -> None:
 
 def test_compiled_fault_on_init_literal_out_of_range() -> None:
     x = ir.StateVar(0, "x", IntType(0, 2))
-    compiled = build(Model("M", (), (Var("x", x.type),), (assign(x, ir.Lit(3, INT)),), (), ()))
+    stutter = Action("stutter", "action", (), ir.Lit(True, BOOL), ())
+    init = (assign(x, ir.Lit(3, INT)),)
+    compiled = build(Model("M", (), (Var("x", x.type),), init, (stutter,), ()))
     with pytest.raises(SpecFault):
         compiled.init_states()
 

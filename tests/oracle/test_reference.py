@@ -24,7 +24,7 @@ from verikit.core.types import (
 )
 from verikit.errors import SpecFault
 
-from .catalog import BUILTIN_CASES, FAULTS
+from .catalog import BOOL_MAP, BOOL_SEQ, BUILTIN_CASES, FAULTS, SMALL, i
 from .models import and_, assign, binary, eq, lit, two_phase
 from .reference import (
     eval_expr,
@@ -38,15 +38,8 @@ from .reference import (
 
 COLOR = EnumType("Color", ("Red", "Green", "Blue"))
 BACKWARDS = EnumType("Backwards", ("Zed", "Alpha"))  # domain order is not alphabetical
-SMALL = IntType(0, 2)
-BOOL_MAP = MapType(SMALL, BOOL)
-BOOL_SEQ = SeqType(BOOL, 3)
 PAIR = RecordType("Pair", (("a", BOOL), ("b", SMALL)))
 MSG = MessageType((RecordType("Ping", ()), RecordType("Vote", (("yes", BOOL), ("n", SMALL)))))
-
-
-def i(n: int) -> ir.Lit:
-    return lit(n, INT)
 
 
 def model(
@@ -401,3 +394,17 @@ def test_guard_false_yields_nothing_and_guard_faults_propagate() -> None:
 def test_property_holds_on_a_state() -> None:
     inv = Property("invariant", "i", and_(binary("ge", sv(0, SMALL), i(1)), lit(True, BOOL)))
     assert holds(inv, (1,)) and not holds(inv, (0,))
+
+
+def test_quantifiers_stop_at_the_first_deciding_value_in_domain_order() -> None:
+    x = ir.Local("x", SMALL)
+    zero_and_two = ir.SetLit((i(2), i(0)), SetType(SMALL))
+    body = eq(binary("div", i(2), binary("sub", i(2), x, INT), INT), i(0))  # faults at x = 2
+    assert ev(ir.Quant("forall", "x", zero_and_two, body, BOOL)) is False
+    assert ev(ir.Quant("exists", "x", zero_and_two, ir.Unary("not", body, BOOL), BOOL)) is True
+
+
+def test_map_literal_with_a_key_outside_the_key_type_faults() -> None:
+    keys = ir.Call("range", (i(0), i(3)), SetType(INT))
+    with pytest.raises(SpecFault):
+        ev(ir.MapLit("k", keys, lit(True, BOOL), BOOL_MAP))

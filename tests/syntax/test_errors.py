@@ -49,6 +49,8 @@ def error_of(text: str) -> tuple[int, int, str]:
         ("spec X\nvar x: = 1", 2, 8, "unexpected `=`; expected a type"),
         ("spec X\nnetwork { loss true }", 2, 16, "unexpected `true`; expected `:`"),
         ("spec X\n\tconst N = 3 $", 2, 14, "unexpected character `$`"),
+        ("spec X\nexpect Atomicity", 2, 8, "unexpected `Atomicity`; expected `violation`"),
+        ("spec X\nexpect violation", 2, 17, "unexpected end of file; expected a name"),
     ],
 )  # fmt: skip
 def test_syntax_error_position_and_message(text: str, line: int, col: int, message: str) -> None:

@@ -209,6 +209,19 @@ def test_properties_and_terminal() -> None:
     assert decl("terminal when x") == a.TerminalDecl(X)
 
 
+def test_expect_violation_names_the_demonstrated_property() -> None:
+    expect = decl("expect violation Atomicity")
+    assert expect == a.ExpectDecl("Atomicity")
+    assert (expect.span.line, expect.span.col, expect.span.end_col) == (2, 1, 27)
+
+
+def test_expect_and_violation_stay_usable_as_names() -> None:
+    assert expr("expect.violation") == a.FieldAccess(a.Name("expect"), "violation")
+    assert decl("message M { expect: bool }") == a.MessageDecl(
+        "M", (a.FieldDecl("expect", a.NamedType("bool")),)
+    )
+
+
 def test_comments_and_semicolons_are_ignored() -> None:
     spec = parse("spec T // the name\n# a comment\nconst A = 1; const B = 2;\n")
     assert spec.decls == (a.ConstDecl("A", ONE), a.ConstDecl("B", TWO))
@@ -299,6 +312,11 @@ def test_empty_braces_after_a_name_are_an_empty_record() -> None:
 
 def test_record_literal_may_have_comments_before_its_first_field() -> None:
     assert expr("M { // the field\n f: 1 }") == a.RecordExpr("M", (a.FieldInit("f", ONE),))
+
+
+def test_a_colon_inside_a_comment_does_not_make_a_record() -> None:
+    (if_,) = stmts("if ready {\n  // note: the block starts here\n  x = 1\n}")
+    assert if_ == a.IfStmt(a.Name("ready"), (a.AssignStmt(X, ONE),))
 
 
 def test_keyword_before_a_brace_is_never_a_record() -> None:

@@ -129,6 +129,7 @@ def test_every_declaration_kind_survives_print_and_parse() -> None:
     constraint x < 5
     constraint C: x < 6
     terminal when x == 2
+    expect violation I
     """
     spec = parse(text)
     assert parse(format_spec(spec)) == spec

@@ -29,7 +29,9 @@ from verikit.core.types import (
     NodeGroup,
     NodeType,
     RecordType,
+    SeqType,
     SetType,
+    domain,
 )
 from verikit.errors import Span
 
@@ -145,7 +147,7 @@ def mini_commit() -> CompiledModel:
     ]  # fmt: skip
 
     def both_prepared(s: State) -> bool:
-        return s[STATE] == ("Prepared", "Prepared")
+        return bool(s[STATE] == ("Prepared", "Prepared"))
 
     properties = [
         prop("invariant", "NotBothPrepared", lambda s: not both_prepared(s), reads=(STATE,)),
@@ -153,4 +155,57 @@ def mini_commit() -> CompiledModel:
     ]
     network = NetworkInfo(NET, True, True, True, True, False, None)
     return fake(VARS, [INITIAL], actions, properties, name="MiniCommit", nodes=(COORD, PART),
+                network=network, deadlock=False)  # fmt: skip
+
+
+# ---------------------------------------------------------------- a FIFO network
+
+CLIENT, SERVER = NodeGroup("Client", 0, 1), NodeGroup("Server", 1, 1)
+PEER = NodeType((CLIENT, SERVER))
+CHANNEL = RecordType("Channel", (("src", PEER), ("dst", PEER)))
+PING = MessageType((RecordType("Ping", (("n", IntType(1, 2)),)),))
+CHANNELS = tuple(domain(CHANNEL))  # (0, 0), (0, 1), (1, 0), (1, 1)
+TO_SERVER = CHANNELS.index((0, 1))
+
+
+def fifo_ping() -> CompiledModel:
+    """The client sends Ping 1 then Ping 2 over a FIFO channel; the server receives the head;
+    the network may drop any queued message. State: (Client.sent, Server.got, network)."""
+
+    def with_queue(s: State, q: tuple[Any, ...]) -> tuple[Any, ...]:
+        return s[2][:TO_SERVER] + (q,) + s[2][TO_SERVER + 1 :]
+
+    def send(s: State) -> Pairs:
+        (n,) = s[0]
+        if n < 2:
+            yield (0,), ((n + 1,), s[1], with_queue(s, s[2][TO_SERVER] + (("Ping", n + 1),)))
+
+    def receive(s: State) -> Pairs:
+        q = s[2][TO_SERVER]
+        if q:
+            yield (1, (0, 1)), (s[0], (s[1][0] + (q[0][1],),), with_queue(s, q[1:]))
+
+    def drop(s: State) -> Pairs:
+        q = s[2][TO_SERVER]
+        for position in range(1, len(q) + 1):
+            yield ((0, 1), position), (s[0], s[1], with_queue(s, q[: position - 1] + q[position:]))
+
+    client, server = NodeType((CLIENT,)), NodeType((SERVER,))
+    vars_ = (
+        Var("Client.sent", MapType(client, IntType(0, 2)), owner="Client", display="sent"),
+        Var("Server.got", MapType(server, SeqType(IntType(1, 2))), owner="Server", display="got"),
+        Var("network", MapType(CHANNEL, SeqType(PING)), role="network"),
+    )
+    actions = [
+        FakeAction("Client.send", send, params=(("self", client),), node_param="self"),
+        FakeAction("Server.on Ping", receive, kind="receive",
+                   params=(("self", server), ("channel", CHANNEL)),
+                   node_param="self", message_param="channel"),
+        FakeAction("network.drop", drop, kind="drop",
+                   params=(("channel", CHANNEL), ("position", IntType(1, 2))),
+                   message_param="channel"),
+    ]  # fmt: skip
+    initial = ((0,), ((),), ((),) * len(CHANNELS))
+    network = NetworkInfo(2, False, True, False, False, False, None)
+    return fake(vars_, [initial], actions, name="FifoPing", nodes=(CLIENT, SERVER),
                 network=network, deadlock=False)  # fmt: skip

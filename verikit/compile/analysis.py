@@ -16,11 +16,14 @@ from verikit.core.types import (
     IntType,
     MapType,
     MessageType,
+    NodeType,
     OptionType,
     RecordType,
     SeqType,
     SetType,
     Type,
+    domain,
+    is_finite,
 )
 
 # Builtins that cannot fault whatever their arguments (the rest can, see core.ir.BUILTINS).
@@ -68,17 +71,56 @@ def free_locals(e: ir.Expr) -> frozenset[str]:
     return out
 
 
-def may_fault(e: ir.Expr) -> bool:
+def state_vars(e: ir.Expr) -> frozenset[int]:
+    """The state slots `e` reads."""
+    if isinstance(e, ir.StateVar):
+        return frozenset({e.index})
+    out: frozenset[int] = frozenset()
+    for c in children(e):
+        out |= state_vars(c)
+    return out
+
+
+def may_fault(e: ir.Expr, total: frozenset[int] = frozenset()) -> bool:
     """Whether evaluating `e` can raise a SpecFault; then the order in which a quantifier or a
-    comprehension visits its domain is observable (which element faults first)."""
+    comprehension visits its domain is observable (which element faults first). A read of an
+    always-total map slot (`total`) with a key of the key type cannot fault."""
     match e:
+        case ir.Index(base=ir.StateVar(index=i, type=MapType(key=kt)), key=key) if i in total:
+            return not within(key.type, kt) or may_fault(key, total)
         case ir.Index() | ir.Unwrap() | ir.MapLit():
             return True
         case ir.Binary(op="div" | "mod"):
             return True
         case ir.Call(name=name) if name not in _TOTAL_BUILTINS:
             return True
-    return any(may_fault(c) for c in children(e))
+    return any(may_fault(c, total) for c in children(e))
+
+
+def within(t: Type, kt: Type) -> bool:
+    """Whether every value of type `t` is a value of type `kt` (a map key that has a slot)."""
+    if t == kt:
+        return True
+    match t, kt:
+        case IntType(lo=lo, hi=hi), IntType(lo=klo, hi=khi):
+            if lo is None or hi is None or klo is None or khi is None:
+                return False
+            return klo <= lo and hi <= khi
+        case NodeType(groups=groups), NodeType(groups=kgroups):
+            return all(g in kgroups for g in groups)
+    return False
+
+
+def constant_nonempty(dom: ir.Expr) -> bool:
+    """Whether a set expression is a constant with at least one element."""
+    match dom:
+        case ir.Domain(of=of):
+            return is_finite(of) and len(domain(of)) > 0
+        case ir.Lit(value=frozenset() as value):
+            return bool(value)
+        case ir.SetLit(elems=elems):
+            return bool(elems) and all(isinstance(x, ir.Lit) for x in elems)
+    return False
 
 
 def forks(stmts: tuple[ir.Stmt, ...]) -> bool:

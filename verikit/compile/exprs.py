@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 from verikit.compile import calls
-from verikit.compile.analysis import may_fault
+from verikit.compile.analysis import children, may_fault, within
+from verikit.compile.rewrite import miniscope
 from verikit.compile.runtime import sort_key
 from verikit.compile.source import Constants, Namer, folds, literal
 from verikit.core import ir
@@ -27,6 +29,7 @@ from verikit.core.types import (
     SetType,
     Type,
     domain,
+    is_finite,
     ordinal,
 )
 
@@ -39,6 +42,7 @@ _CMP = {"eq": "==", "ne": "!=", "lt": "<", "le": "<=", "gt": ">", "ge": ">=", "i
 _ARITH = {"add": ("+", ADD), "sub": ("-", ADD), "mul": ("*", MUL), "union": ("|", BOR),
           "inter": ("&", BAND), "diff": ("-", ADD), "concat": ("+", ADD)}  # fmt: skip
 _INLINE_DOMAIN = 64  # domains up to this size are written out as literals
+_UNROLL = 8  # quantifiers over constant domains up to this size become and/or chains
 
 
 @dataclass(frozen=True)
@@ -100,14 +104,11 @@ class Exprs:
         match e:
             case ir.Domain(of=of):
                 return self.domain_tuple(of)
-            case ir.Lit(value=frozenset() as value):
-                return self._sorted_const(value, e.type)
-            case ir.SetLit(elems=elems) if all(isinstance(x, ir.Lit) for x in elems):
-                values = frozenset(x.value for x in elems if isinstance(x, ir.Lit))
-                return self._sorted_const(values, e.type)
+            case ir.Lit() | ir.SetLit() if (values := self.constant_members(e)) is not None:
+                return literal(values) if folds(values) else self.consts.value(values)
             case ir.Call(name="range", args=(lo, hi)):
                 return f"range({self.arg(lo, sc)}, {self.expr(hi, sc, ADD)} + 1)"
-        text = self.arg(e, sc)
+        text = self.expr(e, sc, OR)  # a comprehension's iterable is an or_test
         if not ordered:
             return text
         assert isinstance(e.type, SetType), e.type
@@ -131,11 +132,6 @@ class Exprs:
     def temp(self, hint: str = "_t") -> str:
         return self.namer.fresh(hint)
 
-    def _sorted_const(self, value: frozenset[object], set_type: Type) -> str:
-        assert isinstance(set_type, SetType), set_type
-        items = tuple(sorted(value, key=sort_key(set_type.elem)))
-        return literal(items) if folds(items) else self.consts.value(items)
-
     def _bind(self, text: str, sc: Scope) -> tuple[str, str]:
         """(first use, later uses) of a value needed twice: a simple text twice, else `:=`."""
         if _SIMPLE.fullmatch(text) or not sc.walrus:
@@ -152,6 +148,8 @@ class Exprs:
             case ir.StateVar(index=index):
                 return sc.slots[index], ATOM
             case ir.Local(name=name):
+                if name not in sc.names:
+                    raise TypeError(f"local {name!r} is not bound here")
                 return sc.names[name], ATOM
             case ir.Field(base=base, index=index):
                 at = index + 1 if isinstance(base.type, MessageType) else index
@@ -216,12 +214,16 @@ class Exprs:
         if isinstance(key, ir.Lit):
             at = _const_ordinal(kt, key.value)
             return Slot(str(at), at >= 0, str(at), 0)
-        safe = _within(key.type, kt)
+        safe = within(key.type, kt)
         first = _int_offset(kt)
         if first is not None:
             return Slot(_minus(key_text, first), safe, key_text, first)
         ords = self._ordinals(kt)
         return Slot(f"{ords}[{key_text}]" if safe else f"{ords}.get({key_text}, -1)", safe)
+
+    def is_total(self, base: ir.Expr) -> bool:
+        """Whether `base` is a map slot that always holds every key (reads need no check)."""
+        return isinstance(base, ir.StateVar) and base.index in self.total
 
     def _ordinals(self, t: Type) -> str:
         if isinstance(t, EnumType):
@@ -232,11 +234,12 @@ class Exprs:
     def _map_read(self, e: ir.Index, sc: Scope) -> tuple[str, int]:
         assert isinstance(e.base.type, MapType)
         base = self.expr(e.base, sc, ATOM)
-        key_text = self.expr(e.key, sc, ADD)
-        key_first, key = (key_text, key_text) if isinstance(e.key, ir.Lit) else self._bind(key_text, sc)
-        slot = self.slot(e.key, key_first, e.base.type.key)
-        if slot.safe and isinstance(e.base, ir.StateVar) and e.base.index in self.total:
-            return f"{base}[{slot.text}]", ATOM
+        key_text, kt = self.expr(e.key, sc, ADD), e.base.type.key
+        if self.is_total(e.base) and within(e.key.type, kt):
+            return f"{base}[{self.slot(e.key, key_text, kt).text}]", ATOM
+        literal_key = isinstance(e.key, ir.Lit)
+        key_first, key = (key_text, key_text) if literal_key else self._bind(key_text, sc)
+        slot = self.slot(e.key, key_first, kt)
         span = self.span(e)
         if not (slot.safe and sc.walrus):
             return f"map_get({base}, {slot.text}, {key}, {span})", ATOM
@@ -266,9 +269,8 @@ class Exprs:
             return f"tuple([{value} for {var} in {self.domain_tuple(e.type.key)}])", ATOM
         dom = self.iterate(e.domain, replace(sc, walrus=False))
         slot = self.slot(ir.Local(e.var, _elem(e.domain.type)), var, e.type.key)
-        size = len(domain(e.type.key))
         triples = f"[({slot.text}, {var}, {self.arg(e.value, inner)}) for {var} in {dom}]"
-        return f"map_from({size}, {triples}, {self.span(e)})", ATOM
+        return f"map_from({self.type(e.type.key)}, {triples}, {self.span(e)})", ATOM
 
     # ------------------------------------------------------------ operators
 
@@ -319,9 +321,38 @@ class Exprs:
         return f"frozenset([{self.arg(e.elem, inner)} for {var} in {dom}{cond}])", ATOM
 
     def _quant(self, e: ir.Quant, sc: Scope) -> tuple[str, int]:
-        var, dom, inner = self._binder(e.var, e.domain, (e.body,), sc)
-        fn = "all" if e.kind == "forall" else "any"
-        return f"{fn}({self.arg(e.body, inner)} for {var} in {dom})", ATOM
+        """Miniscoped first; over a small constant domain unrolled into an and/or chain (a
+        generator costs far more than a few comparisons), else all()/any() of a generator."""
+        q = miniscope(e, self.total)
+        if not isinstance(q, ir.Quant):
+            return self._compile(q, sc)
+        values = self.constant_members(q.domain)
+        if values is not None and len(values) <= _UNROLL and not _binds(q.body):
+            if not values:
+                return ("True" if q.kind == "forall" else "False"), ATOM
+            conn, prec = ("and", AND) if q.kind == "forall" else ("or", OR)
+            terms = [self.expr(q.body, sc.bind(q.var, self._value(v)), prec + 1) for v in values]
+            return f" {conn} ".join(terms), prec
+        var, dom, inner = self._binder(q.var, q.domain, (q.body,), sc)
+        fn = "all" if q.kind == "forall" else "any"
+        return f"{fn}({self.arg(q.body, inner)} for {var} in {dom})", ATOM
+
+    def constant_members(self, e: ir.Expr) -> tuple[Any, ...] | None:
+        """The elements of a constant set expression in iteration order, else None."""
+        match e:
+            case ir.Domain(of=of) if is_finite(of):
+                return domain(of)
+            case ir.Lit(value=frozenset() as value):
+                return tuple(sorted(value, key=sort_key(_elem(e.type))))
+            case ir.SetLit(elems=elems) if all(isinstance(x, ir.Lit) for x in elems):
+                values = frozenset(x.value for x in elems if isinstance(x, ir.Lit))
+                return tuple(sorted(values, key=sort_key(_elem(e.type))))
+        return None
+
+    def _value(self, value: object) -> str:
+        """A constant as an atom (a bound variable's value in an unrolled quantifier)."""
+        text, prec = self._lit(value)
+        return text if prec == ATOM else f"({text})"
 
     def _let(self, e: ir.Let, sc: Scope) -> tuple[str, int]:
         var = self.temp(e.var)
@@ -335,6 +366,13 @@ class Exprs:
 
     def _call(self, e: ir.Call, sc: Scope) -> tuple[str, int]:
         return calls.compile_call(self, e, sc)
+
+
+def _binds(e: ir.Expr) -> bool:
+    """Whether `e` contains a binder (unrolling around one would multiply code)."""
+    if isinstance(e, ir.Quant | ir.SetComp | ir.MapLit | ir.Let):
+        return True
+    return any(_binds(c) for c in children(e))
 
 
 def _elem(t: Type) -> Type:
@@ -362,16 +400,3 @@ def _const_ordinal(kt: Type, value: object) -> int:
     except KeyError:
         return -1
     return at if 0 <= at < len(domain(kt)) else -1
-
-
-def _within(t: Type, kt: Type) -> bool:
-    """Whether every value of type `t` is a key of type `kt` (so its slot exists)."""
-    if t == kt:
-        return True
-    match t, kt:
-        case IntType(lo=lo, hi=hi), IntType(lo=klo, hi=khi):
-            return None not in (lo, hi, klo, khi) and klo <= lo and hi <= khi  # type: ignore[operator]
-        case NodeType(groups=groups), NodeType(groups=kgroups):
-            return all(g in kgroups for g in groups)
-    return False
-

@@ -11,26 +11,24 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any, NoReturn
 
-from verikit.compile.compiled import Successor
-from verikit.core.types import (
-    MISSING,
-    BagType,
-    BoolType,
-    EnumType,
-    IntType,
-    MapType,
-    MessageType,
-    NodeGroup,
-    NodeType,
-    OptionType,
-    RecordType,
-    SeqType,
-    SetType,
-    Type,
-    domain,
-    is_finite,
-)
-from verikit.errors import Span, SpecFault
+from verikit.compile.compiled import Successor as Successor
+from verikit.core.types import MISSING as MISSING
+from verikit.core.types import BagType as BagType
+from verikit.core.types import BoolType as BoolType
+from verikit.core.types import EnumType as EnumType
+from verikit.core.types import IntType as IntType
+from verikit.core.types import MapType as MapType
+from verikit.core.types import MessageType as MessageType
+from verikit.core.types import NodeGroup as NodeGroup
+from verikit.core.types import NodeType as NodeType
+from verikit.core.types import OptionType as OptionType
+from verikit.core.types import RecordType as RecordType
+from verikit.core.types import SeqType as SeqType
+from verikit.core.types import SetType as SetType
+from verikit.core.types import Type, is_finite
+from verikit.core.types import domain as domain
+from verikit.errors import Span as Span
+from verikit.errors import SpecFault
 
 Tup = tuple[Any, ...]
 Bag = frozenset[tuple[Any, int]]
@@ -180,12 +178,13 @@ def map_delete(m: Tup, slot: int) -> Tup:
     return (*m[:slot], MISSING, *m[slot + 1 :]) if 0 <= slot < len(m) else m
 
 
-def map_from(size: int, pairs: Iterable[tuple[int, Any, Any]], span: Span) -> Tup:
+def map_from(key_type: Type, pairs: Iterable[tuple[int, Any, Any]], span: Span) -> Tup:
     """A map from (slot, key, value) triples; slots not given stay MISSING."""
+    size = len(domain(key_type))
     slots: list[Any] = [MISSING] * size
     for slot, key, value in pairs:
         if not 0 <= slot < size:
-            fault(f"map key {key!r} is outside the map's key type", span)
+            fault(f"map key {key!r} outside {key_type}", span)
         slots[slot] = value
     return tuple(slots)
 
@@ -263,8 +262,8 @@ def _key(t: Type, by_ordinal: bool) -> SortKey | None:
             k = _key(value, by_ordinal) or _same
             return lambda m: tuple((0,) if v is MISSING else (1, k(v)) for v in m)
         case SeqType(elem=elem):
-            k = _key(elem, by_ordinal)
-            return None if k is None else (lambda s: tuple(k(v) for v in s))
+            ek = _key(elem, by_ordinal)
+            return None if ek is None else (lambda s: tuple(ek(v) for v in s))
     raise TypeError(t)
 
 

@@ -6,10 +6,11 @@ pre-state untouched for the next parameter tuple or fork.
 
 Forks are compiled in continuation style: a `Choose` becomes a `for` loop whose body holds
 everything that runs after it (the rest of its block and of every enclosing block, then the
-successor), and an `If` that contains a fork gets that continuation in both branches. So the
-code of a fork never runs twice in one iteration and a `Require` is a plain `continue` (or a
-`return` outside any loop). Because a loop iteration must not see the previous iteration's
-assignments, fork-level assignments always bind fresh names (single assignment).
+successor), an `If` that contains a fork gets that continuation in both branches, and a
+`Require` an `if` around it. So control never needs to jump (the same code can be inlined
+into `next_states` or stand alone in an action's function). Because a loop iteration must not
+see the previous iteration's assignments, fork-level assignments bind fresh names (single
+assignment).
 
 Fork-free `If`s and `ForEach` loops are "regions": their targets are copied into fresh names
 on entry, which the region then reassigns in place (a loop accumulates across iterations).
@@ -21,7 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from verikit.compile.analysis import assigned, forks
-from verikit.compile.exprs import ADD, NOT, Exprs, Scope
+from verikit.compile.exprs import ADD, Exprs, Scope
 from verikit.compile.source import Namer, Writer
 from verikit.core import ir
 from verikit.core.types import IntType, MapType, MessageType, RecordType, SeqType, Type
@@ -71,7 +72,7 @@ class Body:
 
     # ------------------------------------------------------------ fork level
 
-    def run(self, work: list[Block], b: Bindings, loops: int) -> None:
+    def run(self, work: list[Block], b: Bindings) -> None:
         """Blocks innermost first; each fork ends with `finish`."""
         w = self.w
         while work:
@@ -85,30 +86,27 @@ class Body:
                         w.line(f"for {name} in {self.ex.iterate(dom, b.scope())}:")
                         inner = b.bind(var, name)
                         with w.indent():
-                            self.run([(body, inner.env), *rest], inner, loops + 1)
+                            self.run([(body, inner.env), *rest], inner)
                         return
                     case ir.If(cond=cond, then=then, else_=else_) if forks((st,)):
                         w.line(f"if {self.ex.expr(cond, b.scope())}:")
                         with w.indent():
-                            self.run([(then, b.env), *rest], b, loops)
+                            self.run([(then, b.env), *rest], b)
                         w.line("else:")
                         with w.indent():
-                            self.run([(else_, b.env), *rest], b, loops)
+                            self.run([(else_, b.env), *rest], b)
                         return
                     case ir.Require(cond=cond):
-                        self.exit_unless(self.ex.expr(cond, b.scope(), NOT), loops)
+                        w.line(f"if {self.ex.expr(cond, b.scope())}:")
+                        with w.indent():
+                            self.run(rest, b)
+                        return
                     case ir.If() | ir.ForEach():
                         b, own = self.prepare((st,), b)
-                        b = self.region((st,), b, own, loops)
+                        b = self.region((st,), b, own)
                     case _:
                         b = self.simple(st, b, None)
         self.finish(b)
-
-    def exit_unless(self, cond: str, loops: int) -> None:
-        """End this fork when `cond` (text at `not` precedence) is false."""
-        self.w.line(f"if not {cond}:")
-        with self.w.indent():
-            self.w.line("continue" if loops else "return")
 
     # ------------------------------------------------------------ regions
 
@@ -130,8 +128,7 @@ class Body:
                 own.add(name)
         return b, frozenset(own)
 
-    def region(self, stmts: tuple[ir.Stmt, ...], b: Bindings, own: frozenset[str],
-               loops: int) -> Bindings:  # fmt: skip
+    def region(self, stmts: tuple[ir.Stmt, ...], b: Bindings, own: frozenset[str]) -> Bindings:
         """A fork-free block whose outer targets were prepared; `own` are the names created
         inside the region (reassignable too). Returns the bindings after it."""
         w, outer_env = self.w, b.env
@@ -140,16 +137,16 @@ class Body:
                 case ir.If(cond=cond, then=then, else_=else_):
                     w.line(f"if {self.ex.expr(cond, b.scope())}:")
                     with w.indent():
-                        self._branch(then, b, own, loops)
+                        self._branch(then, b, own)
                     if else_:
                         w.line("else:")
                         with w.indent():
-                            self._branch(else_, b, own, loops)
+                            self._branch(else_, b, own)
                 case ir.ForEach(var=var, domain=dom, body=body):
                     name = self.namer.fresh(var)
                     w.line(f"for {name} in {self.ex.iterate(dom, b.scope())}:")
                     with w.indent():
-                        self._branch(body, b.bind(var, name), own | {name}, loops + 1)
+                        self._branch(body, b.bind(var, name), own | {name})
                 case ir.LetStmt():
                     b = self.simple(st, b, own)
                     own = own | {b.local(st.var)}
@@ -157,11 +154,10 @@ class Body:
                     b = self.simple(st, b, own)
         return replace(b, env=outer_env)
 
-    def _branch(self, stmts: tuple[ir.Stmt, ...], b: Bindings, own: frozenset[str],
-                loops: int) -> None:  # fmt: skip
+    def _branch(self, stmts: tuple[ir.Stmt, ...], b: Bindings, own: frozenset[str]) -> None:
         if not stmts:
             self.w.line("pass")
-        after = self.region(stmts, b, own, loops)
+        after = self.region(stmts, b, own)
         assert after.slots == b.slots, "a region reassigns its prepared names in place"
 
     # ------------------------------------------------------------ assignments
@@ -181,7 +177,7 @@ class Body:
     def assign(self, st: ir.Assign, b: Bindings, own: frozenset[str] | None) -> Bindings:
         sc = b.scope()
         value = self.ex.expr(st.value, sc)
-        if _needs_range_check(st.target_type, st.value.type):
+        if isinstance(st.target_type, IntType) and _needs_range_check(st.target_type, st.value.type):
             value = self._temp_for(value, "_v")
             self._range_check(value, st.target_type, st.span)
         root = st.root
@@ -189,7 +185,8 @@ class Body:
             current, stem = b.slots[root.index], self.var_names[root.index]
         else:
             current, stem = b.local(root.name), root.name
-        new = self.update(current, root.type, st.path, value, sc, st.span)
+        total = self.ex.is_total(root)  # the map in a total slot has every entry
+        new = self.update(current, root.type, st.path, value, sc, st.span, total)
         if own is not None:
             assert current in own, f"{current} was not prepared for the region"
         target = current if own is not None else self.namer.fresh(stem)
@@ -216,16 +213,17 @@ class Body:
             self.w.line(f"range_fault({value}, {self.ex.type(t)}, {self.ex.consts.span(span)})")
 
     def update(self, current: str, t: Type, path: tuple[ir.FieldStep | ir.IndexStep, ...],
-               value: str, sc: Scope, span: Span) -> str:  # fmt: skip
+               value: str, sc: Scope, span: Span, total: bool = False) -> str:  # fmt: skip
         """Text of `current` with the location `path` replaced by `value` (statements for the
-        keys and the intermediate values are written first, in path order)."""
+        keys and the intermediate values are written first, in path order). `total`: current
+        is a map that holds every key (its entries need no MISSING check)."""
         if not path:
             return value
         step, rest = path[0], path[1:]
         if isinstance(step, ir.FieldStep):
             return self._update_field(current, t, step.index, rest, value, sc, span)
         if isinstance(t, MapType):
-            return self._update_map(current, t, step.key, rest, value, sc, span)
+            return self._update_map(current, t, step.key, rest, value, sc, span, total)
         assert isinstance(t, SeqType), t
         i = self._temp_for(self.ex.expr(step.key, sc, ADD), "_i")
         self.w.line(f"if not 1 <= {i} <= len({current}):")
@@ -251,7 +249,7 @@ class Body:
 
     def _update_map(self, current: str, t: MapType, key: ir.Expr,
                     rest: tuple[ir.FieldStep | ir.IndexStep, ...], value: str, sc: Scope,
-                    span: Span) -> str:  # fmt: skip
+                    span: Span, total: bool) -> str:  # fmt: skip
         key_text = self.ex.expr(key, sc, ADD)
         if not isinstance(key, ir.Lit):
             key_text = self._temp_for(key_text, "_k")
@@ -264,9 +262,10 @@ class Body:
         if rest:
             old = self.namer.fresh("_x")
             self.w.line(f"{old} = {current}[{slot.text}]")
-            self.w.line(f"if {old} is MISSING:")
-            with self.w.indent():
-                self.w.line(f"missing_key({key_text}, {span_name})")
+            if not total:
+                self.w.line(f"if {old} is MISSING:")
+                with self.w.indent():
+                    self.w.line(f"missing_key({key_text}, {span_name})")
             value = self._inner(old, t.value, rest, value, sc, span)
         return self._replace(current, slot.text, value)
 
@@ -285,9 +284,9 @@ class Body:
         return f"tuple({items})"
 
 
-def _needs_range_check(target: Type, value: Type) -> bool:
+def _needs_range_check(target: IntType, value: Type) -> bool:
     """A bounded int target needs a check unless the value's type already lies within it."""
-    if not isinstance(target, IntType) or (target.lo is None and target.hi is None):
+    if target.lo is None and target.hi is None:
         return False
     if isinstance(value, IntType):
         lo_ok = target.lo is None or (value.lo is not None and value.lo >= target.lo)

@@ -1,0 +1,66 @@
+"""Semantics: a parsed spec → a checked, lowered core Model (or one SpecError with every
+diagnostic found).
+
+Pass 1 (scope.py) declares every name; constants (consts.py), node ids and types (types.py)
+are resolved next; pass 2 checks and lowers every expression and statement (exprs.py,
+stmts.py, fns.py), the nodes and handlers (lower.py) and the network (network.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from verikit.core.model import Model
+from verikit.semantics.consts import Consts
+from verikit.semantics.context import Env, NodeCtx
+from verikit.semantics.diagnostics import Diagnostics
+from verikit.semantics.fns import FnLibrary
+from verikit.semantics.lower import Lowering, build_slots, infer_senders, number_groups
+from verikit.semantics.network import Network, read_settings
+from verikit.semantics.scope import declare
+from verikit.semantics.types import Types
+from verikit.syntax import ast
+
+__all__ = ["analyze"]
+
+
+def analyze(spec: ast.Spec, consts: Mapping[str, int | bool] | None = None) -> Model:
+    """Check `spec` and lower it to a core Model; `consts` overrides declared constants.
+    Raises SpecError carrying every diagnostic when the spec is wrong."""
+    diags = Diagnostics()
+    decls = declare(spec, diags)
+    values = Consts(decls, consts or {}, diags)
+    groups = number_groups(decls, values, diags)
+    types = Types(decls, values, groups, diags)
+    types.resolve_all()
+    settings = read_settings(decls.network, values, diags)
+    if decls.network is not None and not groups:
+        diags.error(decls.network.span, "a `network` needs at least one `node` to carry messages")
+    slots, refs = build_slots(decls, types, groups)
+    nodes = {name: NodeCtx(decls.nodes[name], group) for name, group in groups.items()}
+    env = Env(decls, diags, values, types, groups, nodes, refs, infer_senders(decls, groups))
+    if groups:
+        network = Network(settings, tuple(groups.values()), types.all_messages(), len(slots))
+        env.network = network
+        slots += network.vars
+    env.fns = FnLibrary(env)
+    lowering = Lowering(env)
+    init = lowering.init()
+    actions = lowering.actions()
+    properties = lowering.properties()
+    env.fns.lower_all()
+    final_consts = values.final()  # evaluates (and checks) unused constants too
+    diags.raise_if_any()
+    return Model(
+        name=spec.name,
+        consts=final_consts,
+        vars=tuple(slots),
+        init=init,
+        actions=actions,
+        properties=properties,
+        nodes=tuple(groups.values()),
+        network=env.network.info() if env.network is not None else None,
+        deadlock=True,
+        span=spec.span,
+    )
+

@@ -7,7 +7,8 @@ bounds, node counts, sequence bounds and network settings are constant expressio
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import operator
+from collections.abc import Callable, Mapping
 
 from verikit.errors import Span
 from verikit.semantics.diagnostics import Diagnostics, did_you_mean
@@ -171,14 +172,15 @@ class Consts:
         a2, b2 = self._int(left), self._int(right)
         if op in ("/", "%") and b2 == 0:
             raise NotConstant(span, "division by zero in a constant expression")
-        arithmetic = {
-            "+": lambda: a2 + b2, "-": lambda: a2 - b2, "*": lambda: a2 * b2,
-            "/": lambda: a2 // b2, "%": lambda: a2 % b2,
-            "<": lambda: a2 < b2, "<=": lambda: a2 <= b2, ">": lambda: a2 > b2, ">=": lambda: a2 >= b2,
-        }  # fmt: skip
-        if op not in arithmetic:
+        if op not in _ARITHMETIC:
             raise NotConstant(span, f"`{op}` is not allowed in a constant expression")
-        return arithmetic[op]()
+        return _ARITHMETIC[op](a2, b2)
+
+
+_ARITHMETIC: dict[str, Callable[[int, int], Value]] = {
+    "+": operator.add, "-": operator.sub, "*": operator.mul, "/": operator.floordiv,
+    "%": operator.mod, "<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge,
+}  # fmt: skip
 
 
 class _Broken(Exception):

@@ -37,7 +37,6 @@ from verikit.semantics.types import (
     assignable,
     comparable,
     has_error,
-    is_int,
     join,
     strip_option,
     type_str,
@@ -182,7 +181,10 @@ class ExprChecker:
             case ast.SetExpr(elems=elems) | ast.SeqExpr(elems=elems):
                 return all(self.needs_context(x) for x in elems)
             case ast.Name(id=name):
-                return not self._is_value(name) and bool(self.env.types.members(name))
+                if self._is_value(name):
+                    return False
+                group = self.env.groups.get(name)
+                return bool(self.env.types.members(name)) or (group is not None and group.count == 1)
             case ast.IfExpr(then=then, else_=else_):
                 return self.needs_context(then) and self.needs_context(else_)
         return False
@@ -243,6 +245,9 @@ class ExprChecker:
         want = strip_option(expected) if expected is not None else None
         if isinstance(want, EnumType) and name in want.members:
             return ir.Lit(name, want, span)
+        group = env.groups.get(name)
+        if group is not None and group.count == 1 and isinstance(want, NodeType):
+            return ir.Lit(group.first, NodeType((group,)), span)  # a singleton group's node
         if name in env.decls.types or name in env.groups or name in ("bool", "int"):
             return self.domain(env.types.named_type(name, span), span)
         return self._member(e, want)
@@ -366,6 +371,11 @@ class ExprChecker:
                 result = join(lt, rt)
                 assert result is not None
                 return ir.Binary("concat", left, right, result, e.span)
+        for kind, word in ((IntType, "int"), (SetType, "set"), (SeqType, "sequence")):
+            if isinstance(lt, kind) != isinstance(rt, kind):
+                bad, t = (e.right, rt) if isinstance(lt, kind) else (e.left, lt)
+                self.error(bad.span, f"{show(bad)} is {type_str(t)}, expected {_article(word)} (operand of `{e.op}`)")
+                return error_expr(e.span)
         self.error(
             e.span,
             f"`{e.op}` needs {_operands(e.op)}: {show(e.left)} is {type_str(lt)} and "
@@ -521,7 +531,7 @@ class ExprChecker:
                 ft = t.fields[t.field_index(init.name)][1]
                 given[init.name] = self.expect(init.value, ft, f" for field `{init.name}`")
         missing = [n for n in names if not any(f.name == n for f in e.fields)]
-        if missing:
+        if missing and all(f.name in names for f in e.fields):  # else a misspelling, reported
             listed = ", ".join(f"`{n}`" for n in missing)
             self.error(e.span, f"missing field{'s' if len(missing) > 1 else ''} {listed} of {owner}")
         return tuple(given.get(n, error_expr(e.span)) for n in names)
@@ -546,8 +556,8 @@ class ExprChecker:
             case NodeType(groups=(group,)):
                 return self._node_member(group, e.name, base, e)
             case NodeType(groups=groups):
-                names = ", ".join(g.name for g in groups)
-                self.error(e.span, f"{show(e.base)} may be a node of {names}; `.{e.name}` needs a node of one group")
+                listed = ", ".join(g.name for g in groups)
+                self.error(e.span, f"{show(e.base)} may be a node of {listed}; `.{e.name}` needs a node of one group")
             case RecordType() | MessageType(variants=(_,)):
                 record = base.type if isinstance(base.type, RecordType) else base.type.variants[0]
                 names = [n for n, _ in record.fields]
@@ -621,6 +631,10 @@ def _element_type(t: Type) -> Type | None:
         case MapType(key=key):
             return key
     return None
+
+
+def _article(word: str) -> str:
+    return f"an {word}" if word == "int" else f"a {word}"
 
 
 def _operands(op: str) -> str:

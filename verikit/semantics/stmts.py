@@ -213,7 +213,7 @@ class StmtChecker(ExprChecker):
             return []
         me = node.self_local()
         if isinstance(s, ast.SendStmt):
-            dst = self.check(s.to)
+            dst = self.check(s.to, network.any_node)
             if not isinstance(dst.type, NodeType) and not has_error(dst.type):
                 self.error(s.to.span, f"`send … to` needs a node id: {show(s.to)} is {type_str(dst.type)}")
             return [network.add(me, dst, message, s.span), *network.bound(s.span)]

@@ -497,9 +497,18 @@ class TerminalDecl:
     span: Span = _span()
 
 
+@dataclass(frozen=True)
+class ExpectDecl:
+    """`expect violation Name`: a buggy variant states which property it demonstrates, so a
+    check succeeds when exactly that property is violated and fails once it no longer is."""
+
+    property: str
+    span: Span = _span()
+
+
 Decl = Union[  # noqa: UP007
     ConstDecl, TypeDecl, MessageDecl, NetworkDecl, VarDecl, InitDecl, ActionDecl, HandlerDecl,
-    FnDecl, NodeDecl, PropertyDecl, TerminalDecl,
+    FnDecl, NodeDecl, PropertyDecl, TerminalDecl, ExpectDecl,
 ]  # fmt: skip
 
 

@@ -296,6 +296,8 @@ def _decl(d: a.Decl, depth: int) -> list[str]:
             return [f"{pad}{kind}{label} {_full(expr)}"]
         case a.TerminalDecl(expr=expr):
             return [f"{pad}terminal when {_full(expr)}"]
+        case a.ExpectDecl(property=property_):
+            return [f"{pad}expect violation {property_}"]
     raise TypeError(f"not a declaration: {d!r}")
 
 

@@ -128,6 +128,9 @@ class ToAst(Transformer[Token, a.Spec]):
     def terminal_decl(self, expr: a.Expr) -> a.TerminalDecl:
         return a.TerminalDecl(expr)
 
+    def expect_decl(self, property_: Token) -> a.ExpectDecl:
+        return a.ExpectDecl(str(property_))
+
     # ------------------------------------------------------------ types
 
     def named_type(self, name: Token) -> a.NamedType:

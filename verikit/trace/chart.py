@@ -95,6 +95,8 @@ def verdict(trace: Trace) -> str:
     match trace.kind:
         case "invariant":
             return f"✗ invariant {trace.property} violated"
+        case "reachable" if not trace.steps:
+            return f"✗ reachable {trace.property} is never reached: the spec may be vacuous"
         case "reachable":
             return f"✓ reachable {trace.property} reached"
         case "deadlock":
@@ -121,8 +123,10 @@ def _rows(trace: Trace, model: Model, lanes: tuple[str, ...]) -> Iterator[Row]:
             if _is_network(model, change.var):
                 continue  # told by the arrows
             owner, var = _owner(change.var, lane_of)
-            text = f"{var} = {change.new}" if change.old is None else (
-                f"{var}: {change.old} → {change.new}"
+            text = (
+                f"{var} = {change.new}"
+                if change.old is None
+                else (f"{var}: {change.old} → {change.new}")
             )
             (other if owner is None else notes[owner]).append(text)
         yield Row(
@@ -187,9 +191,7 @@ def _final(
 
 
 def _is_network(model: Model, name: str) -> bool:
-    return model.network is not None and name == display.var_name(
-        model.vars[model.network.slot]
-    )
+    return model.network is not None and name == display.var_name(model.vars[model.network.slot])
 
 
 # ---------------------------------------------------------------- messages

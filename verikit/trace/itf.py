@@ -12,7 +12,8 @@ type, so decoding inverts encoding exactly:
     option      {"tag": "Some", "value": x} / {"tag": "None", "value": {"#tup": []}}
 
 Every state slot is one ITF variable named `Var.name` (a node's variable is a map from node
-to value). Each state's "#meta" tells the step that led to it (action, kind, node, message).
+to value). Each state's "#meta" tells the step that led to it (action, kind, node, message,
+params); the document's "#meta" names the property and the constants the spec was run with.
 """
 
 from __future__ import annotations
@@ -60,7 +61,12 @@ def to_itf(trace: Trace, model: Model) -> dict[str, Json]:
             "format-description": FORMAT_URL,
             "source": model.span.file,
             "description": headline(trace),
-            "verikit": {"spec": trace.spec, "property": trace.property, "kind": trace.kind},
+            "verikit": {
+                "spec": trace.spec,
+                "property": trace.property,
+                "kind": trace.kind,
+                "consts": dict(model.consts),
+            },
         },
         "vars": [v.name for v in model.vars],
         "states": [_state(model, step) for step in trace.steps],
@@ -79,6 +85,19 @@ def _state(model: Model, step: Step) -> dict[str, Json]:
     for var, value in zip(model.vars, step.state, strict=True):
         out[var.name] = encode(var.type, value)
     return out
+
+
+def consts_of(doc: dict[str, Json]) -> dict[str, int | bool]:
+    """The constants a trace was made with (so a replay loads the spec the same way)."""
+    meta = doc.get("#meta")
+    verikit = meta.get("verikit") if isinstance(meta, dict) else None
+    consts = verikit.get("consts") if isinstance(verikit, dict) else None
+    if not isinstance(consts, dict):
+        return {}
+    for name, value in consts.items():
+        if not isinstance(value, int):  # bool is an int too
+            raise ItfError(f"constant {name} must be an int or a bool, got {json.dumps(value)}")
+    return dict(consts)
 
 
 def from_itf(doc: dict[str, Json], model: Model) -> list[State]:

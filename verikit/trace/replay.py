@@ -80,7 +80,7 @@ def _quiet_next_states(compiled: CompiledModel, state: State) -> list[State]:
 def _step(compiled: CompiledModel, index: int, old: State, succ: Successor) -> Step:
     model = compiled.model
     action = model.actions[succ.action]
-    node, params, message = display.describe(model, succ)
+    node, params, message = display.describe(model, succ, old)
     envelope = message if isinstance(message, Envelope) else None
     return Step(
         index=index,
@@ -144,7 +144,7 @@ class ReplayResult:
     ok: bool
     path: tuple[int, ...]
     failed_at: int | None = None
-    reason: str | None = None
+    message: str | None = None  # why state `failed_at` is not a step, in words
 
 
 def replay_states(compiled: CompiledModel, states: Sequence[State]) -> ReplayResult:
@@ -164,6 +164,6 @@ def replay_states(compiled: CompiledModel, states: Sequence[State]) -> ReplayRes
             try:
                 options = [succ.state for succ in compiled.labelled_successors(state)]
             except SpecFault as fault:
-                reason = f"state {index} has no successors: {fault}"
-                return ReplayResult(False, tuple(path), index + 1, reason)
+                message = f"state {index} has no successors: {fault}"
+                return ReplayResult(False, tuple(path), index + 1, message)
     return ReplayResult(True, tuple(path))

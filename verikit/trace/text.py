@@ -19,9 +19,11 @@ from __future__ import annotations
 from verikit.trace.trace import Change, Envelope, Step, Trace
 
 INDENT = " " * 6
+WIDE = 48  # old + new text longer than this: a set shows what was added and removed instead
 
 
-def render_text(trace: Trace) -> str:
+def render(trace: Trace) -> str:
+    """The whole trace as text (exported as `verikit.trace.render_text`)."""
     lines = [headline(trace)]
     width = len(str(len(trace.steps)))
     for step in trace.steps:
@@ -32,8 +34,12 @@ def render_text(trace: Trace) -> str:
     return "\n".join(lines)
 
 
+render_text = render
+
+
 def headline(trace: Trace) -> str:
-    after = f" after {len(trace.steps) - 1} steps" if len(trace.steps) > 1 else ""
+    moves = len(trace.steps) - 1
+    after = f" after {moves} step{'s' if moves > 1 else ''}" if moves > 0 else ""
     match trace.kind:
         case "invariant":
             what = f"invariant {trace.property} is violated{after}"
@@ -64,8 +70,10 @@ def describe(step: Step) -> str:
         case "drop" | "duplicate":
             verb = "drops" if step.kind == "drop" else "duplicates"
             return f"network {verb} {step.message}"
-        case "crash" | "restart":
-            return f"{who} {step.kind}s"
+        case "crash":
+            return f"{who} crashes"
+        case "restart":
+            return f"{who} restarts"
         case "partition":
             return f"network partitions ({args})" if args else "network partitions"
         case "heal":
@@ -76,10 +84,13 @@ def describe(step: Step) -> str:
 
 
 def _change(step: Step, change: Change) -> str:
+    """`state: Working → Prepared`; a large set shows only its delta: `msgs: + {…}`."""
     own = f"{step.node}."
     name = change.var[len(own) :] if step.node and change.var.startswith(own) else change.var
     if change.old is None:
         return f"{name} = {change.new}"
+    if change.delta and len(change.old) + len(change.new) > WIDE:
+        return f"{name}: {change.delta}"
     return f"{name}: {change.old} → {change.new}"
 
 

@@ -15,12 +15,15 @@ from verikit.errors import SpecFault
 
 @dataclass(frozen=True)
 class Change:
-    """One displayed variable slot that changed: `Participant[2].state: Working → Prepared`.
-    In the initial step `old` is None (the value is set, not changed)."""
+    """One displayed part of the state that changed: `Participant[2].state: Working → Prepared`,
+    `rmState[2]: Working → Prepared` (a global map, per key). In the initial step `old` is None
+    (the value is set, not changed). For a set or bag, `delta` says what was added and removed
+    in the language's own terms: `+ {Msg { kind: Commit, rm: none }}`, `- {2}`."""
 
     var: str
     old: str | None
     new: str
+    delta: str | None = None
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,122 @@
+"""Shared helpers for the semantics tests: analyse spec text, collect its diagnostics, and
+explore small models with the reference evaluator of tests/oracle."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import pytest
+
+from verikit.core.model import Action, Model
+from verikit.errors import SpecError
+from verikit.semantics import analyze
+from verikit.syntax import parse
+
+NODE_STYLE = """\
+spec TwoPhaseCommit
+
+const N = 3
+
+type Decision = enum { Commit, Abort }
+message Prepare {}
+message Vote { yes: bool }
+message Outcome { decision: Decision }
+
+network { loss: true  duplicate: true  reorder: true  max_in_flight: 6 }
+
+node Coordinator {
+  var phase: enum { Init, Waiting, Done } = Init
+  var yes: set<Participant> = {}
+  durable var decision: Decision? = none
+
+  action begin when phase == Init {
+    phase = Waiting
+    broadcast Prepare {} to Participant
+  }
+  on Vote(m) from p when phase == Waiting {
+    if not m.yes { decide(Abort) }
+    else {
+      yes = yes + {p}
+      if yes == all Participant { decide(Commit) }
+    }
+  }
+  action give_up when phase == Waiting { decide(Abort) }
+  fn decide(d: Decision) { phase = Done; decision = d; broadcast Outcome { decision: d } to Participant }
+}
+
+node Participant[N] {
+  var state: enum { Working, Prepared, Committed, Aborted } = Working
+  on Prepare from c when state == Working {
+    choose yes in bool {
+      state = if yes then Prepared else Aborted
+      send Vote { yes: yes } to c
+    }
+  }
+  on Outcome(m) { state = if m.decision == Commit then Committed else Aborted }
+}
+
+invariant Atomicity:
+  not exists p, q in Participant: p.state == Committed and q.state == Aborted
+reachable SomeoneCommits: exists p in Participant: p.state == Committed
+terminal when Coordinator.phase == Done
+"""
+
+GLOBAL_STYLE = """\
+spec TwoPhase
+const RMs = 3
+type RM = 1..RMs
+type Msg = record { kind: enum { Prepared, Commit, Abort }, rm: RM? }
+
+var rmState: map<RM, enum { Working, Prepared, Committed, Aborted }> = { r: Working for r in RM }
+var tmState: enum { Init, Committed, Aborted } = Init
+var tmPrepared: set<RM> = {}
+var msgs: set<Msg> = {}
+
+action TMRcvPrepared(r: RM) when tmState == Init and Msg { kind: Prepared, rm: r } in msgs {
+  tmPrepared = tmPrepared + {r}
+}
+action TMCommit when tmState == Init and tmPrepared == all RM {
+  tmState = Committed
+  msgs = msgs + { Msg { kind: Commit, rm: none } }
+}
+action TMAbort when tmState == Init {
+  tmState = Aborted
+  msgs = msgs + { Msg { kind: Abort, rm: none } }
+}
+action RMPrepare(r: RM) when rmState[r] == Working {
+  rmState[r] = Prepared
+  msgs = msgs + { Msg { kind: Prepared, rm: r } }
+}
+action RMChooseToAbort(r: RM) when rmState[r] == Working { rmState[r] = Aborted }
+action RMRcvCommitMsg(r: RM) when Msg { kind: Commit, rm: none } in msgs { rmState[r] = Committed }
+action RMRcvAbortMsg(r: RM) when Msg { kind: Abort, rm: none } in msgs { rmState[r] = Aborted }
+invariant Consistent: not exists r1, r2 in RM: rmState[r1] == Aborted and rmState[r2] == Committed
+constraint len(msgs) <= 10
+"""
+
+
+def model_of(text: str, consts: Mapping[str, int | bool] | None = None) -> Model:
+    return analyze(parse(text, "spec.dsl"), consts)
+
+
+def errors(text: str, consts: Mapping[str, int | bool] | None = None) -> list[tuple[int, int, str]]:
+    """Every diagnostic of a spec that semantics rejects, as (line, col, message)."""
+    with pytest.raises(SpecError) as caught:
+        model_of(text, consts)
+    return [(d.span.line, d.span.col, d.message) for d in caught.value.diagnostics]
+
+
+def the_error(text: str, consts: Mapping[str, int | bool] | None = None) -> tuple[int, int, str]:
+    found = errors(text, consts)
+    assert len(found) == 1, found
+    return found[0]
+
+
+def action(model: Model, name: str) -> Action:
+    matches = [a for a in model.actions if a.name == name]
+    assert matches, [a.name for a in model.actions]
+    return matches[0]
+
+
+def action_kinds(model: Model) -> dict[str, str]:
+    return {a.name: a.kind for a in model.actions}

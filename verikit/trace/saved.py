@@ -1,0 +1,49 @@
+"""A trace saved as ITF JSON, made a Trace again (for `verikit render trace.json -o cex.svg`).
+
+The file's states are replayed against the spec rather than trusted: the actions, messages
+and changes a diagram shows are recomputed, so a stale or edited trace is refused instead
+of drawn wrong. The property and kind come from the file's `#meta`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any, get_args
+
+from verikit.compile.compiled import CompiledModel
+from verikit.engine.result import Discovery, DiscoveryKind
+from verikit.trace.itf import ItfError, from_itf
+from verikit.trace.replay import ReplayError, replay, replay_states
+from verikit.trace.trace import Trace
+
+
+def trace_from_itf(document: dict[str, Any], compiled: CompiledModel) -> Trace:
+    """The Trace of an ITF document; ItfError when it does not fit the spec or is not a run."""
+    states = from_itf(document, compiled.model)
+    run = replay_states(compiled, states)
+    if not run.ok:
+        raise ItfError(f"not a run of {compiled.model.name}: {run.reason}")
+    meta = document.get("#meta", {})
+    about = meta.get("verikit", {}) if isinstance(meta, dict) else {}
+    prop = str(about.get("property", "")) if isinstance(about, dict) else ""
+    kind = str(about.get("kind", "")) if isinstance(about, dict) else ""
+    trace = _replayed(compiled, run.path, prop, kind)
+    loop = document.get("loop")
+    return replace(
+        trace,
+        property=prop or "(saved trace)",
+        kind=kind or "reachable",
+        loop_start=loop if isinstance(loop, int) and 0 <= loop < len(trace.steps) else None,
+    )
+
+
+def _replayed(compiled: CompiledModel, path: tuple[int, ...], prop: str, kind: str) -> Trace:
+    """Replay as the discovery the file names, so the trace carries its evidence; a file
+    whose last state does not show that discovery (other constants?) is still drawn."""
+    for k in get_args(DiscoveryKind):
+        if k == kind:
+            try:
+                return replay(compiled, Discovery(prop, k, path))
+            except ReplayError:
+                break
+    return replay(compiled, Discovery("(saved trace)", "reachable", path))
