@@ -32,6 +32,9 @@ from verikit.core.types import (
     EnumType,
     IntType,
     MapType,
+    MessageType,
+    NodeGroup,
+    NodeType,
     OptionType,
     RecordType,
     SeqType,
@@ -46,15 +49,21 @@ E2 = EnumType("E2", ("B", "A"))  # neither enum is in alphabetical order,
 E3 = EnumType("E3", ("Z", "A", "M"))  # and both have a member "A"
 SMALL = IntType(0, 2)
 R = RecordType("R", (("f", BOOL), ("g", SMALL)))
+MSG = MessageType((RecordType("Ping", ()), RecordType("Vote", (("yes", BOOL), ("n", SMALL)))))
+PING = ir.Lit(("Ping",), MSG)
+_C, _P = NodeGroup("C", 0, 1), NodeGroup("P", 1, 2)
+P = NodeType((_P,))  # node ids 1 and 2
+NODE = NodeType((_P, _C))  # any node, in the order 1, 2, 0 (not the order of the ids)
+MAP_TYPES = (MapType(IntType(0, 1), BOOL), MapType(SMALL, BOOL), MapType(P, BOOL))
 SLOT_TYPES: tuple[Type, ...] = (
-    BOOL, SMALL, IntType(-1, 1), IntType(1, 3), E2, E3, SetType(E2), SetType(E3),
-    MapType(IntType(0, 1), BOOL), MapType(SMALL, BOOL),
+    BOOL, SMALL, IntType(-1, 1), IntType(1, 3), IntType(-2, 0), E2, E3, P, NODE,
+    SetType(E2), SetType(E3), SetType(NODE), SetType(MSG), *MAP_TYPES, MapType(IntType(0, 1), R),
     SeqType(BOOL, 1), SeqType(BOOL, 2), SeqType(BOOL, 3),
-    OptionType(E3), OptionType(SMALL), OptionType(BOOL), R, BagType(E2),
+    OptionType(E3), OptionType(SMALL), OptionType(BOOL), OptionType(P), R, MSG, BagType(E2),
 )  # fmt: skip
 MAX_COPIES = 2  # a bag holds each element at most twice (bag_add is guarded by bag_count)
-BINDER_TYPES: tuple[Type, ...] = (BOOL, E2, E3, SMALL, INT)  # what binders range over
-LET_TYPES: tuple[Type, ...] = (BOOL, INT, E3, SetType(E2), SeqType(BOOL, 2))
+BINDER_TYPES: tuple[Type, ...] = (BOOL, E2, E3, SMALL, INT, P, NODE, MSG)  # what binders range over
+LET_TYPES: tuple[Type, ...] = (BOOL, INT, E3, P, SetType(E2), SeqType(BOOL, 2))
 STATE_BUDGET = 2000
 
 T = TypeVar("T")
@@ -84,6 +93,8 @@ def fits(have: Type, want: Type) -> bool:
             return isinstance(have, SeqType) and have.elem == elem
         case SetType(elem=elem):
             return isinstance(have, SetType) and fits(have.elem, elem)
+        case NodeType(groups=groups):
+            return isinstance(have, NodeType) and set(have.groups) <= set(groups)
         case OptionType(inner=inner):
             if isinstance(have, OptionType):
                 return fits(have.inner, inner)
@@ -195,6 +206,12 @@ class _Gen:
                 options.append(
                     lambda: ir.RecordLit(tuple(self.expr(ft, d, sc) for _, ft in fields), t)
                 )
+            case MessageType(variants=variants):
+                options.append(lambda: ir.MessageLit("Ping", (), t))
+                vote = variants[1].fields
+                options.append(
+                    lambda: ir.MessageLit("Vote", tuple(self.expr(ft, d, sc) for _, ft in vote), t)
+                )
             case BagType(elem=elem):  # no bag_add here: it could exceed MAX_COPIES
                 options.append(
                     lambda: ir.Call("bag_remove", (self.expr(t, d, sc), self.expr(elem, d, sc)), t)
@@ -212,7 +229,9 @@ class _Gen:
             index = 0 if t == BOOL else 1
             name, field_type = R.fields[index]
             options.append(lambda: ir.Field(self.expr(R, d, sc), index, name, field_type))
-        if isinstance(t, (IntType, EnumType)) or t == BOOL:
+        if t == BOOL or (isinstance(t, IntType) and fits(SMALL, t)):
+            options.append(lambda: self.message_field(0 if t == BOOL else 1, d, sc))
+        if isinstance(t, (IntType, EnumType, NodeType)) or t == BOOL:
             options.append(lambda: self.unwrap(t, d, sc))
         return options
 
@@ -286,11 +305,22 @@ class _Gen:
 
     def map_read(self, d: int, sc: Scope) -> ir.Expr:
         """`m[k]` or `has(m, k)`, the key in the key type or any int (then maybe outside)."""
-        m = MapType(self.type_of((IntType(0, 1), SMALL)), BOOL)
-        key = self.expr(self.type_of((m.key, INT)), d, sc)
+        m = self.draw(st.sampled_from(MAP_TYPES))
+        key = self.key(m.key, d, sc)
         if self.draw(st.booleans()):
             return ir.Call("has", (self.expr(m, d, sc), key), BOOL)
         return ir.Index(self.expr(m, d, sc), key, BOOL)
+
+    def key(self, t: Type, d: int, sc: Scope) -> ir.Expr:
+        """A map key of type t, or for int keys any int (then maybe outside the key type)."""
+        return self.expr(self.type_of((t, INT)) if isinstance(t, IntType) else t, d, sc)
+
+    def message_field(self, index: int, d: int, sc: Scope) -> ir.Expr:
+        """`m.yes` or `m.n` of a Vote, read only where the message is not a Ping."""
+        name, t = MSG.variant("Vote").fields[index]
+        m = self.expr(MSG, d, sc)
+        vote = ir.Binary("ne", m, PING, BOOL)
+        return ir.Cond(vote, ir.Field(m, index, name, t), self.expr(t, d, sc), t)
 
     def int_exprs(self, d: int, sc: Scope) -> list[Callable[[], ir.Expr]]:
         def arith() -> ir.Expr:
@@ -339,11 +369,9 @@ class _Gen:
             options.append(lambda: ir.Domain(elem, t))
         if elem == E2:
             options.append(lambda: ir.Call("bag_items", (self.expr(BagType(E2), d, sc),), t))
-        for key in (IntType(0, 1), SMALL):
-            if fits(key, elem):
-                options.append(
-                    lambda key=key: ir.Call("keys", (self.expr(MapType(key, BOOL), d, sc),), t)
-                )
+        for m in MAP_TYPES:
+            if fits(m.key, elem):
+                options.append(lambda m=m: ir.Call("keys", (self.expr(m, d, sc),), t))
         return options
 
     def map_exprs(self, t: MapType, d: int, sc: Scope) -> list[Callable[[], ir.Expr]]:
@@ -352,7 +380,10 @@ class _Gen:
             keys = self.expr(SetType(t.key), d, sc)  # a subset of the key type
             return ir.MapLit(local.name, keys, self.expr(t.value, d, sc.bind(local)), t)
 
-        return [literal, lambda: ir.Call("delete", (self.expr(t, d, sc), self.expr(INT, d, sc)), t)]
+        return [
+            literal,
+            lambda: ir.Call("delete", (self.expr(t, d, sc), self.key(t.key, d, sc)), t),
+        ]
 
     def seq_exprs(self, t: SeqType, d: int, sc: Scope) -> list[Callable[[], ir.Expr]]:
         def s() -> ir.Expr:
@@ -430,21 +461,23 @@ class _Gen:
 
     def assign_slot(self, d: int, sc: Scope) -> ir.Stmt:
         slot = self.draw(st.sampled_from(self.slots))
-        path: tuple[ir.FieldStep | ir.IndexStep, ...] = ()
+        path: list[ir.FieldStep | ir.IndexStep] = []
         target = slot.type
-        if self.draw(st.booleans()):
-            match slot.type:
+        while self.draw(st.booleans()):
+            match target:
                 case MapType(key=key, value=value):
-                    path, target = (
-                        (ir.IndexStep(self.expr(self.type_of((key, INT)), d, sc)),),
-                        value,
-                    )
+                    path.append(ir.IndexStep(self.key(key, d, sc)))
+                    target = value
                 case SeqType(elem=elem):
-                    path, target = (ir.IndexStep(self.expr(INT, d, sc)),), elem
+                    path.append(ir.IndexStep(self.expr(INT, d, sc)))
+                    target = elem
                 case RecordType(fields=fields):
                     index = self.num(0, len(fields) - 1)
-                    path, target = (ir.FieldStep(index),), fields[index][1]
-        return ir.Assign(slot, path, self.stored(target, d + 1, sc), target)
+                    path.append(ir.FieldStep(index))
+                    target = fields[index][1]
+                case _:
+                    break
+        return ir.Assign(slot, tuple(path), self.stored(target, d + 1, sc), target)
 
     def mutate(self, d: int, sc: Scope, slot: ir.StateVar | None = None) -> ir.Stmt:
         """An update that reads the slot it writes (`x = x + 1`, `s = s + {e}`, `m[k] = not
@@ -452,49 +485,66 @@ class _Gen:
         slot = slot or self.draw(st.sampled_from(self.slots))
         t = slot.type
         match t:
-            case IntType():
-                step = ir.Binary("add", slot, self.expr(INT, d, sc), INT)
-                return ir.Assign(slot, (), step if self.chance(4) else self.wrap(step, t), t)
-            case EnumType(members=members):
-                value: ir.Expr = ir.Lit(members[0], t)
-                for this, after in reversed(tuple(zip(members, members[1:], strict=False))):
-                    value = ir.Cond(eq(slot, ir.Lit(this, t)), ir.Lit(after, t), value, t)
-                return ir.Assign(slot, (), value, t)
-            case SetType(elem=elem):
-                op = self.draw(st.sampled_from(("union", "diff")))
-                single = ir.SetLit((self.expr(elem, d, sc),), t)
-                return ir.Assign(slot, (), ir.Binary(op, slot, single, t), t)
-            case MapType(key=key):
-                k = self.expr(key, d, sc)
-                flip = ir.Cond(
-                    ir.Call("has", (slot, k), BOOL),
-                    ir.Unary("not", ir.Index(slot, k, BOOL), BOOL),
-                    self.expr(BOOL, d, sc),
-                    BOOL,
-                )
-                return ir.Assign(slot, (ir.IndexStep(k),), flip, BOOL)
-            case SeqType(max_len=int(n)):
-                grown = ir.Call("append", (slot, self.expr(BOOL, d, sc)), t)
-                value = ir.Call("tail", (slot,), t) if self.chance(3) else grown
-                return ir.Assign(slot, (), ir.Call("take", (value, ir.Lit(n, INT)), t), t)
-            case OptionType(inner=inner):
-                none = ir.Lit(None, t)
-                return ir.Assign(
-                    slot, (), ir.Cond(eq(slot, none), self.expr(inner, d, sc), none, t), t
-                )
+            case MapType():
+                return self.mutate_entry(slot, t, d, sc)
             case RecordType():
                 flip = ir.Unary("not", ir.Field(slot, 0, "f", BOOL), BOOL)
                 return ir.Assign(slot, (ir.FieldStep(0),), flip, BOOL)
+            case MessageType():  # a Vote flips its vote, a Ping becomes a Vote
+                flip = ir.Unary("not", ir.Field(slot, 0, "yes", BOOL), BOOL)
+                fields = (self.expr(BOOL, d, sc), self.expr(SMALL, d, sc))
+                return ir.If(
+                    ir.Binary("ne", slot, PING, BOOL),
+                    (ir.Assign(slot, (ir.FieldStep(0),), flip, BOOL),),
+                    (ir.Assign(slot, (), ir.MessageLit("Vote", fields, t), t),),
+                )
+        return ir.Assign(slot, (), self.next_value(slot, d, sc), t)
+
+    def next_value(self, slot: ir.StateVar, d: int, sc: Scope) -> ir.Expr:
+        t = slot.type
+        match t:
+            case IntType():
+                step = ir.Binary("add", slot, self.expr(INT, d, sc), INT)
+                return step if self.chance(4) else self.wrap(step, t)
+            case EnumType() | NodeType():  # the next value in domain order, cyclically
+                values = domain(t)
+                value: ir.Expr = ir.Lit(values[0], t)
+                for this, after in reversed(tuple(zip(values, values[1:], strict=False))):
+                    value = ir.Cond(eq(slot, ir.Lit(this, t)), ir.Lit(after, t), value, t)
+                return value
+            case SetType(elem=elem):
+                op = self.draw(st.sampled_from(("union", "diff")))
+                return ir.Binary(op, slot, ir.SetLit((self.expr(elem, d, sc),), t), t)
+            case SeqType(max_len=int(n)):
+                grown = ir.Call("append", (slot, self.expr(BOOL, d, sc)), t)
+                value = ir.Call("tail", (slot,), t) if self.chance(3) else grown
+                return ir.Call("take", (value, ir.Lit(n, INT)), t)
+            case OptionType(inner=inner):
+                none = ir.Lit(None, t)
+                return ir.Cond(eq(slot, none), self.expr(inner, d, sc), none, t)
             case BagType(elem=elem):
                 x = self.expr(elem, d, sc)
                 if self.chance(3):
-                    return ir.Assign(slot, (), ir.Call("bag_remove", (slot, x), t), t)
-                room = ir.Binary(
-                    "lt", ir.Call("bag_count", (slot, x), INT), ir.Lit(MAX_COPIES, INT), BOOL
-                )
-                value = ir.Cond(room, ir.Call("bag_add", (slot, x), t), slot, t)
-                return ir.Assign(slot, (), value, t)
-        return ir.Assign(slot, (), ir.Unary("not", slot, BOOL), t)
+                    return ir.Call("bag_remove", (slot, x), t)
+                count = ir.Call("bag_count", (slot, x), INT)
+                room = ir.Binary("lt", count, ir.Lit(MAX_COPIES, INT), BOOL)
+                return ir.Cond(room, ir.Call("bag_add", (slot, x), t), slot, t)
+        return ir.Unary("not", slot, BOOL)
+
+    def mutate_entry(self, m: ir.StateVar, t: MapType, d: int, sc: Scope) -> ir.Stmt:
+        """Flip the bool in (or of the record at) one key where present, else set it."""
+        k = self.expr(t.key, d, sc)
+        present = ir.Call("has", (m, k), BOOL)
+        entry = ir.Index(m, k, t.value)
+        if t.value == BOOL:
+            flip = ir.Cond(present, ir.Unary("not", entry, BOOL), self.expr(BOOL, d, sc), BOOL)
+            return ir.Assign(m, (ir.IndexStep(k),), flip, BOOL)
+        flip = ir.Unary("not", ir.Field(entry, 0, "f", BOOL), BOOL)
+        return ir.If(
+            present,
+            (ir.Assign(m, (ir.IndexStep(k), ir.FieldStep(0)), flip, BOOL),),
+            (ir.Assign(m, (ir.IndexStep(k),), self.expr(t.value, d, sc), t.value),),
+        )
 
     def if_stmt(self, d: int, sc: Scope) -> ir.Stmt:
         cond = self.expr(BOOL, d + 1, sc)
@@ -553,7 +603,10 @@ def slot_types(draw: st.DrawFn) -> tuple[Type, ...]:
     types: list[Type] = []
     for _ in range(draw(st.integers(1, 3))):
         room = STATE_BUDGET // max(1, _product(types))
-        types.append(draw(st.sampled_from([t for t in SLOT_TYPES if size(t) <= room])))
+        fitting = [t for t in SLOT_TYPES if size(t) <= room]
+        if not fitting:
+            break
+        types.append(draw(st.sampled_from(fitting)))
     return tuple(types)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Callable
 from typing import Any
@@ -33,7 +34,7 @@ from verikit.core.types import (
 )
 from verikit.engine import Discovery, check
 from verikit.trace import from_itf, replay, replay_states, to_itf
-from verikit.trace.itf import ItfError, decode, encode
+from verikit.trace.itf import ItfError, consts_of, decode, encode
 
 COLOR = EnumType("Color", ("Red", "Green"))
 
@@ -126,6 +127,7 @@ def test_itf_document_carries_format_vars_and_step_labels() -> None:
         "spec": "MiniCommit",
         "property": "NotBothPrepared",
         "kind": "invariant",
+        "consts": {},
     }
     assert doc["vars"] == [v.name for v in c.model.vars]
     assert doc["states"][0]["#meta"] == {"index": 0, "action": "init", "kind": "init"}
@@ -244,3 +246,14 @@ def test_network_entries_round_trip() -> None:
         "dst": "Coordinator",
         "msg": {"tag": "Vote", "value": {"yes": False}},
     }
+
+
+def test_the_constants_of_a_run_travel_with_its_trace() -> None:
+    c = mini_commit()
+    model = dataclasses.replace(c.model, consts=(("N", 2), ("Fast", True)))
+    doc = json.loads(json.dumps(to_itf(replay(c, check(c).violations[0]), model)))
+    assert consts_of(doc) == {"N": 2, "Fast": True}
+    assert consts_of({"states": []}) == {}
+    doc["#meta"]["verikit"]["consts"]["N"] = "two"
+    with pytest.raises(ItfError, match="constant N must be an int or a bool"):
+        consts_of(doc)

@@ -145,13 +145,6 @@ def insert_at(seq: Tup, i: int, x: Any, span: Span) -> Tup:
     return (*seq[: i - 1], x, *seq[i - 1 :])
 
 
-def seq_put(seq: Tup, i: int, x: Any, span: Span) -> Tup:
-    """`seq[i] = x` (1-based) as a new tuple."""
-    if not 1 <= i <= len(seq):
-        index_fault(i, seq, span)
-    return (*seq[: i - 1], x, *seq[i:])
-
-
 def map_len(m: Tup) -> int:
     return len(m) - m.count(MISSING)
 
@@ -341,7 +334,6 @@ EXPORTED = (
     "seq_take",
     "remove_at",
     "insert_at",
-    "seq_put",
     "map_len",
     "map_keys",
     "map_has",

@@ -31,7 +31,9 @@ class Diagnostics:
 
 def did_you_mean(name: str, candidates: Iterable[str]) -> str:
     """` — did you mean `term`?` for the closest candidate, or "" when nothing is close."""
-    close = difflib.get_close_matches(name, sorted(set(candidates)), n=1, cutoff=0.6)
+    names = sorted(set(candidates) - {name})
+    same = [c for c in names if c.lower() == name.lower()]
+    close = same or difflib.get_close_matches(name, names, n=1, cutoff=0.6)
     return f" — did you mean `{close[0]}`?" if close else ""
 
 

@@ -284,7 +284,8 @@ class Lowering:
             guard = checker.condition(decl.guard, f" (guard of `on {decl.message}`)")
             for name, value in reversed(lets):
                 guard = ir.Let(name, value, guard, BOOL, decl.guard.span)
-        body = (delivery.remove, *(ir.LetStmt(n, v) for n, v in lets), *checker.block(decl.body))
+        # bind the message before removing it: a FIFO message is read from its queue's head
+        body = (*(ir.LetStmt(n, v) for n, v in lets), delivery.remove, *checker.block(decl.body))
         params = (Param("self", node.type, _all(node.type)), delivery.param)
         action_name = f"{node.name}.on {decl.message}"
         if action_name in names:

@@ -144,7 +144,12 @@ class ReplayResult:
     ok: bool
     path: tuple[int, ...]
     failed_at: int | None = None
-    message: str | None = None  # why state `failed_at` is not a step, in words
+    reason: str | None = None  # why state `failed_at` is not a step, in words
+
+    @property
+    def message(self) -> str:
+        """The outcome in words (the reason of a failure)."""
+        return self.reason or f"a run of {len(self.path)} states"
 
 
 def replay_states(compiled: CompiledModel, states: Sequence[State]) -> ReplayResult:
@@ -164,6 +169,6 @@ def replay_states(compiled: CompiledModel, states: Sequence[State]) -> ReplayRes
             try:
                 options = [succ.state for succ in compiled.labelled_successors(state)]
             except SpecFault as fault:
-                message = f"state {index} has no successors: {fault}"
-                return ReplayResult(False, tuple(path), index + 1, message)
+                reason = f"state {index} has no successors: {fault}"
+                return ReplayResult(False, tuple(path), index + 1, reason)
     return ReplayResult(True, tuple(path))

@@ -12,3 +12,4 @@ action acquire(c: Client) when lease.holder == none and lease.token < 3 {
 action release when lease.holder != none { lease.holder = none }
 invariant TokenMonotone: forall c in Client: seen[c] <= lease.token
 reachable SecondHolder: lease.token == 2 and lease.holder != none
+terminal when lease.token == 3 and lease.holder == none

@@ -1,0 +1,166 @@
+"""Compiled code and the reference evaluator agree everywhere: over a whole reachable state
+space, and on random expressions (value, or fault message)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tests.oracle import reference
+from verikit.compile import build
+from verikit.core import ir
+from verikit.core.types import BOOL, INT, MISSING, IntType, MapType, OptionType, SeqType, SetType
+from verikit.errors import SpecFault
+
+from .models import channels, evaluate, expr_model, two_phase
+
+
+def test_channels_agree_with_the_reference_on_every_reachable_state() -> None:
+    m = channels()
+    compiled = build(m)
+    init = compiled.init_states()
+    assert init == reference.init_states(m)
+    seen, todo = set(init), list(init)
+    while todo:
+        state = todo.pop()
+        expected = reference.successors(m, state)
+        got = [(s.action, s.params, s.state) for s in compiled.labelled_successors(state)]
+        assert got == expected
+        assert compiled.next_states(state) == [t for _, _, t in expected]
+        for prop, predicate in compiled.properties:
+            assert predicate(state) == reference.holds(prop, state)
+        for t in compiled.next_states(state):
+            if t not in seen:
+                seen.add(t)
+                todo.append(t)
+    assert len(seen) > 1000
+
+
+def test_two_phase_properties_agree_with_the_reference() -> None:
+    m = two_phase(2)
+    compiled = build(m)
+    state = compiled.init_states()[0]
+    for _ in range(6):
+        for prop, predicate in compiled.properties:
+            assert predicate(state) == reference.holds(prop, state)
+        state = compiled.next_states(state)[-1]
+
+
+# ---------------------------------------------------------------- random expressions
+
+KEY = IntType(0, 2)
+SET = SetType(INT)
+SEQ = SeqType(INT)
+MAP = MapType(KEY, INT)
+OPT = OptionType(INT)
+SLOTS = {INT: [1, 2], BOOL: [3], SET: [4], SEQ: [5], MAP: [6], OPT: [7]}
+INPUTS = st.tuples(
+    st.integers(-3, 3), st.integers(-3, 3), st.booleans(),
+    st.frozensets(st.integers(-1, 3), max_size=3), st.lists(st.integers(-2, 2), max_size=3).map(tuple),
+    st.tuples(*[st.one_of(st.just(MISSING), st.integers(-2, 2))] * 3), st.one_of(st.none(), st.integers(-2, 2)),
+)  # fmt: skip
+Locals = tuple[tuple[str, Any], ...]
+
+
+def leaf(t: Any, bound: Locals) -> st.SearchStrategy[ir.Expr]:
+    options: list[st.SearchStrategy[ir.Expr]] = [
+        st.sampled_from([ir.StateVar(k, f"s{k}", t) for k in SLOTS[t]])]
+    options += [st.just(ir.Local(n, t)) for n, lt in bound if lt == t]
+    if t == INT:
+        options.append(st.integers(-3, 3).map(lambda v: ir.Lit(v, INT)))
+    if t == BOOL:
+        options.append(st.booleans().map(lambda v: ir.Lit(v, BOOL)))
+    return st.one_of(options)
+
+
+@st.composite
+def expr(draw: st.DrawFn, t: Any, depth: int, bound: Locals = ()) -> ir.Expr:
+    if depth == 0 or draw(st.integers(0, 3)) == 0:
+        return draw(leaf(t, bound))
+    sub = depth - 1
+    fresh = f"v{len(bound)}"
+    if t == INT:
+        kind = draw(st.sampled_from(["arith", "neg", "cond", "map", "seq", "len", "minmax",
+                                     "unwrap", "let"]))  # fmt: skip
+        match kind:
+            case "arith":
+                op = draw(st.sampled_from(["add", "sub", "mul", "div", "mod"]))
+                return ir.Binary(op, draw(expr(INT, sub, bound)), draw(expr(INT, sub, bound)), INT)
+            case "neg":
+                return ir.Unary("neg", draw(expr(INT, sub, bound)), INT)
+            case "cond":
+                return ir.Cond(draw(expr(BOOL, sub, bound)), draw(expr(INT, sub, bound)),
+                               draw(expr(INT, sub, bound)), INT)  # fmt: skip
+            case "map":
+                return ir.Index(ir.StateVar(6, "m", MAP), draw(expr(INT, sub, bound)), INT)
+            case "seq":
+                return ir.Index(ir.StateVar(5, "q", SEQ), draw(expr(INT, sub, bound)), INT)
+            case "len":
+                return ir.Call("len", (draw(expr(SET, sub, bound)),), INT)
+            case "minmax":
+                name = draw(st.sampled_from(["min", "max"]))
+                return ir.Call(name, (draw(expr(SET, sub, bound)),), INT)
+            case "unwrap":
+                return ir.Unwrap(ir.StateVar(7, "o", OPT), INT)
+            case _:
+                value = draw(expr(INT, sub, bound))
+                return ir.Let(fresh, value, draw(expr(INT, sub, (*bound, (fresh, INT)))), INT)
+    if t == BOOL:
+        kind = draw(st.sampled_from(["logic", "not", "cmp", "in", "subset", "quant", "has"]))
+        match kind:
+            case "logic":
+                op = draw(st.sampled_from(["and", "or", "implies", "eq"]))
+                return ir.Binary(op, draw(expr(BOOL, sub, bound)), draw(expr(BOOL, sub, bound)), BOOL)
+            case "not":
+                return ir.Unary("not", draw(expr(BOOL, sub, bound)), BOOL)
+            case "cmp":
+                op = draw(st.sampled_from(["eq", "ne", "lt", "le", "gt", "ge"]))
+                return ir.Binary(op, draw(expr(INT, sub, bound)), draw(expr(INT, sub, bound)), BOOL)
+            case "in":
+                return ir.Binary("in", draw(expr(INT, sub, bound)), draw(expr(SET, sub, bound)), BOOL)
+            case "subset":
+                return ir.Binary("subseteq", draw(expr(SET, sub, bound)), draw(expr(SET, sub, bound)), BOOL)
+            case "has":
+                return ir.Call("has", (ir.StateVar(6, "m", MAP), draw(expr(INT, sub, bound))), BOOL)
+            case _:
+                kind = draw(st.sampled_from(["forall", "exists"]))
+                domain = draw(st.one_of(expr(SET, sub, bound),
+                                        st.just(ir.Domain(KEY, SetType(KEY)))))  # fmt: skip
+                body = draw(expr(BOOL, sub, (*bound, (fresh, INT))))
+                return ir.Quant(kind, fresh, domain, body, BOOL)
+    kind = draw(st.sampled_from(["setop", "lit", "comp", "range"]))
+    match kind:
+        case "setop":
+            op = draw(st.sampled_from(["union", "diff", "inter"]))
+            return ir.Binary(op, draw(expr(SET, sub, bound)), draw(expr(SET, sub, bound)), SET)
+        case "lit":
+            elems = draw(st.lists(expr(INT, sub, bound), max_size=2))
+            return ir.SetLit(tuple(elems), SET)
+        case "comp":
+            domain = draw(expr(SET, sub, bound))
+            inner = (*bound, (fresh, INT))
+            return ir.SetComp(fresh, domain, draw(expr(INT, sub, inner)), draw(expr(BOOL, sub, inner)), SET)
+        case _:
+            lo, hi = draw(leaf(INT, bound)), draw(leaf(INT, bound))
+            return ir.Call("range", (lo, hi), SET)
+
+
+def outcome(run: Any) -> tuple[str, Any]:
+    try:
+        return "value", run()
+    except SpecFault as fault:
+        return "fault", fault.message
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(t=st.sampled_from([INT, BOOL, SET]), data=st.data(), inputs=INPUTS)
+def test_random_expressions_agree_with_the_reference(t: Any, data: st.DataObject,
+                                                     inputs: tuple[Any, ...]) -> None:  # fmt: skip
+    e = data.draw(expr(t, 4))
+    types = [INT, INT, BOOL, SET, SEQ, MAP, OPT]
+    state = (0 if t == INT else False if t == BOOL else frozenset(), *inputs)
+    expected = outcome(lambda: reference.eval_expr(e, state, {}))
+    got = outcome(lambda: evaluate(e, *zip(types, inputs, strict=True)))
+    assert got == expected, build(expr_model(e, *types)).source
