@@ -110,7 +110,7 @@ def check_file(
     result = check(loaded.compiled, options or CheckOptions())
     traces = tuple(replay(loaded.compiled, d) for d in result.violations if d.path)
     warnings = _never_enabled_warnings(loaded.model, result)
-    verdict = verdict_of(result)
+    verdict = verdict_of(result, loaded.model.expected)
     if strict and warnings:
         verdict = "error"
         warnings = tuple(replace(w, severity="error") for w in warnings)
@@ -125,9 +125,17 @@ def check_file(
     )
 
 
-def verdict_of(result: CheckResult) -> str:
+def verdict_of(result: CheckResult, expected: tuple[str, ...] = ()) -> str:
+    """A bug variant (`expect violation P`) passes exactly when P, and only P, is violated."""
     if any(d.kind == "fault" for d in result.violations):
         return "error"
+    if expected:
+        found = {d.property for d in result.violations}
+        if found and found <= set(expected):
+            return "expected"
+        if not found and result.verdict == Verdict.INCOMPLETE:
+            return "incomplete"
+        return "violated"
     return {
         Verdict.HOLDS: "holds",
         Verdict.VIOLATED: "violated",
@@ -213,7 +221,8 @@ def source_of(error: SpecError) -> SourceFile | None:
 
 
 def exit_code(reports: Sequence[SpecReport]) -> int:
-    """A bad spec outranks a violation, which outranks an incomplete search."""
+    """A bad spec outranks a violation, which outranks an incomplete search; "expected" (a
+    bug variant that still shows its bug) is a success."""
     verdicts = {r.verdict for r in reports}
     for verdict, code in (
         ("error", EXIT_ERROR),

@@ -33,7 +33,7 @@ class SpecReport:
     """The outcome of checking one spec file: what the CLI prints and the JSON reports."""
 
     path: str
-    verdict: str  # "holds" | "violated" | "incomplete" | "error"
+    verdict: str  # "holds" | "expected" | "violated" | "incomplete" | "error"
     source: SourceFile | None = None
     loaded: Loaded | None = None
     result: CheckResult | None = None
@@ -67,9 +67,20 @@ def to_text(report: SpecReport) -> str:
 def _headline(report: SpecReport) -> str:
     result = report.result
     assert result is not None
+    model = report.loaded.model if report.loaded else None
     match report.verdict:
         case "holds":
             return "all properties hold"
+        case "expected":
+            return "expected violation found (this spec demonstrates a bug): " + ", ".join(
+                sorted({d.property for d in result.violations})
+            )
+        case "violated" if model is not None and model.expected and not result.violations:
+            return (
+                "VIOLATED: the expected violation of "
+                + ", ".join(model.expected)
+                + " was not found; the spec no longer demonstrates its bug"
+            )
         case "incomplete":
             return f"INCOMPLETE: search stopped ({result.incomplete_reason}); nothing proved"
         case "error" if any(d.kind == "fault" for d in result.violations):
@@ -123,6 +134,7 @@ def to_dict(report: SpecReport) -> dict[str, Any]:
     if report.loaded is not None:
         doc["name"] = report.loaded.model.name
         doc["consts"] = dict(report.loaded.model.consts)
+        doc["expected"] = list(report.loaded.model.expected)
     result = report.result
     if result is not None:
         s = result.stats

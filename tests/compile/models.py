@@ -177,14 +177,20 @@ PEER = RecordType("Peer", (("sent", COUNT), ("last", OptionType(NODE)), ("log", 
 LOG = SeqType(COUNT, 2)
 
 
-def channels() -> Model:
-    """Nodes 0 and 1 ping each other over a bag network that may lose and duplicate."""
+def channels(capacity: int = 2) -> Model:
+    """Nodes 0 and 1 ping each other over a bag network that may lose and duplicate, holding
+    fewer than `capacity` messages."""
     peers = sv(0, MapType(NODE, PEER), "peers")
     net = sv(1, BagType(ENTRY), "net")
-    n, e, k, m = ir.Local("n", NODE), ir.Local("e", ENTRY), ir.Local("k", COUNT), ir.Local("m", MESSAGE)
+    n, e, k, m = (
+        ir.Local("n", NODE),
+        ir.Local("e", ENTRY),
+        ir.Local("k", COUNT),
+        ir.Local("m", MESSAGE),
+    )
     all_nodes = ir.Domain(NODE, SetType(NODE))
     in_flight = call("bag_items", SetType(ENTRY), net)
-    room = bop("lt", call("len", INT, net), lit(3))
+    room = bop("lt", call("len", INT, net), lit(capacity))
     sent = ir.Field(ir.Index(peers, n, PEER), 0, "sent", COUNT)
     dst, src = ir.Field(e, 1, "dst", NODE), ir.Field(e, 0, "src", NODE)
     log = ir.Field(ir.Index(peers, dst, PEER), 2, "log", LOG)
@@ -221,8 +227,13 @@ def channels() -> Model:
     heard = ir.Quant("forall", "n", all_nodes, bop(
         "implies", bop("ne", last, lit(None, OptionType(NODE))),
         eq(ir.Unwrap(last, NODE), bop("sub", lit(1), n, NODE))), BOOL)  # fmt: skip
-    logged = ir.Quant("forall", "n", all_nodes, bop(
-        "ge", call("len", INT, ir.Field(ir.Index(peers, n, PEER), 2, "log", LOG)), lit(1)), BOOL)
+    logged = ir.Quant(
+        "forall",
+        "n",
+        all_nodes,
+        bop("ge", call("len", INT, ir.Field(ir.Index(peers, n, PEER), 2, "log", LOG)), lit(1)),
+        BOOL,
+    )
     init = (assign(peers, ir.MapLit("n", all_nodes, lit((0, None, ()), PEER), peers.type)),)
     return Model(
         "Channels", (), (Var("peers", peers.type), Var("net", net.type)), init,

@@ -109,7 +109,9 @@ def test_map_reads_by_key_ordinal() -> None:
     m = lit((True, MISSING, False), BOOL_MAP)
     assert both(ir.Index(m, lit(0, SMALL), BOOL)) is True
     assert both(ir.Index(m, lit(2, SMALL), BOOL)) is False
-    assert both(ir.Index(x(BOOL_MAP), lit(2, SMALL), BOOL), (BOOL_MAP, (False, False, True))) is True
+    assert (
+        both(ir.Index(x(BOOL_MAP), lit(2, SMALL), BOOL), (BOOL_MAP, (False, False, True))) is True
+    )
     color_map = MapType(COLOR, INT)
     assert both(ir.Index(x(color_map), lit("Blue", COLOR), INT), (color_map, (1, 2, 3))) == 3
     key = sv(2, COLOR, "key")
@@ -156,7 +158,11 @@ def test_map_literals_over_all_or_some_keys() -> None:
     k = ir.Local("k", SMALL)
     every = ir.Domain(SMALL, SMALL_SET)
     assert both(ir.MapLit("k", every, TRUE, BOOL_MAP)) == (True, True, True)
-    assert both(ir.MapLit("k", every, bop("eq", k, lit(1, SMALL)), BOOL_MAP)) == (False, True, False)
+    assert both(ir.MapLit("k", every, bop("eq", k, lit(1, SMALL)), BOOL_MAP)) == (
+        False,
+        True,
+        False,
+    )
     some = x(SMALL_SET)
     assert both(ir.MapLit("k", some, TRUE, BOOL_MAP), (SMALL_SET, frozenset({2}))) == (
         MISSING, MISSING, True)  # fmt: skip

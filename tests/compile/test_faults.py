@@ -32,7 +32,9 @@ SMALL = IntType(0, 2)
 INT_SET = SetType(INT)
 
 
-def fault_of(stmts: list[ir.Stmt], slots: list[tuple[str, Type]], state: tuple[Any, ...]) -> SpecFault:
+def fault_of(
+    stmts: list[ir.Stmt], slots: list[tuple[str, Type]], state: tuple[Any, ...]
+) -> SpecFault:
     """The fault both next_states and labelled_successors raise for one action over `state`."""
     m = Model("Faulty", (), tuple(Var(n, t) for n, t in slots), (),
               (action("act", TRUE, *stmts, span=ACTION_AT),), ())  # fmt: skip

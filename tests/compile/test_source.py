@@ -42,8 +42,14 @@ def test_source_does_not_depend_on_hash_randomisation() -> None:
              "from verikit.compile import generate\n" \
              "print(generate(two_phase(3)) + generate(channels()))"  # fmt: skip
     texts = {
-        subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True,
-                       check=True, env={"PYTHONHASHSEED": seed}).stdout  # fmt: skip
+        subprocess.run(
+            [sys.executable, "-c", script],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+            env={"PYTHONHASHSEED": seed},
+        ).stdout  # fmt: skip
         for seed in ("1", "2", "3")
     }
     assert len(texts) == 1

@@ -276,7 +276,9 @@ def test_parameters_vary_first_slowest_and_may_depend_on_earlier_ones() -> None:
 def test_labels_carry_the_action_and_its_parameters() -> None:
     x = sv(0, SMALL)
     p = ir.Local("p", SMALL)
-    inc = action("inc", TRUE, assign(x, p), params=(Param("p", SMALL, ir.Domain(SMALL, SMALL_SET)),))
+    inc = action(
+        "inc", TRUE, assign(x, p), params=(Param("p", SMALL, ir.Domain(SMALL, SMALL_SET)),)
+    )
     stay = action("stay", TRUE)
     compiled = build(model([("x", SMALL)], actions=(stay, inc)))
     assert compiled.labelled_successors((1,)) == [
@@ -288,7 +290,9 @@ def test_a_guard_over_an_empty_domain_is_never_evaluated() -> None:
     x = sv(0, INT)
     boom = bop("eq", bop("div", i(1), x, INT), i(0))
     params = (Param("p", SMALL, sv(1, SMALL_SET)),)
-    assert run([], [("x", INT), ("s", SMALL_SET)], (0, frozenset()), params=params, guard=boom) == []
+    assert (
+        run([], [("x", INT), ("s", SMALL_SET)], (0, frozenset()), params=params, guard=boom) == []
+    )
     with pytest.raises(SpecFault, match="division by zero"):
         run([], [("x", INT), ("s", SMALL_SET)], (0, frozenset({1})), params=params, guard=boom)
 
@@ -305,7 +309,7 @@ def test_guard_conjuncts_short_circuit_left_to_right() -> None:
 
 
 def test_init_starts_from_default_values_and_keeps_distinct_states_in_fork_order() -> None:
-    x, y = sv(0, SMALL), sv(1, BACKWARDS)
+    x = sv(0, SMALL)
     c = ir.Local("c", SMALL)
     init = (ir.Choose("c", ir.SetLit((i(2), i(0), i(1)), SMALL_SET), (
         ir.If(bop("eq", c, i(1)), (assign(x, i(2)),), (assign(x, c),)),)),)  # fmt: skip

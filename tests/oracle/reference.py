@@ -16,6 +16,8 @@ Choices the contract leaves open (all met by well-typed specs only at the edges)
 short-circuit like `and`/`or` in domain order; `SetComp` evaluates `elem` only where `filter`
 holds; a map key outside the key type has no entry (`has` is false, `delete` keeps the map,
 reading or assigning it is a "missing map key" fault, building a `MapLit` with it a fault).
+Nothing else is a fault: in particular a sequence may grow past its type's max_len (core/ir.py
+lists no such fault, and `append` is "seq with x at the end").
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from collections.abc import Iterable
 from typing import Any, NamedTuple
 
 from verikit.core import ir
-from verikit.core.model import Model, Property
+from verikit.core.model import Model, Param, Property
 from verikit.core.types import (
     MISSING,
     BagType,
@@ -395,7 +397,7 @@ def init_states(model: Model) -> list[State]:
 
 
 def param_tuples(
-    params: tuple[Any, ...], state: State, env: Env | None = None
+    params: tuple[Param, ...], state: State, env: Env | None = None
 ) -> list[tuple[Any, ...]]:
     """Every parameter tuple in order: the first parameter varies slowest; a later domain may
     mention an earlier parameter."""

@@ -400,7 +400,7 @@ class _Gen:
 
         return [
             lambda: ir.SeqLit(tuple(b() for _ in range(self.num(0, t.max_len or 2))), t),
-            lambda: call("append", s(), b()),
+            lambda: self.append(t, s(), b()),
             lambda: call("tail", s()),
             lambda: call("slice", s(), n(), n()),
             lambda: call("take", s(), n()),
@@ -412,8 +412,21 @@ class _Gen:
             lambda: ir.Binary("concat", s(), s(), t),
         ]
 
+    def append(self, t: SeqType, seq: ir.Expr, x: ir.Expr) -> ir.Expr:
+        """`if len(seq) < max_len then append(seq, x) else seq`: whether appending past max_len
+        faults is disputed (test_differential.test_compiled_append_past_max_len_is_not_a_fault
+        pins it), so random models append only where there is room."""
+        bounds = [u.max_len for u in (t, seq.type) if isinstance(u, SeqType) and u.max_len]
+        room = ir.Binary("lt", ir.Call("len", (seq,), INT), ir.Lit(min(bounds), INT), BOOL)
+        return ir.Cond(room, ir.Call("append", (seq, x), t), seq, t)
+
     def binder(self, d: int, sc: Scope) -> tuple[ir.Expr, ir.Local]:
-        """A set to range over and a fresh local of its element type."""
+        """A set to range over and a fresh local of its element type; often a set held in the
+        state, whose iteration order the compiled code must then get right."""
+        held = [v for v in self.slots if isinstance(v.type, SetType)]
+        if held and self.chance(2):
+            dom: ir.Expr = self.draw(st.sampled_from(held))
+            return dom, self.fresh(dom.type.elem)
         elem = self.type_of(BINDER_TYPES)
         return self.expr(SetType(elem), d, sc), self.fresh(elem)
 
@@ -516,7 +529,7 @@ class _Gen:
                 op = self.draw(st.sampled_from(("union", "diff")))
                 return ir.Binary(op, slot, ir.SetLit((self.expr(elem, d, sc),), t), t)
             case SeqType(max_len=int(n)):
-                grown = ir.Call("append", (slot, self.expr(BOOL, d, sc)), t)
+                grown = self.append(t, slot, self.expr(BOOL, d, sc))
                 value = ir.Call("tail", (slot,), t) if self.chance(3) else grown
                 return ir.Call("take", (value, ir.Lit(n, INT)), t)
             case OptionType(inner=inner):

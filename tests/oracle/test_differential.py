@@ -70,9 +70,13 @@ def assert_state_agrees(model: Model, compiled: Any, state: State) -> list[State
     assert labelled == expected, f"labelled successors of {state}"
     assert exact(labelled) == exact(expected), f"labelled successors of {state}, exactly"
     plain = expected if expected[0] == "fault" else ("ok", [t for _, _, t in expected[1]])
+    compiled.action_hits[:] = [0] * len(model.actions)
     got = outcome(lambda: list(compiled.next_states(state)))
     assert got == plain, f"next states of {state}"
     assert exact(got) == exact(plain), f"next states of {state}, exactly"
+    if got[0] == "ok":
+        hits = [sum(1 for a, _, _ in expected[1] if a == i) for i in range(len(model.actions))]
+        assert compiled.action_hits == hits, f"action hits in {state}"
     for prop, predicate in compiled.properties:
         got = outcome(lambda p=predicate: bool(p(state)))
         assert got == outcome(lambda p=prop: holds(p, state)), f"{prop.kind} {prop.name} in {state}"
@@ -130,7 +134,7 @@ def compiled_explore(compiled: Any) -> Exploration:
 
 
 @settings(
-    max_examples=150,
+    max_examples=300,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
@@ -228,3 +232,14 @@ def test_compiled_sequence_assignment_past_the_end_faults() -> None:
     assert compiled.next_states(((False, False),)) == [((False, True),)]
     with pytest.raises(SpecFault):
         compiled.next_states(((False,),))
+
+
+def test_compiled_append_past_max_len_is_not_a_fault() -> None:
+    """core/ir.py lists no such fault and `append` is "seq with x at the end"; only stores
+    are range-checked, and only for ints (so `take(append(s, x), n)` keeps a log bounded)."""
+    seq = SeqType(BOOL, 1)
+    s = ir.StateVar(0, "s", seq)
+    grown = ir.Call("append", (s, ir.Lit(True, BOOL)), seq)
+    act = Action("grow", "action", (), ir.Lit(True, BOOL), (assign(s, grown),))
+    compiled = build(Model("M", (), (Var("s", seq),), (), (act,), ()))
+    assert compiled.next_states(((False,),)) == [((False, True),)]

@@ -3,8 +3,9 @@ explore small models with the reference evaluator of tests/oracle."""
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
 
@@ -15,6 +16,8 @@ from verikit.core.types import MISSING, Type
 from verikit.errors import Span, SpecError
 from verikit.semantics import analyze
 from verikit.syntax import parse
+
+T = TypeVar("T")
 
 NODE_STYLE = """\
 spec TwoPhaseCommit
@@ -152,3 +155,21 @@ def explore(model: Model) -> Exploration:
 
 def violated(model: Model) -> set[str]:
     return {name for name, _ in explore(model).violations}
+
+
+def nodes_of(tree: object, kind: type[T]) -> list[T]:
+    """Every IR node of class `kind` inside `tree` (an IR node or a tuple of them), depth first."""
+    found: list[T] = []
+
+    def walk(x: object) -> None:
+        if isinstance(x, kind):
+            found.append(x)
+        if isinstance(x, tuple):
+            for y in x:
+                walk(y)
+        elif dataclasses.is_dataclass(x) and not isinstance(x, type):
+            for f in dataclasses.fields(x):
+                walk(getattr(x, f.name))
+
+    walk(tree)
+    return found

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from verikit.core.types import IntType, MapType, NodeType
 from tests.semantics.helpers import errors, model_of, the_error
+from verikit.core.types import IntType, MapType, NodeType
 
 SPEC = """\
 spec Consts
@@ -37,12 +37,20 @@ def test_bool_overrides_work_for_bool_constants() -> None:
 
 
 def test_override_of_an_undeclared_constant_is_reported_at_the_spec_name() -> None:
-    assert the_error(SPEC, {"n": 3}) == (1, 1, "unknown constant `n` in --const — did you mean `N`?")
+    assert the_error(SPEC, {"n": 3}) == (
+        1,
+        1,
+        "unknown constant `n` in --const — did you mean `N`?",
+    )
     assert the_error(SPEC, {"Q": 3}) == (1, 1, "unknown constant `Q` in --const")
 
 
 def test_override_must_have_the_declared_type() -> None:
-    assert the_error(SPEC, {"N": True}) == (1, 1, "--const N must be int like its declaration, got bool")
+    assert the_error(SPEC, {"N": True}) == (
+        1,
+        1,
+        "--const N must be int like its declaration, got bool",
+    )
 
 
 def test_cyclic_constants_are_reported() -> None:

@@ -17,7 +17,9 @@ def test_comparing_a_sequence_with_a_bool_names_both_types() -> None:
 
 
 def test_calling_a_fn_with_too_many_arguments() -> None:
-    text = "spec S\nvar x: int = 0\nfn double(a: int) -> int = a * 2\naction a { x = double(x, 1) }\n"
+    text = (
+        "spec S\nvar x: int = 0\nfn double(a: int) -> int = a * 2\naction a { x = double(x, 1) }\n"
+    )
     assert the_error(text) == (4, 16, "`double` takes 1 argument, got 2")
 
 
@@ -59,7 +61,9 @@ def test_mutually_recursive_fns_are_reported_with_the_cycle() -> None:
 
 
 def test_unknown_message_in_send() -> None:
-    text = "spec S\nmessage Vote { yes: bool }\nnode A { action a { send Vot { yes: true } to A } }\n"
+    text = (
+        "spec S\nmessage Vote { yes: bool }\nnode A { action a { send Vot { yes: true } to A } }\n"
+    )
     assert the_error(text) == (3, 26, "unknown message `Vot` — did you mean `Vote`?")
 
 
@@ -127,7 +131,11 @@ def test_self_outside_a_node() -> None:
 
 def test_send_outside_a_node() -> None:
     text = "spec S\nmessage Ping {}\nnode A {}\naction a { send Ping {} to A }\n"
-    assert the_error(text) == (4, 12, "`send` is only allowed inside a node (a message needs a sender)")
+    assert the_error(text) == (
+        4,
+        12,
+        "`send` is only allowed inside a node (a message needs a sender)",
+    )
 
 
 def test_reading_a_variable_of_a_group_with_several_nodes_needs_a_node() -> None:
@@ -160,12 +168,7 @@ def test_a_procedure_fn_has_no_value() -> None:
 
 
 def test_every_error_is_reported_at_once_in_source_order() -> None:
-    text = (
-        "spec S\n"
-        "var x: bool = 0\n"
-        "action a when x + 1 { y = 2 }\n"
-        "invariant I: x == Nope\n"
-    )
+    text = "spec S\nvar x: bool = 0\naction a when x + 1 { y = 2 }\ninvariant I: x == Nope\n"
     assert errors(text) == [
         (2, 15, "`0` is int, expected bool for `x`"),
         (3, 15, "`x` is bool, expected an int (operand of `+`)"),
@@ -177,3 +180,10 @@ def test_every_error_is_reported_at_once_in_source_order() -> None:
 def test_one_mistake_is_reported_once() -> None:
     text = "spec S\nvar x: int = 0\ninvariant I: (unknown + 1) * 2 > x and not unknown\n"
     assert [message for _, _, message in errors(text)] == ["unknown variable `unknown`"] * 2
+
+
+def test_expect_violation_names_a_property() -> None:
+    text = "spec S\nvar x: bool = false\ninvariant Never: not x\nexpect violation Nevr\n"
+    assert the_error(text) == (
+        4, 1, "`expect violation Nevr`: no property named `Nevr` — did you mean `Never`?"
+    )  # fmt: skip

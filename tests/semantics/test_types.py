@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from tests.semantics.helpers import GLOBAL_STYLE, action, model_of, nodes_of
 from verikit.core import ir
 from verikit.core.types import (
     BOOL,
@@ -14,28 +15,13 @@ from verikit.core.types import (
     SeqType,
     SetType,
 )
-from tests.semantics.helpers import GLOBAL_STYLE, action, model_of
 
 STATE = EnumType("", ("Working", "Prepared", "Committed", "Aborted"))
 KIND = EnumType("", ("Prepared", "Commit", "Abort"))
 
 
-def _lits(expr: object) -> list[ir.Lit]:
-    """Every Lit inside an IR tree, depth first."""
-    found: list[ir.Lit] = []
-
-    def walk(x: object) -> None:
-        if isinstance(x, ir.Lit):
-            found.append(x)
-        elif isinstance(x, tuple):
-            for y in x:
-                walk(y)
-        elif hasattr(x, "__dataclass_fields__"):
-            for name in x.__dataclass_fields__:
-                walk(getattr(x, name))
-
-    walk(expr)
-    return found
+def _lits(tree: object) -> list[ir.Lit]:
+    return nodes_of(tree, ir.Lit)
 
 
 def test_a_shared_member_takes_the_type_of_the_compared_operand() -> None:
@@ -80,9 +66,7 @@ def test_named_enums_and_records_keep_their_names() -> None:
 
 
 def test_empty_literals_take_their_type_from_the_variable() -> None:
-    text = (
-        "spec S\nvar s: set<0..2> = {}\nvar m: map<bool, 0..2> = {}\nvar q: seq<bool, 2> = []\n"
-    )
+    text = "spec S\nvar s: set<0..2> = {}\nvar m: map<bool, 0..2> = {}\nvar q: seq<bool, 2> = []\n"
     values = [s.value for s in model_of(text).init if isinstance(s, ir.Assign)]
     assert values[0] == ir.SetLit((), SetType(IntType(0, 2)))
     assert isinstance(values[1], ir.MapLit) and values[1].type == MapType(BOOL, IntType(0, 2))
@@ -105,7 +89,10 @@ def test_assignments_carry_the_precise_target_type() -> None:
         "action a { r.n = r.n + 1; r.flags[0] = 2 }\n"
     )
     body = action(model_of(text), "a").body
-    assert [s.target_type for s in body if isinstance(s, ir.Assign)] == [IntType(0, 3), IntType(1, 2)]
+    assert [s.target_type for s in body if isinstance(s, ir.Assign)] == [
+        IntType(0, 3),
+        IntType(1, 2),
+    ]
     assert body[0].path == (ir.FieldStep(0),)  # type: ignore[union-attr]
 
 

@@ -239,4 +239,3 @@ def _filled_by(stmts: tuple[ir.Stmt, ...]) -> set[int]:
             case ir.If(then=then, else_=else_):
                 out |= _filled_by(then) & _filled_by(else_)
     return out
-

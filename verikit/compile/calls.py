@@ -26,11 +26,11 @@ def compile_call(ex: Exprs, e: ir.Call, sc: Scope) -> tuple[str, int]:
             return f"{helper}({x})", ATOM
         case "range", [lo, _]:
             return f"frozenset(range({lo}, {ex.expr(e.args[1], sc, ADD)} + 1))", ATOM
-        case ("min" | "max"), [s]:
+        case (("min" | "max"), [s]):
             return f"set_{e.name}({s}, {span})", ATOM
         case "append", [seq, x]:
             return _append(ex, e, sc, x, span)
-        case ("head" | "last"), [seq]:
+        case (("head" | "last"), [seq]):
             return _end(ex, e, sc, seq, span)
         case "tail", [seq]:
             return f"{ex.expr(e.args[0], sc, ATOM)}[1:]", ATOM
@@ -42,7 +42,7 @@ def compile_call(ex: Exprs, e: ir.Call, sc: Scope) -> tuple[str, int]:
             return f"seq_take({seq}, {n})", ATOM
         case "to_set", [seq]:
             return f"frozenset({seq})", ATOM
-        case ("keys" | "has" | "delete"), _:
+        case (("keys" | "has" | "delete"), _):
             return _map_call(ex, e, sc, args)
         case "remove_at", [seq, i]:
             return f"remove_at({seq}, {i}, {span})", ATOM
@@ -74,7 +74,7 @@ def _append(ex: Exprs, e: ir.Call, sc: Scope, x: str, span: str) -> tuple[str, i
 
 def _end(ex: Exprs, e: ir.Call, sc: Scope, seq: str, span: str) -> tuple[str, int]:
     """head/last: inline when `:=` may bind the sequence, else a helper."""
-    first, again = ex._bind(seq, sc)  # noqa: SLF001 - a sibling module of exprs
+    first, again = ex.bind(seq, sc)
     if first == again and not sc.walrus:
         return f"seq_{e.name}({seq}, {span})", ATOM
     at, pos = ("0", "1") if e.name == "head" else ("-1", "0")

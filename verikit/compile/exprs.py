@@ -36,7 +36,7 @@ from verikit.core.types import (
 # Python precedence levels, lowest first; an operand below its slot's level gets parentheses.
 COND, OR, AND, NOT, CMP, BOR, BAND, ADD, MUL, NEG, ATOM = 1, 2, 3, 4, 5, 6, 8, 10, 11, 12, 14
 
-_SIMPLE = re.compile(r"-?\d+|[A-Za-z_]\w*|'[^'\\]*'|\"[^\"\\]*\"")
+SIMPLE = re.compile(r"-?\d+|[A-Za-z_]\w*|'[^'\\]*'|\"[^\"\\]*\"")  # a name or a literal
 _CMP = {"eq": "==", "ne": "!=", "lt": "<", "le": "<=", "gt": ">", "ge": ">=", "in": "in",
         "subseteq": "<="}  # fmt: skip
 _ARITH = {"add": ("+", ADD), "sub": ("-", ADD), "mul": ("*", MUL), "union": ("|", BOR),
@@ -59,17 +59,10 @@ class Scope:
 
 @dataclass(frozen=True)
 class Slot:
-    """A map key's slot in the tuple: `key - offset` for int-like keys, else `text`."""
+    """Where a map key's entry sits in the map's tuple."""
 
-    text: str
-    safe: bool  # surely inside the key type, so the slot exists
-    key: str = ""
-    offset: int | None = None  # set for the `key - offset` form
-
-    def plus_one(self) -> str:
-        if self.offset is None:
-            return f"{self.text} + 1"
-        return _minus(self.key, self.offset - 1)
+    text: str  # Python text of the slot index
+    safe: bool  # the key surely lies in the key type, so the slot exists
 
 
 def _minus(text: str, offset: int) -> str:
@@ -115,7 +108,9 @@ class Exprs:
         key = sort_key(e.type.elem)
         if key is None:
             return f"sorted({text})"
-        return f"sorted({text}, key={self.consts.add('KEY', f'sort_key({self.type(e.type.elem)})')})"
+        return (
+            f"sorted({text}, key={self.consts.add('KEY', f'sort_key({self.type(e.type.elem)})')})"
+        )
 
     def domain_tuple(self, t: Type) -> str:
         values = domain(t)
@@ -132,9 +127,9 @@ class Exprs:
     def temp(self, hint: str = "_t") -> str:
         return self.namer.fresh(hint)
 
-    def _bind(self, text: str, sc: Scope) -> tuple[str, str]:
+    def bind(self, text: str, sc: Scope) -> tuple[str, str]:
         """(first use, later uses) of a value needed twice: a simple text twice, else `:=`."""
-        if _SIMPLE.fullmatch(text) or not sc.walrus:
+        if SIMPLE.fullmatch(text) or not sc.walrus:
             return text, text
         t = self.temp()
         return f"({t} := {text})", t
@@ -165,7 +160,10 @@ class Exprs:
             case ir.Binary():
                 return self._binary(e, sc)
             case ir.Cond(cond=c, then=a, else_=b):
-                return f"{self.expr(a, sc, OR)} if {self.expr(c, sc, OR)} else {self.expr(b, sc, COND)}", COND
+                return (
+                    f"{self.expr(a, sc, OR)} if {self.expr(c, sc, OR)} else {self.expr(b, sc, COND)}",
+                    COND,
+                )
             case ir.SetLit():
                 return self._set_lit(e, sc)
             case ir.SeqLit(elems=xs) | ir.RecordLit(fields=xs):
@@ -181,10 +179,13 @@ class Exprs:
             case ir.Domain(of=of):
                 return self._all(of), ATOM
             case ir.Unwrap(operand=x):
-                first, then = self._bind(self.expr(x, sc, OR), sc)
-                if first == then and not _SIMPLE.fullmatch(first):
+                first, then = self.bind(self.expr(x, sc, OR), sc)
+                if first == then and not SIMPLE.fullmatch(first):
                     return f"unwrap({first}, {self.span(e)})", ATOM
-                return f"{then} if {first} is not None else fault('value is none', {self.span(e)})", COND
+                return (
+                    f"{then} if {first} is not None else fault('value is none', {self.span(e)})",
+                    COND,
+                )
             case ir.Let():
                 return self._let(e, sc)
             case ir.Call():
@@ -213,11 +214,11 @@ class Exprs:
         """The slot of `key` (compiled as `key_text`) in a map with key type `kt`."""
         if isinstance(key, ir.Lit):
             at = _const_ordinal(kt, key.value)
-            return Slot(str(at), at >= 0, str(at), 0)
+            return Slot(str(at), at >= 0)
         safe = within(key.type, kt)
         first = _int_offset(kt)
         if first is not None:
-            return Slot(_minus(key_text, first), safe, key_text, first)
+            return Slot(_minus(key_text, first), safe)
         ords = self._ordinals(kt)
         return Slot(f"{ords}[{key_text}]" if safe else f"{ords}.get({key_text}, -1)", safe)
 
@@ -238,23 +239,29 @@ class Exprs:
         if self.is_total(e.base) and within(e.key.type, kt):
             return f"{base}[{self.slot(e.key, key_text, kt).text}]", ATOM
         literal_key = isinstance(e.key, ir.Lit)
-        key_first, key = (key_text, key_text) if literal_key else self._bind(key_text, sc)
+        key_first, key = (key_text, key_text) if literal_key else self.bind(key_text, sc)
         slot = self.slot(e.key, key_first, kt)
         span = self.span(e)
         if not (slot.safe and sc.walrus):
             return f"map_get({base}, {slot.text}, {key}, {span})", ATOM
         t = self.temp()
-        return f"{t} if ({t} := {base}[{slot.text}]) is not MISSING else missing_key({key}, {span})", COND
+        return (
+            f"{t} if ({t} := {base}[{slot.text}]) is not MISSING else missing_key({key}, {span})",
+            COND,
+        )
 
     def _seq_read(self, e: ir.Index, sc: Scope) -> tuple[str, int]:
         span = self.span(e)
         if not sc.walrus:
             return f"seq_get({self.arg(e.base, sc)}, {self.arg(e.key, sc)}, {span})", ATOM
-        seq_first, seq = self._bind(self.arg(e.base, sc), sc)
+        seq_first, seq = self.bind(self.arg(e.base, sc), sc)
         if isinstance(e.key, ir.Lit) and isinstance(e.key.value, int) and e.key.value >= 1:
             n = e.key.value
-            return f"{seq}[{n - 1}] if len({seq_first}) >= {n} else index_fault({n}, {seq}, {span})", COND
-        i_first, i = self._bind(self.expr(e.key, sc, ADD), sc)
+            return (
+                f"{seq}[{n - 1}] if len({seq_first}) >= {n} else index_fault({n}, {seq}, {span})",
+                COND,
+            )
+        i_first, i = self.bind(self.expr(e.key, sc, ADD), sc)
         return (f"{seq}[{_minus(i, 1)}] if len({seq_first}) >= {i_first} > 0 "
                 f"else index_fault({i}, {seq}, {span})"), COND  # fmt: skip
 
@@ -282,6 +289,10 @@ class Exprs:
             return f"{self.expr(left, sc, OR)} or {self.expr(right, sc, AND)}", OR
         if op == "implies":
             return f"not {self.expr(left, sc, NOT)} or {self.expr(right, sc, AND)}", OR
+        if op in ("eq", "ne") and _is_none(right):
+            return f"{self.expr(left, sc, BOR)} is{' not' if op == 'ne' else ''} None", CMP
+        if op in ("eq", "ne") and _is_none(left):
+            return f"{self.expr(right, sc, BOR)} is{' not' if op == 'ne' else ''} None", CMP
         if op in _CMP:
             return f"{self.expr(left, sc, BOR)} {_CMP[op]} {self.expr(right, sc, BOR)}", CMP
         if op in ("div", "mod"):
@@ -366,6 +377,10 @@ class Exprs:
 
     def _call(self, e: ir.Call, sc: Scope) -> tuple[str, int]:
         return calls.compile_call(self, e, sc)
+
+
+def _is_none(e: ir.Expr) -> bool:
+    return isinstance(e, ir.Lit) and e.value is None
 
 
 def _binds(e: ir.Expr) -> bool:

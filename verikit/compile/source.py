@@ -121,5 +121,7 @@ class Constants:
         out = []
         for name, text, comment in self.defs:
             line = f"{name} = {text}"
-            out.append(f"{line}  # {comment}" if comment and len(line) + len(comment) < 96 else line)
+            out.append(
+                f"{line}  # {comment}" if comment and len(line) + len(comment) < 96 else line
+            )
         return out

@@ -22,7 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from verikit.compile.analysis import assigned, forks
-from verikit.compile.exprs import ADD, Exprs, Scope
+from verikit.compile.exprs import ADD, SIMPLE, Exprs, Scope
 from verikit.compile.source import Namer, Writer
 from verikit.core import ir
 from verikit.core.types import IntType, MapType, MessageType, RecordType, SeqType, Type
@@ -177,9 +177,12 @@ class Body:
     def assign(self, st: ir.Assign, b: Bindings, own: frozenset[str] | None) -> Bindings:
         sc = b.scope()
         value = self.ex.expr(st.value, sc)
-        if isinstance(st.target_type, IntType) and _needs_range_check(st.target_type, st.value.type):
+        location = st.target_type
+        bounded = isinstance(location, IntType) and _needs_range_check(location, st.value.type)
+        if bounded or st.path:  # the value is evaluated (and checked) before the path's keys
             value = self._temp_for(value, "_v")
-            self._range_check(value, st.target_type, st.span)
+        if bounded and isinstance(location, IntType):
+            self._range_check(value, location, st.span)
         root = st.root
         if isinstance(root, ir.StateVar):
             current, stem = b.slots[root.index], self.var_names[root.index]
@@ -196,8 +199,9 @@ class Body:
         return b.with_local(root.name, target)
 
     def _temp_for(self, text: str, hint: str) -> str:
-        """A name for a value used more than once (the text itself when it is a name)."""
-        if text.isidentifier():
+        """A name for a value to evaluate now, or to use more than once (the text itself when
+        it is a name or a literal)."""
+        if SIMPLE.fullmatch(text):
             return text
         name = self.namer.fresh(hint)
         self.w.line(f"{name} = {text}")
@@ -276,10 +280,11 @@ class Body:
         return self.update(self._temp_for(old, "_x"), t, rest, value, sc, span)
 
     def _replace(self, current: str, at: str, value: str) -> str:
-        """`current` with position `at` replaced: list, store, tuple (the fastest way in CPython
-        to replace one item of a tuple at a position known only at run time)."""
+        """`current` with position `at` replaced: copy to a list, store, back to a tuple (the
+        fastest way in CPython to replace an item at a position known only at run time; `[*t]`
+        beats `list(t)`, which pays for a call)."""
         items = self.namer.fresh("_l")
-        self.w.line(f"{items} = list({current})")
+        self.w.line(f"{items} = [*{current}]")
         self.w.line(f"{items}[{at}] = {value}")
         return f"tuple({items})"
 
@@ -293,4 +298,3 @@ def _needs_range_check(target: IntType, value: Type) -> bool:
         hi_ok = target.hi is None or (value.hi is not None and value.hi <= target.hi)
         return not (lo_ok and hi_ok)
     return True
-

@@ -110,6 +110,8 @@ class Model:
     nodes: tuple[NodeGroup, ...] = ()
     network: NetworkInfo | None = None
     deadlock: bool = True  # report states without successors (unless `terminal`)
+    expected: tuple[str, ...] = ()  # `expect violation P`: a bug variant demonstrates P
+    symmetric: tuple[str, ...] = ()  # names of `symmetric` node groups (ids interchangeable)
     span: Span = field(default=NO_SPAN, compare=False)
 
     def props(self, kind: str) -> tuple[Property, ...]:

@@ -15,7 +15,13 @@ from verikit.semantics.consts import Consts
 from verikit.semantics.context import Env, NodeCtx
 from verikit.semantics.diagnostics import Diagnostics
 from verikit.semantics.fns import FnLibrary
-from verikit.semantics.lower import Lowering, build_slots, infer_senders, number_groups
+from verikit.semantics.lower import (
+    Lowering,
+    build_slots,
+    expected_violations,
+    infer_senders,
+    number_groups,
+)
 from verikit.semantics.network import Network, read_settings
 from verikit.semantics.scope import declare
 from verikit.semantics.types import Types
@@ -40,7 +46,8 @@ def analyze(spec: ast.Spec, consts: Mapping[str, int | bool] | None = None) -> M
     nodes = {name: NodeCtx(decls.nodes[name], group) for name, group in groups.items()}
     env = Env(decls, diags, values, types, groups, nodes, refs, infer_senders(decls, groups))
     if groups:
-        network = Network(settings, tuple(groups.values()), types.all_messages(), len(slots))
+        span = decls.network.span if decls.network is not None else spec.span
+        network = Network(settings, tuple(groups.values()), types.all_messages(), len(slots), span)
         env.network = network
         slots += network.vars
     env.fns = FnLibrary(env)
@@ -50,6 +57,7 @@ def analyze(spec: ast.Spec, consts: Mapping[str, int | bool] | None = None) -> M
     properties = lowering.properties()
     env.fns.lower_all()
     final_consts = values.final()  # evaluates (and checks) unused constants too
+    expected = expected_violations(decls, diags)
     diags.raise_if_any()
     return Model(
         name=spec.name,
@@ -61,6 +69,7 @@ def analyze(spec: ast.Spec, consts: Mapping[str, int | bool] | None = None) -> M
         nodes=tuple(groups.values()),
         network=env.network.info() if env.network is not None else None,
         deadlock=True,
+        expected=expected,
+        symmetric=tuple(n.name for n in decls.nodes.values() if n.decl.symmetric),
         span=spec.span,
     )
-

@@ -8,7 +8,7 @@ from verikit.core import ir
 from verikit.core.types import BOOL, INT, IntType, MapType, SeqType, SetType, Type
 from verikit.semantics.diagnostics import plural
 from verikit.semantics.show import show
-from verikit.semantics.types import ERROR, has_error, strip_option, type_str
+from verikit.semantics.types import error_expr, has_error, strip_option, type_str
 from verikit.syntax import ast
 
 if TYPE_CHECKING:
@@ -22,8 +22,6 @@ BUILTIN_ARITY: dict[str, tuple[int, ...]] = {
 
 
 def check_builtin(c: ExprChecker, e: ast.CallExpr, expected: Type | None) -> ir.Expr:
-    from verikit.semantics.exprs import error_expr
-
     arities = BUILTIN_ARITY[e.name]
     if len(e.args) not in arities:
         if len(arities) == 1:
@@ -55,10 +53,17 @@ def check_builtin(c: ExprChecker, e: ast.CallExpr, expected: Type | None) -> ir.
         case "tail":
             return ir.Call(name, (seq,), seq.type, span)
         case "append":
-            return ir.Call(name, (seq, c.expect(rest[0], elem, " (appended element)")), seq.type, span)
+            return ir.Call(
+                name, (seq, c.expect(rest[0], elem, " (appended element)")), seq.type, span
+            )
         case "insert_at":
             position = c.integer(rest[0], " as a position")
-            return ir.Call(name, (seq, position, c.expect(rest[1], elem, " (inserted element)")), seq.type, span)
+            return ir.Call(
+                name,
+                (seq, position, c.expect(rest[1], elem, " (inserted element)")),
+                seq.type,
+                span,
+            )
     positions = tuple(c.integer(a, " as a position") for a in rest)
     return ir.Call(name, (seq, *positions), seq.type, span)  # slice, take, remove_at
 
@@ -76,8 +81,6 @@ def _collection(
 
 def _sizes(c: ExprChecker, e: ast.CallExpr) -> ir.Expr:
     """len (set, seq, map), keys (map), to_set (seq)."""
-    from verikit.semantics.exprs import error_expr
-
     arg = e.args[0]
     x = c.plain(c.check(arg))
     match e.name, x.type:
@@ -105,5 +108,8 @@ def _min_max(c: ExprChecker, e: ast.CallExpr) -> ir.Expr:
         case SetType(elem=IntType() as elem):
             return ir.Call(e.name, (x,), elem, e.span)
     if not has_error(x.type):
-        c.error(arg.span, f"`{e.name}` needs a set of ints or two ints: {show(arg)} is {type_str(x.type)}")
-    return ir.Lit(None, ERROR, e.span)
+        c.error(
+            arg.span,
+            f"`{e.name}` needs a set of ints or two ints: {show(arg)} is {type_str(x.type)}",
+        )
+    return error_expr(e.span)

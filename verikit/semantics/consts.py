@@ -69,7 +69,9 @@ class Consts:
         if name in self.active:
             cycle = " → ".join([*self.active[self.active.index(name) :], name])
             decl = self.decls.consts[name]
-            self.diags.error(decl.span, f"constant `{name}` is defined in terms of itself ({cycle})")
+            self.diags.error(
+                decl.span, f"constant `{name}` is defined in terms of itself ({cycle})"
+            )
             return None
         self.active.append(name)
         try:

@@ -31,26 +31,18 @@ from verikit.core.types import (
 from verikit.errors import Span
 from verikit.semantics.context import RESERVED_LOCALS, Binding, Ctx, Env
 from verikit.semantics.diagnostics import did_you_mean
+from verikit.semantics.operators import check_binary, check_unary
 from verikit.semantics.show import show
 from verikit.semantics.types import (
     ERROR,
     assignable,
-    comparable,
+    error_expr,
     has_error,
     join,
     strip_option,
     type_str,
 )
 from verikit.syntax import ast
-
-LOGIC = {"and": "and", "or": "or", "implies": "implies", "=>": "implies"}
-ORDER = {"<": "lt", "<=": "le", ">": "gt", ">=": "ge"}
-ARITH = {"*": "mul", "/": "div", "%": "mod"}
-SET_OPS = {"+": "union", "-": "diff", "&": "inter"}
-
-
-def error_expr(span: Span) -> ir.Expr:
-    return ir.Lit(None, ERROR, span)
 
 
 def conj(*parts: ir.Expr | None) -> ir.Expr:
@@ -103,9 +95,9 @@ class ExprChecker:
             case ast.NoneLit():
                 return self._none(e, expected)
             case ast.UnaryOp():
-                return self._unary(e)
+                return check_unary(self, e)
             case ast.BinOp():
-                return self._binary(e, expected)
+                return check_binary(self, e, expected)
             case ast.IfExpr():
                 return self._if(e, expected)
             case ast.Quantifier():
@@ -170,7 +162,9 @@ class ExprChecker:
     def domain(self, t: Type, span: Span) -> ir.Expr:
         """Every value of `t` as a set (a type name used as an expression, `all T`)."""
         if not is_finite(t) and not has_error(t):
-            self.error(span, f"the values of {type_str(t)} cannot be enumerated (not a finite type)")
+            self.error(
+                span, f"the values of {type_str(t)} cannot be enumerated (not a finite type)"
+            )
         return ir.Domain(t, SetType(t), span)
 
     def needs_context(self, e: ast.Expr) -> bool:
@@ -184,12 +178,16 @@ class ExprChecker:
                 if self._is_value(name):
                     return False
                 group = self.env.groups.get(name)
-                return bool(self.env.types.members(name)) or (group is not None and group.count == 1)
+                return bool(self.env.types.members(name)) or (
+                    group is not None and group.count == 1
+                )
             case ast.IfExpr(then=then, else_=else_):
                 return self.needs_context(then) and self.needs_context(else_)
         return False
 
-    def pair(self, left: ast.Expr, right: ast.Expr, expected: Type | None) -> tuple[ir.Expr, ir.Expr]:
+    def pair(
+        self, left: ast.Expr, right: ast.Expr, expected: Type | None
+    ) -> tuple[ir.Expr, ir.Expr]:
         """Check two operands, the context-typed one with the other's type as expected."""
         if self.needs_context(left) and not self.needs_context(right):
             r = self.check(right, expected)
@@ -286,101 +284,14 @@ class ExprChecker:
         if isinstance(expected, OptionType) or (expected is not None and has_error(expected)):
             return ir.Lit(None, expected, e.span)
         if expected is None:
-            self.error(e.span, "cannot tell the type of `none` here; compare it with an optional value")
+            self.error(
+                e.span, "cannot tell the type of `none` here; compare it with an optional value"
+            )
         else:
-            self.error(e.span, f"`none` is not a value of {type_str(expected)} (an optional type `T?` is needed)")
-        return error_expr(e.span)
-
-    def _unary(self, e: ast.UnaryOp) -> ir.Expr:
-        if e.op == "not":
-            return ir.Unary("not", self.condition(e.operand, " after `not`"), BOOL, e.span)
-        operand = self.integer(e.operand, " after `-`")
-        if isinstance(operand, ir.Lit) and isinstance(operand.value, int):
-            return ir.Lit(-operand.value, INT, e.span)
-        return ir.Unary("neg", operand, INT, e.span)
-
-    def _binary(self, e: ast.BinOp, expected: Type | None) -> ir.Expr:
-        op, span = e.op, e.span
-        if op in LOGIC:
-            what = f" (operand of `{op}`)"
-            left, right = self.condition(e.left, what), self.condition(e.right, what)
-            return ir.Binary(LOGIC[op], left, right, BOOL, span)
-        if op in ("==", "!="):
-            return self._equality(e)
-        if op in ("in", "not in"):
-            test = self._membership(e)
-            return ir.Unary("not", test, BOOL, span) if op == "not in" else test
-        if op in ORDER or op in ARITH:
-            what = f" (operand of `{op}`)"
-            left, right = self.integer(e.left, what), self.integer(e.right, what)
-            if op in ORDER:
-                return ir.Binary(ORDER[op], left, right, BOOL, span)
-            return ir.Binary(ARITH[op], left, right, INT, span)
-        if op in SET_OPS or op == "subset":
-            return self._collection_op(e, expected)
-        self.error(span, f"unknown operator `{op}`")
-        return error_expr(span)
-
-    def _equality(self, e: ast.BinOp) -> ir.Expr:
-        left, right = self.pair(e.left, e.right, None)
-        if not comparable(left.type, right.type):
-            lt, rt = type_str(left.type), type_str(right.type)
-            self.error(e.span, f"{show(e.left)} is {lt}, cannot compare with {rt}")
-        return ir.Binary("eq" if e.op == "==" else "ne", left, right, BOOL, e.span)
-
-    def _membership(self, e: ast.BinOp) -> ir.Expr:
-        if self.needs_context(e.left):
-            coll = self.plain(self.check(e.right))
-            elem_type = _element_type(coll.type)
-            elem = self.check(e.left, elem_type)
-        else:
-            elem = self.check(e.left)
-            coll = self.plain(self.check(e.right, SetType(elem.type)))
-        match coll.type:
-            case SetType(elem=t) | SeqType(elem=t) if comparable(elem.type, t):
-                if isinstance(coll.type, SeqType):
-                    coll = ir.Call("to_set", (coll,), SetType(t), coll.span)
-                return ir.Binary("in", elem, coll, BOOL, e.span)
-            case MapType(key=key) if comparable(elem.type, key):
-                return ir.Call("has", (coll, elem), BOOL, e.span)
-        if not has_error(coll.type) and not has_error(elem.type):
-            if isinstance(coll.type, SetType | SeqType | MapType):
-                self.error(e.span, f"{show(e.left)} is {type_str(elem.type)}, cannot be an element of {show(e.right)} ({type_str(coll.type)})")
-            else:
-                self.error(e.right.span, f"{show(e.right)} is {type_str(coll.type)}, expected a set, sequence or map after `{e.op}`")
-        return error_expr(e.span)
-
-    def _collection_op(self, e: ast.BinOp, expected: Type | None) -> ir.Expr:
-        """`+ - &` on ints, sets (union, difference, intersection) or sequences (`+`), and
-        `subset`."""
-        left, right = self.pair(e.left, e.right, expected)
-        left, right = self.plain(left), self.plain(right)
-        lt, rt = left.type, right.type
-        if has_error(lt) or has_error(rt):
-            return error_expr(e.span)
-        match lt, rt:
-            case IntType(), IntType() if e.op in ("+", "-"):
-                return ir.Binary("add" if e.op == "+" else "sub", left, right, INT, e.span)
-            case SetType(), SetType() if join(lt, rt) is not None:
-                if e.op == "subset":
-                    return ir.Binary("subseteq", left, right, BOOL, e.span)
-                result = lt if e.op != "+" else join(lt, rt)
-                assert result is not None
-                return ir.Binary(SET_OPS[e.op], left, right, result, e.span)
-            case SeqType(), SeqType() if e.op == "+" and join(lt, rt) is not None:
-                result = join(lt, rt)
-                assert result is not None
-                return ir.Binary("concat", left, right, result, e.span)
-        for kind, word in ((IntType, "int"), (SetType, "set"), (SeqType, "sequence")):
-            if isinstance(lt, kind) != isinstance(rt, kind):
-                bad, t = (e.right, rt) if isinstance(lt, kind) else (e.left, lt)
-                self.error(bad.span, f"{show(bad)} is {type_str(t)}, expected {_article(word)} (operand of `{e.op}`)")
-                return error_expr(e.span)
-        self.error(
-            e.span,
-            f"`{e.op}` needs {_operands(e.op)}: {show(e.left)} is {type_str(lt)} and "
-            f"{show(e.right)} is {type_str(rt)}",
-        )
+            self.error(
+                e.span,
+                f"`none` is not a value of {type_str(expected)} (an optional type `T?` is needed)",
+            )
         return error_expr(e.span)
 
     def _if(self, e: ast.IfExpr, expected: Type | None) -> ir.Expr:
@@ -433,16 +344,24 @@ class ExprChecker:
         if not e.elems:
             if want_elem is None:
                 word = "{}" if is_set else "[]"
-                self.error(e.span, f"cannot tell the type of `{word}` here; assign it to a typed variable")
+                self.error(
+                    e.span, f"cannot tell the type of `{word}` here; assign it to a typed variable"
+                )
                 return error_expr(e.span)
             t = want if isinstance(want, kind) else kind(want_elem)
             return ir.SetLit((), t, e.span) if is_set else ir.SeqLit((), t, e.span)
         elems, elem_type = self._elements_of(e.elems, want_elem)
         if isinstance(want, SeqType) and not is_set:
             return ir.SeqLit(elems, SeqType(elem_type, want.max_len), e.span)
-        return ir.SetLit(elems, SetType(elem_type), e.span) if is_set else ir.SeqLit(elems, SeqType(elem_type), e.span)
+        return (
+            ir.SetLit(elems, SetType(elem_type), e.span)
+            if is_set
+            else ir.SeqLit(elems, SeqType(elem_type), e.span)
+        )
 
-    def _elements_of(self, items: tuple[ast.Expr, ...], want: Type | None) -> tuple[tuple[ir.Expr, ...], Type]:
+    def _elements_of(
+        self, items: tuple[ast.Expr, ...], want: Type | None
+    ) -> tuple[tuple[ir.Expr, ...], Type]:
         if want is not None:
             return tuple(self.expect(x, want, " (element)") for x in items), want
         first = next((x for x in items if not self.needs_context(x)), items[0])
@@ -455,7 +374,10 @@ class ExprChecker:
             value = self.check(x, result)
             merged = join(result, value.type)
             if merged is None:
-                self.error(x.span, f"elements differ in type: {show(first)} is {type_str(result)}, {show(x)} is {type_str(value.type)}")
+                self.error(
+                    x.span,
+                    f"elements differ in type: {show(first)} is {type_str(result)}, {show(x)} is {type_str(value.type)}",
+                )
                 value = error_expr(x.span)
             else:
                 result = merged
@@ -490,7 +412,10 @@ class ExprChecker:
         want = strip_option(expected) if expected is not None else None
         if isinstance(want, MapType):
             if not assignable(key_type, want.key):
-                self.error(e.domain.span, f"{show(e.domain)} has elements of {type_str(key_type)}, expected keys of {type_str(want.key)}")
+                self.error(
+                    e.domain.span,
+                    f"{show(e.domain)} has elements of {type_str(key_type)}, expected keys of {type_str(want.key)}",
+                )
             value = inner.expect(e.value, want.value, " (map value)")
             return ir.MapLit(var, domain, value, want, e.span)
         if not is_finite(key_type) and not has_error(key_type):
@@ -512,7 +437,9 @@ class ExprChecker:
             if isinstance(t, RecordType):
                 return ir.RecordLit(self._field_values(e, t, f"record {t.name}"), t, e.span)
             if not has_error(t):
-                self.error(e.span, f"`{e.type_name}` is {type_str(t)}, not a record or message type")
+                self.error(
+                    e.span, f"`{e.type_name}` is {type_str(t)}, not a record or message type"
+                )
             return error_expr(e.span)
         hint = did_you_mean(e.type_name, [*self.env.decls.messages, *self.env.decls.types])
         self.error(e.span, f"unknown message or record type `{e.type_name}`{hint}")
@@ -533,7 +460,9 @@ class ExprChecker:
         missing = [n for n in names if not any(f.name == n for f in e.fields)]
         if missing and all(f.name in names for f in e.fields):  # else a misspelling, reported
             listed = ", ".join(f"`{n}`" for n in missing)
-            self.error(e.span, f"missing field{'s' if len(missing) > 1 else ''} {listed} of {owner}")
+            self.error(
+                e.span, f"missing field{'s' if len(missing) > 1 else ''} {listed} of {owner}"
+            )
         return tuple(given.get(n, error_expr(e.span)) for n in names)
 
     def _field(self, e: ast.FieldAccess) -> ir.Expr:
@@ -557,7 +486,10 @@ class ExprChecker:
                 return self._node_member(group, e.name, base, e)
             case NodeType(groups=groups):
                 listed = ", ".join(g.name for g in groups)
-                self.error(e.span, f"{show(e.base)} may be a node of {listed}; `.{e.name}` needs a node of one group")
+                self.error(
+                    e.span,
+                    f"{show(e.base)} may be a node of {listed}; `.{e.name}` needs a node of one group",
+                )
             case RecordType() | MessageType(variants=(_,)):
                 record = base.type if isinstance(base.type, RecordType) else base.type.variants[0]
                 names = [n for n, _ in record.fields]
@@ -567,12 +499,17 @@ class ExprChecker:
                 hint = did_you_mean(e.name, names)
                 self.error(e.span, f"unknown field `{e.name}` of {type_str(base.type)}{hint}")
             case MessageType():
-                self.error(e.span, f"{show(e.base)} may be any message; bind a handler to one message to read `{e.name}`")
+                self.error(
+                    e.span,
+                    f"{show(e.base)} may be any message; bind a handler to one message to read `{e.name}`",
+                )
             case t if not has_error(t):
                 self.error(e.span, f"{show(e.base)} is {type_str(t)}, which has no fields")
         return error_expr(e.span)
 
-    def _node_member(self, group: NodeGroup, var: str, node_id: ir.Expr, e: ast.FieldAccess) -> ir.Expr:
+    def _node_member(
+        self, group: NodeGroup, var: str, node_id: ir.Expr, e: ast.FieldAccess
+    ) -> ir.Expr:
         scope = self.env.nodes[group.name].scope
         if var not in scope.vars:
             hint = did_you_mean(var, scope.vars)
@@ -591,12 +528,20 @@ class ExprChecker:
             case SeqType(elem=elem):
                 return ir.Index(base, self.integer(e.index, " as a position"), elem, e.span)
             case t if not has_error(t):
-                self.error(e.span, f"{show(e.base)} is {type_str(t)}; only maps and sequences can be indexed")
+                self.error(
+                    e.span,
+                    f"{show(e.base)} is {type_str(t)}; only maps and sequences can be indexed",
+                )
         return error_expr(e.span)
 
     def node_id(self, group: NodeGroup, index: ast.Expr, span: Span) -> ir.Expr:
         """`G[i]`: the id of the i-th node of G (counting from 1)."""
         t = NodeType((group,))
+        if self.env.nodes[group.name].scope.decl.symmetric:
+            self.error(
+                span,
+                f"`{group.name}[…]` names one node of symmetric group `{group.name}`, whose nodes must be interchangeable",
+            )
         i = self.env.consts.try_evaluate(index)
         if isinstance(i, int) and not isinstance(i, bool):
             if not 1 <= i <= group.count:
@@ -622,24 +567,3 @@ class ExprChecker:
 
 def _const_type(value: object) -> Type:
     return BOOL if isinstance(value, bool) else INT
-
-
-def _element_type(t: Type) -> Type | None:
-    match t:
-        case SetType(elem=elem) | SeqType(elem=elem):
-            return elem
-        case MapType(key=key):
-            return key
-    return None
-
-
-def _article(word: str) -> str:
-    return f"an {word}" if word == "int" else f"a {word}"
-
-
-def _operands(op: str) -> str:
-    if op == "&" or op == "subset":
-        return "two sets"
-    if op == "-":
-        return "two ints or two sets"
-    return "two ints, two sets or two sequences"

@@ -15,8 +15,9 @@ from verikit.core import ir
 from verikit.core.types import Type
 from verikit.semantics.context import Ctx, Env, NodeCtx
 from verikit.semantics.diagnostics import did_you_mean, plural
-from verikit.semantics.exprs import ExprChecker, error_expr
+from verikit.semantics.exprs import ExprChecker
 from verikit.semantics.stmts import StmtChecker
+from verikit.semantics.types import ERROR, error_expr
 from verikit.syntax import ast
 
 FnKey = tuple[str, str]  # (node group or "", fn name)
@@ -64,7 +65,10 @@ class FnLibrary:
         if key in self.active:
             cycle = " → ".join(k[1] for k in [*self.active[self.active.index(key) :], key])
             span = call.span if call is not None else self.decl(key).span
-            self.env.diags.error(span, f"recursive fn `{key[1]}` ({cycle}): fns are inlined and cannot call themselves")
+            self.env.diags.error(
+                span,
+                f"recursive fn `{key[1]}` ({cycle}): fns are inlined and cannot call themselves",
+            )
             return None
         if key not in self.lowered:
             self.active.append(key)
@@ -87,14 +91,16 @@ class FnLibrary:
             seen.add(p.name)
             if p.type is None:
                 self.env.diags.error(p.span, f"fn parameters need a type: `{p.name}: T`")
-            t = self.env.types.resolve(p.type) if p.type is not None else error_expr(p.span).type
+            t = self.env.types.resolve(p.type) if p.type is not None else ERROR
             name, checker = checker.bind(p.name, t, "param", p.span)
             params.append((name, t))
         if decl.expr is not None:
             if decl.result is None:
                 expr = checker.check(decl.expr)
             else:
-                expr = checker.expect(decl.expr, self.env.types.resolve(decl.result), f" (result of `{decl.name}`)")
+                expr = checker.expect(
+                    decl.expr, self.env.types.resolve(decl.result), f" (result of `{decl.name}`)"
+                )
             return LoweredFn(tuple(params), expr, (), ())
         body = checker.block(decl.body or ())
         return LoweredFn(tuple(params), None, body, tuple(sorted(self._effects(body))))
@@ -135,7 +141,10 @@ class FnLibrary:
         if fn is None:
             return error_expr(call.span)
         if fn.expr is None:
-            checker.error(call.span, f"`{call.name}` is a procedure fn (it has a statement body); it has no value to use in an expression")
+            checker.error(
+                call.span,
+                f"`{call.name}` is a procedure fn (it has a statement body); it has no value to use in an expression",
+            )
             return error_expr(call.span)
         args = self._arguments(checker, call, fn)
         if args is None:
@@ -151,7 +160,9 @@ class FnLibrary:
             from verikit.semantics.builtins import BUILTIN_ARITY
 
             if call.name in BUILTIN_ARITY:
-                checker.error(call.span, f"`{call.name}` returns a value; it cannot be used as a statement")
+                checker.error(
+                    call.span, f"`{call.name}` returns a value; it cannot be used as a statement"
+                )
             else:
                 hint = did_you_mean(call.name, self.names(checker.ctx.node))
                 checker.error(call.span, f"unknown fn `{call.name}`{hint}")
@@ -160,11 +171,15 @@ class FnLibrary:
         if fn is None:
             return []
         if fn.expr is not None:
-            checker.error(call.span, f"`{call.name}` returns a value; it cannot be used as a statement")
+            checker.error(
+                call.span, f"`{call.name}` returns a value; it cannot be used as a statement"
+            )
             return []
         if checker.ctx.in_for and fn.effects:
             used = " and ".join(f"`{e}`" for e in fn.effects)
-            checker.error(call.span, f"`{call.name}` uses {used}, which is not allowed inside `for`")
+            checker.error(
+                call.span, f"`{call.name}` uses {used}, which is not allowed inside `for`"
+            )
         args = self._arguments(checker, call, fn)
         if args is None:
             return []

@@ -44,7 +44,9 @@ def number_groups(decls: Declarations, consts: Consts, diags: Diagnostics) -> di
         if node.decl.count is not None:
             count = consts.int_value(node.decl.count, "a node count")
             if count is not None and count < 1:
-                diags.error(node.decl.count.span, f"node group `{name}` needs at least 1 node, got {count}")
+                diags.error(
+                    node.decl.count.span, f"node group `{name}` needs at least 1 node, got {count}"
+                )
                 count = None
         groups[name] = NodeGroup(name, first, count or 1)
         first += count or 1
@@ -145,7 +147,9 @@ class Lowering:
     ) -> ir.Stmt:
         """`x = any`: one initial state per value of the type."""
         if not is_finite(t) and not has_error(t):
-            self.env.diags.error(decl.span, f"`{decl.name} = any` needs a finite type, not {type_str(t)}")
+            self.env.diags.error(
+                decl.span, f"`{decl.name} = any` needs a finite type, not {type_str(t)}"
+            )
         chosen = ir.Local("#any", t, decl.span)
         assign = ir.Assign(slot, path, chosen, t, decl.span)
         return ir.Choose("#any", _all(t), (assign,), decl.span)
@@ -234,7 +238,9 @@ class Lowering:
         seen: set[str] = set()
         for p in decl.params:
             if p.name in seen:
-                self.env.diags.error(p.span, f"duplicate parameter `{p.name}` of action `{decl.name}`")
+                self.env.diags.error(
+                    p.span, f"duplicate parameter `{p.name}` of action `{decl.name}`"
+                )
             seen.add(p.name)
             if p.type is not None:
                 t = self.env.types.resolve(p.type)
@@ -271,7 +277,9 @@ class Lowering:
         checker = self.checker(node)
         lets: list[tuple[str, ir.Expr]] = []
         if decl.binding is not None:
-            name, checker = checker.bind(decl.binding, MessageType((variant,)), "message", decl.span)
+            name, checker = checker.bind(
+                decl.binding, MessageType((variant,)), "message", decl.span
+            )
             lets.append((name, delivery.message))
         if decl.sender is not None:
             if decl.sender == decl.binding:
@@ -311,6 +319,23 @@ class Lowering:
             expr = checker.condition(decl.expr, f" ({decl.kind} `{name}`)")
             out.append(Property(decl.kind, name, expr, decl.span))
         return tuple(out)
+
+
+def expected_violations(decls: Declarations, diags: Diagnostics) -> tuple[str, ...]:
+    """The properties named by `expect violation` (an invariant, a reachable or `deadlock`)."""
+    names = [p.name for p in decls.properties if isinstance(p, ast.PropertyDecl) and p.name]
+    names.append("deadlock")
+    found: list[str] = []
+    for expect in decls.expects:
+        if expect.property in names:
+            found.append(expect.property)
+        else:
+            hint = did_you_mean(expect.property, names)
+            diags.error(
+                expect.span,
+                f"`expect violation {expect.property}`: no property named `{expect.property}`{hint}",
+            )
+    return tuple(dict.fromkeys(found))
 
 
 def _all(t: Type) -> ir.Domain:

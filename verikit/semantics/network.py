@@ -39,7 +39,7 @@ from verikit.core.types import (
     SetType,
     Type,
 )
-from verikit.errors import Span
+from verikit.errors import NO_SPAN, Span
 from verikit.semantics.consts import Consts
 from verikit.semantics.diagnostics import Diagnostics, did_you_mean
 from verikit.semantics.exprs import conj
@@ -64,25 +64,41 @@ class NetSettings:
 def read_settings(decl: ast.NetworkDecl | None, consts: Consts, diags: Diagnostics) -> NetSettings:
     """The settings of a `network { … }` declaration (all defaults when there is none)."""
     values: dict[str, bool | int] = {}
+    spans: dict[str, Span] = {}
     for setting in decl.settings if decl is not None else ():
         name = setting.name
         if name not in FLAGS and name not in BOUNDS:
             hint = did_you_mean(name, FLAGS + BOUNDS)
             diags.error(setting.span, f"unknown network setting `{name}`{hint}")
             continue
-        if name in values:
+        if name in spans:
             diags.error(setting.span, f"network setting `{name}` is given twice")
-        value = consts.evaluate(setting.value)
-        if value is None:
-            continue
-        if name in FLAGS and not isinstance(value, bool):
-            diags.error(setting.value.span, f"network setting `{name}` expects true or false")
-        elif name in BOUNDS and (isinstance(value, bool) or value < (1 if name == "max_in_flight" else 0)):
-            least = 1 if name == "max_in_flight" else 0
-            diags.error(setting.value.span, f"network setting `{name}` expects an int >= {least}")
-        else:
+        spans[name] = setting.span
+        value = _setting_value(setting, consts, diags)
+        if value is not None:
             values[name] = value
+    for bound, flag in (("max_crashes", "crash"), ("max_partitions", "partition")):
+        if bound in values and not values.get(flag, False):
+            diags.error(spans[bound], f"`{bound}` has no effect without `{flag}: true`")
     return NetSettings(**values)  # type: ignore[arg-type]
+
+
+def _setting_value(setting: ast.Setting, consts: Consts, diags: Diagnostics) -> bool | int | None:
+    value = consts.evaluate(setting.value)
+    if value is None:
+        return None
+    if setting.name in FLAGS:
+        if isinstance(value, bool):
+            return value
+        diags.error(setting.value.span, f"network setting `{setting.name}` expects true or false")
+        return None
+    least = 1 if setting.name == "max_in_flight" else 0
+    if isinstance(value, bool) or value < least:
+        diags.error(
+            setting.value.span, f"network setting `{setting.name}` expects an int >= {least}"
+        )
+        return None
+    return value
 
 
 @dataclass(frozen=True)
@@ -101,9 +117,15 @@ class Network:
     """The lowered network for one spec: slots, sends, deliveries and fault actions."""
 
     def __init__(
-        self, settings: NetSettings, groups: tuple[NodeGroup, ...], messages: MessageType, first: int
+        self,
+        settings: NetSettings,
+        groups: tuple[NodeGroup, ...],
+        messages: MessageType,
+        first: int,
+        span: Span = NO_SPAN,
     ) -> None:
         self.settings = settings
+        self.span = span  # of the `network` declaration: where fault actions come from
         self.groups = groups
         self.any_node = NodeType(groups)
         self.messages = messages
@@ -112,12 +134,17 @@ class Network:
         self.envelope = RecordType("Envelope", (("src", node), ("dst", node), ("msg", messages)))
         self.channel = RecordType("Channel", (("src", node), ("dst", node)))
         self.queue = SeqType(messages)
-        net_type: Type = BagType(self.envelope) if settings.reorder else MapType(self.channel, self.queue)
+        net_type: Type = (
+            BagType(self.envelope) if settings.reorder else MapType(self.channel, self.queue)
+        )
         slots: list[tuple[str, Type]] = [("network", net_type)]
         if settings.crash:
             slots += [("up", MapType(node, BOOL)), ("crashes", IntType(0, settings.max_crashes))]
         if settings.partition:
-            slots += [("partition", SetType(node)), ("partitions", IntType(0, settings.max_partitions))]
+            slots += [
+                ("partition", SetType(node)),
+                ("partitions", IntType(0, settings.max_partitions)),
+            ]
         self.vars = [Var(name, t, role=name) for name, t in slots]
         self.slot = {name: ir.StateVar(first + i, name, t) for i, (name, t) in enumerate(slots)}
         self.net = self.slot["network"]
@@ -129,7 +156,9 @@ class Network:
 
     def info(self) -> NetworkInfo:
         s = self.settings
-        return NetworkInfo(self.net.index, s.reorder, s.loss, s.duplicate, s.crash, s.partition, s.max_in_flight)
+        return NetworkInfo(
+            self.net.index, s.reorder, s.loss, s.duplicate, s.crash, s.partition, s.max_in_flight
+        )
 
     def init(self) -> list[ir.Stmt]:
         """Nothing in flight, every node up, no partition."""
@@ -138,10 +167,14 @@ class Network:
             out.append(_set(self.net, ir.Lit(frozenset(), self.net.type)))
         else:
             empty = ir.SeqLit((), self.queue)
-            out.append(_set(self.net, ir.MapLit("#c", self._all(self.channel), empty, self.net.type)))
+            out.append(
+                _set(self.net, ir.MapLit("#c", self._all(self.channel), empty, self.net.type))
+            )
         if self.settings.crash:
             up = self.slot["up"]
-            out.append(_set(up, ir.MapLit("#n", self._all(self.any_node), ir.Lit(True, BOOL), up.type)))
+            out.append(
+                _set(up, ir.MapLit("#n", self._all(self.any_node), ir.Lit(True, BOOL), up.type))
+            )
             out.append(_set(self.slot["crashes"], ir.Lit(0, INT)))
         if self.settings.partition:
             out.append(_set(self.slot["partition"], self._no_partition()))
@@ -158,7 +191,9 @@ class Network:
         """Put one message in flight."""
         if self.settings.reorder:
             envelope = ir.RecordLit((src, dst, msg), self.envelope, span)
-            return _set(self.net, ir.Call("bag_add", (self.net, envelope), self.net.type, span), span)
+            return _set(
+                self.net, ir.Call("bag_add", (self.net, envelope), self.net.type, span), span
+            )
         channel = ir.RecordLit((src, dst), self.channel, span)
         queue = ir.Index(self.net, channel, self.queue, span)
         grown = ir.Call("append", (queue, msg), self.queue, span)
@@ -205,7 +240,12 @@ class Network:
             queue = ir.Index(self.net, channel, self.queue)
             msg = ir.Call("head", (queue,), self.messages)
             src, dst = self._ends(channel)
-            remove = ir.Assign(self.net, (ir.IndexStep(channel),), ir.Call("tail", (queue,), self.queue), self.queue)
+            remove = ir.Assign(
+                self.net,
+                (ir.IndexStep(channel),),
+                ir.Call("tail", (queue,), self.queue),
+                self.queue,
+            )
         name = ir.Call("msg_name", (msg,), self.names)
         checks = [_eq(dst, me), _eq(name, ir.Lit(message, self.names))]
         if self.settings.crash:
@@ -253,18 +293,36 @@ class Network:
 
     def _room(self) -> ir.Expr | None:
         limit = self.settings.max_in_flight
-        return None if limit is None else ir.Binary("lt", self.in_flight(), ir.Lit(limit, INT), BOOL)
+        return (
+            None if limit is None else ir.Binary("lt", self.in_flight(), ir.Lit(limit, INT), BOOL)
+        )
 
     def _drop(self) -> Action:
         if self.settings.reorder:
             envelope = ir.Local("envelope", self.envelope)
             body = _set(self.net, ir.Call("bag_remove", (self.net, envelope), self.net.type))
             param = Param("envelope", self.envelope, self._items())
-            return Action("network.drop", "drop", (param,), ir.Lit(True, BOOL), (body,), message_param="envelope")
+            return Action(
+                "network.drop",
+                "drop",
+                (param,),
+                ir.Lit(True, BOOL),
+                (body,),
+                self.span,
+                message_param="envelope",
+            )
         channel, position, queue, params = self._position_params()
         shorter = ir.Call("remove_at", (queue, position), self.queue)
         body = ir.Assign(self.net, (ir.IndexStep(channel),), shorter, self.queue)
-        return Action("network.drop", "drop", params, ir.Lit(True, BOOL), (body,), message_param="channel")
+        return Action(
+            "network.drop",
+            "drop",
+            params,
+            ir.Lit(True, BOOL),
+            (body,),
+            self.span,
+            message_param="channel",
+        )
 
     def _duplicate(self) -> Action:
         guard = conj(self._room())
@@ -272,13 +330,29 @@ class Network:
             envelope = ir.Local("envelope", self.envelope)
             body = _set(self.net, ir.Call("bag_add", (self.net, envelope), self.net.type))
             param = Param("envelope", self.envelope, self._items())
-            return Action("network.duplicate", "duplicate", (param,), guard, (body,), message_param="envelope")
+            return Action(
+                "network.duplicate",
+                "duplicate",
+                (param,),
+                guard,
+                (body,),
+                self.span,
+                message_param="envelope",
+            )
         channel, position, queue, params = self._position_params()
         after = ir.Binary("add", position, ir.Lit(1, INT), INT)
         copy = ir.Index(queue, position, self.messages)
         longer = ir.Call("insert_at", (queue, after, copy), self.queue)
         body = ir.Assign(self.net, (ir.IndexStep(channel),), longer, self.queue)
-        return Action("network.duplicate", "duplicate", params, guard, (body,), message_param="channel")
+        return Action(
+            "network.duplicate",
+            "duplicate",
+            params,
+            guard,
+            (body,),
+            self.span,
+            message_param="channel",
+        )
 
     def _position_params(self) -> tuple[ir.Local, ir.Local, ir.Expr, tuple[Param, ...]]:
         """FIFO faults pick a busy channel and a position in its queue (1-based)."""
@@ -286,7 +360,10 @@ class Network:
         position = ir.Local("position", INT)
         queue = ir.Index(self.net, channel, self.queue)
         positions = ir.Call("range", (ir.Lit(1, INT), ir.Call("len", (queue,), INT)), SetType(INT))
-        params = (Param("channel", self.channel, self._busy_channels()), Param("position", INT, positions))
+        params = (
+            Param("channel", self.channel, self._busy_channels()),
+            Param("position", INT, positions),
+        )
         return channel, position, queue, params
 
     def _crash_restart(self, reset: Callable[[ir.Local], list[ir.Stmt]]) -> list[Action]:
@@ -303,8 +380,16 @@ class Network:
         restart_body = (ir.Assign(up, (ir.IndexStep(node),), ir.Lit(True, BOOL), BOOL),)
         down = ir.Unary("not", self.is_up(node), BOOL)
         return [
-            Action("crash", "crash", param, conj(self.is_up(node), fewer), crash_body, node_param="node"),
-            Action("restart", "restart", param, down, restart_body, node_param="node"),
+            Action(
+                "crash",
+                "crash",
+                param,
+                conj(self.is_up(node), fewer),
+                crash_body,
+                self.span,
+                "node",
+            ),
+            Action("restart", "restart", param, down, restart_body, self.span, "node"),
         ]
 
     def _partition_heal(self) -> list[Action]:
@@ -313,7 +398,9 @@ class Network:
         lowest = ir.Lit(self.groups[0].first, self.any_node)
         guard = conj(
             _eq(current, self._no_partition()),
-            ir.Binary("lt", self.slot["partitions"], ir.Lit(self.settings.max_partitions, INT), BOOL),
+            ir.Binary(
+                "lt", self.slot["partitions"], ir.Lit(self.settings.max_partitions, INT), BOOL
+            ),
             ir.Binary("in", lowest, side, BOOL),
             ir.Binary("ne", side, self._all(self.any_node), BOOL),
         )
@@ -322,8 +409,8 @@ class Network:
         param = Param("S", nodes, self._all(nodes))
         healed = ir.Binary("ne", current, self._no_partition(), BOOL)
         return [
-            Action("partition", "partition", (param,), guard, split),
-            Action("heal", "heal", (), healed, (_set(current, self._no_partition()),)),
+            Action("partition", "partition", (param,), guard, split, self.span),
+            Action("heal", "heal", (), healed, (_set(current, self._no_partition()),), self.span),
         ]
 
     def _no_partition(self) -> ir.Expr:

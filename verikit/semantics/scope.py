@@ -48,6 +48,7 @@ class Declarations:
     inits: list[ast.InitDecl] = field(default_factory=list)
     properties: list[ast.PropertyDecl | ast.TerminalDecl] = field(default_factory=list)
     network: ast.NetworkDecl | None = None
+    expects: list[ast.ExpectDecl] = field(default_factory=list)
 
     def top_level_names(self) -> list[str]:
         return [*self.consts, *self.types, *self.messages, *self.vars, *self.fns, *self.nodes]
@@ -67,7 +68,9 @@ class _Namespace:
             return False
         if name in self.first:
             line = self.first[name].line
-            self.diags.error(span, f"duplicate declaration of `{name}` (first declared at line {line})")
+            self.diags.error(
+                span, f"duplicate declaration of `{name}` (first declared at line {line})"
+            )
             return False
         self.first[name] = span
         return True
@@ -106,9 +109,13 @@ def declare(spec: ast.Spec, diags: Diagnostics) -> Declarations:
             case ast.NetworkDecl():
                 if decls.network is not None:
                     line = decls.network.span.line
-                    diags.error(decl.span, f"duplicate `network` declaration (first at line {line})")
+                    diags.error(
+                        decl.span, f"duplicate `network` declaration (first at line {line})"
+                    )
                 else:
                     decls.network = decl
+            case ast.ExpectDecl():
+                decls.expects.append(decl)
             case ast.HandlerDecl(message=message):
                 diags.error(decl.span, f"`on {message}` handlers belong inside a `node`")
     return decls
@@ -155,4 +162,6 @@ def _decl_word(decl: ast.Decl) -> str:
             return f"an `{kind}`" if kind[0] in "aeiou" else f"a `{kind}`"
         case ast.TerminalDecl():
             return "a `terminal` condition"
+        case ast.ExpectDecl():
+            return "an `expect violation`"
     return "this declaration"

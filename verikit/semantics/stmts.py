@@ -126,20 +126,27 @@ class StmtChecker(ExprChecker):
                     if group.count == 1:
                         node_id = ir.Lit(group.first, NodeType((group,)), base.span)
                         return self._node_target(group.name, name, node_id, e)
-                    self.error(e.span, f"`{group.name}` has {group.count} nodes; name one: `{group.name}[1].{name}`")
+                    self.error(
+                        e.span,
+                        f"`{group.name}` has {group.count} nodes; name one: `{group.name}[1].{name}`",
+                    )
                     return None
                 probe = self.check(base)
                 if isinstance(probe.type, NodeType):
                     if len(probe.type.groups) == 1:
                         return self._node_target(probe.type.groups[0].name, name, probe, e)
-                    self.error(e.span, f"{show(base)} may be a node of several groups; `.{name}` needs one")
+                    self.error(
+                        e.span, f"{show(base)} may be a node of several groups; `.{name}` needs one"
+                    )
                     return None
                 inner = self.target(base)
                 return None if inner is None else self._field_target(inner, e)
             case ast.IndexExpr(base=base, index=index):
                 inner = self.target(base)
                 return None if inner is None else self._index_target(inner, index, e)
-        self.error(e.span, f"cannot assign to {show(e)}; expected a variable, a field or an element")
+        self.error(
+            e.span, f"cannot assign to {show(e)}; expected a variable, a field or an element"
+        )
         return None
 
     def _name_target(self, e: ast.Name) -> Target | None:
@@ -148,7 +155,9 @@ class StmtChecker(ExprChecker):
             b = self.ctx.scope[name]
             if b.kind == "let":
                 return ir.Local(b.ir_name, b.type, e.span), (), b.type
-            self.error(e.span, f"cannot assign to `{name}`: it is {_BINDERS.get(b.kind, 'bound here')}")
+            self.error(
+                e.span, f"cannot assign to `{name}`: it is {_BINDERS.get(b.kind, 'bound here')}"
+            )
             return None
         if node is not None and name in node.scope.vars:
             return self._node_target(node.name, name, self.self_expr(e.span), e)
@@ -181,12 +190,18 @@ class StmtChecker(ExprChecker):
             record = t.variants[0]
         if record is None:
             if not has_error(t):
-                why = " (an optional value; assign the whole value)" if isinstance(t, OptionType) else ""
+                why = (
+                    " (an optional value; assign the whole value)"
+                    if isinstance(t, OptionType)
+                    else ""
+                )
                 self.error(e.span, f"{show(e.base)} is {type_str(t)}, which has no fields{why}")
             return None
         names = [n for n, _ in record.fields]
         if e.name not in names:
-            self.error(e.span, f"unknown field `{e.name}` of {type_str(t)}{did_you_mean(e.name, names)}")
+            self.error(
+                e.span, f"unknown field `{e.name}` of {type_str(t)}{did_you_mean(e.name, names)}"
+            )
             return None
         index = record.field_index(e.name)
         return root, (*path, ir.FieldStep(index)), record.fields[index][1]
@@ -199,7 +214,9 @@ class StmtChecker(ExprChecker):
             case SeqType(elem=elem):
                 return root, (*path, ir.IndexStep(self.integer(index, " as a position"))), elem
         if not has_error(t):
-            self.error(e.span, f"{show(e.base)} is {type_str(t)}; only maps and sequences can be indexed")
+            self.error(
+                e.span, f"{show(e.base)} is {type_str(t)}; only maps and sequences can be indexed"
+            )
         return None
 
     # ------------------------------------------------------------ messages
@@ -215,12 +232,17 @@ class StmtChecker(ExprChecker):
         if isinstance(s, ast.SendStmt):
             dst = self.check(s.to, network.any_node)
             if not isinstance(dst.type, NodeType) and not has_error(dst.type):
-                self.error(s.to.span, f"`send … to` needs a node id: {show(s.to)} is {type_str(dst.type)}")
+                self.error(
+                    s.to.span, f"`send … to` needs a node id: {show(s.to)} is {type_str(dst.type)}"
+                )
             return [network.add(me, dst, message, s.span), *network.bound(s.span)]
         targets, elem = self.elements(s.to)
         if not isinstance(elem, NodeType):
             if not has_error(elem):
-                self.error(s.to.span, f"`broadcast … to` needs a node group or a set of node ids: {show(s.to)} has elements of {type_str(elem)}")
+                self.error(
+                    s.to.span,
+                    f"`broadcast … to` needs a node group or a set of node ids: {show(s.to)} has elements of {type_str(elem)}",
+                )
             elem = network.any_node
         others = ir.Binary("diff", targets, ir.SetLit((me,), SetType(elem)), SetType(elem), s.span)
         dst_local = ir.Local("#dst", elem, s.span)

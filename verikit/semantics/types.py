@@ -10,6 +10,7 @@ name can be resolved, by the expected type when several enums share it.
 
 from __future__ import annotations
 
+from verikit.core import ir
 from verikit.core.types import (
     BOOL,
     INT,
@@ -36,6 +37,11 @@ from verikit.syntax import ast
 ERROR: Type = EnumType("<error>", ())
 """The type of an expression that already produced a diagnostic; compatible with everything
 so one mistake is reported once."""
+
+
+def error_expr(span: Span) -> ir.Expr:
+    """Stands in for a wrong expression (its diagnostic is already reported)."""
+    return ir.Lit(None, ERROR, span)
 
 
 class Types:
@@ -192,7 +198,9 @@ class Types:
                 known.append(enum)
         return enum
 
-    def _fields(self, fields: tuple[ast.FieldDecl, ...], owner: str) -> tuple[tuple[str, Type], ...]:
+    def _fields(
+        self, fields: tuple[ast.FieldDecl, ...], owner: str
+    ) -> tuple[tuple[str, Type], ...]:
         result: dict[str, Type] = {}
         for f in fields:
             if f.name in result:
@@ -209,7 +217,12 @@ def has_error(t: Type) -> bool:
     match t:
         case EnumType(name="<error>"):
             return True
-        case OptionType(inner=inner) | SetType(elem=inner) | SeqType(elem=inner) | BagType(elem=inner):
+        case (
+            OptionType(inner=inner)
+            | SetType(elem=inner)
+            | SeqType(elem=inner)
+            | BagType(elem=inner)
+        ):
             return has_error(inner)
         case MapType(key=key, value=value):
             return has_error(key) or has_error(value)
