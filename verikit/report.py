@@ -55,9 +55,10 @@ def to_text(report: SpecReport) -> str:
     traces = {(t.property, t.kind): t for t in report.traces}
     for discovery in result.violations:
         lines.append("")
-        lines.append(_violation_title(discovery))
         trace = traces.get((discovery.property, discovery.kind))
-        if trace is not None:
+        if trace is None:
+            lines.append(_violation_title(discovery))
+        else:  # the trace's own headline names the property and the length
             lines.append(_indent(text.render_text(trace), "  "))
     for diagnostic in report.diagnostics + report.warnings:
         lines.append(render(diagnostic, report.source))

@@ -589,13 +589,13 @@ class _Gen:
         return self.pick(options)
 
     def action(self, index: int, driven: ir.StateVar | None = None) -> Action:
-        """Guarded statements with 0–1 parameters; an action driving a slot starts by
-        updating it, so that every slot changes somewhere."""
+        """Guarded statements with 0–2 parameters (a second one's domain may mention the first);
+        an action driving a slot starts by updating it, so that every slot changes somewhere."""
         sc = Scope()
         params: tuple[Param, ...] = ()
-        if self.draw(st.booleans()):
+        for _ in range(self.draw(st.sampled_from((0, 1, 1, 2)))):
             dom, local = self.binder(1, sc)
-            params, sc = (Param(local.name, local.type, dom),), sc.bind(local)
+            params, sc = (*params, Param(local.name, local.type, dom)), sc.bind(local)
         guard = self.expr(BOOL, 2, sc) if self.chance(2) else ir.Lit(True, BOOL)
         first = (self.mutate(1, sc, driven),) if driven else ()
         return Action(

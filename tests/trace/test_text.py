@@ -18,19 +18,19 @@ def test_an_invariant_counterexample_reads_as_numbered_steps_and_the_breaking_va
     assert text == "\n".join(
         [
             "MiniCommit: invariant NotBothPrepared is violated after 3 steps",
-            " 1. initial state",
+            " 0. initial state",
             "      Coordinator.phase = Init",
             "      Coordinator.yes = {}",
             "      Participant[1].state = Working",
             "      Participant[2].state = Working",
-            " 2. Coordinator begin",
+            " 1. Coordinator begin",
             "      phase: Init → Waiting",
             "      sends Prepare to Participant[1]",
             "      sends Prepare to Participant[2]",
-            " 3. Participant[1] receives Prepare from Coordinator",
+            " 2. Participant[1] receives Prepare from Coordinator",
             "      state: Working → Prepared",
             "      sends Vote { yes: true } to Coordinator",
-            " 4. Participant[2] receives Prepare from Coordinator",
+            " 3. Participant[2] receives Prepare from Coordinator",
             "      state: Working → Prepared",
             "      sends Vote { yes: true } to Coordinator",
             "NotBothPrepared is false because",
@@ -52,9 +52,9 @@ def test_network_faults_and_crashes_read_as_their_own_steps() -> None:
     lines = render_text(replay(c, Discovery("(a walk)", "reachable", path))).splitlines()
     steps = [line for line in lines if line[:3].strip().endswith(".")]
     assert steps[2:] == [
-        " 3. network duplicates Prepare Coordinator → Participant[1]",
-        " 4. network drops Prepare Coordinator → Participant[1]",
-        " 5. Participant[2] crashes",
+        " 2. network duplicates Prepare Coordinator → Participant[1]",
+        " 3. network drops Prepare Coordinator → Participant[1]",
+        " 4. Participant[2] crashes",
     ]
 
 
@@ -64,10 +64,10 @@ def test_a_global_action_reads_as_a_call_with_its_parameters() -> None:
     text = render_text(replay(c, witness))
     lines = text.splitlines()
     assert lines[6:11] == [
-        " 2. RMPrepare(r: 1)",
+        " 1. RMPrepare(r: 1)",
         "      rmState[1]: Working → Prepared",
         "      msgs: {} → {Msg { kind: Prepared, rm: 1 }}",
-        " 3. TMRcvPrepared(r: 1)",
+        " 2. TMRcvPrepared(r: 1)",
         "      tmPrepared: {} → {1}",
     ]
     assert "      msgs: + {Msg { kind: Commit, rm: none }}" in lines  # a long set shows its delta
@@ -113,7 +113,7 @@ def test_only_the_acting_node_s_own_variables_drop_the_node_name() -> None:
     step = Step(1, "Coordinator.tick", "action", "Coordinator", (), None, (), changes)
     lines = render_text(Trace("S", (step,), "P", "reachable")).splitlines()
     assert lines[1:] == [
-        " 2. Coordinator tick",
+        " 1. Coordinator tick",
         "      Participant[1].state: A → B",
         "      phase: X → Y",
     ]
@@ -122,5 +122,5 @@ def test_only_the_acting_node_s_own_variables_drop_the_node_name() -> None:
 def test_a_receive_without_a_structured_envelope_shows_the_message() -> None:
     step = Step(1, "on_Ping", "receive", "Server", (), "Ping", (), ())
     assert render_text(Trace("S", (step,), "P", "reachable")).splitlines()[1] == (
-        " 2. Server receives Ping"
+        " 1. Server receives Ping"
     )

@@ -87,7 +87,7 @@ class _Module:
     def _head(self, body: str) -> Writer:
         """Docstring, imports (only the runtime names used) and constants."""
         m = self.model
-        spans = ", ".join(self.consts.span(a.span) for a in m.actions)
+        spans = [self.consts.span(a.span) for a in m.actions]
         constants = self.consts.render()
         tree = ast.parse(body + "\n".join(constants))
         names = {node.id for node in ast.walk(tree) if isinstance(node, ast.Name)}
@@ -110,7 +110,7 @@ class _Module:
             w.line(line)
         w.line()
         w.line(f"action_hits = [0] * {len(m.actions)}  # successors per action; reset in place")
-        w.line(f"ACTION_SPANS = {_tuple(spans.split(', ') if spans else [])}  # by action index")
+        w.line(f"ACTION_SPANS = {_tuple(spans)}  # by action index")
         return w
 
     def _tail(self, w: Writer) -> None:
@@ -118,10 +118,8 @@ class _Module:
         w.line(f"PROPERTIES = {_tuple(names)}")
         w.line()
         if any(can_be_negative(v.type) for v in self.model.vars):
-            w.line(
-                "# A slot may hold a negative int, and hash(-1) == hash(-2) in CPython, so hash()"
-            )
-            w.line("# would merge distinct states: the state itself is the fingerprint.")
+            w.line("# A slot may hold a negative int and hash(-1) == hash(-2) in CPython, so")
+            w.line("# hash() would merge distinct states: the state itself is the fingerprint.")
             w.line("fingerprint = identity")
         else:
             w.line("# No slot can hold a negative int (hash(-1) == hash(-2) is CPython's one")
@@ -312,6 +310,7 @@ class _Module:
 
 
 def _tuple(items: list[str] | tuple[str, ...]) -> str:
+    """Python text of a tuple display of `items`."""
     return f"({items[0]},)" if len(items) == 1 else f"({', '.join(items)})"
 
 

@@ -1,14 +1,14 @@
 """A Trace as text for the terminal: a headline, numbered steps, and why the property breaks.
 
 TwoPhaseCommit: invariant Atomicity is violated after 6 steps
- 1. initial state
+ 0. initial state
       Coordinator.phase = Init
- 2. Coordinator begin
+ 1. Coordinator begin
       phase: Init → Waiting
       sends Prepare to Participant[1]
- 3. Participant[2] receives Prepare from Coordinator
+ 2. Participant[2] receives Prepare from Coordinator
       state: Working → Prepared
- 4. network drops Vote { yes: true } Participant[1] → Coordinator
+ 3. network drops Vote { yes: true } Participant[1] → Coordinator
 Atomicity is false because
       Participant[1].state = Committed
       Participant[2].state = Aborted
@@ -25,9 +25,9 @@ WIDE = 48  # old + new text longer than this: a set shows what was added and rem
 def render(trace: Trace) -> str:
     """The whole trace as text (exported as `verikit.trace.render_text`)."""
     lines = [headline(trace)]
-    width = len(str(len(trace.steps)))
-    for step in trace.steps:
-        lines.append(f"{step.index + 1:>{width + 1}}. {describe(step)}")
+    width = len(str(len(trace.steps) - 1))
+    for step in trace.steps:  # step 0 is the initial state, so "after 3 steps" ends at 3.
+        lines.append(f"{step.index:>{width + 1}}. {describe(step)}")
         lines += [INDENT + _change(step, c) for c in step.changes]
         lines += [INDENT + _send(step, e) for e in step.sent]
     lines += _ending(trace)
