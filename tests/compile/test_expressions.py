@@ -441,6 +441,16 @@ def test_builtin_fault(name: str, t: Type, args: list[ir.Expr], inputs: list[tup
         both(call(name, t, *args), *inputs)
 
 
+def test_network_builtins() -> None:
+    """msg_name and total_len, added for the lowered network (checked against the spec of
+    core.ir.BUILTINS directly, the reference evaluator may not know them yet)."""
+    names = EnumType("MessageName", ("Ping", "Vote"))
+    vote = ir.MessageLit("Vote", (TRUE, lit(1, SMALL)), MSG)
+    assert evaluate(call("msg_name", names, vote)) == "Vote"
+    queues = MapType(SMALL, INT_SEQ)
+    assert evaluate(call("total_len", INT, x(queues)), (queues, ((1, 2), MISSING, (3,)))) == 3
+
+
 def test_append_beyond_the_maximum_length_faults() -> None:
     bounded = SeqType(INT, 2)
     grow = call("append", bounded, x(bounded), i(1))

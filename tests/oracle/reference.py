@@ -77,7 +77,10 @@ def _seq_position(seq: tuple[Any, ...], i: int, span: Span) -> int:
 
 
 def _check_range(t: Type, value: Any, span: Span) -> None:
-    """Assigning outside a bounded IntType target is a fault (nothing else is range-checked)."""
+    """Assigning outside a bounded IntType target, or a sequence longer than a SeqType
+    target's max_len, is a fault (nothing else is range-checked)."""
+    if isinstance(t, SeqType) and t.max_len is not None and len(value) > t.max_len:
+        raise SpecFault(f"sequence of length {len(value)} exceeds its maximum {t.max_len}", span)
     if not isinstance(t, IntType):
         return
     if (t.lo is not None and value < t.lo) or (t.hi is not None and value > t.hi):

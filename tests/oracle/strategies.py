@@ -1,16 +1,19 @@
 """Hypothesis strategies: random small, well-typed core Models and states.
 
-`models()` draws a Model with 1–3 state slots of small finite types, an init block (defaults,
-assignments, nondeterministic choices), 1–3 actions with 0–1 parameters, and properties, all
-made of random depth-limited expressions and statements. Everything is well typed by
-construction, while runtime faults (values out of a slot's range, missing map keys, sequence
-positions out of range, unwrap of none, division by zero, min of nothing) stay possible on
-purpose, so back ends are compared on them too.
+`models()` draws a Model with 1–3 state slots (bool, int ranges, enums, node ids, sets, maps,
+bounded sequences, options, a record, a message, a bag), an init block (defaults, assignments,
+nondeterministic choices), one action per slot that starts by updating it plus 0–2 more, each
+with 0–2 parameters, a guard and a body (assignments through paths, if, choose, for, let,
+require), and properties, all made of random depth-limited expressions. Everything is well
+typed by construction, while runtime faults (values out of a slot's range, missing map keys,
+sequence positions out of range, unwrap of none, division by zero, min of nothing, bag_remove
+of an absent element) stay possible on purpose, so back ends are compared on them too.
+`states(model)` draws arbitrary well-typed states, reachable or not.
 
 State spaces stay finite and small: the product of the slot domain sizes is at most
-STATE_BUDGET, ints nested in a record or option are kept in range by construction (only a
-top-level int slot is range-checked), and every sequence stored is cut to its max_len with
-`take` (max_len is not checked at runtime).
+STATE_BUDGET, ints nested in a record or option are kept in range by construction (only an
+assignment to an int location is range-checked), every sequence stored is cut to its max_len
+with `take`, and bags hold each element at most MAX_COPIES times.
 """
 
 from __future__ import annotations
@@ -225,12 +228,11 @@ class _Gen:
             lambda: ir.Cond(self.expr(BOOL, d, sc), self.expr(t, d, sc), self.expr(t, d, sc), t),
             lambda: self.let(t, d, sc),
         ]
-        if t == BOOL or (isinstance(t, IntType) and fits(SMALL, t)):
+        if t == BOOL or (isinstance(t, IntType) and fits(SMALL, t)):  # a field of R or of a Vote
             index = 0 if t == BOOL else 1
             name, field_type = R.fields[index]
             options.append(lambda: ir.Field(self.expr(R, d, sc), index, name, field_type))
-        if t == BOOL or (isinstance(t, IntType) and fits(SMALL, t)):
-            options.append(lambda: self.message_field(0 if t == BOOL else 1, d, sc))
+            options.append(lambda: self.message_field(index, d, sc))
         if isinstance(t, (IntType, EnumType, NodeType)) or t == BOOL:
             options.append(lambda: self.unwrap(t, d, sc))
         return options
@@ -369,6 +371,8 @@ class _Gen:
             options.append(lambda: ir.Domain(elem, t))
         if elem == E2:
             options.append(lambda: ir.Call("bag_items", (self.expr(BagType(E2), d, sc),), t))
+        if elem == BOOL:
+            options.append(lambda: ir.Call("to_set", (self.expr(SeqType(BOOL, 3), d, sc),), t))
         for m in MAP_TYPES:
             if fits(m.key, elem):
                 options.append(lambda m=m: ir.Call("keys", (self.expr(m, d, sc),), t))
@@ -413,12 +417,8 @@ class _Gen:
         ]
 
     def append(self, t: SeqType, seq: ir.Expr, x: ir.Expr) -> ir.Expr:
-        """`if len(seq) < max_len then append(seq, x) else seq`: whether appending past max_len
-        faults is disputed (test_differential.test_compiled_append_past_max_len_is_not_a_fault
-        pins it), so random models append only where there is room."""
-        bounds = [u.max_len for u in (t, seq.type) if isinstance(u, SeqType) and u.max_len]
-        room = ir.Binary("lt", ir.Call("len", (seq,), INT), ir.Lit(min(bounds), INT), BOOL)
-        return ir.Cond(room, ir.Call("append", (seq, x), t), seq, t)
+        """`append(seq, x)`; storing it past the target's max_len faults on both sides."""
+        return ir.Call("append", (seq, x), t)
 
     def binder(self, d: int, sc: Scope) -> tuple[ir.Expr, ir.Local]:
         """A set to range over and a fresh local of its element type; often a set held in the

@@ -29,7 +29,7 @@ from verikit.core.types import (
 # Builtins that cannot fault whatever their arguments (the rest can, see core.ir.BUILTINS).
 _TOTAL_BUILTINS = frozenset(
     {"len", "range", "tail", "slice", "take", "keys", "has", "delete", "to_set", "bag_add",
-     "bag_items", "bag_count"}
+     "bag_items", "bag_count", "msg_name", "total_len"}
 )  # fmt: skip
 
 

@@ -56,6 +56,10 @@ def compile_call(ex: Exprs, e: ir.Call, sc: Scope) -> tuple[str, int]:
             return f"bag_items({bag})", ATOM
         case "bag_count", [bag, x]:
             return f"bag_count({bag}, {x})", ATOM
+        case "msg_name", [_]:
+            return f"{ex.expr(e.args[0], sc, ATOM)}[0]", ATOM
+        case "total_len", [m]:
+            return f"total_len({m})", ATOM
     raise TypeError(f"unknown builtin {e.name}/{len(e.args)}")
 
 

@@ -149,6 +149,11 @@ def map_len(m: Tup) -> int:
     return len(m) - m.count(MISSING)
 
 
+def total_len(m: Tup) -> int:
+    """The summed lengths of a map's sequence entries (messages in flight on FIFO channels)."""
+    return sum(len(v) for v in m if v is not MISSING)
+
+
 def map_keys(m: Tup, keys: Tup) -> frozenset[Any]:
     """The keys (in `keys`, the key type's domain) whose slot holds an entry."""
     return frozenset(k for k, v in zip(keys, m, strict=True) if v is not MISSING)
@@ -335,6 +340,7 @@ EXPORTED = (
     "remove_at",
     "insert_at",
     "map_len",
+    "total_len",
     "map_keys",
     "map_has",
     "map_put",

@@ -117,11 +117,8 @@ class Constants:
     def type(self, t: Type) -> str:
         return self.add("TYPE", repr(t), str(t))
 
-    def render(self) -> list[str]:
-        out = []
-        for name, text, comment in self.defs:
-            line = f"{name} = {text}"
-            out.append(
-                f"{line}  # {comment}" if comment and len(line) + len(comment) < 96 else line
-            )
-        return out
+    @staticmethod
+    def line(name: str, text: str, comment: str) -> str:
+        """The definition of one constant, with its comment when the line stays short."""
+        line = f"{name} = {text}"
+        return f"{line}  # {comment}" if comment and len(line) + len(comment) < 96 else line

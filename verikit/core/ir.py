@@ -15,7 +15,9 @@ Conventions every back end implements identically:
   key"); on a sequence it reads position i counting from 1 (out of range is a runtime fault).
 * `Unwrap` of `None` is a runtime fault ("value is none").
 * Assigning a value outside a bounded `IntType` target (the type of `Assign.target`) is a
-  runtime fault, as is an int literal outside its range in an initialiser.
+  runtime fault, as is an int literal outside its range in an initialiser. Likewise assigning
+  a sequence longer than a `SeqType` target's `max_len` is a runtime fault (checked at the
+  assignment, however the sequence grew; `append` itself never faults).
 * Statement blocks run in order on a private copy of the state; a `Choose` forks one
   successor per value of its domain (none when empty); a `Require` whose condition is false
   ends that fork without a successor. The successors an action yields are ordered by its
@@ -227,7 +229,7 @@ BUILTINS: dict[str, str] = {
     "range": "range(lo, hi): the set of ints lo..hi (empty when lo > hi)",
     "min": "least element of a non-empty set of ints (empty is a runtime fault)",
     "max": "greatest element of a non-empty set of ints (empty is a runtime fault)",
-    "append": "append(seq, x): seq with x at the end",
+    "append": "append(seq, x): seq with x at the end (never a fault; max_len is checked on assign)",
     "head": "first element of a non-empty sequence",
     "tail": "the sequence without its first element (empty stays empty)",
     "last": "last element of a non-empty sequence",

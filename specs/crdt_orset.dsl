@@ -1,0 +1,87 @@
+spec CrdtOrSet
+
+// A state-based observed-remove set (OR-Set) CRDT (Shapiro et al., 2011) replicated by
+// anti-entropy gossip over a network that loses, duplicates and reorders messages.
+//
+// Protocol: adding an element creates a unique tag (element, replica, sequence number);
+// removing an element tombstones the tags of it that this replica has observed — and only
+// those. An element is in the set while some tag of it is not tombstoned. Replicas send their
+// whole state (tags and tombstones) to each other and merge by union.
+//
+// Properties: Convergence (two replicas that have delivered the same updates hold the same
+// state); AddWins (an element is present exactly when the replica has delivered an add of it
+// that none of the removes it has delivered had observed — so an add concurrent with a
+// remove survives it); the merge laws (commutative, associative, idempotent) on reachable
+// states.
+//
+// Bug: none. Defaults check in seconds; overnight: --const N=3 --const Elems=2.
+
+const N = 2        // replicas
+const Elems = 1    // elements
+const MaxAdds = 2  // adds each replica issues
+const MaxRemoves = 1
+
+type Elem = 1..Elems
+type Tag = record { elem: Elem, origin: Replica, n: 1..MaxAdds }
+type Update = record { origin: Replica, add: bool, n: 1..MaxAdds }
+
+message Gossip { tags: set<Tag>, tombs: set<Tag>, seen: set<Update>, covered: set<Tag> }
+
+network { loss: true  duplicate: true  reorder: true  max_in_flight: 2 }
+
+fn live(tags: set<Tag>, tombs: set<Tag>, e: Elem) -> set<Tag> =
+  { t for t in tags - tombs if t.elem == e }
+
+node Replica[N] {
+  var tags: set<Tag> = {}
+  var tombs: set<Tag> = {}
+  var adds: 0..MaxAdds = 0
+  var removes: 0..MaxRemoves = 0
+  // history, for the properties only: the updates delivered here, and the adds that some
+  // delivered remove had observed when it was issued
+  var seen: set<Update> = {}
+  var covered: set<Tag> = {}
+
+  action add(e: Elem) when adds < MaxAdds {
+    adds = adds + 1
+    tags = tags + { Tag { elem: e, origin: self, n: adds } }
+    seen = seen + { Update { origin: self, add: true, n: adds } }
+  }
+
+  action remove(e: Elem) when removes < MaxRemoves and len(live(tags, tombs, e)) > 0 {
+    removes = removes + 1
+    covered = covered + { t for t in tags if t.elem == e }
+    tombs = tombs + live(tags, tombs, e)
+    seen = seen + { Update { origin: self, add: false, n: removes } }
+  }
+
+  action gossip(to in Replica) when to != self {
+    send Gossip { tags: tags, tombs: tombs, seen: seen, covered: covered } to to
+  }
+
+  on Gossip(m) {
+    tags = tags + m.tags
+    tombs = tombs + m.tombs
+    seen = seen + m.seen
+    covered = covered + m.covered
+  }
+}
+
+fn contains(r: Replica, e: Elem) -> bool = len(live(r.tags, r.tombs, e)) > 0
+
+fn merged(a: Replica, b: Replica) -> set<Tag> = (a.tags + b.tags) - (a.tombs + b.tombs)
+
+invariant Convergence:
+  forall a, b in Replica: a.seen == b.seen implies a.tags == b.tags and a.tombs == b.tombs
+
+invariant AddWins:
+  forall r in Replica: forall e in Elem:
+    contains(r, e) == exists t in r.tags: t.elem == e and t not in r.covered
+
+invariant MergeCommutes: forall a, b in Replica: merged(a, b) == merged(b, a)
+invariant MergeIsIdempotent: forall a in Replica: merged(a, a) == a.tags - a.tombs
+
+reachable AddSurvivesConcurrentRemove:
+  exists r in Replica: forall e in Elem: contains(r, e) and exists t in r.tombs: t.elem == e
+reachable RemovedEverywhere:
+  forall r in Replica: forall e in Elem: not contains(r, e) and len(r.tombs) > 0
