@@ -69,7 +69,12 @@ node Replica[N] {
 
 fn contains(r: Replica, e: Elem) -> bool = len(live(r.tags, r.tombs, e)) > 0
 
-fn merged(a: Replica, b: Replica) -> set<Tag> = (a.tags + b.tags) - (a.tombs + b.tombs)
+type State = record { tags: set<Tag>, tombs: set<Tag> }
+
+fn state(r: Replica) -> State = State { tags: r.tags, tombs: r.tombs }
+
+// the merge a Gossip delivery performs, as a function of two states
+fn merge(x: State, y: State) -> State = State { tags: x.tags + y.tags, tombs: x.tombs + y.tombs }
 
 invariant Convergence:
   forall a, b in Replica: a.seen == b.seen implies a.tags == b.tags and a.tombs == b.tombs
@@ -78,8 +83,11 @@ invariant AddWins:
   forall r in Replica: forall e in Elem:
     contains(r, e) == exists t in r.tags: t.elem == e and t not in r.covered
 
-invariant MergeCommutes: forall a, b in Replica: merged(a, b) == merged(b, a)
-invariant MergeIsIdempotent: forall a in Replica: merged(a, a) == a.tags - a.tombs
+invariant MergeCommutes: forall a, b in Replica: merge(state(a), state(b)) == merge(state(b), state(a))
+invariant MergeIsIdempotent: forall a in Replica: merge(state(a), state(a)) == state(a)
+invariant MergeAssociates:
+  forall a, b, c in Replica:
+    merge(merge(state(a), state(b)), state(c)) == merge(state(a), merge(state(b), state(c)))
 
 reachable AddSurvivesConcurrentRemove:
   exists r in Replica: forall e in Elem: contains(r, e) and exists t in r.tombs: t.elem == e

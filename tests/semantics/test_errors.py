@@ -187,3 +187,15 @@ def test_expect_violation_names_a_property() -> None:
     assert the_error(text) == (
         4, 1, "`expect violation Nevr`: no property named `Nevr` — did you mean `Never`?"
     )  # fmt: skip
+
+
+def test_a_fault_bound_without_its_fault_is_reported() -> None:
+    text = "spec S\nnode A {}\nnetwork { max_crashes: 2 }\n"
+    assert the_error(text) == (3, 11, "`max_crashes` has no effect without `crash: true`")
+
+
+def test_comparing_sets_with_le_suggests_subset() -> None:
+    text = "spec S\nvar s: set<0..2> = {}\ninvariant I: s <= {1}\n"
+    found = errors(text)
+    assert found[0][:2] == (3, 14)
+    assert found[0][2].endswith("for sets write `subset`")

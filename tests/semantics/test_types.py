@@ -100,3 +100,9 @@ def test_a_range_over_constants_has_bounded_elements() -> None:
     text = "spec S\nconst N = 3\nvar x: 0..3 = 0\naction a { choose i in 1..N { x = i } }\n"
     choose = action(model_of(text), "a").body[0]
     assert isinstance(choose, ir.Choose) and choose.domain.type == SetType(IntType(1, 3))
+
+
+def test_membership_in_a_map_tests_for_a_key() -> None:
+    text = "spec S\nvar m: map<0..2, bool> = {}\ninvariant I: 1 in m\n"
+    prop = model_of(text).properties[0].expr
+    assert isinstance(prop, ir.Call) and prop.name == "has"

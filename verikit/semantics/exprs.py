@@ -333,37 +333,36 @@ class ExprChecker:
         empty map)."""
         is_set = isinstance(e, ast.SetExpr)
         want = strip_option(expected) if expected is not None else None
-        kind: type[SetType] | type[SeqType] = SetType if is_set else SeqType
         if isinstance(want, MapType) and is_set and not e.elems:
-            empty = ir.SetLit((), SetType(want.key), e.span)
-            default = ir.Lit(None, want.value, e.span)
-            return ir.MapLit("#k", empty, default, want, e.span)
-        want_elem = want.elem if isinstance(want, kind) else None
-        if want is not None and has_error(want):
-            want_elem = ERROR
-        if not e.elems:
-            if want_elem is None:
-                word = "{}" if is_set else "[]"
-                self.error(
-                    e.span, f"cannot tell the type of `{word}` here; assign it to a typed variable"
-                )
-                return error_expr(e.span)
-            t = want if isinstance(want, kind) else kind(want_elem)
-            return ir.SetLit((), t, e.span) if is_set else ir.SeqLit((), t, e.span)
+            no_keys = ir.SetLit((), SetType(want.key), e.span)
+            return ir.MapLit("#k", no_keys, ir.Lit(None, want.value, e.span), want, e.span)
+        want_elem: Type | None = None
+        match want:
+            case SetType(elem=elem) if is_set:
+                want_elem = elem
+            case SeqType(elem=elem) if not is_set:
+                want_elem = elem
+            case _ if want is not None and has_error(want):
+                want_elem = ERROR
+        if not e.elems and want_elem is None:
+            word = "{}" if is_set else "[]"
+            self.error(
+                e.span, f"cannot tell the type of `{word}` here; assign it to a typed variable"
+            )
+            return error_expr(e.span)
         elems, elem_type = self._elements_of(e.elems, want_elem)
-        if isinstance(want, SeqType) and not is_set:
-            return ir.SeqLit(elems, SeqType(elem_type, want.max_len), e.span)
-        return (
-            ir.SetLit(elems, SetType(elem_type), e.span)
-            if is_set
-            else ir.SeqLit(elems, SeqType(elem_type), e.span)
-        )
+        if is_set:
+            return ir.SetLit(elems, SetType(elem_type), e.span)
+        bound = want.max_len if isinstance(want, SeqType) else None
+        return ir.SeqLit(elems, SeqType(elem_type, bound), e.span)
 
     def _elements_of(
         self, items: tuple[ast.Expr, ...], want: Type | None
     ) -> tuple[tuple[ir.Expr, ...], Type]:
         if want is not None:
             return tuple(self.expect(x, want, " (element)") for x in items), want
+        if not items:
+            return (), ERROR
         first = next((x for x in items if not self.needs_context(x)), items[0])
         head = self.check(first)
         result: Type = head.type

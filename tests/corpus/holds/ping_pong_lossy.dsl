@@ -19,3 +19,4 @@ node Server {
 }
 invariant AckedNotAhead: Client.acked <= Client.sent
 reachable AllAcked: Client.acked == 2
+terminal when Client.acked == 2
