@@ -9,16 +9,16 @@ The CLI is a thin layer over these functions, and tests use them directly.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
 import json
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from verikit.compile import build
+from verikit.core.model import Model
 from verikit.engine import CheckOptions, check
 from verikit.engine.result import CheckResult, Verdict
-from verikit.core.model import Model
 from verikit.errors import Diagnostic, SourceFile, SpecError
 from verikit.report import Loaded, SpecReport
 from verikit.semantics import analyze

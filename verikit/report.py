@@ -18,6 +18,7 @@ from verikit.syntax import ast
 from verikit.trace import itf, text
 from verikit.trace.trace import Trace
 
+
 @dataclass(frozen=True)
 class Loaded:
     """A spec taken through parse, analysis and compilation."""

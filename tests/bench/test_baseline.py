@@ -6,27 +6,11 @@ of TwoPhase.tla (records as tuples, sets as frozensets), so the bit encoding can
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from collections.abc import Iterator
-from pathlib import Path
-from types import ModuleType
 
 import pytest
 
-BENCH = Path(__file__).resolve().parents[2] / "bench"
-
-
-def _load(name: str) -> ModuleType:
-    spec = importlib.util.spec_from_file_location(name, BENCH / f"{name}.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module  # dataclasses resolve annotations through sys.modules
-    spec.loader.exec_module(module)
-    return module
-
-
-baseline = _load("two_phase_baseline")
+from bench import two_phase_baseline as baseline
 
 TlaState = tuple[tuple[str, ...], str, frozenset[int], frozenset[tuple[str, int | None]]]
 

@@ -33,7 +33,7 @@ def test_a_spec_that_holds_exits_0() -> None:
 def test_a_violated_spec_exits_1_with_the_shortest_counterexample() -> None:
     code, out, _ = run("check", str(VIOLATED))
     assert code == 1
-    assert "invariant Small violated after 3 steps" in out
+    assert "invariant Small is violated after 3 steps" in out
 
 
 def test_a_bad_spec_exits_2_with_file_line_col_and_a_caret() -> None:

@@ -76,8 +76,6 @@ def x(t: Type) -> ir.StateVar:
         (ir.Call("max", (x(INT_SET),), INT, AT), [(INT_SET, frozenset())], "max of an empty set"),
         (ir.Call("bag_remove", (x(BagType(INT)), lit(4, INT)), BagType(INT), AT),
          [(BagType(INT), frozenset())], "bag_remove: 4 is not in the bag"),
-        (ir.Call("append", (x(SeqType(INT, 1)), lit(4, INT)), SeqType(INT, 1), AT),
-         [(SeqType(INT, 1), (3,))], "append beyond the maximum length 1"),
         (ir.Call("head", (x(SeqType(INT)),), INT, AT), [(SeqType(INT), ())],
          "sequence index 1 out of range 1..0"),
         (ir.MapLit("k", x(INT_SET), lit(0, INT), MapType(SMALL, INT), AT),
@@ -113,6 +111,10 @@ def test_assignment_faults_point_at_the_assignment() -> None:
     past_end = ir.Assign(seq, (ir.IndexStep(lit(2, INT)),), lit(0, INT), INT, AT)
     fault = fault_of([past_end], [("s", seq.type)], ((5,),))
     assert (fault.message, fault.span) == ("sequence index 2 out of range 1..1", AT)
+    log = sv(0, SeqType(INT, 1))
+    too_long = ir.Assign(log, (), ir.Call("append", (log, lit(1, INT)), log.type), log.type, AT)
+    fault = fault_of([too_long], [("log", log.type)], ((5,),))
+    assert (fault.message, fault.span) == ("sequence of length 2 exceeds its maximum 1", AT)
 
 
 def test_unexpected_python_error_becomes_a_fault_at_the_action() -> None:

@@ -116,6 +116,22 @@ def test_range_check_uses_the_assigned_location_type() -> None:
         run([bump], [("counts", counts.type)], ((0, 0),))
 
 
+def test_a_sequence_longer_than_its_target_bound_faults_when_assigned() -> None:
+    log, inner = sv(0, SeqType(INT, 2)), SeqType(INT, 2)
+    grown = call("append", inner, log, i(7))
+    slots = [("log", log.type)]
+    assert run([assign(log, grown)], slots, ((1,),)) == [((1, 7),)]
+    with pytest.raises(SpecFault, match="sequence of length 3 exceeds its maximum 2"):
+        run([assign(log, grown)], slots, ((1, 2),))
+    # however long it grew on the way, a sequence that fits when stored is fine
+    kept = call("take", inner, call("append", inner, grown, i(8)), i(2))
+    assert run([assign(log, kept)], slots, ((1, 2),)) == [((1, 2),)]
+    logs = sv(0, MapType(SMALL, inner))
+    into_map = assign(logs, grown, ir.IndexStep(i(0)), target=inner)
+    with pytest.raises(SpecFault, match="exceeds its maximum 2"):
+        run([into_map], [("logs", logs.type)], (((1, 2), (), ()),))
+
+
 def test_statements_see_earlier_assignments_of_the_same_block() -> None:
     x = sv(0, SMALL)
     assert run([assign(x, i(1)), assign(x, bop("add", x, i(1), INT))], [("x", SMALL)], (0,)) == [

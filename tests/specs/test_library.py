@@ -1,8 +1,10 @@
 """The specs/ library: each spec reaches its pinned state count and verdict.
 
-The TwoPhase reference model must match TLC's distinct-state counts exactly; the node-style
-2PC must hold with every witness reached; its buggy variant must break Atomicity with the
-shortest counterexample (begin, a yes vote, the timeout, a no vote).
+The TwoPhase reference model must match TLC's distinct-state counts exactly. The node-style 2PC
+must hold with every witness reached, and explore exactly the states of a hand-written model of
+the same protocol and network (hand_two_phase_commit.py). Its buggy variant must break
+Atomicity with the shortest counterexample: begin, a no vote, a yes vote, the yes voter's
+timeout.
 """
 
 from __future__ import annotations
@@ -11,8 +13,9 @@ from pathlib import Path
 
 import pytest
 
+from tests.specs.hand_two_phase_commit import TwoPhaseCommit, count_states
 from verikit import api
-from verikit.engine import Verdict
+from verikit.engine import CheckOptions, Verdict
 
 SPECS = Path(__file__).resolve().parents[2] / "specs"
 
@@ -30,8 +33,21 @@ def test_two_phase_commit_keeps_atomicity_over_a_faulty_network() -> None:
     report = api.check_file(SPECS / "two_phase_commit.dsl")
     assert report.verdict == "holds", report.diagnostics or report.result
     assert report.result is not None
+    assert report.result.stats.distinct_states == 44_095  # as the hand-written model (N=3)
     assert report.result.unreached == ()
     assert report.result.never_enabled == ()
+
+
+@pytest.mark.parametrize(
+    ("spec", "buggy"), [("two_phase_commit", False), ("two_phase_commit_buggy", True)]
+)
+def test_two_phase_commit_explores_what_a_hand_written_model_does(spec: str, buggy: bool) -> None:
+    options = CheckOptions(stop_at_first=False)
+    report = api.check_file(SPECS / f"{spec}.dsl", {"N": 2}, options)
+    assert report.result is not None
+    stats = report.result.stats
+    hand = count_states(TwoPhaseCommit(n=2, max_in_flight=4, timeout_commits=buggy))
+    assert (stats.distinct_states, stats.depth) == hand
 
 
 def test_participant_that_commits_on_timeout_breaks_atomicity_in_four_steps() -> None:

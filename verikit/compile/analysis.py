@@ -186,7 +186,7 @@ def total_map_slots(model: Model) -> frozenset[int]:
     fills them on every fork and no action ever empties a slot. Reads of them need no MISSING
     check outside init."""
     candidates = {i for i, v in enumerate(model.vars) if isinstance(v.type, MapType)}
-    candidates &= _filled_by(model.init)
+    candidates &= _filled_by(model.init, tuple(v.type for v in model.vars))
     changed = True
     while changed:
         changed = False
@@ -226,16 +226,37 @@ def _total_value(e: ir.Expr, total: set[int]) -> bool:
     return False
 
 
-def _filled_by(stmts: tuple[ir.Stmt, ...]) -> set[int]:
+def _filled_by(stmts: tuple[ir.Stmt, ...], types: tuple[Type, ...]) -> set[int]:
     """Slots every fork of a block assigns a total map to, at the top level of the block (or
-    of a Choose body, which is a continuation of it)."""
+    of a Choose body, which is a continuation of it): `m = {k: v for k in K}`, or a loop over
+    every key assigning each entry, `for k in K { m[k] = v }` (how node variables start)."""
     out: set[int] = set()
     for s in stmts:
         match s:
             case ir.Assign(root=ir.StateVar(index=i), path=(), value=v) if _total_value(v, set()):
                 out.add(i)
             case ir.Choose(body=body):
-                out |= _filled_by(body)
+                out |= _filled_by(body, types)
             case ir.If(then=then, else_=else_):
-                out |= _filled_by(then) & _filled_by(else_)
+                out |= _filled_by(then, types) & _filled_by(else_, types)
+            case ir.ForEach(var=var, domain=ir.Domain(of=of), body=body):
+                out |= {i for i in _entries_assigned(body, var) if _keys(types[i]) == of}
     return out
+
+
+def _entries_assigned(body: tuple[ir.Stmt, ...], var: str) -> set[int]:
+    """Slots whose entry at key `var` the top level of `body` assigns (before `var` could be
+    shadowed)."""
+    out: set[int] = set()
+    for s in body:
+        match s:
+            case ir.Assign(root=ir.StateVar(index=i), path=(ir.IndexStep(key=ir.Local(name=k)),)):
+                if k == var:
+                    out.add(i)
+            case ir.LetStmt(var=v) if v == var:
+                break
+    return out
+
+
+def _keys(t: Type) -> Type | None:
+    return t.key if isinstance(t, MapType) else None

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from verikit.core import ir
-from verikit.core.types import BagType, MapType, SeqType, Type
+from verikit.core.types import BagType, MapType
 
 if TYPE_CHECKING:
     from verikit.compile.exprs import Exprs, Scope
@@ -29,7 +29,7 @@ def compile_call(ex: Exprs, e: ir.Call, sc: Scope) -> tuple[str, int]:
         case (("min" | "max"), [s]):
             return f"set_{e.name}({s}, {span})", ATOM
         case "append", [seq, x]:
-            return _append(ex, e, sc, x, span)
+            return _append(ex, e, sc, x)
         case (("head" | "last"), [seq]):
             return _end(ex, e, sc, seq, span)
         case "tail", [seq]:
@@ -63,17 +63,9 @@ def compile_call(ex: Exprs, e: ir.Call, sc: Scope) -> tuple[str, int]:
     raise TypeError(f"unknown builtin {e.name}/{len(e.args)}")
 
 
-def _max_len(*types: Type) -> int | None:
-    lengths = [t.max_len for t in types if isinstance(t, SeqType) and t.max_len is not None]
-    return min(lengths) if lengths else None
-
-
-def _append(ex: Exprs, e: ir.Call, sc: Scope, x: str, span: str) -> tuple[str, int]:
-    """`seq + (x,)`; beyond the sequence type's max_len it is a fault."""
-    limit = _max_len(e.type, e.args[0].type)
-    if limit is None:
-        return f"{ex.expr(e.args[0], sc, ADD)} + ({x},)", ADD
-    return f"append_bounded({ex.arg(e.args[0], sc)}, {x}, {limit}, {span})", ATOM
+def _append(ex: Exprs, e: ir.Call, sc: Scope, x: str) -> tuple[str, int]:
+    """`seq + (x,)`: never a fault (a too long sequence faults when it is assigned)."""
+    return f"{ex.expr(e.args[0], sc, ADD)} + ({x},)", ADD
 
 
 def _end(ex: Exprs, e: ir.Call, sc: Scope, seq: str, span: str) -> tuple[str, int]:

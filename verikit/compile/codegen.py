@@ -26,6 +26,7 @@ from verikit.compile.analysis import (
     can_be_negative,
     constant_nonempty,
     free_locals,
+    may_fault,
     state_vars,
     total_map_slots,
 )
@@ -159,8 +160,10 @@ class _Module:
         w.line()
 
     def _action_code(self, w: Writer, action: Action, namer: Namer, ex: Exprs,
-                     slots: tuple[str, ...], finish: Finish) -> None:  # fmt: skip
-        """Parameter loops, guard, body and the emission of each successor of `action`."""
+                     slots: tuple[str, ...], finish: Finish,
+                     shared: dict[ir.Expr, str] | None = None) -> None:  # fmt: skip
+        """Parameter loops, guard, body and the emission of each successor of `action`;
+        `shared`: parameter domains already computed (by next_states) under a name."""
         levels = self._guard_levels(action)
         names: list[str] = []
         body = Body(
@@ -183,7 +186,8 @@ class _Module:
             p = action.params[level]
             name = namer.fresh(p.name)
             names.append(name)
-            w.line(f"for {name} in {ex.iterate(p.domain, b.scope())}:")
+            domain = (shared or {}).get(p.domain) or ex.iterate(p.domain, b.scope())
+            w.line(f"for {name} in {domain}:")
             with w.indent():
                 loops(level + 1, b.bind(p.name, name))
 
@@ -249,10 +253,11 @@ class _Module:
                 counts = [namer.fresh(f"n{k}") for k in range(len(actions))]
                 w.line("try:")
                 with w.indent():
+                    shared = self._shared_domains(w, namer, ex, slots)
                     for action, count in zip(actions, counts, strict=True):
                         w.line(f"# {_title(action)}")
                         self._action_code(
-                            w, action, namer, ex, slots, lambda _, st: f"append({st})"
+                            w, action, namer, ex, slots, lambda _, st: f"append({st})", shared
                         )
                         w.line(f"{count} = len(out)")
                 self._rescue(w, "next_states", self.consts.span(self.model.span), replay=(
@@ -268,6 +273,30 @@ class _Module:
             w.line("return out")
         w.line()
         w.line()
+
+    def _shared_domains(self, w: Writer, namer: Namer, ex: Exprs, slots: tuple[str, ...]
+                        ) -> dict[ir.Expr, str]:  # fmt: skip
+        """Computed parameter domains that several actions range over (the messages in flight,
+        typically: one receive action per handler, plus drop and duplicate), evaluated once per
+        state. Only those that read no parameter and cannot fault, so computing them before
+        every action changes nothing observable."""
+        seen: dict[ir.Expr, int] = {}
+        for action in self.model.actions:
+            for p in action.params:
+                d = p.domain
+                if (
+                    ex.constant_members(d) is None
+                    and not free_locals(d)
+                    and not may_fault(d, self.total)
+                ):
+                    seen[d] = seen.get(d, 0) + 1
+        shared = {}
+        scope = Bindings(slots, {}, {}).scope()
+        for d, uses in seen.items():
+            if uses > 1:
+                shared[d] = namer.fresh("shared_domain")
+                w.line(f"{shared[d]} = {ex.iterate(d, scope)}  # ranged over by {uses} actions")
+        return shared
 
     def _init(self, w: Writer) -> None:
         namer, ex, _ = self._function(total=frozenset())  # no map is total before init ran

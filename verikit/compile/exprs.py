@@ -42,7 +42,7 @@ _CMP = {"eq": "==", "ne": "!=", "lt": "<", "le": "<=", "gt": ">", "ge": ">=", "i
 _ARITH = {"add": ("+", ADD), "sub": ("-", ADD), "mul": ("*", MUL), "union": ("|", BOR),
           "inter": ("&", BAND), "diff": ("-", ADD), "concat": ("+", ADD)}  # fmt: skip
 _INLINE_DOMAIN = 64  # domains up to this size are written out as literals
-_UNROLL = 8  # quantifiers over constant domains up to this size become and/or chains
+_UNROLL = 16  # quantifiers over constant domains become and/or chains of up to this many terms
 
 
 @dataclass(frozen=True)
@@ -322,7 +322,7 @@ class Exprs:
                 ) -> tuple[str, str, Scope]:  # fmt: skip
         """(Python variable, iterable text, scope of the body) for a comprehension."""
         name = self.temp(var)
-        ordered = any(may_fault(b) for b in body)
+        ordered = any(may_fault(b, self.total) for b in body)
         return name, self.iterate(dom, replace(sc, walrus=False), ordered), sc.bind(var, name)
 
     def _set_comp(self, e: ir.SetComp, sc: Scope) -> tuple[str, int]:
@@ -338,7 +338,11 @@ class Exprs:
         if not isinstance(q, ir.Quant):
             return self._compile(q, sc)
         values = self.constant_members(q.domain)
-        if values is not None and len(values) <= _UNROLL and not _binds(q.body):
+        if (
+            values is not None
+            and len(values) <= _UNROLL
+            and len(values) * _copies(q.body) <= _UNROLL
+        ):
             if not values:
                 return ("True" if q.kind == "forall" else "False"), ATOM
             conn, prec = ("and", AND) if q.kind == "forall" else ("or", OR)
@@ -366,6 +370,13 @@ class Exprs:
         return text if prec == ATOM else f"({text})"
 
     def _let(self, e: ir.Let, sc: Scope) -> tuple[str, int]:
+        """Bind with `:=`; a name or a constant is just substituted (inlined helper functions
+        bind their arguments, mostly to names)."""
+        if isinstance(e.value, ir.Local | ir.StateVar) or (
+            isinstance(e.value, ir.Lit) and folds(e.value.value)
+        ):
+            alias = self.expr(e.value, sc, ATOM)
+            return self._compile(e.body, sc.bind(e.var, alias))
         var = self.temp(e.var)
         value = self.arg(e.value, sc)
         body = self.arg(e.body, sc.bind(e.var, var))
@@ -383,11 +394,25 @@ def _is_none(e: ir.Expr) -> bool:
     return isinstance(e, ir.Lit) and e.value is None
 
 
-def _binds(e: ir.Expr) -> bool:
-    """Whether `e` contains a binder (unrolling around one would multiply code)."""
-    if isinstance(e, ir.Quant | ir.SetComp | ir.MapLit | ir.Let):
-        return True
-    return any(_binds(c) for c in children(e))
+def _copies(e: ir.Expr) -> int:
+    """How many copies of its innermost body unrolling the quantifiers inside `e` would make
+    (an upper bound: nested quantifiers over small constant domains multiply)."""
+    inner = max((_copies(c) for c in children(e)), default=1)
+    if isinstance(e, ir.Quant):
+        size = _constant_size(e.domain)
+        return inner * size if size is not None and size <= _UNROLL else inner
+    return inner
+
+
+def _constant_size(e: ir.Expr) -> int | None:
+    match e:
+        case ir.Domain(of=of) if is_finite(of):
+            return len(domain(of))
+        case ir.Lit(value=frozenset() as value):
+            return len(value)
+        case ir.SetLit(elems=elems) if all(isinstance(x, ir.Lit) for x in elems):
+            return len(elems)
+    return None
 
 
 def _elem(t: Type) -> Type:

@@ -109,10 +109,8 @@ def set_max(s: frozenset[Any], span: Span) -> Any:
     return max(s)
 
 
-def append_bounded(seq: Tup, x: Any, max_len: int, span: Span) -> Tup:
-    if len(seq) >= max_len:
-        fault(f"append beyond the maximum length {max_len}", span)
-    return (*seq, x)
+def length_fault(seq: Tup, max_len: int, span: Span) -> NoReturn:
+    raise SpecFault(f"sequence of length {len(seq)} exceeds its maximum {max_len}", span)
 
 
 def seq_head(seq: Tup, span: Span) -> Any:
@@ -203,7 +201,10 @@ def bag_remove(bag: Bag, x: Any, span: Span) -> Bag:
 
 
 def bag_items(bag: Bag) -> frozenset[Any]:
-    return frozenset(x for x, _ in bag)
+    items = _ITEMS.get(bag)
+    if items is None:
+        items = _ITEMS[bag] = frozenset(x for x, _ in bag)
+    return items
 
 
 def bag_count(bag: Bag, x: Any) -> int:
@@ -214,7 +215,26 @@ def bag_count(bag: Bag, x: Any) -> int:
 
 
 def bag_len(bag: Bag) -> int:
-    return sum(n for _, n in bag)
+    total = _LENGTHS.get(bag)
+    if total is None:
+        total = _LENGTHS[bag] = sum(count for _, count in bag)
+    return total
+
+
+class _Bounded(dict[Any, Any]):
+    """A memo that forgets everything when it grows too large. Network bags recur in state
+    after state (and a frozenset caches its hash), so these lookups replace a loop per call."""
+
+    LIMIT = 1 << 16
+
+    def __setitem__(self, key: Any, value: Any) -> None:
+        if len(self) >= self.LIMIT:
+            self.clear()
+        super().__setitem__(key, value)
+
+
+_ITEMS: dict[Bag, frozenset[Any]] = _Bounded()
+_LENGTHS: dict[Bag, int] = _Bounded()
 
 
 # ---------------------------------------------------------------- deterministic order
@@ -228,8 +248,24 @@ def ordinals(t: Type) -> dict[Any, int]:
 def sort_key(t: Type) -> SortKey | None:
     """A key ordering values of `t` as `domain(t)` does for a finite type, by value otherwise
     (the iteration order of core.ir); None when Python's own order of the values already is
-    that order, so `sorted(s)` needs no key."""
-    return _key(t, is_finite(t))
+    that order, so `sorted(s)` needs no key. Keys are memoised: the same few messages are
+    sorted in every state, and a dict lookup is far cheaper than rebuilding a nested key."""
+    key = _key(t, is_finite(t))
+    if key is None or isinstance(t, EnumType):
+        return key
+    return _Memo(key).__getitem__
+
+
+class _Memo(_Bounded):
+    """value -> key(value), computed on first use."""
+
+    def __init__(self, key: SortKey) -> None:
+        super().__init__()
+        self.key = key
+
+    def __missing__(self, value: Any) -> Any:
+        result = self[value] = self.key(value)
+        return result
 
 
 def _key(t: Type, by_ordinal: bool) -> SortKey | None:
@@ -322,6 +358,7 @@ EXPORTED = (
     "missing_key",
     "index_fault",
     "range_fault",
+    "length_fault",
     "internal_fault",
     # checked reads
     "map_get",
@@ -332,7 +369,6 @@ EXPORTED = (
     # builtins
     "set_min",
     "set_max",
-    "append_bounded",
     "seq_head",
     "seq_last",
     "seq_slice",

@@ -178,11 +178,17 @@ class Body:
         sc = b.scope()
         value = self.ex.expr(st.value, sc)
         location = st.target_type
-        bounded = isinstance(location, IntType) and _needs_range_check(location, st.value.type)
-        if bounded or st.path:  # the value is evaluated (and checked) before the path's keys
+        bounded = isinstance(location, IntType) and _needs_range_check(location, st.value)
+        long = isinstance(location, SeqType) and _needs_length_check(location, st.value)
+        if bounded or long or st.path:  # the value is evaluated (and checked) before the keys
             value = self._temp_for(value, "_v")
         if bounded and isinstance(location, IntType):
             self._range_check(value, location, st.span)
+        if long and isinstance(location, SeqType):
+            self.w.line(f"if len({value}) > {location.max_len}:")
+            with self.w.indent():
+                span = self.ex.consts.span(st.span)
+                self.w.line(f"length_fault({value}, {location.max_len}, {span})")
         root = st.root
         if isinstance(root, ir.StateVar):
             current, stem = b.slots[root.index], self.var_names[root.index]
@@ -289,12 +295,29 @@ class Body:
         return f"tuple({items})"
 
 
-def _needs_range_check(target: IntType, value: Type) -> bool:
-    """A bounded int target needs a check unless the value's type already lies within it."""
-    if target.lo is None and target.hi is None:
+def _needs_range_check(target: IntType, value: ir.Expr) -> bool:
+    """A bounded int target needs a check unless the value (a constant, or its type) already
+    lies within it."""
+    lo, hi = target.lo, target.hi
+    if lo is None and hi is None:
         return False
-    if isinstance(value, IntType):
-        lo_ok = target.lo is None or (value.lo is not None and value.lo >= target.lo)
-        hi_ok = target.hi is None or (value.hi is not None and value.hi <= target.hi)
+    if isinstance(value, ir.Lit) and isinstance(value.value, int):
+        return not ((lo is None or lo <= value.value) and (hi is None or value.value <= hi))
+    t = value.type
+    if isinstance(t, IntType):
+        lo_ok = lo is None or (t.lo is not None and t.lo >= lo)
+        hi_ok = hi is None or (t.hi is not None and t.hi <= hi)
         return not (lo_ok and hi_ok)
+    return True
+
+
+def _needs_length_check(target: SeqType, value: ir.Expr) -> bool:
+    """A sequence target with a max_len needs a check unless the value is a literal that fits
+    (a sequence's type does not bound its length: `append` may grow it past max_len)."""
+    if target.max_len is None:
+        return False
+    if isinstance(value, ir.Lit) and isinstance(value.value, tuple):
+        return len(value.value) > target.max_len
+    if isinstance(value, ir.SeqLit):
+        return len(value.elems) > target.max_len
     return True

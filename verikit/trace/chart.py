@@ -24,13 +24,15 @@ from verikit.trace import display
 from verikit.trace.text import describe, headline
 from verikit.trace.trace import Envelope, Step, Trace
 
-GLOBAL_LANE = "state"  # the one lane of a spec without nodes (and of global variables)
+# The lane of global variables: the only lane of a spec without nodes, else the last one.
+GLOBAL_LANES = ("state", "globals")
 
 
 @dataclass(frozen=True)
 class Arrow:
     """One message: sent in row `sent` from lane `src`, ended in row `ended` at lane `dst`
-    (None: still in flight when the trace ends). `copy` marks the copy a duplicate made."""
+    (None: still in flight when the trace ends). `copied` is the row where a duplicate step
+    made this copy of a message sent in row `sent`; a copy is drawn from there."""
 
     src: int
     dst: int
@@ -38,7 +40,12 @@ class Arrow:
     ended: int | None
     fate: str  # "delivered" | "lost" | "in flight"
     label: str
-    copy: bool = False
+    copied: int | None = None
+
+    @property
+    def start(self) -> int:
+        """The row the arrow is drawn from."""
+        return self.sent if self.copied is None else self.copied
 
 
 @dataclass(frozen=True)
@@ -88,7 +95,9 @@ def lane_names(model: Model) -> tuple[str, ...]:
     an extra one when a node-style spec also has global variables."""
     nodes = tuple(node_name(model.nodes, i) for g in model.nodes for i in g.ids)
     has_globals = any(v.owner is None and v.role == "user" for v in model.vars)
-    return nodes + (GLOBAL_LANE,) if has_globals or not nodes else nodes
+    if not nodes:
+        return (GLOBAL_LANES[0],)
+    return nodes + (GLOBAL_LANES[1],) if has_globals else nodes
 
 
 def verdict(trace: Trace) -> str:
@@ -144,7 +153,7 @@ def _acting_lane(step: Step, lane_of: dict[str, int]) -> int | None:
     if step.node is not None:
         return lane_of.get(step.node)
     if step.kind == "action":
-        return lane_of.get(GLOBAL_LANE)  # a global action: the whole system acts
+        return _global_lane(lane_of)  # a global action: the whole system acts
     return None
 
 
@@ -153,7 +162,11 @@ def _owner(var: str, lane_of: dict[str, int]) -> tuple[int | None, str]:
     node, dot, name = var.rpartition(".")
     if dot and node in lane_of:
         return lane_of[node], name
-    return lane_of.get(GLOBAL_LANE), var
+    return _global_lane(lane_of), var
+
+
+def _global_lane(lane_of: dict[str, int]) -> int | None:
+    return next((lane_of[name] for name in GLOBAL_LANES if name in lane_of), None)
 
 
 def _title(step: Step) -> str:
@@ -214,7 +227,7 @@ def message_arrows(trace: Trace, model: Model, lanes: tuple[str, ...]) -> tuple[
             src, dst = lane_of.get(env.src, 0), lane_of.get(env.dst, 0)
             if step.kind == "duplicate" and pending[env]:
                 original = arrows[pending[env][0]]
-                arrow = Arrow(src, dst, original.sent, None, "in flight", env.body, copy=True)
+                arrow = Arrow(src, dst, original.sent, None, "in flight", env.body, copied=row)
             else:
                 arrow = Arrow(src, dst, row, None, "in flight", env.body)
             pending[env].append(len(arrows))
@@ -224,7 +237,7 @@ def message_arrows(trace: Trace, model: Model, lanes: tuple[str, ...]) -> tuple[
 
 
 def _end(arrow: Arrow, row: int, fate: str) -> Arrow:
-    return Arrow(arrow.src, arrow.dst, arrow.sent, row, fate, arrow.label, arrow.copy)
+    return Arrow(arrow.src, arrow.dst, arrow.sent, row, fate, arrow.label, arrow.copied)
 
 
 def _ordered(envelopes: Counter[Envelope]) -> list[Envelope]:

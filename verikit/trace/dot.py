@@ -180,7 +180,7 @@ def _header(chart: Chart) -> Rank:
 def _row(chart: Chart, r: int, row: Row) -> Rank:
     last = r == len(chart.rows) - 1
     lost = {a.dst for a in chart.arrows if a.ended == r and a.fate == "lost"}
-    gutter_lines = [(str(row.index + 1), "B")]
+    gutter_lines = [(str(row.index), "B")]
     if row.lane is None:
         gutter_lines += [(row.title, "I")]
     gutter_lines += [(note, "") for note in row.other]
@@ -202,7 +202,7 @@ def _loop_marks(chart: Chart, r: int) -> list[Line]:
         return []
     marks: list[Line] = [("↻ the loop starts here", "L")] if r == start else []
     if r == len(chart.rows) - 1:
-        marks.append((f"↺ back to step {chart.rows[start].index + 1}, for ever", "L"))
+        marks.append((f"↺ back to step {chart.rows[start].index}, for ever", "L"))
     return marks
 
 
@@ -262,12 +262,13 @@ def _final(chart: Chart) -> Rank:
 
 def _arrow(graph: graphviz.Digraph, number: int, arrow: Arrow) -> None:
     head = f"r{arrow.ended}_{arrow.dst}" if arrow.ended is not None else f"fly_{arrow.dst}"
-    label = f"{arrow.label} (copy)" if arrow.copy else arrow.label
+    copy = arrow.copied is not None
+    label = f"{arrow.label} (copy)" if copy else arrow.label
     style = dict(ARROW_STYLE[arrow.fate])
-    if arrow.copy:
+    if copy:
         style["style"] = "dashed"
     fate = arrow.fate.replace(" ", "-")
-    graph.edge(f"r{arrow.sent}_{arrow.src}:s", f"{head}:n", tooltip=label,
+    graph.edge(f"r{arrow.start}_{arrow.src}:s", f"{head}:n", tooltip=label,
                constraint="false", id=f"msg{number}", **style,
                **{"class": f"message {fate}"})  # fmt: skip
 
