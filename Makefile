@@ -12,11 +12,13 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-## demo: set up .venv, install verikit, check a bundled spec and show a counterexample
+## demo: set up .venv, install verikit, check a bundled spec, draw a counterexample
 demo: $(STAMP)
 	$(BIN)/verikit check specs/two_phase_commit.dsl
-	-$(BIN)/verikit check specs/two_phase_commit_buggy.dsl --trace-out out/two_phase_commit_buggy.itf.json --force
-	@echo "counterexample trace written to out/two_phase_commit_buggy.itf.json"
+	$(BIN)/verikit check specs/two_phase_commit_buggy.dsl --force \
+	  --diagram out/two_phase_commit_buggy.svg --trace-out out/two_phase_commit_buggy.itf.json \
+	  || test $$? -eq 1
+	@echo "open out/two_phase_commit_buggy.svg to see the counterexample as a sequence chart"
 
 ## test: lint, type-check, layer contract, then the whole test suite
 test: $(STAMP) lint

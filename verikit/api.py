@@ -24,6 +24,8 @@ from verikit.report import Loaded, SpecReport
 from verikit.semantics import analyze
 from verikit.syntax import parse
 from verikit.trace import itf, replay, replay_states
+from verikit.trace.dot import FORMATS, DiagramOutcome, write_diagram
+from verikit.trace.saved import trace_from_itf
 
 
 class UsageError(Exception):
@@ -190,6 +192,36 @@ def replay_file(
     return ReplayOutcome(False, f"{trace_path}: {outcome.message}")
 
 
+def check_diagram_format(path: Path) -> None:
+    if path.suffix.lstrip(".").lower() not in FORMATS:
+        formats = ", ".join("." + f for f in FORMATS)
+        raise UsageError(f"{path}: the diagram format follows the extension: one of {formats}")
+
+
+def draw_counterexample(report: SpecReport, path: Path, force: bool) -> DiagramOutcome | None:
+    """Draw the report's first counterexample; None when there is none."""
+    if not report.traces or report.loaded is None:
+        return None
+    return write_diagram(report.traces[0], report.loaded.model, path, force)
+
+
+def render_file(
+    spec_path: str | Path,
+    trace_path: str | Path,
+    output: Path,
+    consts: Mapping[str, int | bool] | None = None,
+    force: bool = False,
+) -> DiagramOutcome:
+    """Draw a saved ITF trace; the states are replayed against the spec, not trusted."""
+    document = _read_json(trace_path)
+    loaded = load(spec_path, {**itf.consts_of(document), **dict(consts or {})})
+    try:
+        trace = trace_from_itf(document, loaded.compiled)
+    except itf.ItfError as error:
+        raise UsageError(f"{trace_path}: {error}") from None
+    return write_diagram(trace, loaded.model, output, force)
+
+
 def _read_json(path: str | Path) -> Any:
     file = Path(path)
     if not file.is_file():
@@ -232,4 +264,3 @@ def exit_code(reports: Sequence[SpecReport]) -> int:
         if verdict in verdicts:
             return code
     return EXIT_HOLDS
-

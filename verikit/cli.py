@@ -64,6 +64,10 @@ def check_command(
     trace_out: Annotated[
         Path | None, typer.Option(help="Write the counterexample as ITF JSON to this file.")
     ] = None,
+    diagram: Annotated[
+        Path | None,
+        typer.Option(help="Draw the counterexample as a sequence chart (.svg .png .pdf .dot)."),
+    ] = None,
     force: Annotated[bool, typer.Option(help="Overwrite existing output files.")] = False,
     strict: Annotated[bool, typer.Option(help="Treat warnings as errors.")] = False,
     no_deadlock: Annotated[bool, typer.Option(help="Do not report deadlocks.")] = False,
@@ -72,7 +76,7 @@ def check_command(
     code = _guarded(
         lambda: _check(
             target, const or [], output_format, max_states, max_depth, timeout,
-            trace_out, force, strict, no_deadlock,
+            trace_out, diagram, force, strict, no_deadlock,
         )
     )  # fmt: skip
     raise typer.Exit(code)
@@ -86,6 +90,7 @@ def _check(
     max_depth: int | None,
     timeout: float | None,
     trace_out: Path | None,
+    diagram: Path | None,
     force: bool,
     strict: bool,
     no_deadlock: bool,
@@ -99,10 +104,13 @@ def _check(
         raise api.UsageError(f"--timeout must be positive, got {timeout}")
     consts = api.parse_const_overrides(const)
     files = api.spec_files(target)
-    if trace_out is not None:
-        _check_writable(trace_out, force)
-        if len(files) > 1:
-            raise api.UsageError("--trace-out needs a single spec file, not a directory")
+    for flag, out in (("--trace-out", trace_out), ("--diagram", diagram)):
+        if out is not None:
+            _check_writable(out, force)
+            if len(files) > 1:
+                raise api.UsageError(f"{flag} needs a single spec file, not a directory")
+    if diagram is not None:
+        api.check_diagram_format(diagram)
     reports = []
     for file in files:
         options = CheckOptions(
@@ -118,7 +126,19 @@ def _check(
         reports.append(report)
     if trace_out is not None:
         _write_trace(reports[0], trace_out, output_format == "text")
+    if diagram is not None:
+        _write_diagram(reports[0], diagram, force, output_format == "text")
     return api.exit_code(reports)
+
+
+def _write_diagram(report: SpecReport, path: Path, force: bool, chatty: bool) -> None:
+    outcome = api.draw_counterexample(report, path, force)
+    if outcome is None:
+        if chatty:
+            typer.echo(f"no counterexample, {path} not written", err=True)
+        return
+    if chatty or not outcome.ok:
+        typer.echo(outcome.message, err=True)
 
 
 def _write_trace(report: SpecReport, path: Path, chatty: bool) -> None:
@@ -152,6 +172,30 @@ def replay_command(
         outcome = api.replay_file(spec, trace_file, api.parse_const_overrides(const or []))
         typer.echo(outcome.message)
         return api.EXIT_HOLDS if outcome.ok else api.EXIT_VIOLATED
+
+    raise typer.Exit(_guarded(run))
+
+
+@app.command("render")
+def render_command(
+    spec: Annotated[Path, typer.Argument(help="The spec the trace belongs to.")],
+    trace_file: Annotated[Path, typer.Argument(help="An ITF JSON trace (from --trace-out).")],
+    output: Annotated[
+        Path, typer.Option("--output", "-o", help="The diagram to write (.svg .png .pdf .dot).")
+    ],
+    const: ConstOption = None,
+    force: Annotated[bool, typer.Option(help="Overwrite an existing output file.")] = False,
+) -> None:
+    """Draw a saved trace as a message sequence chart."""
+
+    def run() -> int:
+        _check_writable(output, force)
+        api.check_diagram_format(output)
+        outcome = api.render_file(
+            spec, trace_file, output, api.parse_const_overrides(const or []), force
+        )
+        typer.echo(outcome.message, err=not outcome.ok)
+        return api.EXIT_HOLDS if outcome.ok else api.EXIT_ERROR
 
     raise typer.Exit(_guarded(run))
 

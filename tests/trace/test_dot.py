@@ -287,6 +287,8 @@ def test_the_svg_has_the_lanes_arrows_lost_marks_and_the_violation(tmp_path: Pat
     root = draw_svg(story(c), c, tmp_path / "cex.svg")
     assert [text(g) for g in groups(root, "lane")] == list(build_chart(story(c), c.model).lanes)
     assert len(groups(root, "delivered")) == 3
+    (copy,) = groups(root, "copy")
+    assert copy.findtext(f"{SVG}title") == "r3_1:s->r5_0:n"  # made in row 3, delivered in 5
     assert len(groups(root, "lost")) == 2  # the arrow and its cross
     assert [text(g) for g in groups(root, "lost") if "node" in g.get("class", "")] == ["✕"]
     assert text(groups(root, "violation")[0]) == "✗ invariant NotBothPrepared violated"

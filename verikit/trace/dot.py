@@ -7,6 +7,12 @@ step. Every row is a `rank=same` subgraph chained left to right by invisible edg
 lane a heavy vertical edge, so lanes stay straight and aligned however wide a label is.
 Messages are drawn last as non-constraining edges between the cells of their send and
 delivery rows, so they never disturb the grid. The layout data comes from `chart.py`.
+
+Choices made by looking at the pictures: arrows are straight, leave a cell at its bottom and
+enter at its top (so a broadcast fans out instead of lying on one line); cells are drawn
+over the arrows, slightly translucent (an arrow passing a cell stays visible, the text
+readable); arrows carry no label (edge labels bent the lines or covered cells): the receive
+cell names the message, the gutter a lost or copied one, the in-flight end its messages.
 """
 
 from __future__ import annotations
@@ -24,7 +30,7 @@ from verikit.trace.chart import Arrow, Chart, Row, build_chart
 from verikit.trace.trace import Trace
 
 FORMATS = ("svg", "png", "pdf", "dot")
-INSTALL_HINT = "install Graphviz to render it: apt-get install graphviz / brew install graphviz"
+INSTALL = "apt-get install graphviz / brew install graphviz"
 
 WRAP = 40  # characters per label line
 MAX_LINES = 14  # per cell; the rest is summarised as "… n more"
@@ -77,12 +83,11 @@ def write_diagram(trace: Trace, model: Model, path: Path, force: bool = False) -
         data = graph.pipe(format=fmt)
     except graphviz.ExecutableNotFound:
         fallback = _write(path.with_suffix(".dot"), graph.source.encode(), force)
-        if not fallback.ok:
-            return fallback
+        done = f"wrote {fallback.written}" if fallback.ok else fallback.message
         return DiagramOutcome(
             False,
             fallback.written,
-            f"Graphviz `dot` not found: wrote {fallback.written}; {INSTALL_HINT}",
+            f"Graphviz `dot` not found ({done}); to render {path.name}: {INSTALL}",
         )
     except graphviz.CalledProcessError as error:
         detail = (error.stderr or b"").decode(errors="replace").strip().splitlines()
@@ -267,7 +272,7 @@ def _arrow(graph: graphviz.Digraph, number: int, arrow: Arrow) -> None:
     style = dict(ARROW_STYLE[arrow.fate])
     if copy:
         style["style"] = "dashed"
-    fate = arrow.fate.replace(" ", "-")
+    fate = arrow.fate.replace(" ", "-") + (" copy" if copy else "")
     graph.edge(f"r{arrow.start}_{arrow.src}:s", f"{head}:n", tooltip=label,
                constraint="false", id=f"msg{number}", **style,
                **{"class": f"message {fate}"})  # fmt: skip
