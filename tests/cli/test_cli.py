@@ -167,3 +167,28 @@ def test_version() -> None:
 def test_wrong_usage_exits_2(args: list[str]) -> None:
     code, _, _ = run(*args)
     assert code == 2
+
+
+def test_diagram_draws_the_counterexample_and_never_overwrites(tmp_path: Path) -> None:
+    svg = tmp_path / "cex.svg"
+    code, _, err = run("check", str(VIOLATED), "--diagram", str(svg))
+    assert code == 1
+    assert svg.read_text().lstrip().startswith(("<?xml", "<svg"))
+    code, _, err = run("check", str(VIOLATED), "--diagram", str(svg))
+    assert code == 2
+    assert "--force" in err
+
+
+def test_diagram_with_an_unknown_extension_is_a_usage_error(tmp_path: Path) -> None:
+    code, _, err = run("check", str(VIOLATED), "--diagram", str(tmp_path / "cex.gif"))
+    assert code == 2
+    assert ".svg" in err
+
+
+def test_render_draws_a_saved_trace(tmp_path: Path) -> None:
+    trace = tmp_path / "cex.itf.json"
+    run("check", str(VIOLATED), "--trace-out", str(trace))
+    dot = tmp_path / "cex.dot"
+    code, _, _ = run("render", str(VIOLATED), str(trace), "-o", str(dot))
+    assert code == 0
+    assert dot.read_text().startswith("digraph")
