@@ -144,6 +144,23 @@ def test_locals_can_be_reassigned() -> None:
     assert run(block, [("x", INT)], (0,)) == [(6,)]
 
 
+def test_a_key_of_the_right_type_but_out_of_range_is_a_missing_key() -> None:
+    """Types do not bound values (`r - 1` may still be typed 1..3); an int key just below the
+    range must not wrap around to the last slot of a map that holds every key."""
+    rm = IntType(1, 3)
+    m, out = sv(0, MapType(rm, INT)), sv(1, INT)
+    r = ir.Local("r", rm)
+    init = (assign(m, ir.MapLit("r", ir.Domain(rm, SetType(rm)), i(5), m.type)),)
+    below = ir.Index(m, bop("sub", r, i(1), rm), INT)
+    act = action(
+        "read", TRUE, assign(out, below), params=(Param("r", rm, ir.Domain(rm, SetType(rm))),)
+    )
+    compiled = build(model([("m", m.type), ("out", INT)], init=init, actions=(act,)))
+    [start] = compiled.init_states()
+    with pytest.raises(SpecFault, match="missing map key 0"):
+        compiled.next_states(start)
+
+
 # ---------------------------------------------------------------- control flow
 
 

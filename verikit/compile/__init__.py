@@ -1,10 +1,18 @@
 """The compiler: core.Model -> Python source -> CompiledModel, the engine's hot path.
 
-`build(model)` generates one Python module per model (codegen.py, with stmts.py, exprs.py
-and calls.py for statements, expressions and builtins), compiles and executes it (load.py)
-and returns the `CompiledModel` of compiled.py. Generated code calls only the names listed in
-runtime.EXPORTED. The source is kept on the result (`CompiledModel.source`), readable and
-deterministic, for `verikit compile --emit-python`.
+`build(model)` generates one Python module per model and executes it:
+
+* codegen.py lays out the module (constants, one function per action, `next_states` with
+  every action inlined, `labelled_successors`, init, property predicates, `fingerprint`);
+* stmts.py compiles statement blocks (forks in continuation style, single assignment),
+  exprs.py expressions (inline, faults raised in place) and calls.py the builtins;
+* analysis.py and rewrite.py hold the static facts and quantifier rewrites that let the
+  generated code skip checks and loops; source.py writes literals, names and lines;
+* load.py compiles and executes the text; runtime.py is all generated code may call
+  (its EXPORTED list is the contract between the generator and its output).
+
+The source is kept on the result (`CompiledModel.source`), readable and deterministic, for
+`verikit compile --emit-python`.
 """
 
 from __future__ import annotations

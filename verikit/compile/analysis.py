@@ -6,17 +6,20 @@ an order, never the way that would drop one.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field, replace
+from typing import Any
 
 from verikit.core import ir
 from verikit.core.model import Model
 from verikit.core.types import (
     MISSING,
     BagType,
+    BoolType,
+    EnumType,
     IntType,
     MapType,
     MessageType,
-    NodeType,
     OptionType,
     RecordType,
     SeqType,
@@ -24,6 +27,7 @@ from verikit.core.types import (
     Type,
     domain,
     is_finite,
+    ordinal,
 )
 
 # Builtins that cannot fault whatever their arguments (the rest can, see core.ir.BUILTINS).
@@ -81,34 +85,92 @@ def state_vars(e: ir.Expr) -> frozenset[int]:
     return out
 
 
-def may_fault(e: ir.Expr, total: frozenset[int] = frozenset()) -> bool:
+@dataclass(frozen=True)
+class Facts:
+    """What is known at a point of the code: the map slots that are always total, and the
+    locals whose possible values are known (bound by iterating a constant set). A value's
+    type alone proves nothing about its range: `Participant[i + 1]` has a node type whatever
+    `i` is, and only int stores are range-checked."""
+
+    total: frozenset[int] = frozenset()
+    known: Mapping[str, tuple[Any, ...]] = field(default_factory=dict)
+
+    def bind(self, var: str, values: tuple[Any, ...] | None) -> Facts:
+        known = {k: v for k, v in self.known.items() if k != var}
+        if values is not None:
+            known[var] = values
+        return replace(self, known=known)
+
+
+def constant_values(dom: ir.Expr) -> tuple[Any, ...] | None:
+    """The elements of a constant set expression (in no particular order), else None."""
+    match dom:
+        case ir.Domain(of=of) if is_finite(of):
+            return domain(of)
+        case ir.Lit(value=frozenset() as value):
+            return tuple(value)
+        case ir.SetLit(elems=elems) if all(isinstance(x, ir.Lit) for x in elems):
+            return tuple(x.value for x in elems if isinstance(x, ir.Lit))
+    return None
+
+
+def slot_of(kt: Type, value: Any) -> int:
+    """The slot of a constant key in a map with key type `kt`, -1 when it has none."""
+    try:
+        at = ordinal(kt, value)
+    except (KeyError, TypeError):
+        return -1
+    return at if 0 <= at < len(domain(kt)) else -1
+
+
+def key_in_range(key: ir.Expr, kt: Type, facts: Facts) -> bool:
+    """Whether `key` surely has a slot in a map with key type `kt`: a constant, a local bound
+    to known values, or an enum or bool of exactly that type (no arithmetic makes those)."""
+    match key:
+        case ir.Lit(value=value):
+            return slot_of(kt, value) >= 0
+        case ir.Local(name=name) if name in facts.known:
+            return all(slot_of(kt, v) >= 0 for v in facts.known[name])
+        case ir.RecordLit(fields=fields) if isinstance(kt, RecordType):
+            return len(fields) == len(kt.fields) and all(
+                key_in_range(f, ft, facts) for f, (_, ft) in zip(fields, kt.fields, strict=True)
+            )
+    return isinstance(kt, EnumType | BoolType) and key.type == kt
+
+
+def may_fault(e: ir.Expr, facts: Facts | None = None) -> bool:
     """Whether evaluating `e` can raise a SpecFault; then the order in which a quantifier or a
     comprehension visits its domain is observable (which element faults first). A read of an
-    always-total map slot (`total`) with a key of the key type cannot fault."""
+    always-total map slot with a key in range cannot fault."""
+    facts = facts or Facts()
     match e:
-        case ir.Index(base=ir.StateVar(index=i, type=MapType(key=kt)), key=key) if i in total:
-            return not within(key.type, kt) or may_fault(key, total)
+        case ir.Index(base=ir.StateVar(index=i, type=MapType(key=kt)), key=key) if (
+            i in facts.total and key_in_range(key, kt, facts)
+        ):
+            return may_fault(key, facts)
         case ir.Index() | ir.Unwrap() | ir.MapLit():
             return True
         case ir.Binary(op="div" | "mod"):
             return True
         case ir.Call(name=name) if name not in _TOTAL_BUILTINS:
             return True
-    return any(may_fault(c, total) for c in children(e))
+        case ir.Quant(var=var, domain=d, body=body) | ir.SetComp(var=var, domain=d, elem=body):
+            inner = facts.bind(var, constant_values(d))
+            parts = [body, e.filter] if isinstance(e, ir.SetComp) else [body]
+            return may_fault(d, facts) or any(may_fault(p, inner) for p in parts)
+        case ir.Let(var=var, value=value, body=body):
+            return may_fault(value, facts) or may_fault(body, facts.bind(var, known(value, facts)))
+    return any(may_fault(c, facts) for c in children(e))
 
 
-def within(t: Type, kt: Type) -> bool:
-    """Whether every value of type `t` is a value of type `kt` (a map key that has a slot)."""
-    if t == kt:
-        return True
-    match t, kt:
-        case IntType(lo=lo, hi=hi), IntType(lo=klo, hi=khi):
-            if lo is None or hi is None or klo is None or khi is None:
-                return False
-            return klo <= lo and hi <= khi
-        case NodeType(groups=groups), NodeType(groups=kgroups):
-            return all(g in kgroups for g in groups)
-    return False
+def known(value: ir.Expr, facts: Facts) -> tuple[Any, ...] | None:
+    """The possible values of an expression bound to a name, when they are known."""
+    match value:
+        case ir.Lit(value=v):
+            return (v,)
+        case ir.Local(name=name):
+            return facts.known.get(name)
+    return None
 
 
 def constant_nonempty(dom: ir.Expr) -> bool:

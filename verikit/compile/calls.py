@@ -83,7 +83,7 @@ def _map_call(ex: Exprs, e: ir.Call, sc: Scope, args: list[str]) -> tuple[str, i
     assert isinstance(mt, MapType), mt
     if e.name == "keys":
         return f"map_keys({args[0]}, {ex.domain_tuple(mt.key)})", ATOM
-    slot = ex.slot(e.args[1], ex.expr(e.args[1], sc, ADD), mt.key)
+    slot = ex.slot(e.args[1], ex.expr(e.args[1], sc, ADD), mt.key, sc)
     m = ex.expr(e.args[0], sc, ATOM)
     if e.name == "has":
         if slot.safe:

@@ -13,7 +13,10 @@ Layout of a generated module:
 
 Per action, the guard's conjuncts are evaluated at the outermost parameter loop where all
 they read is bound (hoisting past a loop only when its domain is a non-empty constant, so a
-guard that faults cannot fault where the contract's order would not have evaluated it).
+guard that faults cannot fault where the contract's order would not have evaluated it), and
+`next_states` computes a parameter domain that several actions share (the messages in flight)
+once per state. An unexpected Python error in `next_states` is re-raised by replaying the
+state through the action functions, so its SpecFault carries the span of its action.
 """
 
 from __future__ import annotations
@@ -23,8 +26,10 @@ import builtins
 from collections.abc import Callable
 
 from verikit.compile.analysis import (
+    Facts,
     can_be_negative,
     constant_nonempty,
+    constant_values,
     free_locals,
     may_fault,
     state_vars,
@@ -189,7 +194,7 @@ class _Module:
             domain = (shared or {}).get(p.domain) or ex.iterate(p.domain, b.scope())
             w.line(f"for {name} in {domain}:")
             with w.indent():
-                loops(level + 1, b.bind(p.name, name))
+                loops(level + 1, b.bind(p.name, name, constant_values(p.domain)))
 
         loops(0, Bindings(slots, {}, {}))
 
@@ -287,7 +292,7 @@ class _Module:
                 if (
                     ex.constant_members(d) is None
                     and not free_locals(d)
-                    and not may_fault(d, self.total)
+                    and not may_fault(d, Facts(self.total))
                 ):
                     seen[d] = seen.get(d, 0) + 1
         shared = {}

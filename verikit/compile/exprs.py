@@ -14,7 +14,15 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from verikit.compile import calls
-from verikit.compile.analysis import children, may_fault, within
+from verikit.compile.analysis import (
+    Facts,
+    children,
+    constant_values,
+    key_in_range,
+    known,
+    may_fault,
+    slot_of,
+)
 from verikit.compile.rewrite import miniscope
 from verikit.compile.runtime import sort_key
 from verikit.compile.source import Constants, Namer, folds, literal
@@ -30,7 +38,6 @@ from verikit.core.types import (
     Type,
     domain,
     is_finite,
-    ordinal,
 )
 
 # Python precedence levels, lowest first; an operand below its slot's level gets parentheses.
@@ -52,9 +59,14 @@ class Scope:
     slots: tuple[str, ...]  # the Python name holding each state slot's current value
     names: dict[str, str] = field(default_factory=dict)  # IR local -> Python name
     walrus: bool = True  # `:=` allowed (not inside a comprehension's iterable)
+    known: dict[str, tuple[Any, ...]] = field(default_factory=dict)  # locals' possible values
 
-    def bind(self, var: str, name: str) -> Scope:
-        return replace(self, names={**self.names, var: name})
+    def bind(self, var: str, name: str, values: tuple[Any, ...] | None = None) -> Scope:
+        """`var` now means Python `name`; `values`: what it can hold, when known."""
+        known = {k: v for k, v in self.known.items() if k != var}
+        if values is not None:
+            known[var] = values
+        return replace(self, names={**self.names, var: name}, known=known)
 
 
 @dataclass(frozen=True)
@@ -210,17 +222,21 @@ class Exprs:
 
     # ------------------------------------------------------------ maps and sequences
 
-    def slot(self, key: ir.Expr, key_text: str, kt: Type) -> Slot:
-        """The slot of `key` (compiled as `key_text`) in a map with key type `kt`."""
+    def slot(self, key: ir.Expr, key_text: str, kt: Type, sc: Scope) -> Slot:
+        """The slot of `key` (compiled as `key_text`) in a map with key type `kt`; unless the
+        key is proven in range the slot may be out of range (-1 for a dict lookup)."""
         if isinstance(key, ir.Lit):
-            at = _const_ordinal(kt, key.value)
+            at = slot_of(kt, key.value)
             return Slot(str(at), at >= 0)
-        safe = within(key.type, kt)
+        safe = key_in_range(key, kt, self.facts(sc))
         first = _int_offset(kt)
         if first is not None:
             return Slot(_minus(key_text, first), safe)
         ords = self._ordinals(kt)
         return Slot(f"{ords}[{key_text}]" if safe else f"{ords}.get({key_text}, -1)", safe)
+
+    def facts(self, sc: Scope) -> Facts:
+        return Facts(self.total, sc.known)
 
     def is_total(self, base: ir.Expr) -> bool:
         """Whether `base` is a map slot that always holds every key (reads need no check)."""
@@ -236,11 +252,12 @@ class Exprs:
         assert isinstance(e.base.type, MapType)
         base = self.expr(e.base, sc, ATOM)
         key_text, kt = self.expr(e.key, sc, ADD), e.base.type.key
-        if self.is_total(e.base) and within(e.key.type, kt):
-            return f"{base}[{self.slot(e.key, key_text, kt).text}]", ATOM
+        plain = self.slot(e.key, key_text, kt, sc)
+        if self.is_total(e.base) and plain.safe:
+            return f"{base}[{plain.text}]", ATOM
         literal_key = isinstance(e.key, ir.Lit)
         key_first, key = (key_text, key_text) if literal_key else self.bind(key_text, sc)
-        slot = self.slot(e.key, key_first, kt)
+        slot = self.slot(e.key, key_first, kt, sc)
         span = self.span(e)
         if not (slot.safe and sc.walrus):
             return f"map_get({base}, {slot.text}, {key}, {span})", ATOM
@@ -268,14 +285,14 @@ class Exprs:
     def _map_lit(self, e: ir.MapLit, sc: Scope) -> tuple[str, int]:
         assert isinstance(e.type, MapType)
         var = self.temp(e.var)
-        inner = sc.bind(e.var, var)
+        inner = sc.bind(e.var, var, constant_values(e.domain))
         if isinstance(e.domain, ir.Domain) and e.domain.of == e.type.key:
             if isinstance(e.value, ir.Lit):
                 return self._lit((e.value.value,) * len(domain(e.type.key)))
             value = self.arg(e.value, inner)
             return f"tuple([{value} for {var} in {self.domain_tuple(e.type.key)}])", ATOM
         dom = self.iterate(e.domain, replace(sc, walrus=False))
-        slot = self.slot(ir.Local(e.var, _elem(e.domain.type)), var, e.type.key)
+        slot = self.slot(ir.Local(e.var, _elem(e.domain.type)), var, e.type.key, inner)
         triples = f"[({slot.text}, {var}, {self.arg(e.value, inner)}) for {var} in {dom}]"
         return f"map_from({self.type(e.type.key)}, {triples}, {self.span(e)})", ATOM
 
@@ -322,8 +339,9 @@ class Exprs:
                 ) -> tuple[str, str, Scope]:  # fmt: skip
         """(Python variable, iterable text, scope of the body) for a comprehension."""
         name = self.temp(var)
-        ordered = any(may_fault(b, self.total) for b in body)
-        return name, self.iterate(dom, replace(sc, walrus=False), ordered), sc.bind(var, name)
+        inner = sc.bind(var, name, constant_values(dom))
+        ordered = any(may_fault(b, self.facts(inner)) for b in body)
+        return name, self.iterate(dom, replace(sc, walrus=False), ordered), inner
 
     def _set_comp(self, e: ir.SetComp, sc: Scope) -> tuple[str, int]:
         var, dom, inner = self._binder(e.var, e.domain, (e.elem, e.filter), sc)
@@ -334,7 +352,7 @@ class Exprs:
     def _quant(self, e: ir.Quant, sc: Scope) -> tuple[str, int]:
         """Miniscoped first; over a small constant domain unrolled into an and/or chain (a
         generator costs far more than a few comparisons), else all()/any() of a generator."""
-        q = miniscope(e, self.total)
+        q = miniscope(e, self.facts(sc))
         if not isinstance(q, ir.Quant):
             return self._compile(q, sc)
         values = self.constant_members(q.domain)
@@ -346,7 +364,9 @@ class Exprs:
             if not values:
                 return ("True" if q.kind == "forall" else "False"), ATOM
             conn, prec = ("and", AND) if q.kind == "forall" else ("or", OR)
-            terms = [self.expr(q.body, sc.bind(q.var, self._value(v)), prec + 1) for v in values]
+            terms = [
+                self.expr(q.body, sc.bind(q.var, self._value(v), (v,)), prec + 1) for v in values
+            ]
             return f" {conn} ".join(terms), prec
         var, dom, inner = self._binder(q.var, q.domain, (q.body,), sc)
         fn = "all" if q.kind == "forall" else "any"
@@ -376,7 +396,7 @@ class Exprs:
             isinstance(e.value, ir.Lit) and folds(e.value.value)
         ):
             alias = self.expr(e.value, sc, ATOM)
-            return self._compile(e.body, sc.bind(e.var, alias))
+            return self._compile(e.body, sc.bind(e.var, alias, known(e.value, self.facts(sc))))
         var = self.temp(e.var)
         value = self.arg(e.value, sc)
         body = self.arg(e.body, sc.bind(e.var, var))
@@ -431,12 +451,3 @@ def _int_offset(kt: Type) -> int | None:
             ids = list(domain(kt))
             return ids[0] if ids == list(range(ids[0], ids[0] + len(ids))) else None
     return None
-
-
-def _const_ordinal(kt: Type, value: object) -> int:
-    """The slot of a constant key, -1 when it is outside the key type."""
-    try:
-        at = ordinal(kt, value)
-    except KeyError:
-        return -1
-    return at if 0 <= at < len(domain(kt)) else -1

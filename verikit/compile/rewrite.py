@@ -10,18 +10,25 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from verikit.compile.analysis import constant_nonempty, free_locals, may_fault
+from verikit.compile.analysis import (
+    Facts,
+    constant_nonempty,
+    constant_values,
+    free_locals,
+    may_fault,
+)
 from verikit.core import ir
 
 
-def miniscope(q: ir.Quant, total: frozenset[int]) -> ir.Expr:
+def miniscope(q: ir.Quant, facts: Facts) -> ir.Expr:
     """`q` with the operands of its body's connective that ignore its variable moved out.
 
     Only over a constant non-empty domain (else the moved part would run where the original
     never evaluated it), and when some operand may fault only a leading run of independent
     operands moves, so the operands are still evaluated in their original order.
     """
-    body = simplify(q.body, total)
+    inner = facts.bind(q.var, constant_values(q.domain))
+    body = simplify(q.body, inner)
     if not constant_nonempty(q.domain):
         return replace(q, body=body)
     if (
@@ -30,11 +37,11 @@ def miniscope(q: ir.Quant, total: frozenset[int]) -> ir.Expr:
         and body.op == "implies"
         and q.var not in free_locals(body.left)
     ):
-        return replace(body, right=miniscope(replace(q, body=body.right), total))
+        return replace(body, right=miniscope(replace(q, body=body.right), facts))
     conn = "and" if q.kind == "exists" else "or"
     parts = _operands(body, conn)
     independent = [q.var not in free_locals(p) for p in parts]
-    if any(may_fault(p, total) for p in parts):
+    if any(may_fault(p, inner) for p in parts):
         lead = next((i for i, ind in enumerate(independent) if not ind), len(parts))
         independent = [i < lead for i in range(len(parts))]
     moved = [p for p, ind in zip(parts, independent, strict=True) if ind]
@@ -46,15 +53,15 @@ def miniscope(q: ir.Quant, total: frozenset[int]) -> ir.Expr:
     return _join(moved, conn)
 
 
-def simplify(e: ir.Expr, total: frozenset[int]) -> ir.Expr:
+def simplify(e: ir.Expr, facts: Facts) -> ir.Expr:
     """Miniscope every quantifier reachable through the logical connectives of `e`."""
     match e:
         case ir.Quant():
-            return miniscope(e, total)
+            return miniscope(e, facts)
         case ir.Binary(op="and" | "or" | "implies"):
-            return replace(e, left=simplify(e.left, total), right=simplify(e.right, total))
+            return replace(e, left=simplify(e.left, facts), right=simplify(e.right, facts))
         case ir.Unary(op="not"):
-            return replace(e, operand=simplify(e.operand, total))
+            return replace(e, operand=simplify(e.operand, facts))
     return e
 
 

@@ -19,9 +19,10 @@ on entry, which the region then reassigns in place (a loop accumulates across it
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
+from typing import Any
 
-from verikit.compile.analysis import assigned, forks
+from verikit.compile.analysis import assigned, constant_values, forks
 from verikit.compile.exprs import ADD, SIMPLE, Exprs, Scope
 from verikit.compile.source import Namer, Writer
 from verikit.core import ir
@@ -43,19 +44,28 @@ class Bindings:
     slots: tuple[str, ...]
     env: dict[str, int]
     values: dict[int, str]
+    known: dict[int, tuple[Any, ...]] = field(default_factory=dict)  # a binding's values
 
     def scope(self) -> Scope:
-        return Scope(self.slots, {n: self.values[b] for n, b in self.env.items()})
+        names = {n: self.values[b] for n, b in self.env.items()}
+        known = {n: self.known[b] for n, b in self.env.items() if b in self.known}
+        return Scope(self.slots, names, known=known)
 
-    def bind(self, var: str, name: str) -> Bindings:
+    def bind(self, var: str, name: str, values: tuple[Any, ...] | None = None) -> Bindings:
+        """A new binding of `var` to Python `name` (`values`: what it can hold, if known)."""
         binding = len(self.values)
-        return Bindings(self.slots, {**self.env, var: binding}, {**self.values, binding: name})
+        known = self.known if values is None else {**self.known, binding: values}
+        return Bindings(self.slots, {**self.env, var: binding}, {**self.values, binding: name},
+                        known)  # fmt: skip
 
     def with_slot(self, index: int, name: str) -> Bindings:
         return replace(self, slots=(*self.slots[:index], name, *self.slots[index + 1 :]))
 
     def with_local(self, var: str, name: str) -> Bindings:
-        return replace(self, values={**self.values, self.env[var]: name})
+        """`var` was reassigned: a new Python name, and nothing known about its value."""
+        binding = self.env[var]
+        known = {b: v for b, v in self.known.items() if b != binding}
+        return replace(self, values={**self.values, binding: name}, known=known)
 
     def local(self, var: str) -> str:
         return self.values[self.env[var]]
@@ -84,7 +94,7 @@ class Body:
                     case ir.Choose(var=var, domain=dom, body=body):
                         name = self.namer.fresh(var)
                         w.line(f"for {name} in {self.ex.iterate(dom, b.scope())}:")
-                        inner = b.bind(var, name)
+                        inner = b.bind(var, name, constant_values(dom))
                         with w.indent():
                             self.run([(body, inner.env), *rest], inner)
                         return
@@ -146,7 +156,8 @@ class Body:
                     name = self.namer.fresh(var)
                     w.line(f"for {name} in {self.ex.iterate(dom, b.scope())}:")
                     with w.indent():
-                        self._branch(body, b.bind(var, name), own | {name})
+                        inner = b.bind(var, name, constant_values(dom))
+                        self._branch(body, inner, own | {name})
                 case ir.LetStmt():
                     b = self.simple(st, b, own)
                     own = own | {b.local(st.var)}
@@ -263,7 +274,7 @@ class Body:
         key_text = self.ex.expr(key, sc, ADD)
         if not isinstance(key, ir.Lit):
             key_text = self._temp_for(key_text, "_k")
-        slot = self.ex.slot(key, key_text, t.key)
+        slot = self.ex.slot(key, key_text, t.key, sc)
         span_name = self.ex.consts.span(span)
         if not slot.safe:
             inner_old = f"map_get({current}, {slot.text}, {key_text}, {span_name})"

@@ -24,7 +24,8 @@ class CheckOptions:
     A limit that stops the search makes the verdict INCOMPLETE, never HOLDS. `max_depth` counts
     BFS levels the way `Stats.depth` does (initial states are level 1). `deadlock=False` turns
     deadlock detection off even when the spec asks for it; `stop_at_first=False` keeps going
-    after a violation and reports the first (shortest) one of each property.
+    after a violation and reports the first (shortest) one of each property. `symmetry=False`
+    ignores the spec's `symmetric` groups and counts every state (to compare, or to debug).
     """
 
     max_states: int | None = None
@@ -33,6 +34,7 @@ class CheckOptions:
     deadlock: bool = True
     progress: Callable[[Progress], None] | None = None
     stop_at_first: bool = True
+    symmetry: bool = True
 
     def __post_init__(self) -> None:
         for name in ("max_states", "max_depth"):

@@ -6,6 +6,10 @@ number of BFS levels that hold a counted state (a model with only initial states
 Only the current and the next BFS level keep full states; everything else is a fingerprint and
 two array slots in the `Store`.
 
+With `symmetric` node groups the visited set is keyed by `symmetry.canonical_key` (one key per
+class of states equal up to renaming those nodes); the states stored and expanded are still the
+ones reached, so paths replay unchanged. Without symmetry the key is the model's fingerprint.
+
 `max_depth` = d stores levels 1..d; level d is still expanded (so its deadlocks are found and we
 know whether anything lies beyond), and a successor not yet seen makes the result INCOMPLETE.
 """
@@ -21,6 +25,7 @@ from verikit.core.model import Model, Property
 from verikit.engine.options import CheckOptions, Progress
 from verikit.engine.result import CheckResult, Discovery, Stats, Verdict
 from verikit.engine.store import ROOT, Store
+from verikit.engine.symmetry import canonical_key
 from verikit.errors import Span, SpecFault
 
 TICK = 1024  # expanded states between clock reads (timeout, progress)
@@ -39,6 +44,8 @@ class _Search:
         self.compiled = compiled
         self.options = options
         self.store = Store()
+        reduced = canonical_key(compiled) if options.symmetry else None
+        self.key = reduced or compiled.fingerprint  # the visited-set key
         self.invariants = tuple((p.name, f) for p, f in compiled.predicates("invariant"))
         self.within = _conjunction([f for _, f in compiled.predicates("constraint")])
         self.terminals = tuple(f for _, f in compiled.predicates("terminal"))
@@ -98,7 +105,7 @@ class _Search:
         """Generate the successors of one BFS level (state j has index base + j); store and
         check the new ones and return them as the next level. One long function on purpose:
         everything per successor stays in local variables."""
-        fingerprint = self.compiled.fingerprint
+        fingerprint = self.key
         store = self.store
         seen = store.seen
         seen_add, parents_append = seen.add, store.parents.append
