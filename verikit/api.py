@@ -19,12 +19,14 @@ from verikit.compile import build
 from verikit.core.model import Model
 from verikit.engine import CheckOptions, check
 from verikit.engine.result import CheckResult, Verdict
-from verikit.errors import Diagnostic, SourceFile, SpecError
+from verikit.errors import Diagnostic, SourceFile, SpecError, SpecFault
 from verikit.report import Loaded, SpecReport
 from verikit.semantics import analyze
 from verikit.syntax import parse
 from verikit.trace import itf, replay, replay_states
 from verikit.trace.dot import FORMATS, DiagramOutcome, write_diagram
+from verikit.trace.graph import DEFAULT_LIMIT, TooManyStates, state_graph
+from verikit.trace.graph_dot import write_state_graph
 from verikit.trace.saved import trace_from_itf
 
 
@@ -33,6 +35,7 @@ class UsageError(Exception):
 
 
 EXIT_HOLDS, EXIT_VIOLATED, EXIT_ERROR, EXIT_INCOMPLETE = 0, 1, 2, 3
+DEFAULT_GRAPH_LIMIT = DEFAULT_LIMIT  # states `verikit graph` draws unless told otherwise
 
 
 def parse_const_overrides(pairs: Sequence[str]) -> dict[str, int | bool]:
@@ -220,6 +223,25 @@ def render_file(
     except itf.ItfError as error:
         raise UsageError(f"{trace_path}: {error}") from None
     return write_diagram(trace, loaded.model, output, force)
+
+
+def graph_file(
+    spec_path: str | Path,
+    output: Path,
+    consts: Mapping[str, int | bool] | None = None,
+    max_states: int = DEFAULT_GRAPH_LIMIT,
+    force: bool = False,
+) -> DiagramOutcome:
+    """Draw the reachable state space of a small spec, its shortest counterexample in red.
+    A spec with more than `max_states` states is a UsageError, and nothing is written."""
+    loaded = load(spec_path, consts)
+    try:
+        graph = state_graph(loaded.compiled, max_states)
+    except TooManyStates as error:
+        raise UsageError(f"{spec_path}: {error}") from None
+    except SpecFault as fault:
+        raise UsageError(f"{spec_path}: the initial states fault: {fault}") from None
+    return write_state_graph(graph, output, force)
 
 
 def _read_json(path: str | Path) -> Any:

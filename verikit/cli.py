@@ -200,6 +200,33 @@ def render_command(
     raise typer.Exit(_guarded(run))
 
 
+@app.command("graph")
+def graph_command(
+    spec: Annotated[Path, typer.Argument(help="A small .dsl spec.")],
+    output: Annotated[
+        Path, typer.Option("--output", "-o", help="The diagram to write (.svg .png .pdf .dot).")
+    ],
+    const: ConstOption = None,
+    max_states: Annotated[
+        int, typer.Option(help="Refuse to draw a spec with more reachable states.")
+    ] = api.DEFAULT_GRAPH_LIMIT,
+    force: Annotated[bool, typer.Option(help="Overwrite an existing output file.")] = False,
+) -> None:
+    """Draw every reachable state of a small spec; the shortest counterexample in red."""
+
+    def run() -> int:
+        if max_states < 1:
+            raise api.UsageError(f"--max-states must be at least 1, got {max_states}")
+        _check_writable(output, force)
+        api.check_diagram_format(output)
+        consts = api.parse_const_overrides(const or [])
+        outcome = api.graph_file(spec, output, consts, max_states, force)
+        typer.echo(outcome.message, err=not outcome.ok)
+        return api.EXIT_HOLDS if outcome.ok else api.EXIT_ERROR
+
+    raise typer.Exit(_guarded(run))
+
+
 @app.command("compile")
 def compile_command(
     spec: Annotated[Path, typer.Argument(help="A .dsl spec.")],

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
+from operator import itemgetter
 from typing import Any
 
 from verikit.compile.compiled import CompiledModel, State
@@ -57,9 +58,10 @@ def canonical_key(compiled: CompiledModel) -> Key | None:
         first = fingerprint(state)
         if first.__class__ is not int:  # the fingerprint is the state: pick a representative
             return fingerprint(representative(state, permuters))
-        keys = [fingerprint(permute(state)) for permute in permuters]
+        keys: list[Any] = [fingerprint(permute(state)) for permute in permuters]  # ints
         keys.append(first)
-        return min(keys)
+        least: Hashable = min(keys)
+        return least
 
     return key
 
@@ -102,11 +104,12 @@ def permuter(model: Model, image: Mapping[int, int]) -> Permute:
 def representative(state: State, permuters: Sequence[Permute]) -> State:
     """The least image of `state` in a total order that depends only on the values (hash
     first, which is cheap; `order_key` breaks ties, e.g. hash(-1) == hash(-2))."""
-    images = {permute(state) for permute in permuters}
-    images.add(state)
-    lowest = min(map(hash, images))
-    tied = [s for s in images if hash(s) == lowest]
-    return tied[0] if len(tied) == 1 else min(tied, key=order_key)
+    images = [permute(state) for permute in permuters]
+    images.append(state)
+    hashes = [hash(image) for image in images]
+    lowest = min(hashes)
+    tied = {image for image, h in zip(images, hashes, strict=True) if h == lowest}
+    return tied.pop() if len(tied) == 1 else min(tied, key=order_key)
 
 
 def order_key(value: Any) -> Any:
@@ -206,9 +209,10 @@ class _Mappers:
         source = [0] * len(keys)
         for i, k in enumerate(keys):
             source[ordinal(key, fk(k))] = i
+        moved: Mapper = itemgetter(*source)  # a tuple: a moved key type has 2+ values
         if fv is None:
-            return lambda slots: tuple([slots[i] for i in source])
-        return lambda slots: tuple([fv(slots[i]) for i in source])
+            return moved
+        return lambda slots: tuple(map(fv, moved(slots)))
 
 
 TABLE_LIMIT = 1024  # values of a type up to which its mapper is a precomputed table
@@ -237,7 +241,7 @@ def _count(t: Type) -> int | None:
             return None if None in counts else sum(c for c in counts if c is not None)
         case SetType(elem=elem):
             n = _count(elem)
-            return None if n is None or n > 16 else 2**n
+            return None if n is None or n > 10 else 2**n  # 2**10 == TABLE_LIMIT
     return None
 
 

@@ -68,13 +68,17 @@ def render_chart(trace: Trace, model: Model) -> graphviz.Digraph:
 
 
 def write_diagram(trace: Trace, model: Model, path: Path, force: bool = False) -> DiagramOutcome:
-    """Write the chart to `path`, in the format its extension names. Never overwrites an
+    """Write the chart to `path`, in the format its extension names (see `write_graph`)."""
+    return write_graph(render_chart(trace, model), path, force)
+
+
+def write_graph(graph: graphviz.Digraph, path: Path, force: bool = False) -> DiagramOutcome:
+    """Write any diagram to `path`, in the format its extension names. Never overwrites an
     existing file unless `force`; without the `dot` program, writes the DOT source instead."""
     fmt = path.suffix.lstrip(".").lower()
     if fmt not in FORMATS:
         names = ", ".join(f".{f}" for f in FORMATS)
         return DiagramOutcome(False, None, f"{path}: unknown diagram format; use {names}")
-    graph = render_chart(trace, model)
     if fmt == "dot":
         return _write(path, graph.source.encode(), force)
     if path.exists() and not force:
@@ -116,7 +120,7 @@ def draw(chart: Chart) -> graphviz.Digraph:
     graph = graphviz.Digraph(
         "trace",
         graph_attr={
-            "label": _html([(chart.headline, "B")], width=100),
+            "label": html_label([(chart.headline, "B")], width=100),
             "labelloc": "t",
             "fontname": FONT,
             "nodesep": "0.35",
@@ -177,7 +181,7 @@ def _header(chart: Chart) -> Rank:
     cells: Rank = [("h_g", {"shape": "plaintext", "label": "step"})]
     for lane, name in enumerate(chart.lanes):
         attrs = {"shape": "box", "style": "filled,bold", "fillcolor": "#dde7f3",
-                 "label": _html([(name, "B")]), "class": "lane"}  # fmt: skip
+                 "label": html_label([(name, "B")]), "class": "lane"}  # fmt: skip
         cells.append((f"h_{lane}", attrs))
     return cells
 
@@ -190,7 +194,8 @@ def _row(chart: Chart, r: int, row: Row) -> Rank:
         gutter_lines += [(row.title, "I")]
     gutter_lines += [(note, "") for note in row.other]
     gutter_lines += _loop_marks(chart, r)
-    gutter = {"shape": "plaintext", "label": _html(gutter_lines, align="RIGHT"), "class": "step"}
+    label = html_label(gutter_lines, align="RIGHT")
+    gutter = {"shape": "plaintext", "label": label, "class": "step"}
     if last:
         gutter["fontcolor"] = RED
     cells: Rank = [(_gutter(r), gutter)]
@@ -223,7 +228,7 @@ def _cell(row: Row, lane: int, lost: bool, last: bool) -> dict[str, str]:
     lines += [(note, "") for note in notes]
     fill = FILL.get(row.kind, FILL["action"])
     attrs = {"shape": "box", "style": "rounded,filled", "fillcolor": fill, "color": GREY,
-             "label": _html(lines), "class": f"cell {row.kind}"}  # fmt: skip
+             "label": html_label(lines), "class": f"cell {row.kind}"}  # fmt: skip
     if row.kind == "crash" and acting:
         attrs |= {"color": RED, "fontcolor": RED, "style": "rounded,filled,bold"}
     if last:
@@ -241,7 +246,7 @@ def _in_flight(chart: Chart, flying: Sequence[Arrow]) -> Rank:
                 "shape": "plaintext",
                 "fontcolor": GREY,
                 "class": "in-flight",
-                "label": _html([("in flight:", "I"), *((b, "") for b in bodies)]),
+                "label": html_label([("in flight:", "I"), *((b, "") for b in bodies)]),
             }
             if bodies
             else {"shape": "point", "width": "0.01", "color": GREY, "label": ""}
@@ -253,14 +258,14 @@ def _in_flight(chart: Chart, flying: Sequence[Arrow]) -> Rank:
 def _final(chart: Chart) -> Rank:
     """The final state of each lane; the values the violated property reads in red."""
     verdict = {"shape": "plaintext", "fontcolor": RED, "class": "violation",
-               "label": _html([(chart.verdict, "B")], align="RIGHT")}  # fmt: skip
+               "label": html_label([(chart.verdict, "B")], align="RIGHT")}  # fmt: skip
     cells: Rank = [("end_g", verdict)]
     for lane in range(len(chart.lanes)):
         values = chart.final[lane] if lane < len(chart.final) else ()
         lines = [("final state", "I")]
         lines += [(f"{var} = {value}", "R" if read else "") for var, value, read in values]
         attrs = {"shape": "box", "style": "rounded", "color": RED, "penwidth": "1.5",
-                 "label": _html(lines), "class": "final"}  # fmt: skip
+                 "label": html_label(lines), "class": "final"}  # fmt: skip
         cells.append((f"end_{lane}", attrs))
     return cells
 
@@ -281,7 +286,7 @@ def _arrow(graph: graphviz.Digraph, number: int, arrow: Arrow) -> None:
 # ---------------------------------------------------------------- labels
 
 
-def _html(lines: Sequence[Line], align: str = "LEFT", width: int = WRAP) -> str:
+def html_label(lines: Sequence[Line], align: str = "LEFT", width: int = WRAP) -> str:
     """An HTML-like label: each line wrapped at WRAP characters, at most MAX_LINES in all."""
     out: list[str] = []
     for text, style in lines:
