@@ -266,6 +266,10 @@ def _call(name: str, types: list[Type], args: list[Any], span: Span) -> Any:
             return m if slot is None else (*m[:slot], MISSING, *m[slot + 1 :])
         case "to_set", [seq]:
             return frozenset(seq)
+        case "msg_name", [message]:
+            return message[0]
+        case "total_len", [m]:
+            return sum(len(queue) for queue in m if queue is not MISSING)
         case "remove_at", [seq, i]:
             at = _seq_position(seq, i, span)
             return seq[:at] + seq[at + 1 :]

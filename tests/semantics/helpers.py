@@ -5,15 +5,14 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import TypeVar
 
 import pytest
 
 from tests.oracle import reference
 from tests.oracle.reference import Exploration
 from verikit.core.model import Action, Model
-from verikit.core.types import MISSING, Type
-from verikit.errors import Span, SpecError
+from verikit.errors import SpecError
 from verikit.semantics import analyze
 from verikit.syntax import parse
 
@@ -130,27 +129,8 @@ def action_kinds(model: Model) -> dict[str, str]:
 
 
 def explore(model: Model) -> Exploration:
-    """Breadth-first search with the reference evaluator of tests/oracle (small models only).
-
-    Semantics added two builtins for the lowered network (core.ir.BUILTINS `msg_name`,
-    `total_len`); they are supplied here for as long as the reference does not know them."""
-    original = reference._call
-
-    def call(name: str, types: list[Type], args: list[Any], span: Span) -> Any:
-        try:
-            return original(name, types, args, span)
-        except TypeError:
-            if name == "msg_name":
-                return args[0][0]
-            if name == "total_len":
-                return sum(len(q) for q in args[0] if q is not MISSING)
-            raise
-
-    reference._call = call  # type: ignore[assignment]
-    try:
-        return reference.explore(model, max_states=200_000)
-    finally:
-        reference._call = original  # type: ignore[assignment]
+    """Breadth-first search with the reference evaluator of tests/oracle (small models only)."""
+    return reference.explore(model, max_states=200_000)
 
 
 def violated(model: Model) -> set[str]:
