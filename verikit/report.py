@@ -95,8 +95,9 @@ def _headline(report: SpecReport) -> str:
 
 def _stats_line(result: CheckResult) -> str:
     s = result.stats
+    reduced = f" (symmetry: {', '.join(result.symmetry)})" if result.symmetry else ""
     return (
-        f"{s.distinct_states:,} distinct states, {s.transitions:,} transitions, "
+        f"{s.distinct_states:,} distinct states{reduced}, {s.transitions:,} transitions, "
         f"depth {s.depth}, {s.seconds:.2f} s ({s.states_per_second:,.0f} states/s)"
     )
 
@@ -147,6 +148,7 @@ def to_dict(report: SpecReport) -> dict[str, Any]:
             "seconds": round(s.seconds, 4),
             "states_per_second": round(s.states_per_second, 1),
             "incomplete_reason": result.incomplete_reason,
+            "symmetry": list(result.symmetry),
             "violations": [_violation(report, d) for d in result.violations],
             "unreached": list(result.unreached),
             "never_enabled": list(result.never_enabled),

@@ -192,3 +192,27 @@ def test_render_draws_a_saved_trace(tmp_path: Path) -> None:
     code, _, _ = run("render", str(VIOLATED), str(trace), "-o", str(dot))
     assert code == 0
     assert dot.read_text().startswith("digraph")
+
+
+SYMMETRIC = """spec Tokens
+symmetric node Worker[3] {
+  var busy: bool = false
+  action start when not busy { busy = true }
+  action stop when busy { busy = false }
+}
+invariant Fine: forall w in Worker: w.busy or not w.busy
+"""
+
+
+def test_symmetric_groups_are_counted_once_per_orbit_unless_disabled(tmp_path: Path) -> None:
+    spec = tmp_path / "tokens.dsl"
+    spec.write_text(SYMMETRIC)
+    code, out, _ = run("check", str(spec), "--format", "json")
+    assert code == 0
+    reduced = json.loads(out)
+    assert reduced["distinct_states"] == 4  # how many workers are busy: 0..3
+    assert reduced["symmetry"] == ["Worker"]
+    code, out, _ = run("check", str(spec), "--format", "json", "--no-symmetry")
+    full = json.loads(out)
+    assert full["distinct_states"] == 8
+    assert full["symmetry"] == []

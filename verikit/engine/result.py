@@ -59,3 +59,4 @@ class CheckResult:
     unreached: tuple[str, ...]  # `reachable`s not reached (violations only if the search ended)
     never_enabled: tuple[str, ...]  # actions without a successor; only for a complete search
     incomplete_reason: str | None = None  # "max states 1000 reached", "timeout 2.0 s", …
+    symmetry: tuple[str, ...] = ()  # node groups whose permutations were counted as one

@@ -16,6 +16,7 @@ know whether anything lies beyond), and a successor not yet seen makes the resul
 
 from __future__ import annotations
 
+import gc
 import sys
 import time
 from collections.abc import Callable
@@ -33,8 +34,17 @@ DEFAULT = CheckOptions()
 
 
 def check(compiled: CompiledModel, options: CheckOptions = DEFAULT) -> CheckResult:
-    """Explore every reachable state of `compiled` (within the limits of `options`)."""
-    return _Search(compiled, options).run()
+    """Explore every reachable state of `compiled` (within the limits of `options`).
+
+    The cyclic garbage collector is paused meanwhile: the search allocates millions of
+    acyclic tuples, and scanning them repeatedly costs about 10% of the run for nothing."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _Search(compiled, options).run()
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 class _Search:
@@ -244,8 +254,18 @@ class _Search:
         )
         rate = distinct / seconds if seconds > 0 else 0.0
         stats = Stats(distinct, self.transitions, self.depth, seconds, rate, self.peak)
+        symmetry = (
+            self.compiled.model.symmetric if self.key is not self.compiled.fingerprint else ()
+        )
         return CheckResult(
-            verdict, stats, tuple(violations), tuple(self.witnesses), unreached, never, self.reason
+            verdict,
+            stats,
+            tuple(violations),
+            tuple(self.witnesses),
+            unreached,
+            never,
+            self.reason,
+            symmetry,
         )
 
 
