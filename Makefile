@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint bench clean
+.PHONY: demo test lint bench diagrams clean
 
 $(STAMP): pyproject.toml
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -25,9 +25,13 @@ test: $(STAMP) lint
 	$(BIN)/pytest
 
 lint: $(STAMP)
-	$(BIN)/ruff check verikit tests bench
+	$(BIN)/ruff check verikit tests bench scripts
 	$(BIN)/mypy
 	$(BIN)/lint-imports
+
+## diagrams: redraw docs/specs/img/<spec>.svg for every buggy / `expect violation` spec
+diagrams: $(STAMP)
+	$(BIN)/python scripts/diagrams.py
 
 ## bench: verikit against a hand-written BFS of the same model, same run
 bench: $(STAMP)

@@ -71,12 +71,15 @@ def check_command(
     force: Annotated[bool, typer.Option(help="Overwrite existing output files.")] = False,
     strict: Annotated[bool, typer.Option(help="Treat warnings as errors.")] = False,
     no_deadlock: Annotated[bool, typer.Option(help="Do not report deadlocks.")] = False,
+    no_symmetry: Annotated[
+        bool, typer.Option(help="Count every state, even for `symmetric` node groups.")
+    ] = False,
 ) -> None:
     """Explore every reachable state of each spec and check its properties."""
     code = _guarded(
         lambda: _check(
             target, const or [], output_format, max_states, max_depth, timeout,
-            trace_out, diagram, force, strict, no_deadlock,
+            trace_out, diagram, force, strict, no_deadlock, no_symmetry,
         )
     )  # fmt: skip
     raise typer.Exit(code)
@@ -94,6 +97,7 @@ def _check(
     force: bool,
     strict: bool,
     no_deadlock: bool,
+    no_symmetry: bool = False,
 ) -> int:
     if output_format not in ("text", "json"):
         raise api.UsageError(f"--format must be text or json, got `{output_format}`")
@@ -118,6 +122,7 @@ def _check(
             max_depth=max_depth,
             timeout=timeout,
             deadlock=not no_deadlock,
+            symmetry=not no_symmetry,
             progress=_progress_printer() if output_format == "text" else None,
         )
         report = api.check_file(file, consts, options, strict=strict)

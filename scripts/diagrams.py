@@ -1,0 +1,80 @@
+"""`make diagrams`: redraw the counterexample of every spec that shows a bug, for the docs.
+
+    python scripts/diagrams.py [specs_dir] [docs_dir]
+
+A spec shows a bug when it is a buggy variant (`*_buggy.dsl`) or says `expect violation`.
+Each is checked by `verikit check <spec> --diagram <docs>/specs/img/<name>.svg --force`, so
+the docs show exactly what the command line draws. A spec page `<docs>/specs/<name>.md`
+without its image gets one line, `![counterexample](img/<name>.svg)`, under its
+counterexample heading. A bug spec that no longer shows a counterexample fails the target.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+HEADING = re.compile(r"^#+ .*counterexample", re.IGNORECASE)
+
+
+def shows_a_bug(spec: Path) -> bool:
+    text = spec.read_text(encoding="utf-8")
+    return spec.stem.endswith("_buggy") or re.search(r"^expect violation", text, re.M) is not None
+
+
+def draw(spec: Path, image: Path) -> bool:
+    """Run `verikit check --diagram`; True when the image was written."""
+    image.unlink(missing_ok=True)
+    command = [sys.executable, "-m", "verikit", "check", str(spec)]
+    command += ["--diagram", str(image), "--force"]
+    run = subprocess.run(command, capture_output=True, text=True, check=False)
+    if run.returncode > 1 or not image.exists():
+        detail = run.stderr.strip().splitlines()
+        print(f"{spec}: no diagram ({detail[-1] if detail else f'exit {run.returncode}'})")
+        return False
+    print(f"{spec}: drew {image}")
+    return True
+
+
+def with_image(page: str, image: str) -> str | None:
+    """The page with `![counterexample](image)` under its counterexample heading; None when it
+    already shows the image or has no such heading."""
+    if f"]({image})" in page:
+        return None
+    lines = page.splitlines(keepends=True)
+    for number, line in enumerate(lines):
+        if HEADING.match(line):
+            block = ["\n", f"![counterexample]({image})\n"]
+            return "".join(lines[: number + 1] + block + lines[number + 1 :])
+    return None
+
+
+def link(page: Path, image: str) -> None:
+    if not page.exists():
+        return
+    text = page.read_text(encoding="utf-8")
+    updated = with_image(text, image)
+    if updated is not None:
+        page.write_text(updated, encoding="utf-8")
+        print(f"{page}: now shows {image}")
+    elif f"]({image})" not in text:
+        print(f"{page}: no counterexample heading, {image} not linked")
+
+
+def main(specs: Path = ROOT / "specs", docs: Path = ROOT / "docs") -> int:
+    images = docs / "specs" / "img"
+    images.mkdir(parents=True, exist_ok=True)
+    failed = 0
+    for spec in sorted(p for p in specs.glob("*.dsl") if shows_a_bug(p)):
+        if draw(spec, images / f"{spec.stem}.svg"):
+            link(docs / "specs" / f"{spec.stem}.md", f"img/{spec.stem}.svg")
+        else:
+            failed += 1
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(*(Path(a) for a in sys.argv[1:3])))
