@@ -33,10 +33,18 @@ def draw(spec: Path, image: Path) -> bool:
     run = subprocess.run(command, capture_output=True, text=True, check=False)
     if run.returncode > 1 or not image.exists():
         detail = run.stderr.strip().splitlines()
-        print(f"{spec}: no diagram ({detail[-1] if detail else f'exit {run.returncode}'})")
+        print(f"{_shown(spec)}: no diagram ({detail[-1] if detail else run.returncode})")
         return False
-    print(f"{spec}: drew {image}")
+    print(f"{_shown(spec)}: drew {_shown(image)}")
     return True
+
+
+def _shown(path: Path) -> str:
+    """A path relative to the working directory when it is below it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
 
 
 def with_image(page: str, image: str) -> str | None:
@@ -59,9 +67,9 @@ def link(page: Path, image: str) -> None:
     updated = with_image(text, image)
     if updated is not None:
         page.write_text(updated, encoding="utf-8")
-        print(f"{page}: now shows {image}")
+        print(f"{_shown(page)}: now shows {image}")
     elif f"]({image})" not in text:
-        print(f"{page}: no counterexample heading, {image} not linked")
+        print(f"{_shown(page)}: no counterexample heading, {image} not linked")
 
 
 def main(specs: Path = ROOT / "specs", docs: Path = ROOT / "docs") -> int:

@@ -2,9 +2,10 @@
 
     graph = state_graph(compiled, limit=200)   # TooManyStates above the limit
 
-Explored breadth-first like the engine (same successor order, states keyed by the compiled
-fingerprint, a `constraint` bounds it the same way), but every state is kept, since the
-graph is for people and a few hundred states at most. Each state is labelled with what
+Explored breadth-first like the engine (same successor order, a `constraint` bounds it the
+same way), but every state is kept, since the graph is for people and a few hundred states
+at most. States are keyed by the compiled fingerprint, without symmetry reduction: a reader
+should see every state, not one per permutation of interchangeable nodes. Each state is labelled with what
 differs from its BFS parent (an initial state with all its variables), so a reader follows
 the story down the graph; `graph_dot.py` draws it.
 """
@@ -16,7 +17,7 @@ from dataclasses import dataclass
 
 from verikit.compile.compiled import CompiledModel, State, Successor
 from verikit.core.model import Model
-from verikit.engine import Discovery, check
+from verikit.engine import CheckOptions, Discovery, check
 from verikit.errors import SpecFault
 from verikit.trace import display
 from verikit.trace.replay import replay
@@ -85,7 +86,8 @@ def state_graph(compiled: CompiledModel, limit: int = DEFAULT_LIMIT) -> StateGra
     TooManyStates above `limit` states; SpecFault when the initial states fault."""
     explorer = _Explorer(compiled, limit)
     explorer.run()  # first, so a big spec is refused before the engine explores it all
-    found = next((d for d in check(compiled).violations if d.path), None)
+    result = check(compiled, CheckOptions(symmetry=False))  # every state, as the graph
+    found = next((d for d in result.violations if d.path), None)
     return explorer.graph(found)
 
 

@@ -3,9 +3,13 @@ joins, the shortest counterexample in red.
 
     write_state_graph(state_graph(compiled), Path("states.svg"))   # format by extension
 
-Time flows down (the BFS depth is the rank). A box shows the state number, then what
-changed since its BFS parent; an initial state has a double border and lists every
-variable; a state that breaks a property is filled red and names it.
+Time flows down, one rank per BFS level (left to right for a graph much wider than deep).
+A box shows the state number, then what changed since its BFS parent; an initial state has
+a double border and lists every variable; a state that breaks a property is filled red and
+names it. Choices made by looking at the pictures: every edge carries its label (floating
+`xlabel`s were compact but could not be told apart); the BFS tree edges are darker than the
+edges back to known states, so the tree reads first; an edge names at most three steps; a
+long message is only named by its kind on an edge (the box it leads to shows it whole).
 """
 
 from __future__ import annotations
@@ -112,5 +116,5 @@ def _edge(edge: StateEdge, tree: bool) -> dict[str, str]:
         attrs |= {"color": RED, "fontcolor": RED, "penwidth": "2.5", "weight": "4",
                   "class": "transition path"}  # fmt: skip
     elif edge.src == edge.dst:
-        attrs["color"] = BLUE  # a step that changes nothing shown
+        attrs["color"] = BLUE  # a step that changes nothing
     return attrs

@@ -1,0 +1,57 @@
+"""scripts/diagrams.py (`make diagrams`): the docs' counterexample images come from the specs."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from scripts.diagrams import main, shows_a_bug, with_image
+
+CORPUS = Path(__file__).parents[1] / "corpus"
+PAGE = "# Counter\n\nIt counts.\n\n## Counterexample\n\nx passes 2.\n"
+
+
+def test_the_image_goes_under_the_counterexample_heading() -> None:
+    page = with_image(PAGE, "img/counter_buggy.svg")
+    assert page == (
+        "# Counter\n\nIt counts.\n\n## Counterexample\n\n"
+        "![counterexample](img/counter_buggy.svg)\n\nx passes 2.\n"
+    )
+    assert with_image(page, "img/counter_buggy.svg") is None  # already there
+
+
+def test_a_page_without_a_counterexample_heading_is_left_alone() -> None:
+    assert with_image("# Counter\n\nIt counts.\n", "img/counter_buggy.svg") is None
+
+
+def test_buggy_variants_and_expect_violation_specs_show_a_bug(tmp_path: Path) -> None:
+    (tmp_path / "a_buggy.dsl").write_text("spec A\n")
+    (tmp_path / "b.dsl").write_text("spec B\nexpect violation Safe\n")
+    (tmp_path / "c.dsl").write_text("spec C\n// no expect violation here\n")
+    assert [shows_a_bug(tmp_path / f) for f in ("a_buggy.dsl", "b.dsl", "c.dsl")] == [
+        True,
+        True,
+        False,
+    ]
+
+
+@pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz `dot` not installed")
+def test_main_draws_each_bug_and_links_its_page(tmp_path: Path) -> None:
+    specs, docs = tmp_path / "specs", tmp_path / "docs"
+    specs.mkdir()
+    shutil.copy(CORPUS / "violated" / "counter_invariant.dsl", specs / "counter_buggy.dsl")
+    shutil.copy(CORPUS / "holds" / "counter.dsl", specs / "counter.dsl")
+    (docs / "specs").mkdir(parents=True)
+    (docs / "specs" / "counter_buggy.md").write_text(PAGE)
+    assert main(specs, docs) == 0
+    assert [p.name for p in (docs / "specs" / "img").iterdir()] == ["counter_buggy.svg"]
+    assert "](img/counter_buggy.svg)" in (docs / "specs" / "counter_buggy.md").read_text()
+
+
+def test_a_bug_spec_without_a_counterexample_fails_the_target(tmp_path: Path) -> None:
+    specs = tmp_path / "specs"
+    specs.mkdir()
+    shutil.copy(CORPUS / "holds" / "counter.dsl", specs / "counter_buggy.dsl")
+    assert main(specs, tmp_path / "docs") == 1
