@@ -1,8 +1,9 @@
 """The library API: the one place where the pipeline stages are wired together.
 
-    report = api.check_file("specs/two_phase_commit.dsl", consts={"N": "4"})
-    report.verdict            # "holds" | "violated" | "incomplete" | "error"
-    api.exit_code([report])   # 0 holds, 1 violated, 2 bad spec or usage, 3 limit reached
+    report = api.check_file("specs/two_phase_commit.dsl", consts={"N": 4})
+    report.verdict   # "holds" | "expected" | "violated" | "incomplete" | "error"
+    api.exit_code([report])   # 0 holds (or the expected bug), 1 violated, 2 bad spec or
+                              # usage, 3 limit reached
 
 The CLI is a thin layer over these functions, and tests use them directly.
 """
