@@ -13,11 +13,12 @@ spec CrdtCounter
 // increments minus delivered decrements), and the merge laws (commutative, associative,
 // idempotent) on every pair and triple of reachable replica states.
 //
-// Bug: none. The classic mistake — merging by sum instead of max — counts a duplicated or
-// re-sent state twice and breaks CountsEveryUpdate at once (try it: replace `max` by `+` in
-// merge). Defaults check in seconds; overnight: --const N=3 --const MaxOps=2.
+// Bug: none. The classic mistake — merging by sum instead of max — is not idempotent: a
+// duplicated or re-sent state is counted twice. Replace `max({a[r], b[r]})` by `a[r] + b[r]`
+// in merge and the check fails after a single increment (MergeIsIdempotent).
+// Defaults check in seconds; --const MaxOps=2 takes half a minute; overnight: --const N=3.
 
-const N = 3        // replicas
+const N = 2        // replicas
 const MaxOps = 1   // increments, and decrements, each replica issues
 
 type Count = 0..MaxOps

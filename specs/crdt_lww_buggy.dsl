@@ -6,7 +6,8 @@ spec CrdtLwwBuggy
 // Protocol: a write stamps its value with a Lamport timestamp (one more than the register's
 // current stamp). Replicas send their register to each other; a replica adopts a received
 // register whose stamp is later than its own. Two replicas writing concurrently can pick the
-// SAME stamp; a correct LWW register breaks the tie by replica id (crdt_lww.dsl).
+// SAME stamp; a correct LWW register breaks the tie by replica id (crdt_lww.dsl). (A register is
+// modelled by the write it holds: its stamp and its writer; the value does not matter.)
 //
 // Property: Convergence — two replicas that have delivered the same writes hold the same
 // register. (crdt_lww.dsl also checks the merge laws. They are left out here: commutativity
@@ -14,16 +15,14 @@ spec CrdtLwwBuggy
 // there, before the replicas have exchanged anything and diverged.)
 //
 // Bug: merge keeps the local register on a tie, so it is not commutative. Replicas 1 and 2
-// both write at stamp 1, exchange their registers, and each keeps its own value: they have
+// both write at stamp 1, exchange their registers, and each keeps its own write: they have
 // delivered the same writes and disagree for ever.
 
 const N = 2        // replicas
-const Values = 2   // register values 1..Values
 const MaxStamp = 2 // Lamport timestamps 0..MaxStamp
 
-type Value = 0..Values          // 0: never written
 type Stamp = 0..MaxStamp
-type Register = record { value: Value, stamp: Stamp, writer: Replica? }
+type Register = record { stamp: Stamp, writer: Replica? }   // writer none: never written
 type Write = record { origin: Replica, stamp: 1..MaxStamp }   // one write per replica and stamp
 
 message Gossip { reg: Register, seen: set<Write> }
@@ -35,11 +34,11 @@ fn merge(mine: Register, theirs: Register) -> Register =
   if theirs.stamp > mine.stamp then theirs else mine
 
 node Replica[N] {
-  var reg: Register = Register { value: 0, stamp: 0, writer: none }
+  var reg: Register = Register { stamp: 0, writer: none }
   var seen: set<Write> = {}   // history, for the properties only: the writes delivered here
 
-  action write(v in 1..Values) when reg.stamp < MaxStamp {
-    reg = Register { value: v, stamp: reg.stamp + 1, writer: self }
+  action write when reg.stamp < MaxStamp {
+    reg = Register { stamp: reg.stamp + 1, writer: self }
     seen = seen + { Write { origin: self, stamp: reg.stamp } }
   }
 

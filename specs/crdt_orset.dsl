@@ -24,17 +24,20 @@ const MaxRemoves = 1
 type Elem = 1..Elems
 type Tag = record { elem: Elem, origin: Replica, n: 1..MaxAdds }
 type Update = record { origin: Replica, add: bool, n: 1..MaxAdds }
+type OrSet = record { tags: set<Tag>, tombs: set<Tag> }   // a replica's state
 
-message Gossip { tags: set<Tag>, tombs: set<Tag>, seen: set<Update>, covered: set<Tag> }
+message Gossip { state: OrSet, seen: set<Update>, covered: set<Tag> }
 
 network { loss: true  duplicate: true  reorder: true  max_in_flight: 2 }
 
-fn live(tags: set<Tag>, tombs: set<Tag>, e: Elem) -> set<Tag> =
-  { t for t in tags - tombs if t.elem == e }
+// the merge a Gossip delivery performs
+fn merge(x: OrSet, y: OrSet) -> OrSet = OrSet { tags: x.tags + y.tags, tombs: x.tombs + y.tombs }
+
+// the tags that keep e in the set
+fn live(s: OrSet, e: Elem) -> set<Tag> = { t for t in s.tags - s.tombs if t.elem == e }
 
 node Replica[N] {
-  var tags: set<Tag> = {}
-  var tombs: set<Tag> = {}
+  var state: OrSet = OrSet { tags: {}, tombs: {} }
   var adds: 0..MaxAdds = 0
   var removes: 0..MaxRemoves = 0
   // history, for the properties only: the updates delivered here, and the adds that some
@@ -44,52 +47,44 @@ node Replica[N] {
 
   action add(e: Elem) when adds < MaxAdds {
     adds = adds + 1
-    tags = tags + { Tag { elem: e, origin: self, n: adds } }
+    state.tags = state.tags + { Tag { elem: e, origin: self, n: adds } }
     seen = seen + { Update { origin: self, add: true, n: adds } }
   }
 
-  action remove(e: Elem) when removes < MaxRemoves and len(live(tags, tombs, e)) > 0 {
+  // remove e: tombstone the tags of e observed here, and only those
+  action remove(e: Elem) when removes < MaxRemoves and len(live(state, e)) > 0 {
     removes = removes + 1
-    covered = covered + { t for t in tags if t.elem == e }
-    tombs = tombs + live(tags, tombs, e)
+    covered = covered + { t for t in state.tags if t.elem == e }
+    state.tombs = state.tombs + live(state, e)
     seen = seen + { Update { origin: self, add: false, n: removes } }
   }
 
   action gossip(to in Replica) when to != self {
-    send Gossip { tags: tags, tombs: tombs, seen: seen, covered: covered } to to
+    send Gossip { state: state, seen: seen, covered: covered } to to
   }
 
   on Gossip(m) {
-    tags = tags + m.tags
-    tombs = tombs + m.tombs
+    state = merge(state, m.state)
     seen = seen + m.seen
     covered = covered + m.covered
   }
 }
 
-fn contains(r: Replica, e: Elem) -> bool = len(live(r.tags, r.tombs, e)) > 0
+fn contains(r: Replica, e: Elem) -> bool = len(live(r.state, e)) > 0
 
-type State = record { tags: set<Tag>, tombs: set<Tag> }
-
-fn state(r: Replica) -> State = State { tags: r.tags, tombs: r.tombs }
-
-// the merge a Gossip delivery performs, as a function of two states
-fn merge(x: State, y: State) -> State = State { tags: x.tags + y.tags, tombs: x.tombs + y.tombs }
-
-invariant Convergence:
-  forall a, b in Replica: a.seen == b.seen implies a.tags == b.tags and a.tombs == b.tombs
+invariant Convergence: forall a, b in Replica: a.seen == b.seen implies a.state == b.state
 
 invariant AddWins:
   forall r in Replica: forall e in Elem:
-    contains(r, e) == exists t in r.tags: t.elem == e and t not in r.covered
+    contains(r, e) == exists t in r.state.tags: t.elem == e and t not in r.covered
 
-invariant MergeCommutes: forall a, b in Replica: merge(state(a), state(b)) == merge(state(b), state(a))
-invariant MergeIsIdempotent: forall a in Replica: merge(state(a), state(a)) == state(a)
+invariant MergeCommutes: forall a, b in Replica: merge(a.state, b.state) == merge(b.state, a.state)
+invariant MergeIsIdempotent: forall a in Replica: merge(a.state, a.state) == a.state
 invariant MergeAssociates:
   forall a, b, c in Replica:
-    merge(merge(state(a), state(b)), state(c)) == merge(state(a), merge(state(b), state(c)))
+    merge(merge(a.state, b.state), c.state) == merge(a.state, merge(b.state, c.state))
 
 reachable AddSurvivesConcurrentRemove:
-  exists r in Replica: forall e in Elem: contains(r, e) and exists t in r.tombs: t.elem == e
+  exists r in Replica: forall e in Elem: contains(r, e) and exists t in r.state.tombs: t.elem == e
 reachable RemovedEverywhere:
-  forall r in Replica: forall e in Elem: not contains(r, e) and len(r.tombs) > 0
+  forall r in Replica: forall e in Elem: not contains(r, e) and len(r.state.tombs) > 0

@@ -12,9 +12,9 @@ spec TwoPhaseCommitCrashBuggy
 // Bug: the coordinator decides Commit and sends it; one participant commits; the coordinator
 // crashes before logging. On restart the log is empty, so it presumes Abort and tells the
 // other participant, which aborts. Fixed by two_phase_commit_crash.dsl (log, then send).
-// Defaults check in seconds; overnight: --const N=3.
+// Defaults check in a second; --const N=4 is larger.
 
-const N = 2
+const N = 3
 
 type Decision = enum { Commit, Abort }
 

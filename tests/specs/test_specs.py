@@ -1,0 +1,84 @@
+"""Every bundled spec, pinned: its verdict and exact distinct-state count at the default
+constants and, for a bug variant, the property it breaks and the length of the shortest
+counterexample. A change to any of these numbers must be deliberate: update the table (and
+the spec's page under docs/specs/) in the same change.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import pytest
+
+from verikit import api
+from verikit.report import SpecReport
+
+SPECS = Path(__file__).resolve().parents[2] / "specs"
+
+
+@dataclass(frozen=True)
+class Pin:
+    verdict: str  # "holds" | "expected" (a bug variant showing its bug) | "violated"
+    states: int
+    violated: str | None = None  # the invariant a bug variant breaks
+    steps: int | None = None  # length of its shortest counterexample
+
+
+PINS = {
+    "crdt_counter.dsl": Pin("holds", 3_247),
+    "crdt_lww.dsl": Pin("holds", 5_090),
+    "crdt_lww_buggy.dsl": Pin("expected", 853, "Convergence", 6),
+    "crdt_orset.dsl": Pin("holds", 49_682),
+    "lease_fencing.dsl": Pin("holds", 20_152),
+    "lease_no_fencing.dsl": Pin("expected", 13_277, "NoStaleOverwrite", 14),
+    "raft.dsl": Pin("holds", 103_057),
+    "raft_buggy.dsl": Pin("expected", 91_078, "LeaderCompleteness", 11),
+    "reference/tla_two_phase.dsl": Pin("holds", 288),
+    "two_phase_commit.dsl": Pin("holds", 44_095),
+    # no `expect violation Atomicity` in this file yet, so it reports a plain violation
+    "two_phase_commit_buggy.dsl": Pin("violated", 95, "Atomicity", 4),
+    "two_phase_commit_crash.dsl": Pin("holds", 12_330),
+    "two_phase_commit_crash_buggy.dsl": Pin("expected", 11_460, "Atomicity", 10),
+}
+
+
+@cache
+def check(name: str) -> SpecReport:
+    """Each spec is checked once per test run (the reports are immutable)."""
+    report = api.check_file(SPECS / name)
+    assert report.result is not None, report.diagnostics
+    return report
+
+
+def test_every_bundled_spec_is_pinned() -> None:
+    bundled = {str(p.relative_to(SPECS)) for p in SPECS.rglob("*.dsl")}
+    assert bundled == set(PINS)
+
+
+@pytest.mark.parametrize("name", sorted(PINS))
+def test_spec_verdict_and_state_count(name: str) -> None:
+    pin, report = PINS[name], check(name)
+    assert report.result is not None
+    assert (report.verdict, report.result.stats.distinct_states) == (pin.verdict, pin.states)
+    assert report.warnings == ()
+
+
+@pytest.mark.parametrize("name", sorted(n for n, p in PINS.items() if p.verdict == "holds"))
+def test_correct_spec_reaches_every_witness(name: str) -> None:
+    result = check(name).result
+    assert result is not None
+    assert result.violations == () and result.unreached == ()
+    assert result.witnesses
+
+
+@pytest.mark.parametrize("name", sorted(n for n, p in PINS.items() if p.violated))
+def test_bug_variant_breaks_its_property_with_the_shortest_counterexample(name: str) -> None:
+    pin, report = PINS[name], check(name)
+    assert report.result is not None
+    (violation,) = report.result.violations
+    assert (violation.kind, violation.property) == ("invariant", pin.violated)
+    assert len(violation.path) - 1 == pin.steps
+    (trace,) = report.traces
+    assert trace.property == pin.violated
