@@ -71,3 +71,6 @@ reachable AllCommit: forall p in Participant: p.state == Committed
 // 2PC may block: a lost Outcome leaves a participant Prepared for ever. Stopping is fine once
 // the coordinator has decided.
 terminal when Coordinator.phase == Done
+
+// This variant exists to show the bug: `verikit check` succeeds while Atomicity is violated.
+expect violation Atomicity
