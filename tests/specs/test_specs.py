@@ -20,7 +20,7 @@ SPECS = Path(__file__).resolve().parents[2] / "specs"
 
 @dataclass(frozen=True)
 class Pin:
-    verdict: str  # "holds" | "expected" (a bug variant showing its bug) | "violated"
+    verdict: str  # "holds" | "expected" (a bug variant showing its bug)
     states: int
     violated: str | None = None  # the invariant a bug variant breaks
     steps: int | None = None  # length of its shortest counterexample
