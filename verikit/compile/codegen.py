@@ -65,6 +65,11 @@ def property_function(k: int, prop: Property) -> str:
     return f"property_{k}_{identifier(prop.name)}"
 
 
+def trigger_function(k: int, prop: Property) -> str:
+    """The P of `P leads_to Q` (the property function evaluates Q)."""
+    return f"trigger_{k}_{identifier(prop.name)}"
+
+
 class _Module:
     def __init__(self, model: Model) -> None:
         self.model = model
@@ -72,6 +77,7 @@ class _Module:
         self.total = total_map_slots(model)
         functions = [action_function(k, a) for k, a in enumerate(model.actions)]
         functions += [property_function(k, p) for k, p in enumerate(model.properties)]
+        functions += [trigger_function(k, p) for k, p in enumerate(model.properties)]
         self.reserved = set(EXPORTED) | set(dir(builtins)) | _FIXED | set(functions)
         self.stems = tuple(v.name for v in model.vars)  # readable stems of the slots' names
 
@@ -83,7 +89,9 @@ class _Module:
         self._next_states(body)
         self._init(body)
         for k, prop in enumerate(self.model.properties):
-            self._property(body, k, prop)
+            self._property(body, property_function(k, prop), prop, prop.expr)
+            if prop.trigger is not None:
+                self._property(body, trigger_function(k, prop), prop, prop.trigger)
         self._tail(body)
         text = body.text()
         return self._head(text).text() + "\n\n" + text
@@ -125,6 +133,12 @@ class _Module:
     def _tail(self, w: Writer) -> None:
         names = [property_function(k, p) for k, p in enumerate(self.model.properties)]
         w.line(f"PROPERTIES = {_tuple(names)}")
+        triggers = [
+            f"{p.name!r}: {trigger_function(k, p)}"
+            for k, p in enumerate(self.model.properties)
+            if p.trigger is not None
+        ]
+        w.line(f"TRIGGERS = {{{', '.join(triggers)}}}  # leads_to: property name -> its P")
         w.line()
         if any(can_be_negative(v.type) for v in self.model.vars):
             w.line("# A slot may hold a negative int and hash(-1) == hash(-2) in CPython, so")
@@ -331,16 +345,16 @@ class _Module:
         text = literal(value)
         return text if folds(value) and not text.startswith("-") else self.consts.value(value)
 
-    def _property(self, w: Writer, k: int, prop: Property) -> None:
+    def _property(self, w: Writer, function: str, prop: Property, expr: ir.Expr) -> None:
         namer, ex, slots = self._function()
-        w.line(f"def {property_function(k, prop)}(s):")
+        w.line(f"def {function}(s):")
         with w.indent():
             w.line(f"# {prop.kind} {prop.name} at {_where(prop.span)}")
-            for i in sorted(state_vars(prop.expr)):
+            for i in sorted(state_vars(expr)):
                 w.line(f"{slots[i]} = s[{i}]")
             w.line("try:")
             with w.indent():
-                w.line(f"return {ex.expr(prop.expr, Bindings(slots, {}, {}).scope())}")
+                w.line(f"return {ex.expr(expr, Bindings(slots, {}, {}).scope())}")
             self._rescue(w, f"{prop.kind} {prop.name}", self.consts.span(prop.span))
         w.line()
         w.line()

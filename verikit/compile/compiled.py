@@ -10,7 +10,7 @@ same order with the action index and parameter values, for traces and replay. Bo
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from verikit.core.model import Model, Property
@@ -36,6 +36,8 @@ class CompiledModel:
     properties: tuple[tuple[Property, Predicate], ...]  # every model property, compiled
     fingerprint: Callable[[State], Hashable]  # key for the visited set; equal states, equal keys
     action_hits: list[int]  # per action: successors produced by next_states since reset
+    # `P leads_to Q`, by property name: the compiled P (the property's own predicate is Q)
+    triggers: dict[str, Predicate] = field(default_factory=dict)
 
-    def predicates(self, kind: str) -> tuple[tuple[Property, Predicate], ...]:
-        return tuple(pair for pair in self.properties if pair[0].kind == kind)
+    def predicates(self, *kinds: str) -> tuple[tuple[Property, Predicate], ...]:
+        return tuple(pair for pair in self.properties if pair[0].kind in kinds)

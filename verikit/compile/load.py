@@ -32,4 +32,5 @@ def load(model: Model, source: str) -> CompiledModel:
         properties=properties,
         fingerprint=namespace["fingerprint"],
         action_hits=namespace["action_hits"],
+        triggers=namespace["TRIGGERS"],
     )

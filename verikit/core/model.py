@@ -69,19 +69,57 @@ class Action:
     message_param: str | None = None
 
 
-PROPERTY_KINDS = ("invariant", "reachable", "constraint", "terminal")
+SAFETY_KINDS = ("invariant", "lemma")  # state predicates every reachable state satisfies
+LIVENESS_KINDS = ("eventually", "always_eventually", "leads_to")
+PROPERTY_KINDS = ("invariant", "lemma", "reachable", "constraint", "terminal", *LIVENESS_KINDS)
 
 
 @dataclass(frozen=True)
 class Property:
-    """`invariant` must hold in every reachable state; `reachable` must hold in at least one
+    """`invariant` must hold in every reachable state; a `lemma` is an invariant written to
+    help an induction proof (checked like one); `reachable` must hold in at least one state
     (else the spec is vacuous); `constraint` bounds the search as in TLC (a state outside it
     is checked but neither counted nor explored); `terminal` states may have no successor
-    without being a deadlock."""
+    without being a deadlock.
+
+    Liveness properties constrain every fair behavior (an infinite path, or a finite one
+    that ends in a state without successors and stutters there forever):
+    `eventually` — `expr` holds in some state of it; `always_eventually` — `expr` holds
+    infinitely often; `leads_to` — every state satisfying `trigger` is followed (now or
+    later) by one satisfying `expr`. (`always P` is lowered to an invariant.)"""
 
     kind: str
     name: str
     expr: Expr
+    span: Span = field(default=NO_SPAN, compare=False)
+    trigger: Expr | None = None  # the P of `P leads_to Q` (expr is Q)
+
+
+FAIRNESS_PER = ("node", "message", "action")
+
+
+@dataclass(frozen=True)
+class Fairness:
+    """One fairness declaration, as obligations on the transitions of `actions`.
+
+    A transition of action `a` with parameter values `params` belongs to obligation
+    (this declaration, key), where key is the value of the action's `node_param` (per
+    "node"), of its `message_param` (per "message"), or None (per "action": one obligation
+    for all of them). An obligation is enabled in a state with an outgoing transition that
+    belongs to it. A behavior is unfair when, from some point on, a weak obligation is
+    enabled in every state and never taken, or a strong one is enabled infinitely often and
+    never taken.
+
+        fair action X         weak; X a global action: per "action"; a node's: per "node"
+        fair node G           weak, per "node": every action and handler of group G
+        strong fair …         the same, strong
+        fair delivery         strong, per "message": every receive action
+    """
+
+    strong: bool
+    actions: tuple[int, ...]  # indices into Model.actions
+    per: str  # one of FAIRNESS_PER
+    text: str  # as written, for messages: "fair node Participant"
     span: Span = field(default=NO_SPAN, compare=False)
 
 
@@ -112,7 +150,12 @@ class Model:
     deadlock: bool = True  # report states without successors (unless `terminal`)
     expected: tuple[str, ...] = ()  # `expect violation P`: a bug variant demonstrates P
     symmetric: tuple[str, ...] = ()  # names of `symmetric` node groups (ids interchangeable)
+    fairness: tuple[Fairness, ...] = ()
     span: Span = field(default=NO_SPAN, compare=False)
 
-    def props(self, kind: str) -> tuple[Property, ...]:
-        return tuple(p for p in self.properties if p.kind == kind)
+    def props(self, *kinds: str) -> tuple[Property, ...]:
+        return tuple(p for p in self.properties if p.kind in kinds)
+
+    @property
+    def liveness(self) -> tuple[Property, ...]:
+        return self.props(*LIVENESS_KINDS)

@@ -8,7 +8,9 @@ from typing import Literal
 
 from verikit.errors import SpecFault
 
-DiscoveryKind = Literal["invariant", "reachable", "deadlock", "fault"]
+DiscoveryKind = Literal[
+    "invariant", "reachable", "deadlock", "fault", "eventually", "always_eventually", "leads_to"
+]  # fmt: skip
 
 
 class Verdict(enum.Enum):
@@ -42,12 +44,19 @@ class Discovery:
     an empty path. A fault's path leads to the state on which evaluation failed; `property`
     then names what failed: the property whose predicate faulted, the action whose span holds
     the fault (or "next" when no single action does), or "init" for the initial states.
+
+    A liveness violation is a lasso: `loop_start` is the position (0 = the initial state) of
+    the state where the loop begins. When it is the last state of the path, no action is
+    enabled there and the behavior stutters forever; otherwise the path's last step returns
+    to that state (the last state equals the state at `loop_start`), and the steps after
+    `loop_start` repeat forever.
     """
 
     property: str
     kind: DiscoveryKind
     path: tuple[int, ...]
     fault: SpecFault | None = None
+    loop_start: int | None = None
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,7 @@ import time
 from collections.abc import Callable
 
 from verikit.compile.compiled import CompiledModel, Predicate, State
-from verikit.core.model import Model, Property
+from verikit.core.model import SAFETY_KINDS, Model, Property
 from verikit.engine.options import CheckOptions, Progress
 from verikit.engine.result import CheckResult, Discovery, Stats, Verdict
 from verikit.engine.store import ROOT, Store
@@ -56,7 +56,7 @@ class _Search:
         self.store = Store()
         reduced = canonical_key(compiled) if options.symmetry else None
         self.key = reduced or compiled.fingerprint  # the visited-set key
-        self.invariants = tuple((p.name, f) for p, f in compiled.predicates("invariant"))
+        self.invariants = tuple((p.name, f) for p, f in compiled.predicates(*SAFETY_KINDS))
         self.within = _conjunction([f for _, f in compiled.predicates("constraint")])
         self.terminals = tuple(f for _, f in compiled.predicates("terminal"))
         self.pending = [(p.name, f) for p, f in compiled.predicates("reachable")]

@@ -16,7 +16,7 @@ from collections.abc import Hashable, Iterator
 from dataclasses import dataclass
 
 from verikit.compile.compiled import CompiledModel, State, Successor
-from verikit.core.model import Model
+from verikit.core.model import SAFETY_KINDS, Model
 from verikit.engine import CheckOptions, Discovery, check
 from verikit.errors import SpecFault
 from verikit.trace import display
@@ -107,7 +107,7 @@ class _Explorer:
         self.compiled = compiled
         self.model = compiled.model
         self.limit = limit
-        self.invariants = compiled.predicates("invariant")
+        self.invariants = compiled.predicates(*SAFETY_KINDS)
         self.constraints = [f for _, f in compiled.predicates("constraint")]
         self.terminals = [f for _, f in compiled.predicates("terminal")]
         self.states: list[State] = []

@@ -128,7 +128,7 @@ def _evidence(
     if not steps or discovery.kind not in ("invariant", "reachable"):
         return ()
     for prop in compiled.model.properties:
-        if prop.name == discovery.property and prop.kind == discovery.kind:
+        if prop.name == discovery.property and discovery.kind in (prop.kind, "invariant"):
             return display.values_read(compiled.model, prop.expr, steps[-1].state)
     return ()
 
