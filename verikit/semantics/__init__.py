@@ -14,6 +14,7 @@ from verikit.core.model import Model
 from verikit.semantics.consts import Consts
 from verikit.semantics.context import Env, NodeCtx
 from verikit.semantics.diagnostics import Diagnostics
+from verikit.semantics.fairness import lower_fairness
 from verikit.semantics.fns import FnLibrary
 from verikit.semantics.lower import (
     Lowering,
@@ -58,6 +59,7 @@ def analyze(spec: ast.Spec, consts: Mapping[str, int | bool] | None = None) -> M
     env.fns.lower_all()
     final_consts = values.final()  # evaluates (and checks) unused constants too
     expected = expected_violations(decls, diags)
+    fairness = lower_fairness(decls.fairness, actions, list(groups), bool(groups), diags)
     diags.raise_if_any()
     return Model(
         name=spec.name,
@@ -71,5 +73,6 @@ def analyze(spec: ast.Spec, consts: Mapping[str, int | bool] | None = None) -> M
         deadlock=True,
         expected=expected,
         symmetric=tuple(n.name for n in decls.nodes.values() if n.decl.symmetric),
+        fairness=fairness,
         span=spec.span,
     )

@@ -316,8 +316,12 @@ class Lowering:
                 out.append(Property("terminal", f"terminal@{decl.span.line}", expr, decl.span))
                 continue
             name = decl.name or f"{decl.kind}@{decl.span.line}"
+            kind = "invariant" if decl.kind == "always" else decl.kind
             expr = checker.condition(decl.expr, f" ({decl.kind} `{name}`)")
-            out.append(Property(decl.kind, name, expr, decl.span))
+            trigger = None
+            if decl.trigger is not None:
+                trigger = checker.condition(decl.trigger, f" (leads_to `{name}`)")
+            out.append(Property(kind, name, expr, decl.span, trigger))
         return tuple(out)
 
 

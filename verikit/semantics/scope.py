@@ -49,6 +49,7 @@ class Declarations:
     properties: list[ast.PropertyDecl | ast.TerminalDecl] = field(default_factory=list)
     network: ast.NetworkDecl | None = None
     expects: list[ast.ExpectDecl] = field(default_factory=list)
+    fairness: list[ast.FairnessDecl] = field(default_factory=list)
 
     def top_level_names(self) -> list[str]:
         return [*self.consts, *self.types, *self.messages, *self.vars, *self.fns, *self.nodes]
@@ -106,6 +107,8 @@ def declare(spec: ast.Spec, diags: Diagnostics) -> Declarations:
                     decls.properties.append(decl)
             case ast.TerminalDecl():
                 decls.properties.append(decl)
+            case ast.FairnessDecl():
+                decls.fairness.append(decl)
             case ast.NetworkDecl():
                 if decls.network is not None:
                     line = decls.network.span.line
@@ -158,8 +161,12 @@ def _decl_word(decl: ast.Decl) -> str:
             return "the `network`"
         case ast.NodeDecl():
             return "a `node`"
+        case ast.PropertyDecl(kind=kind) if kind in ast.TEMPORAL_KINDS:
+            return "a `property`"
         case ast.PropertyDecl(kind=kind):
             return f"an `{kind}`" if kind[0] in "aeiou" else f"a `{kind}`"
+        case ast.FairnessDecl():
+            return "a `fair` declaration"
         case ast.TerminalDecl():
             return "a `terminal` condition"
         case ast.ExpectDecl():

@@ -479,13 +479,29 @@ class NodeDecl:
     span: Span = _span()
 
 
+TEMPORAL_KINDS = ("always", "eventually", "always_eventually", "leads_to")
+
+
 @dataclass(frozen=True)
 class PropertyDecl:
-    """`invariant Name: e`, `reachable Name: e`, `constraint [Name:] e`."""
+    """`invariant Name: e`, `reachable Name: e`, `lemma Name: e`, `constraint [Name:] e`, and
+    `property Name: always e | eventually e | always eventually e | t leads_to e` (a kind in
+    TEMPORAL_KINDS; `trigger` is the t of leads_to)."""
 
-    kind: str  # "invariant" | "reachable" | "constraint"
+    kind: str  # "invariant" | "reachable" | "lemma" | "constraint" | one of TEMPORAL_KINDS
     name: str | None
     expr: Expr
+    span: Span = _span()
+    trigger: Expr | None = None
+
+
+@dataclass(frozen=True)
+class FairnessDecl:
+    """`[strong] fair action X` (X or Node.x), `[strong] fair node G`, `fair delivery`."""
+
+    kind: str  # "action" | "node" | "delivery"
+    target: str | None  # the action ("Node.act" for a node's) or node group; None for delivery
+    strong: bool = False
     span: Span = _span()
 
 
@@ -508,7 +524,7 @@ class ExpectDecl:
 
 Decl = Union[  # noqa: UP007
     ConstDecl, TypeDecl, MessageDecl, NetworkDecl, VarDecl, InitDecl, ActionDecl, HandlerDecl,
-    FnDecl, NodeDecl, PropertyDecl, TerminalDecl, ExpectDecl,
+    FnDecl, NodeDecl, PropertyDecl, TerminalDecl, ExpectDecl, FairnessDecl,
 ]  # fmt: skip
 
 

@@ -60,7 +60,8 @@ def parse(text: str, filename: str = "<spec>") -> ast.Spec:
 _GROUPS: tuple[tuple[str, frozenset[str], frozenset[str]], ...] = (
     ("a declaration", frozenset({"action", "var", "fn"}), frozenset({
         "const", "type", "message", "network", "durable", "var", "init", "action", "fn",
-        "node", "symmetric", "on", "invariant", "reachable", "constraint", "terminal", "expect"})),
+        "node", "symmetric", "on", "invariant", "reachable", "constraint", "terminal", "expect",
+        "lemma", "property", "fair", "strong"})),
     ("a statement", frozenset({"let", "choose", "skip"}), frozenset({
         "if", "choose", "for", "let", "require", "send", "broadcast", "skip", "NAME"})),
     ("a type", frozenset({"enum", "record", "set"}), frozenset({

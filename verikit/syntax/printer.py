@@ -291,9 +291,18 @@ def _decl(d: a.Decl, depth: int) -> list[str]:
             return _fn(d, depth)
         case a.NodeDecl():
             return _node(d, depth)
+        case a.PropertyDecl(kind="leads_to", name=name, expr=expr, trigger=trigger):
+            assert trigger is not None
+            return [f"{pad}property {name}: {_full(trigger)} leads_to {_full(expr)}"]
+        case a.PropertyDecl(kind=kind, name=name, expr=expr) if kind in a.TEMPORAL_KINDS:
+            return [f"{pad}property {name}: {kind.replace('_', ' ')} {_full(expr)}"]
         case a.PropertyDecl(kind=kind, name=name, expr=expr):
             label = "" if name is None else f" {name}:"
             return [f"{pad}{kind}{label} {_full(expr)}"]
+        case a.FairnessDecl(kind="delivery"):
+            return [f"{pad}fair delivery"]
+        case a.FairnessDecl(kind=kind, target=target, strong=strong):
+            return [f"{pad}{'strong ' if strong else ''}fair {kind} {target}"]
         case a.TerminalDecl(expr=expr):
             return [f"{pad}terminal when {_full(expr)}"]
         case a.ExpectDecl(property=property_):

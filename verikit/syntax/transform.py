@@ -28,6 +28,9 @@ def _opt_str(token: Token | None) -> str | None:
     return None if token is None else str(token)
 
 
+Temporal = tuple[str, a.Expr | None, a.Expr]  # kind, leads_to trigger, expr
+
+
 @v_args(inline=True)
 class ToAst(Transformer[Token, a.Spec]):
     """Builds the AST for one file; rule methods get the rule's children as arguments."""
@@ -124,6 +127,34 @@ class ToAst(Transformer[Token, a.Spec]):
 
     def property_decl(self, kind: Token, name: Token | None, expr: a.Expr) -> a.PropertyDecl:
         return a.PropertyDecl(str(kind), _opt_str(name), expr)
+
+    def temporal_decl(self, name: Token, temporal: Temporal) -> a.PropertyDecl:
+        kind, trigger, expr = temporal
+        return a.PropertyDecl(kind, str(name), expr, trigger=trigger)
+
+    def eventually(self, expr: a.Expr) -> Temporal:
+        return ("eventually", None, expr)
+
+    def always_eventually(self, expr: a.Expr) -> Temporal:
+        return ("always_eventually", None, expr)
+
+    def always(self, expr: a.Expr) -> Temporal:
+        return ("always", None, expr)
+
+    def leads_to(self, trigger: a.Expr, expr: a.Expr) -> Temporal:
+        return ("leads_to", trigger, expr)
+
+    def fair_action(
+        self, strong: Token | None, name: Token, member: Token | None
+    ) -> a.FairnessDecl:
+        target = str(name) if member is None else f"{name}.{member}"
+        return a.FairnessDecl("action", target, strong is not None)
+
+    def fair_node(self, strong: Token | None, name: Token) -> a.FairnessDecl:
+        return a.FairnessDecl("node", str(name), strong is not None)
+
+    def fair_delivery(self) -> a.FairnessDecl:
+        return a.FairnessDecl("delivery", None, True)
 
     def terminal_decl(self, expr: a.Expr) -> a.TerminalDecl:
         return a.TerminalDecl(expr)

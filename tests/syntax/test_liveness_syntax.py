@@ -1,0 +1,90 @@
+"""Liveness properties, lemmas and fairness declarations parse to the AST they mean and print
+back to text that parses to the same AST."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.syntax.helpers import decl
+from verikit.errors import SpecError
+from verikit.syntax import ast as a
+from verikit.syntax import parse
+from verikit.syntax.printer import format_spec
+
+X, Y = a.Name("x"), a.Name("y")
+
+
+def eq(name: a.Expr, value: int) -> a.BinOp:
+    return a.BinOp("==", name, a.IntLit(value))
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("property P: eventually x == 1", a.PropertyDecl("eventually", "P", eq(X, 1))),
+        (
+            "property P: always eventually x == 1",
+            a.PropertyDecl("always_eventually", "P", eq(X, 1)),
+        ),
+        ("property P: always x == 1", a.PropertyDecl("always", "P", eq(X, 1))),
+        (
+            "property P: x == 1 leads_to y == 2",
+            a.PropertyDecl("leads_to", "P", eq(Y, 2), trigger=eq(X, 1)),
+        ),
+        ("lemma L: x == 1", a.PropertyDecl("lemma", "L", eq(X, 1))),
+    ],
+)
+def test_temporal_properties_and_lemmas(text: str, expected: a.PropertyDecl) -> None:
+    assert decl(text) == expected
+
+
+def test_a_quantified_trigger_ends_before_leads_to() -> None:
+    got = decl("property P: exists p in S: p == 1 leads_to x == 2")
+    assert isinstance(got, a.PropertyDecl) and got.kind == "leads_to"
+    assert isinstance(got.trigger, a.Quantifier)
+    assert got.expr == eq(X, 2)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("fair action tick", a.FairnessDecl("action", "tick", False)),
+        ("fair action Coordinator.begin", a.FairnessDecl("action", "Coordinator.begin", False)),
+        ("strong fair action tick", a.FairnessDecl("action", "tick", True)),
+        ("fair node Participant", a.FairnessDecl("node", "Participant", False)),
+        ("strong fair node Participant", a.FairnessDecl("node", "Participant", True)),
+        ("fair delivery", a.FairnessDecl("delivery", None, True)),
+    ],
+)
+def test_fairness_declarations(text: str, expected: a.FairnessDecl) -> None:
+    assert decl(text) == expected
+
+
+def test_new_keywords_stay_usable_as_variable_names() -> None:
+    spec = parse("spec S\nvar delivery: bool = true\nvar strong: bool = false\n", "s.dsl")
+    assert [d.name for d in spec.decls if isinstance(d, a.VarDecl)] == ["delivery", "strong"]
+
+
+def test_liveness_declarations_print_back_to_the_same_ast() -> None:
+    text = """spec S
+var x: 0..2 = 0
+action inc when x < 2 { x = x + 1 }
+property Ev: eventually x == 2
+property GF: always eventually x == 0
+property LT: x == 1 leads_to x == 2
+property Al: always x <= 2
+lemma L: x >= 0
+fair action inc
+strong fair action inc
+fair delivery
+"""
+    spec = parse(text, "s.dsl")
+    assert parse(format_spec(spec), "again.dsl") == spec
+
+
+def test_a_property_without_a_temporal_operator_is_a_syntax_error() -> None:
+    with pytest.raises(SpecError) as caught:
+        parse("spec S\nproperty P: x == 1\n", "s.dsl")
+    (d,) = caught.value.diagnostics
+    assert (d.span.line, d.span.col) == (2, 19)
+    assert "leads_to" in d.message

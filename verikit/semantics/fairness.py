@@ -1,0 +1,92 @@
+"""`fair …` declarations → core Fairness obligations over the lowered actions.
+
+Fairness is resolved after lowering because it names actions as the model knows them: a
+global action by its name, a node's action as `Node.action`, a node group's every action and
+message handler, or every receive action of the network.
+"""
+
+from __future__ import annotations
+
+from verikit.core.model import Action, Fairness
+from verikit.semantics.diagnostics import Diagnostics, did_you_mean
+from verikit.syntax import ast
+
+OWN_STEPS = ("action", "receive")  # what a node does itself (faults are never fair)
+
+
+def lower_fairness(
+    decls: list[ast.FairnessDecl],
+    actions: tuple[Action, ...],
+    groups: list[str],
+    has_network: bool,
+    diags: Diagnostics,
+) -> tuple[Fairness, ...]:
+    out = [_one(d, actions, groups, has_network, diags) for d in decls]
+    return tuple(f for f in out if f is not None)
+
+
+def _one(
+    decl: ast.FairnessDecl,
+    actions: tuple[Action, ...],
+    groups: list[str],
+    has_network: bool,
+    diags: Diagnostics,
+) -> Fairness | None:
+    text = _text(decl)
+    match decl.kind:
+        case "action":
+            return _fair_action(decl, text, actions, diags)
+        case "node":
+            return _fair_node(decl, text, actions, groups, diags)
+    if not has_network:
+        diags.error(decl.span, "`fair delivery` needs a `network` (there are no messages)")
+        return None
+    receives = tuple(k for k, a in enumerate(actions) if a.kind == "receive")
+    if not receives:
+        diags.error(decl.span, "`fair delivery`: no node handles a message (no `on` handler)")
+        return None
+    return Fairness(True, receives, "message", text, decl.span)
+
+
+def _fair_action(
+    decl: ast.FairnessDecl, text: str, actions: tuple[Action, ...], diags: Diagnostics
+) -> Fairness | None:
+    own = {a.name: k for k, a in enumerate(actions) if a.kind == "action"}
+    target = decl.target or ""
+    if target not in own:
+        hint = did_you_mean(target, list(own))
+        diags.error(
+            decl.span,
+            f"`{text}`: no action named `{target}`{hint} (a node's action is `Node.action`)",
+        )
+        return None
+    k = own[target]
+    per = "node" if actions[k].node_param is not None else "action"
+    return Fairness(decl.strong, (k,), per, text, decl.span)
+
+
+def _fair_node(
+    decl: ast.FairnessDecl,
+    text: str,
+    actions: tuple[Action, ...],
+    groups: list[str],
+    diags: Diagnostics,
+) -> Fairness | None:
+    group = decl.target or ""
+    if group not in groups:
+        diags.error(decl.span, f"`{text}`: no node named `{group}`{did_you_mean(group, groups)}")
+        return None
+    prefix = group + "."
+    own = tuple(
+        k for k, a in enumerate(actions) if a.kind in OWN_STEPS and a.name.startswith(prefix)
+    )
+    if not own:
+        diags.error(decl.span, f"`{text}`: node `{group}` has no action or message handler")
+        return None
+    return Fairness(decl.strong, own, "node", text, decl.span)
+
+
+def _text(decl: ast.FairnessDecl) -> str:
+    if decl.kind == "delivery":
+        return "fair delivery"
+    return f"{'strong ' if decl.strong else ''}fair {decl.kind} {decl.target}"
