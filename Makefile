@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint bench diagrams clean
+.PHONY: demo test lint bench diagrams lease-region clean
 
 $(STAMP): pyproject.toml
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -23,6 +23,7 @@ demo: $(STAMP)
 test: $(STAMP) lint
 	$(BIN)/pytest
 	$(BIN)/verikit check specs/ > /dev/null && echo "verikit check specs/: every bundled spec as declared"
+	$(BIN)/verikit query specs/ > /dev/null && echo "verikit query specs/: every timing query as declared"
 
 lint: $(STAMP)
 	$(BIN)/ruff check verikit tests bench scripts
@@ -32,6 +33,10 @@ lint: $(STAMP)
 ## diagrams: redraw docs/specs/img/<spec>.svg for every buggy / `expect violation` spec
 diagrams: $(STAMP)
 	$(BIN)/python scripts/diagrams.py
+
+## lease-region: recompute the safe-region tables of docs/specs/lease_timing.md with Z3 (~40 s)
+lease-region: $(STAMP)
+	$(BIN)/python scripts/lease_region.py
 
 ## bench: verikit against a hand-written BFS of the same model, same run
 bench: $(STAMP)

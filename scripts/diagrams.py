@@ -4,7 +4,9 @@
 
 A spec shows a bug when it is a buggy variant (`*_buggy.dsl`) or says `expect violation`.
 Each is checked by `verikit check <spec> --diagram <docs>/specs/img/<name>.svg --force`, so
-the docs show exactly what the command line draws. A spec page `<docs>/specs/<name>.md`
+the docs show exactly what the command line draws (a liveness counterexample as a lasso).
+The spec's page is `<docs>/specs/<name>.md`, or for a variant the page of the spec it varies:
+the name without its last `_word`s (`raft_election_split` → `raft_election.md`). A page
 without its image gets one line, `![counterexample](img/<name>.svg)`, under its
 counterexample heading. A bug spec that no longer shows a counterexample fails the target.
 """
@@ -21,8 +23,12 @@ HEADING = re.compile(r"^#+ .*counterexample", re.IGNORECASE)
 
 
 def shows_a_bug(spec: Path) -> bool:
+    """A buggy variant, or one expecting a violation a search finds (a timing query's is a
+    witness from `verikit query`, not a trace to draw)."""
     text = spec.read_text(encoding="utf-8")
-    return spec.stem.endswith("_buggy") or re.search(r"^expect violation", text, re.M) is not None
+    expected = set(re.findall(r"^expect violation (\w+)", text, re.M))
+    queries = set(re.findall(r"^query (\w+)", text, re.M))
+    return spec.stem.endswith("_buggy") or bool(expected - queries)
 
 
 def draw(spec: Path, image: Path) -> bool:
@@ -60,8 +66,18 @@ def with_image(page: str, image: str) -> str | None:
     return None
 
 
-def link(page: Path, image: str) -> None:
-    if not page.exists():
+def page_for(stem: str, pages: Path) -> Path | None:
+    """The page about spec `stem`: its own, else the nearest one named by a prefix of it."""
+    words = stem.split("_")
+    for n in range(len(words), 0, -1):
+        page = pages / ("_".join(words[:n]) + ".md")
+        if page.exists():
+            return page
+    return None
+
+
+def link(page: Path | None, image: str) -> None:
+    if page is None:
         return
     text = page.read_text(encoding="utf-8")
     updated = with_image(text, image)
@@ -78,7 +94,7 @@ def main(specs: Path = ROOT / "specs", docs: Path = ROOT / "docs") -> int:
     failed = 0
     for spec in sorted(p for p in specs.glob("*.dsl") if shows_a_bug(p)):
         if draw(spec, images / f"{spec.stem}.svg"):
-            link(docs / "specs" / f"{spec.stem}.md", f"img/{spec.stem}.svg")
+            link(page_for(spec.stem, docs / "specs"), f"img/{spec.stem}.svg")
         else:
             failed += 1
     return 1 if failed else 0

@@ -101,5 +101,9 @@ terminal when now == MaxTime
 
 invariant NoStaleOverwrite: Storage.data == none or Storage.data == newest
 
+// Why it holds (what `verikit prove` needs to prove it by induction): storage's fence is the
+// newest token it has accepted, so an accepted write carries the newest token.
+lemma FenceIsNewest: Storage.fence == newest
+
 reachable SecondHolderWrites: Storage.data == 2
 reachable StaleWriteFenced: fenced

@@ -59,6 +59,27 @@ node Participant[N] {
 invariant Atomicity:
   not exists p, q in Participant: p.state == Committed and q.state == Aborted
 
+// Lemmas: why Atomicity holds, as facts `verikit prove` proves together with it by induction
+// (each one step at a time, k = 1). A commit, or a Commit outcome in flight, means every
+// participant voted yes; an Abort outcome means not all did; a yes vote comes from a
+// participant still Prepared until the coordinator decides.
+lemma CommitOnlyAfterAllYes:
+  (exists p in Participant: p.state == Committed) or in_flight(Outcome { decision: Commit })
+    implies Coordinator.phase == Done and Coordinator.yes == all Participant
+lemma AbortOnlyWithoutAllYes:
+  in_flight(Outcome { decision: Abort })
+    implies Coordinator.phase == Done and Coordinator.yes != all Participant
+lemma AllYesMeansAllPrepared:
+  Coordinator.yes == all Participant implies
+    forall p in Participant: p.state == Prepared or p.state == Committed
+lemma WaitingVotersArePrepared:
+  Coordinator.phase == Waiting implies
+    Coordinator.yes != all Participant and forall p in Coordinator.yes: p.state == Prepared
+lemma YesVotesComeFromPrepared:
+  Coordinator.phase != Done implies
+    forall p in Participant: in_flight(Vote { yes: true }, p, Coordinator) implies p.state == Prepared
+lemma NoVotesCountedBeforeBegin: Coordinator.phase == Init implies Coordinator.yes == {}
+
 reachable SomeoneCommits: exists p in Participant: p.state == Committed
 reachable SomeoneAborts: exists p in Participant: p.state == Aborted
 reachable AllCommit: forall p in Participant: p.state == Committed

@@ -11,24 +11,30 @@ The CLI is a thin layer over these functions, and tests use them directly.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
 from verikit.compile import build
 from verikit.core.model import Model
 from verikit.engine import CheckOptions, check
-from verikit.engine.result import CheckResult, Verdict
+from verikit.engine.result import CheckResult, Discovery, Stats, Verdict
 from verikit.errors import Diagnostic, SourceFile, SpecError, SpecFault
-from verikit.report import Loaded, SpecReport
-from verikit.semantics import analyze
+from verikit.report import BoundedRun, Loaded, ProveReport, QueryReport, SpecReport
+from verikit.semantics import ConstValue, analyze
+from verikit.symbolic.answer import Answer
 from verikit.syntax import parse
-from verikit.trace import itf, replay, replay_states
+from verikit.trace import ReplayError, Trace, itf, replay, replay_states
 from verikit.trace.dot import FORMATS, DiagramOutcome, write_diagram
 from verikit.trace.graph import DEFAULT_LIMIT, TooManyStates, state_graph
 from verikit.trace.graph_dot import write_state_graph
+from verikit.trace.cti import cti_view
+from verikit.trace.decoded import discovery_of, witness_of
 from verikit.trace.saved import trace_from_itf
+from verikit.trace.text import lasso_shape
 
 
 class UsageError(Exception):
@@ -39,9 +45,10 @@ EXIT_HOLDS, EXIT_VIOLATED, EXIT_ERROR, EXIT_INCOMPLETE = 0, 1, 2, 3
 DEFAULT_GRAPH_LIMIT = DEFAULT_LIMIT  # states `verikit graph` draws unless told otherwise
 
 
-def parse_const_overrides(pairs: Sequence[str]) -> dict[str, int | bool]:
-    """`["N=4", "Loss=false"]` → {"N": 4, "Loss": False}; malformed pairs are a UsageError."""
-    consts: dict[str, int | bool] = {}
+def parse_const_overrides(pairs: Sequence[str]) -> dict[str, ConstValue]:
+    """`["N=4", "Loss=false", "Rho=0.01"]` → {"N": 4, "Loss": False, "Rho": Fraction(1, 100)};
+    malformed pairs are a UsageError."""
+    consts: dict[str, ConstValue] = {}
     for pair in pairs:
         name, sep, text = pair.partition("=")
         name, text = name.strip(), text.strip()
@@ -51,15 +58,20 @@ def parse_const_overrides(pairs: Sequence[str]) -> dict[str, int | bool]:
     return consts
 
 
-def _const_value(name: str, text: str) -> int | bool:
+def _const_value(name: str, text: str) -> ConstValue:
     if text in ("true", "false"):
         return text == "true"
+    if _DECIMAL.fullmatch(text):  # a real constant, exact
+        return Fraction(text)
     try:
         return int(text)
     except ValueError:
         raise UsageError(
-            f"--const {name}={text}: the value must be an integer or true/false"
+            f"--const {name}={text}: the value must be an integer, a decimal or true/false"
         ) from None
+
+
+_DECIMAL = re.compile(r"-?[0-9]+\.[0-9]+")
 
 
 def read_source(path: str | Path) -> SourceFile:
@@ -75,13 +87,13 @@ def read_source(path: str | Path) -> SourceFile:
     return SourceFile(str(path), text)
 
 
-def load(path: str | Path, consts: Mapping[str, int | bool] | None = None) -> Loaded:
+def load(path: str | Path, consts: Mapping[str, ConstValue] | None = None) -> Loaded:
     """Parse, analyse and compile one spec file; SpecError for a bad spec."""
     source = read_source(path)
     return load_source(source, consts)
 
 
-def load_source(source: SourceFile, consts: Mapping[str, int | bool] | None = None) -> Loaded:
+def load_source(source: SourceFile, consts: Mapping[str, ConstValue] | None = None) -> Loaded:
     spec = parse(source.text, source.name)
     model = analyze(spec, dict(consts or {}))
     return Loaded(source, spec, model, build(model))
@@ -102,7 +114,7 @@ def spec_files(target: str | Path) -> list[Path]:
 
 def check_file(
     path: str | Path,
-    consts: Mapping[str, int | bool] | None = None,
+    consts: Mapping[str, ConstValue] | None = None,
     options: CheckOptions | None = None,
     strict: bool = False,
 ) -> SpecReport:
@@ -116,7 +128,7 @@ def check_file(
     result = check(loaded.compiled, options or CheckOptions())
     traces = tuple(replay(loaded.compiled, d) for d in result.violations if d.path)
     warnings = _never_enabled_warnings(loaded.model, result)
-    verdict = verdict_of(result, loaded.model.expected)
+    verdict = verdict_of(result, loaded.model.expected_properties)  # not queries: Z3's
     if strict and warnings:
         verdict = "error"
         warnings = tuple(replace(w, severity="error") for w in warnings)
@@ -129,6 +141,43 @@ def check_file(
         traces=traces,
         warnings=warnings,
     )
+
+
+def query_file(
+    path: str | Path, consts: Mapping[str, ConstValue] | None = None, timeout: float | None = None
+) -> QueryReport:
+    """Answer every timing query of one spec with Z3 (`timeout` seconds for each at most); a
+    bad spec becomes an "error" report, never an exception. The state machine is analysed
+    but not compiled or searched: queries do not depend on it."""
+    source = read_source(path)
+    try:
+        model = analyze(parse(source.text, source.name), dict(consts or {}))
+    except SpecError as error:
+        return QueryReport(str(path), "error", source=source, diagnostics=error.diagnostics)
+    from verikit.symbolic.query import answer  # loads Z3: only `verikit query` gets here
+
+    expected = tuple(q.name for q in model.queries if q.name in model.expected)
+    answers = tuple(answer(q, timeout) for q in model.queries)
+    verdict = query_verdict(answers, expected)
+    return QueryReport(str(path), verdict, source, model, answers, expected)
+
+
+def query_verdict(answers: Sequence[Answer], expected: Sequence[str] = ()) -> str:
+    """Check's words for answers: a possible query is a violation unless `expect violation`
+    names it; an expected one that turns out impossible no longer demonstrates its bug."""
+    found = set()
+    for a in answers:
+        wanted = "possible" if a.query in expected else "impossible"
+        if a.verdict in ("fault", "unknown"):
+            found.add("error" if a.verdict == "fault" else "incomplete")
+        elif a.verdict == wanted:
+            found.add("expected" if wanted == "possible" else "holds")
+        else:  # possible though not expected, impossible though expected, or vacuous
+            found.add("violated")
+    for verdict in ("error", "violated", "incomplete", "expected"):
+        if verdict in found:
+            return verdict
+    return "holds"
 
 
 def verdict_of(result: CheckResult, expected: tuple[str, ...] = ()) -> str:
@@ -180,7 +229,7 @@ class ReplayOutcome:
 
 
 def replay_file(
-    spec_path: str | Path, trace_path: str | Path, consts: Mapping[str, int | bool] | None = None
+    spec_path: str | Path, trace_path: str | Path, consts: Mapping[str, ConstValue] | None = None
 ) -> ReplayOutcome:
     """Re-execute an ITF trace against a spec: every state must follow from the one before."""
     document = _read_json(trace_path)
@@ -188,11 +237,14 @@ def replay_file(
     loaded = load(spec_path, {**recorded, **dict(consts or {})})
     try:
         states = itf.from_itf(document, loaded.model)
+        loop = itf.loop_of(document)  # a lasso: its loop must close too
     except (KeyError, TypeError, ValueError) as error:
         raise UsageError(f"{trace_path}: not a trace of this spec: {error}") from None
-    outcome = replay_states(loaded.compiled, states)
+    outcome = replay_states(loaded.compiled, states, loop)
     if outcome.ok:
-        return ReplayOutcome(True, f"{trace_path}: confirmed, {len(states) - 1} steps replayed")
+        lasso = "" if loop is None else f" ({lasso_shape(loop, len(states) - 1)})"
+        steps = f"{len(states) - 1} steps replayed{lasso}"
+        return ReplayOutcome(True, f"{trace_path}: confirmed, {steps}")
     return ReplayOutcome(False, f"{trace_path}: {outcome.message}")
 
 
@@ -213,7 +265,7 @@ def render_file(
     spec_path: str | Path,
     trace_path: str | Path,
     output: Path,
-    consts: Mapping[str, int | bool] | None = None,
+    consts: Mapping[str, ConstValue] | None = None,
     force: bool = False,
 ) -> DiagramOutcome:
     """Draw a saved ITF trace; the states are replayed against the spec, not trusted."""
@@ -229,7 +281,7 @@ def render_file(
 def graph_file(
     spec_path: str | Path,
     output: Path,
-    consts: Mapping[str, int | bool] | None = None,
+    consts: Mapping[str, ConstValue] | None = None,
     max_states: int = DEFAULT_GRAPH_LIMIT,
     force: bool = False,
 ) -> DiagramOutcome:
@@ -261,6 +313,7 @@ def describe(model: Model) -> str:
     lines += [f"  var {v.name}: {v.type}" for v in model.vars]
     lines += [f"  {a.kind} {a.name}" for a in model.actions]
     lines += [f"  {p.kind} {p.name}" for p in model.properties]
+    lines += [f"  query {q.name} ({len(q.unknowns)} unknowns)" for q in model.queries]
     return "\n".join(lines)
 
 
@@ -275,7 +328,7 @@ def source_of(error: SpecError) -> SourceFile | None:
         return None
 
 
-def exit_code(reports: Sequence[SpecReport]) -> int:
+def exit_code(reports: Sequence[SpecReport | QueryReport]) -> int:
     """A bad spec outranks a violation, which outranks an incomplete search; "expected" (a
     bug variant that still shows its bug) is a success."""
     verdicts = {r.verdict for r in reports}
@@ -287,3 +340,130 @@ def exit_code(reports: Sequence[SpecReport]) -> int:
         if verdict in verdicts:
             return code
     return EXIT_HOLDS
+
+
+# ---------------------------------------------------------------- prove (k-induction, Z3)
+
+DEFAULT_PROVE_K = 4  # `verikit prove` tries k = 1 .. this unless told otherwise
+
+
+def prove_file(
+    path: str | Path,
+    consts: Mapping[str, ConstValue] | None = None,
+    k: int = DEFAULT_PROVE_K,
+    timeout: float | None = None,
+) -> ProveReport:
+    """Prove every invariant and lemma of one spec by k-induction (k = 1 .. `k`) with Z3. A
+    bad spec, or one Z3 cannot express, is an "error" report, never an exception."""
+    from verikit.symbolic.induction import ProveOptions, prove  # loads z3: only when proving
+
+    source = read_source(path)
+    try:
+        loaded = load_source(source, consts)
+        proof = prove(loaded.model, ProveOptions(max_k=k, timeout=timeout))
+    except SpecError as error:  # Unsupported (cannot encode for Z3) is one too
+        return ProveReport(str(path), "error", source=source, diagnostics=error.diagnostics)
+    violated = proof.with_status("violated")
+    traces = tuple(_run_trace(loaded, o.property, o.states) for o in violated)
+    ctis = tuple(
+        cti_view(loaded.compiled, o.property, o.cti)
+        for o in proof.with_status("not_inductive")
+        if o.cti is not None
+    )
+    verdict = "violated" if violated else "proved"
+    if not violated and proof.with_status("not_inductive", "unknown"):
+        verdict = "unproved"
+    return ProveReport(str(path), verdict, source, loaded, proof, traces, ctis)
+
+
+def _run_trace(loaded: Loaded, prop: str, states: Sequence[tuple[Any, ...]]) -> Trace:
+    """A run Z3 found, as the same Trace the explicit engine's counterexamples become."""
+    run = replay_states(loaded.compiled, states)
+    if not run.ok:
+        raise ReplayError(f"Z3's counterexample to {prop} is not a run: {run.message}")
+    return replay(loaded.compiled, Discovery(prop, "invariant", run.path))
+
+
+def prove_exit_code(reports: Sequence[ProveReport]) -> int:
+    """0 everything proved, 1 a real counterexample, 2 a bad spec, 3 something unproved
+    (not inductive or unknown: nothing is known to be wrong, and nothing is proved)."""
+    verdicts = {r.verdict for r in reports}
+    for verdict, code in (
+        ("error", EXIT_ERROR),
+        ("violated", EXIT_VIOLATED),
+        ("unproved", EXIT_INCOMPLETE),
+    ):
+        if verdict in verdicts:
+            return code
+    return EXIT_HOLDS
+
+
+# ---------------------------------------------------------------- bmc (bounded, Z3)
+
+DEFAULT_BMC_DEPTH = 10  # `verikit bmc` searches paths of up to this many steps by default
+
+
+def bmc_file(
+    path: str | Path,
+    consts: Mapping[str, ConstValue] | None = None,
+    depth: int = DEFAULT_BMC_DEPTH,
+    timeout: float | None = None,
+    deadlock: bool = True,
+) -> SpecReport:
+    """Bounded model checking of one spec with Z3: every run of at most `depth` steps. The
+    report has check's shape (a violation comes back as the same replayed Trace, of minimal
+    length); "holds" means no violation within `depth` steps, nothing more. A bad spec, or a
+    construct Z3 cannot express exactly, is an "error" report, never an exception."""
+    from verikit.symbolic import bmc as smt  # loads Z3: only bmc gets here
+
+    source = read_source(path)
+    try:
+        loaded = load_source(source, consts)
+    except SpecError as error:
+        return SpecReport(str(path), "error", source=source, diagnostics=error.diagnostics)
+    model = loaded.model
+    try:
+        run = smt.bmc(model, depth, deadlock=deadlock, timeout=timeout)
+    except SpecError as error:  # Unsupported
+        return SpecReport(str(path), "error", source, loaded, diagnostics=error.diagnostics)
+    except smt.EncodingOverflow as error:
+        diagnostic = Diagnostic(model.span, str(error))
+        return SpecReport(str(path), "error", source, loaded, diagnostics=(diagnostic,))
+    result = _bounded_result(loaded, run, deadlock and model.deadlock)
+    traces = tuple(replay(loaded.compiled, d) for d in result.violations if d.path)
+    bounded = BoundedRun(
+        depth=depth,
+        checked=run.checked,
+        seconds_per_depth=tuple(run.seconds_per_depth),
+        encode_seconds=run.encode_seconds,
+        transitions=run.size.get("transitions", 0),
+        variables=run.size.get("variables", 0),
+        witnesses=tuple((w.property, len(w.path) - 1) for w in result.witnesses),
+        unreached=run.unreached,
+        unchecked=tuple(p.name for p in model.liveness),
+    )
+    verdict = verdict_of(result, model.expected_properties)
+    return SpecReport(
+        str(path), verdict, source, loaded, result, traces, engine="smt", bounded=bounded
+    )
+
+
+def _bounded_result(loaded: Loaded, run: Any, deadlock: bool) -> CheckResult:
+    """bmc's findings as a CheckResult (Discoveries with replayable paths)."""
+    compiled = loaded.compiled
+    violations: tuple[Discovery, ...] = ()
+    if run.bad is not None:
+        names = [t.name for t in run.bad.transitions]
+        found = discovery_of(compiled, run.bad.states, names, run.category, deadlock)
+        violations = (found,)
+    witnesses = tuple(
+        witness_of(compiled, w.states, [t.name for t in w.transitions], name)
+        for name, w in run.witnesses.items()
+    )
+    verdict = Verdict.VIOLATED if violations else Verdict.HOLDS
+    if run.unknown is not None and not violations:
+        verdict = Verdict.INCOMPLETE
+    seconds = run.encode_seconds + sum(run.seconds_per_depth)
+    stats = Stats(0, 0, run.checked + 1, seconds, 0.0, 0)
+    reason = None if run.unknown is None else f"solver: {run.unknown}"
+    return CheckResult(verdict, stats, violations, witnesses, run.unreached, (), reason)

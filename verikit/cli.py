@@ -20,7 +20,15 @@ from verikit import __version__, api
 from verikit.engine import CheckOptions
 from verikit.engine.options import Progress
 from verikit.errors import SpecError, render_all
-from verikit.report import SpecReport, to_json, to_text
+from verikit.report import (
+    SpecReport,
+    prove_to_json,
+    prove_to_text,
+    query_to_json,
+    query_to_text,
+    to_json,
+    to_text,
+)
 
 app = typer.Typer(
     add_completion=False,
@@ -246,6 +254,74 @@ def compile_command(
         loaded = api.load(spec, api.parse_const_overrides(const or []))
         typer.echo(loaded.compiled.source if emit_python else api.describe(loaded.model))
         return api.EXIT_HOLDS
+
+    raise typer.Exit(_guarded(run))
+
+
+@app.command("query")
+def query_command(
+    target: Annotated[Path, typer.Argument(help="A .dsl spec or a directory of them.")],
+    const: ConstOption = None,
+    output_format: Annotated[
+        str, typer.Option("--format", "-f", help="text or json (one JSON object per spec).")
+    ] = "text",
+    timeout: Annotated[
+        float | None, typer.Option(help="Give Z3 at most this many seconds per query.")
+    ] = None,
+) -> None:
+    """Answer each spec's timing queries with Z3: a proof that `never` is impossible, or a
+    witness. Exit 0 all impossible (or as expected), 1 one is possible, 3 Z3 undecided."""
+
+    def run() -> int:
+        if output_format not in ("text", "json"):
+            raise api.UsageError(f"--format must be text or json, got `{output_format}`")
+        if timeout is not None and timeout <= 0:
+            raise api.UsageError(f"--timeout must be positive, got {timeout}")
+        consts = api.parse_const_overrides(const or [])
+        files = api.spec_files(target)
+        reports = []
+        for file in files:
+            report = api.query_file(file, consts, timeout)
+            if len(files) > 1 and report.model is not None and not report.model.queries:
+                continue  # in a directory, only the specs that ask something
+            typer.echo(query_to_json(report) if output_format == "json" else query_to_text(report))
+            reports.append(report)
+        return api.exit_code(reports)
+
+    raise typer.Exit(_guarded(run))
+
+
+@app.command("prove")
+def prove_command(
+    target: Annotated[Path, typer.Argument(help="A .dsl spec or a directory of them.")],
+    const: ConstOption = None,
+    k: Annotated[
+        int, typer.Option("--k", help="Try k-induction for k = 1 .. K.")
+    ] = api.DEFAULT_PROVE_K,
+    timeout: Annotated[
+        float | None, typer.Option(help="Give Z3 at most this many seconds per spec.")
+    ] = None,
+    output_format: Annotated[
+        str, typer.Option("--format", "-f", help="text or json (one JSON object per spec).")
+    ] = "text",
+) -> None:
+    """Prove each invariant and lemma by k-induction with Z3. Exit 0 all proved, 1 one is
+    violated (a real counterexample), 3 one is not inductive or undecided."""
+
+    def run() -> int:
+        if output_format not in ("text", "json"):
+            raise api.UsageError(f"--format must be text or json, got `{output_format}`")
+        if k < 1:
+            raise api.UsageError(f"--k must be at least 1, got {k}")
+        if timeout is not None and timeout <= 0:
+            raise api.UsageError(f"--timeout must be positive, got {timeout}")
+        consts = api.parse_const_overrides(const or [])
+        reports = []
+        for file in api.spec_files(target):
+            report = api.prove_file(file, consts, k, timeout)
+            typer.echo(prove_to_json(report) if output_format == "json" else prove_to_text(report))
+            reports.append(report)
+        return api.prove_exit_code(reports)
 
     raise typer.Exit(_guarded(run))
 

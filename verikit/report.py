@@ -8,14 +8,20 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from fractions import Fraction
 from typing import Any
 
 from verikit.compile.compiled import CompiledModel
 from verikit.core.model import Model
+from verikit.core.types import format_real
 from verikit.engine.result import CheckResult, Discovery
 from verikit.errors import Diagnostic, SourceFile, render
+from verikit.symbolic.answer import Answer
+from verikit.symbolic.proof import Outcome, Proof
 from verikit.syntax import ast
 from verikit.trace import itf, text
+from verikit.trace.cti import CtiView
+from verikit.trace.cti import render as render_cti
 from verikit.trace.trace import Trace
 
 
@@ -41,6 +47,25 @@ class SpecReport:
     traces: tuple[Trace, ...] = ()
     diagnostics: tuple[Diagnostic, ...] = ()
     warnings: tuple[Diagnostic, ...] = ()  # e.g. actions never enabled
+    engine: str = "explicit"  # "explicit" (breadth-first search) | "smt" (bounded, Z3)
+    bounded: BoundedRun | None = None  # what `bmc` checked (engine "smt" only)
+
+
+@dataclass(frozen=True)
+class BoundedRun:
+    """A bounded model check (`verikit bmc`): paths of up to `depth` steps were searched;
+    `checked` is the deepest depth known free of violations (-1: none). Nothing beyond it is
+    claimed. `witnesses` maps each `reachable` found to the length of its shortest run."""
+
+    depth: int
+    checked: int
+    seconds_per_depth: tuple[float, ...]
+    encode_seconds: float
+    transitions: int  # concrete transitions the actions unroll to
+    variables: int  # Z3 variables per state
+    witnesses: tuple[tuple[str, int], ...] = ()
+    unreached: tuple[str, ...] = ()  # `reachable`s not reached within the depth
+    unchecked: tuple[str, ...] = ()  # liveness properties: bmc does not check them
 
 
 # ---------------------------------------------------------------- text
@@ -52,7 +77,12 @@ def to_text(report: SpecReport) -> str:
     assert report.result is not None and report.loaded is not None
     result = report.result
     lines = [f"{report.path}: {report.loaded.model.name} — {_headline(report)}"]
-    lines.append("  " + _stats_line(result))
+    if report.bounded is None:
+        lines.append("  " + _stats_line(result))
+    else:
+        lines += ["  " + line for line in _bounded_lines(report.bounded)]
+    if report.loaded.model.queries:
+        lines.append("  " + queries_note(report.loaded.model))
     traces = {(t.property, t.kind): t for t in report.traces}
     for discovery in result.violations:
         lines.append("")
@@ -66,11 +96,32 @@ def to_text(report: SpecReport) -> str:
     return "\n".join(lines)
 
 
+def queries_note(model: Model) -> str:
+    """Timing queries are Z3's business: `check` names them and leaves them alone."""
+    names = ", ".join(q.name for q in model.queries)
+    count = len(model.queries)
+    return f"note: {count} quer{'y' if count == 1 else 'ies'} ({names}) answered by `verikit query`"
+
+
 def _headline(report: SpecReport) -> str:
     result = report.result
     assert result is not None
     model = report.loaded.model if report.loaded else None
+    bound = report.bounded
     match report.verdict:
+        case "holds" if bound is not None:
+            return f"no violation within depth {bound.depth} (bounded check, not a proof)"
+        case "violated" if bound is not None and model and model.expected and not result.violations:
+            return (
+                "VIOLATED: the expected violation of "
+                + ", ".join(model.expected_properties)
+                + f" was not found within depth {bound.depth}"
+            )
+        case "incomplete" if bound is not None:
+            return (
+                f"INCOMPLETE: the solver gave up ({result.incomplete_reason}) at depth "
+                f"{bound.checked + 1}; no violation within depth {bound.checked}"
+            )
         case "holds":
             return "all properties hold"
         case "expected":
@@ -80,7 +131,7 @@ def _headline(report: SpecReport) -> str:
         case "violated" if model is not None and model.expected and not result.violations:
             return (
                 "VIOLATED: the expected violation of "
-                + ", ".join(model.expected)
+                + ", ".join(model.expected_properties)
                 + " was not found; the spec no longer demonstrates its bug"
             )
         case "incomplete":
@@ -102,6 +153,20 @@ def _stats_line(result: CheckResult) -> str:
     )
 
 
+def _bounded_lines(run: BoundedRun) -> list[str]:
+    solving = sum(run.seconds_per_depth)
+    lines = [
+        f"bmc: depths 0..{run.checked} checked, {run.transitions:,} transitions unrolled, "
+        f"{run.variables:,} variables per state, {run.encode_seconds:.2f} s encoding + "
+        f"{solving:.2f} s solving"
+    ]
+    lines += [f"reachable {name}: witness at depth {length}" for name, length in run.witnesses]
+    lines += [f"reachable {name}: not reached within depth {run.depth}" for name in run.unreached]
+    if run.unchecked:
+        lines.append("liveness not checked by bmc: " + ", ".join(run.unchecked))
+    return lines
+
+
 def _violation_title(d: Discovery) -> str:
     match d.kind:
         case "reachable":
@@ -118,7 +183,13 @@ def _violation_title(d: Discovery) -> str:
             fault = d.fault
             where = f"{fault.span}: {fault.message}" if fault else "runtime fault"
             return f"runtime fault {where} (trace that led there):"
-    return f"{d.kind} {d.property} violated after {len(d.path) - 1} steps (shortest counterexample):"
+        case "eventually" | "always_eventually" | "leads_to" if d.loop_start is not None:
+            kind = text.LIVENESS_WORDS[d.kind]
+            shape = text.lasso_shape(d.loop_start, len(d.path) - 1)
+            return f"{kind} {d.property} violated by a fair behavior: {shape}:"
+    return (
+        f"{d.kind} {d.property} violated after {len(d.path) - 1} steps (shortest counterexample):"
+    )
 
 
 def _indent(block: str, prefix: str) -> str:
@@ -136,7 +207,7 @@ def to_dict(report: SpecReport) -> dict[str, Any]:
     doc: dict[str, Any] = {"spec": report.path, "verdict": report.verdict}
     if report.loaded is not None:
         doc["name"] = report.loaded.model.name
-        doc["consts"] = dict(report.loaded.model.consts)
+        doc["consts"] = {k: json_value(v) for k, v in report.loaded.model.consts}
         doc["expected"] = list(report.loaded.model.expected)
     result = report.result
     if result is not None:
@@ -153,11 +224,30 @@ def to_dict(report: SpecReport) -> dict[str, Any]:
             "unreached": list(result.unreached),
             "never_enabled": list(result.never_enabled),
         }
+    doc["engine"] = report.engine
+    if report.bounded is not None:
+        doc |= _bounded_dict(report.bounded)
     doc["warnings"] = [_diagnostic(d) for d in report.warnings if d.severity == "warning"]
     doc["errors"] = [
         _diagnostic(d) for d in report.diagnostics + report.warnings if d.severity == "error"
     ]
     return doc
+
+
+def _bounded_dict(run: BoundedRun) -> dict[str, Any]:
+    """bmc's numbers; the explicit search's counts mean nothing here and are null."""
+    return {
+        "distinct_states": None,
+        "transitions": None,
+        "depth": None,
+        "states_per_second": None,
+        "max_depth": run.depth,
+        "checked_depth": run.checked,
+        "seconds_per_depth": [round(t, 4) for t in run.seconds_per_depth],
+        "encode_seconds": round(run.encode_seconds, 4),
+        "witnesses": dict(run.witnesses),
+        "unchecked": list(run.unchecked),
+    }
 
 
 def _diagnostic(d: Diagnostic) -> dict[str, Any]:
@@ -170,6 +260,7 @@ def _violation(report: SpecReport, d: Discovery) -> dict[str, Any]:
         "property": d.property,
         "kind": d.kind,
         "trace_length": len(d.path) - 1 if d.path else None,
+        "loop_start": d.loop_start,  # a lasso: the state its loop starts in (ITF "loop")
         "trace": itf.to_itf(trace, report.loaded.model) if trace and report.loaded else None,
     }
     if d.fault is not None:
@@ -187,3 +278,250 @@ def _trace_for(traces: tuple[Trace, ...], d: Discovery) -> Trace | None:
         if trace.property == d.property and trace.kind == d.kind:
             return trace
     return None
+
+
+# ---------------------------------------------------------------- prove
+
+
+@dataclass(frozen=True)
+class ProveReport:
+    """The outcome of `verikit prove` on one spec file: one Outcome per invariant and lemma,
+    with a replayed Trace for each violated one and a CtiView for each not inductive one."""
+
+    path: str
+    verdict: str  # "proved" | "violated" | "unproved" | "error"
+    source: SourceFile | None = None
+    loaded: Loaded | None = None
+    proof: Proof | None = None
+    traces: tuple[Trace, ...] = ()  # base-case counterexamples, by Trace.property
+    ctis: tuple[CtiView, ...] = ()
+    diagnostics: tuple[Diagnostic, ...] = ()
+
+
+PROVE_WORDS = {"proved": "proved", "violated": "VIOLATED", "not_inductive": "NOT INDUCTIVE",
+               "unknown": "UNKNOWN"}  # fmt: skip
+
+
+def prove_to_text(report: ProveReport) -> str:
+    if report.proof is None or report.loaded is None:
+        return "\n".join(render(d, report.source) for d in report.diagnostics)
+    proof = report.proof
+    lines = [f"{report.path}: {report.loaded.model.name} — {_prove_headline(report)}"]
+    traces = {t.property: t for t in report.traces}
+    ctis = {v.property: v for v in report.ctis}
+    width = max((len(w) for w in PROVE_WORDS.values()), default=0)
+    for outcome in proof.outcomes:
+        word = PROVE_WORDS[outcome.status].ljust(width)
+        lines.append(f"  {word}  {_outcome_line(outcome)}")
+        if outcome.property in traces:
+            lines.append(_indent(text.render_text(traces[outcome.property]), "      "))
+        if outcome.property in ctis:
+            lines.append(render_cti(ctis[outcome.property], "      "))
+    count = len(proof.outcomes)
+    lines.append(f"  {count} propert{'y' if count == 1 else 'ies'}, k-induction up to "
+                 f"k={proof.max_k}, {proof.queries} Z3 queries, {proof.seconds:.2f} s")  # fmt: skip
+    return "\n".join(lines)
+
+
+def _prove_headline(report: ProveReport) -> str:
+    proof = report.proof
+    assert proof is not None
+    if not proof.outcomes:
+        return "no invariants or lemmas to prove"
+    match report.verdict:
+        case "proved":
+            return "every invariant and lemma holds in every reachable state (k-induction)"
+        case "violated":
+            names = ", ".join(o.property for o in proof.with_status("violated"))
+            return f"VIOLATED: {names}"
+    names = ", ".join(o.property for o in proof.with_status("not_inductive", "unknown"))
+    return f"NOT PROVED: {names} (nothing found violated; see below)"
+
+
+def _outcome_line(outcome: Outcome) -> str:
+    name = f"lemma {outcome.property}" if outcome.kind == "lemma" else outcome.property
+    match outcome.status:
+        case "proved":
+            return f"{name} (k={outcome.k})"
+        case "violated":
+            steps = f"{outcome.k} step{'s' if outcome.k != 1 else ''}"
+            return f"{name}: a run of {steps} from an initial state breaks it:"
+        case "not_inductive":
+            tried = "k=1" if outcome.k == 1 else f"k=1..{outcome.k}"
+            return f"{name} ({tried}): a state where it holds steps to one where it does not:"
+    return f"{name}: {outcome.reason}"
+
+
+def prove_to_json(report: ProveReport) -> str:
+    return json.dumps(prove_to_dict(report), ensure_ascii=False)
+
+
+def prove_to_dict(report: ProveReport) -> dict[str, Any]:
+    doc: dict[str, Any] = {"spec": report.path, "verdict": report.verdict}
+    if report.loaded is not None:
+        doc["name"] = report.loaded.model.name
+        doc["consts"] = {k: json_value(v) for k, v in report.loaded.model.consts}
+    proof, loaded = report.proof, report.loaded
+    if proof is not None and loaded is not None:
+        traces = {t.property: t for t in report.traces}
+        ctis = {v.property: v for v in report.ctis}
+        doc |= {"max_k": proof.max_k, "queries": proof.queries, "seconds": round(proof.seconds, 4)}
+        doc["properties"] = [
+            _outcome_dict(o, loaded.model, traces.get(o.property), ctis.get(o.property))
+            for o in proof.outcomes
+        ]
+    doc["errors"] = [_diagnostic(d) for d in report.diagnostics]
+    return doc
+
+
+def _outcome_dict(
+    o: Outcome, model: Model, trace: Trace | None, view: CtiView | None
+) -> dict[str, Any]:
+    item: dict[str, Any] = {"property": o.property, "kind": o.kind, "status": o.status,
+                            "k": o.k, "reason": o.reason}  # fmt: skip
+    item["trace"] = itf.to_itf(trace, model) if trace is not None else None
+    item["cti"] = None
+    if o.cti is not None and view is not None:
+        step = view.step
+        item["cti"] = {
+            "assumed": list(o.cti.assumed),
+            "states": [_itf_state(model, s) for s in o.cti.states],  # the last two: pre, post
+            "actions": list(o.cti.actions),
+            "step": {
+                "action": step.action,
+                "kind": step.kind,
+                "node": step.node,
+                "params": dict(step.params),
+                "message": step.message,
+            },  # fmt: skip
+        }
+    return item
+
+
+def _itf_state(model: Model, state: tuple[Any, ...]) -> dict[str, Any]:
+    return {
+        var.name: itf.encode(var.type, value) for var, value in zip(model.vars, state, strict=True)
+    }
+
+
+# ---------------------------------------------------------------- query
+
+
+@dataclass(frozen=True)
+class QueryReport:
+    """The outcome of `verikit query` on one spec file: one Answer per `query`, in order.
+    `verdict` uses check's words and exit codes: "holds" (every query impossible),
+    "expected" (a bug variant's expected queries possible, the rest impossible), "violated",
+    "incomplete" (Z3 could not decide one) or "error" (bad spec, division by zero)."""
+
+    path: str
+    verdict: str
+    source: SourceFile | None = None
+    model: Model | None = None
+    answers: tuple[Answer, ...] = ()
+    expected: tuple[str, ...] = ()  # the queries named by `expect violation`
+    diagnostics: tuple[Diagnostic, ...] = ()
+
+
+QUERY_WORDS = {"impossible": "impossible", "possible": "POSSIBLE", "vacuous": "VACUOUS",
+               "fault": "FAULT", "unknown": "UNKNOWN"}  # fmt: skip
+
+
+def query_to_text(report: QueryReport) -> str:
+    if report.model is None:
+        return "\n".join(render(d, report.source) for d in report.diagnostics)
+    lines = [f"{report.path}: {report.model.name} — {_query_headline(report)}"]
+    queries = {q.name: q for q in report.model.queries}
+    for answer in report.answers:
+        query = queries[answer.query]
+        word = QUERY_WORDS[answer.verdict]
+        lines.append(f"  {word:<10}  {answer.query} ({_query_facts(query.consts, answer)})")
+        lines += _answer_details(answer, report.source)
+    return "\n".join(lines)
+
+
+def _query_headline(report: QueryReport) -> str:
+    answers = report.answers
+    names = {v: [a.query for a in answers if a.verdict == v] for v in QUERY_WORDS}
+    match report.verdict:
+        case "holds" if not answers:
+            return "no queries to answer"
+        case "holds":
+            return "every query is impossible (proved by Z3)"
+        case "expected":
+            found = ", ".join(names["possible"])
+            return f"expected violation found (this spec demonstrates a bug): {found} possible"
+        case "incomplete":
+            return f"UNKNOWN: {', '.join(names['unknown'])} (Z3 could not decide; nothing proved)"
+        case "error":
+            return f"division by zero possible in {', '.join(names['fault'])}"
+    missed = [name for name in report.expected if name in names["impossible"]]
+    if missed:
+        return (f"VIOLATED: the expected violation of {', '.join(missed)} was not found; "
+                "the spec no longer demonstrates its bug")  # fmt: skip
+    bad = [a.query for a in answers if a.verdict in ("possible", "vacuous")]
+    return "POSSIBLE: " + ", ".join(q for q in bad if q not in report.expected)
+
+
+def _query_facts(consts: tuple[tuple[str, object], ...], answer: Answer) -> str:
+    shown = ", ".join(f"{name} = {_const_text(value)}" for name, value in consts)
+    return f"{shown}; {answer.seconds:.2f} s" if shown else f"{answer.seconds:.2f} s"
+
+
+def _answer_details(answer: Answer, source: SourceFile | None) -> list[str]:
+    lines: list[str] = []
+    if answer.verdict == "fault" and answer.span is not None:
+        lines.append(_indent(render(Diagnostic(answer.span, answer.reason), source), "      "))
+    elif answer.reason:
+        lines.append(f"      {answer.reason}")
+    if answer.witness:
+        checked = ", re-checked with exact arithmetic" if answer.checked else ""
+        lines.append(f"      witness (Z3{checked}):")
+        width = max(len(w.name) for w in answer.witness)
+        for w in answer.witness:
+            label = "  (let)" if w.kind == "let" else ""
+            lines.append(f"        {w.name:<{width}} = {w.text}{label}")
+    return lines
+
+
+def _const_text(value: object) -> str:
+    if isinstance(value, Fraction):
+        return format_real(value)
+    return ("true" if value else "false") if isinstance(value, bool) else str(value)
+
+
+def json_value(value: object) -> object:
+    """A constant or witness value for JSON: a real as its exact text ("0.01", "1/3")."""
+    return format_real(value) if isinstance(value, Fraction) else value
+
+
+def query_to_json(report: QueryReport) -> str:
+    return json.dumps(query_to_dict(report), ensure_ascii=False)
+
+
+def query_to_dict(report: QueryReport) -> dict[str, Any]:
+    doc: dict[str, Any] = {"spec": report.path, "verdict": report.verdict}
+    if report.model is not None:
+        doc["name"] = report.model.name
+        doc["expected"] = list(report.expected)
+        queries = {q.name: q for q in report.model.queries}
+        doc["queries"] = [_answer_dict(a, queries[a.query].consts) for a in report.answers]
+    doc["errors"] = [_diagnostic(d) for d in report.diagnostics]
+    return doc
+
+
+def _answer_dict(answer: Answer, consts: tuple[tuple[str, object], ...]) -> dict[str, Any]:
+    span = answer.span
+    return {
+        "query": answer.query,
+        "verdict": answer.verdict,
+        "consts": {name: json_value(value) for name, value in consts},
+        "seconds": round(answer.seconds, 4),
+        "witness": [
+            {"name": w.name, "kind": w.kind, "exact": json_value(w.exact), "text": w.text}
+            for w in answer.witness
+        ],
+        "checked": answer.checked,
+        "reason": answer.reason or None,
+        "at": None if span is None else {"file": span.file, "line": span.line, "col": span.col},
+    }

@@ -2,7 +2,7 @@
 
 `fake(...)` builds a CompiledModel from plain Python functions: each action maps a state to
 its (parameter values, successor) pairs. `graph(...)` is a state graph given as an adjacency
-list. `two_phase(n)` is TwoPhase.tla written by hand over the same state layout as the core
+list; `fair_graph(...)` one whose edges carry a fairness key (a node or message id). `two_phase(n)` is TwoPhase.tla written by hand over the same state layout as the core
 model in tests/oracle/models.py (TLC: 288 states for 3 RMs). `from_reference(model)` runs a
 core Model through the oracle's reference interpreter, for tests on real Models.
 """
@@ -16,7 +16,7 @@ from typing import Any
 from tests.oracle import reference
 from verikit.compile.compiled import CompiledModel, Predicate, State, Successor
 from verikit.core import ir
-from verikit.core.model import Action, Model, NetworkInfo, Param, Property, Var
+from verikit.core.model import Action, Fairness, Model, NetworkInfo, Param, Property, Var
 from verikit.core.types import (
     BOOL,
     EnumType,
@@ -48,12 +48,23 @@ class FakeAction:
 
 @dataclass(frozen=True)
 class FakeProperty:
-    """A property as a Python predicate; `reads` are the state slots its expression mentions."""
+    """A property as a Python predicate; `reads` are the state slots its expression mentions;
+    `trigger` is the P of `P leads_to Q` (then `holds` is Q)."""
 
     kind: str
     name: str
     holds: Predicate
     reads: tuple[int, ...] = ()
+    trigger: Predicate | None = None
+
+
+@dataclass(frozen=True)
+class FakeFairness:
+    """`fair …` over the named actions: weak or strong, per "action", "node" or "message"."""
+
+    actions: tuple[str, ...]
+    per: str = "action"
+    strong: bool = False
 
 
 def fake(
@@ -67,18 +78,21 @@ def fake(
     nodes: tuple[NodeGroup, ...] = (),
     network: NetworkInfo | None = None,
     fingerprint: Callable[[State], Hashable] | None = None,
+    fairness: Sequence[FakeFairness] = (),
 ) -> CompiledModel:
     vs = tuple(v if isinstance(v, Var) else Var(v[0], v[1]) for v in vars)
+    names = [a.name for a in actions]
     model = Model(
         name=name,
         consts=(),
         vars=vs,
         init=(),
         actions=tuple(_action(a) for a in actions),
-        properties=tuple(Property(p.kind, p.name, _reads(vs, p.reads)) for p in properties),
+        properties=tuple(_property(vs, p) for p in properties),
         nodes=nodes,
         network=network,
         deadlock=deadlock,
+        fairness=tuple(_fairness(names, f) for f in fairness),
         span=Span(f"{name.lower()}.dsl", 1, 1),
     )
     hits = [0] * len(actions)
@@ -103,7 +117,19 @@ def fake(
         properties=tuple(zip(model.properties, (p.holds for p in properties), strict=True)),
         fingerprint=fingerprint or (lambda s: s),
         action_hits=hits,
+        triggers={p.name: p.trigger for p in properties if p.trigger is not None},
     )
+
+
+def _property(vs: tuple[Var, ...], p: FakeProperty) -> Property:
+    trigger = None if p.trigger is None else _reads(vs, p.reads)
+    return Property(p.kind, p.name, _reads(vs, p.reads), trigger=trigger)
+
+
+def _fairness(names: list[str], f: FakeFairness) -> Fairness:
+    strength = "strong fair" if f.strong else "fair"
+    text = f"{strength} {f.per} {' '.join(f.actions)}"
+    return Fairness(f.strong, tuple(names.index(a) for a in f.actions), f.per, text)
 
 
 def _action(a: FakeAction) -> Action:
@@ -120,6 +146,10 @@ def _reads(vs: tuple[Var, ...], slots: tuple[int, ...]) -> ir.Expr:
 
 def prop(kind: str, name: str, holds: Predicate, reads: tuple[int, ...] = (0,)) -> FakeProperty:
     return FakeProperty(kind, name, holds, reads)
+
+
+def leads_to(name: str, trigger: Predicate, holds: Predicate) -> FakeProperty:
+    return FakeProperty("leads_to", name, holds, (0,), trigger)
 
 
 # ---------------------------------------------------------------- small graphs
@@ -146,6 +176,47 @@ def graph(
     at = IntType(0, top)
     actions = [FakeAction(n, firing(n), params=(("to", at),)) for n in names]
     return fake([("at", at)], [(i,) for i in init], actions, properties, **options)
+
+
+Edge = int | tuple[str, int] | tuple[str, int, int]
+
+
+def fair_graph(
+    edges: Mapping[int, Sequence[Edge]],
+    init: Sequence[int] = (0,),
+    properties: Sequence[FakeProperty] = (),
+    fairness: Sequence[FakeFairness] = (),
+    **options: Any,
+) -> CompiledModel:
+    """Like `graph`, with edges (action, target, key): every action has parameters (to, key)
+    and `key` is both its node_param and its message_param, so a fairness declaration per
+    node or per message has one obligation per key. Unlabelled edges: action "go", key 0.
+    Successor ordinals follow the order of the actions' first appearance, then the list."""
+    labelled = {k: [_edge(e) for e in v] for k, v in edges.items()}
+    names = list(dict.fromkeys(["go", *(a for v in labelled.values() for a, _, _ in v)]))
+    names += [a for f in fairness for a in f.actions if a not in names]
+    top = max([0, *edges, *init, *(t for v in labelled.values() for _, t, _ in v)])
+    keys = max([0, *(key for v in labelled.values() for _, _, key in v)])
+
+    def firing(action: str) -> Fire:
+        return lambda s: [((t, key), (t,)) for a, t, key in labelled.get(s[0], []) if a == action]
+
+    at = IntType(0, top)
+    actions = [
+        FakeAction(n, firing(n), params=(("to", at), ("key", IntType(0, keys))),
+                   node_param="key", message_param="key")
+        for n in names
+    ]  # fmt: skip
+    return fake([("at", at)], [(i,) for i in init], actions, properties, fairness=fairness,
+                **options)  # fmt: skip
+
+
+def _edge(e: Edge) -> tuple[str, int, int]:
+    if isinstance(e, int):
+        return "go", e, 0
+    if len(e) == 2:
+        return e[0], e[1], 0
+    return e
 
 
 def counter(n: int, **options: Any) -> CompiledModel:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from scripts.diagrams import main, shows_a_bug, with_image
+from scripts.diagrams import main, page_for, shows_a_bug, with_image
 
 CORPUS = Path(__file__).parents[1] / "corpus"
 PAGE = "# Counter\n\nIt counts.\n\n## Counterexample\n\nx passes 2.\n"
@@ -24,6 +24,15 @@ def test_the_image_goes_under_the_counterexample_heading() -> None:
 
 def test_a_page_without_a_counterexample_heading_is_left_alone() -> None:
     assert with_image("# Counter\n\nIt counts.\n", "img/counter_buggy.svg") is None
+
+
+def test_a_variant_is_drawn_on_the_page_of_the_spec_it_varies(tmp_path: Path) -> None:
+    for page in ("raft.md", "raft_election.md", "lease_no_fencing.md"):
+        (tmp_path / page).write_text(PAGE)
+    assert page_for("raft_election_split", tmp_path) == tmp_path / "raft_election.md"
+    assert page_for("raft_buggy", tmp_path) == tmp_path / "raft.md"
+    assert page_for("lease_no_fencing", tmp_path) == tmp_path / "lease_no_fencing.md"
+    assert page_for("crdt_lww_buggy", tmp_path) is None
 
 
 def test_buggy_variants_and_expect_violation_specs_show_a_bug(tmp_path: Path) -> None:
@@ -55,3 +64,10 @@ def test_a_bug_spec_without_a_counterexample_fails_the_target(tmp_path: Path) ->
     specs.mkdir()
     shutil.copy(CORPUS / "holds" / "counter.dsl", specs / "counter_buggy.dsl")
     assert main(specs, tmp_path / "docs") == 1
+
+
+def test_a_spec_expecting_only_a_possible_timing_query_has_nothing_to_draw(tmp_path: Path) -> None:
+    query = "query Overlap {\n  real t\n  never t > 0\n}\n"
+    (tmp_path / "q.dsl").write_text(f"spec Q\n{query}expect violation Overlap\n")
+    (tmp_path / "r.dsl").write_text(f"spec R\n{query}expect violation Safe\n")
+    assert [shows_a_bug(tmp_path / f) for f in ("q.dsl", "r.dsl")] == [False, True]

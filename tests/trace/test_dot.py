@@ -322,15 +322,6 @@ def test_long_labels_are_wrapped(tmp_path: Path) -> None:
 
 
 @needs_dot
-def test_the_loop_of_a_lasso_is_marked(tmp_path: Path) -> None:
-    c = mini_commit()
-    root = draw_svg(dataclasses.replace(story(c), loop_start=2), c, tmp_path / "lasso.svg")
-    steps = [text(g) for g in groups(root, "step")]
-    assert steps[2] == "2 ↻ the loop starts here"
-    assert steps[-1].endswith("↺ back to step 2, for ever")
-
-
-@needs_dot
 def test_a_png_is_rendered_by_extension(tmp_path: Path) -> None:
     c = mini_commit()
     outcome = write_diagram(story(c), c.model, tmp_path / "cex.png")

@@ -124,6 +124,29 @@ class Fairness:
 
 
 @dataclass(frozen=True)
+class Query:
+    """`query Name { real …  let …  assume …  never … }`: a question about real numbers
+    (times, clock rates) answered by Z3, never by the explicit engine.
+
+    The answer is "impossible" when no values of `unknowns` satisfy every `assume` and
+    `never` together (a proof), "possible" with such values (a witness) otherwise. The
+    expressions are typed REAL or BOOL; they read `Local(name)` of an unknown or a def, and
+    constants already folded to literals. `defs` are the `let`s, in order (a def reads the
+    unknowns and the defs before it). Everything is evaluated left to right: assumes first,
+    in order, then `never`, with `and`/`or`/`implies` short-circuiting, so a division is
+    only evaluated where the conditions before it hold (and must not divide by zero there).
+    `consts` are the constants the query mentions, with their values, for reports."""
+
+    name: str
+    unknowns: tuple[str, ...]
+    defs: tuple[tuple[str, Expr], ...]
+    assumes: tuple[Expr, ...]
+    never: Expr
+    consts: tuple[tuple[str, object], ...] = ()
+    span: Span = field(default=NO_SPAN, compare=False)
+
+
+@dataclass(frozen=True)
 class NetworkInfo:
     """How the network was lowered, for traces: which slot holds the in-flight messages and
     whether delivery order is free (a bag) or FIFO per sender/receiver pair."""
@@ -152,6 +175,7 @@ class Model:
     symmetric: tuple[str, ...] = ()  # names of `symmetric` node groups (ids interchangeable)
     fairness: tuple[Fairness, ...] = ()
     span: Span = field(default=NO_SPAN, compare=False)
+    queries: tuple[Query, ...] = ()  # answered by `verikit query` (Z3), never by a search
 
     def props(self, *kinds: str) -> tuple[Property, ...]:
         return tuple(p for p in self.properties if p.kind in kinds)
@@ -159,3 +183,9 @@ class Model:
     @property
     def liveness(self) -> tuple[Property, ...]:
         return self.props(*LIVENESS_KINDS)
+
+    @property
+    def expected_properties(self) -> tuple[str, ...]:
+        """The `expect violation` names a search can find (the others name queries)."""
+        queries = {q.name for q in self.queries}
+        return tuple(name for name in self.expected if name not in queries)

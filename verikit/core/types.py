@@ -15,6 +15,7 @@ evaluator in tests, Z3, trace display). A value of each type is represented as:
                   whose ordinal is i, or MISSING when the map has no entry for that key
     SeqType       tuple (indices in the language count from 1)
     BagType       frozenset of (element, count) pairs with count >= 1 (a multiset)
+    RealType      fractions.Fraction (exact); exists only in `query` blocks, never in a state
 
 `domain(t)` enumerates a finite type in a fixed order and `ordinal(t, v)` is the position of
 `v` in it; map slots and symmetry use them.
@@ -25,6 +26,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass
+from fractions import Fraction
 from functools import cache
 from typing import Any, Union
 
@@ -171,6 +173,15 @@ class BagType:
         return f"bag<{self.elem}>"
 
 
+@dataclass(frozen=True)
+class RealType:
+    """A real number (a rational at runtime: `Fraction`). Only real constants and the
+    expressions of `query` blocks have it; no state slot, action or property does."""
+
+    def __str__(self) -> str:
+        return "real"
+
+
 Type = Union[  # noqa: UP007 - a runtime alias used in isinstance-free pattern matching
     BoolType,
     IntType,
@@ -183,10 +194,12 @@ Type = Union[  # noqa: UP007 - a runtime alias used in isinstance-free pattern m
     MapType,
     SeqType,
     BagType,
+    RealType,
 ]
 
 BOOL = BoolType()
 INT = IntType()
+REAL = RealType()
 
 
 class InfiniteDomain(Exception):
@@ -330,7 +343,28 @@ def format_value(t: Type, value: Any) -> str:
             return "{" + ", ".join(pairs) + "}"
         case SeqType(elem=elem):
             return "[" + ", ".join(format_value(elem, v) for v in value) + "]"
+        case RealType():
+            return format_real(value)
     return str(value)
+
+
+def format_real(value: Fraction) -> str:
+    """A rational as a decimal when it has a finite one (`0.01`, `2.0`), else `p/q` (`1/3`).
+    A decimal always shows its point, so it reads back as the same real, never as an int."""
+    value = Fraction(value)
+    den, twos, fives = value.denominator, 0, 0
+    while den % 2 == 0:
+        den, twos = den // 2, twos + 1
+    while den % 5 == 0:
+        den, fives = den // 5, fives + 1
+    if den != 1:
+        return f"{value.numerator}/{value.denominator}"
+    places = max(twos, fives, 1)
+    scaled = abs(value.numerator) * (10**places // value.denominator)
+    digits = str(scaled).rjust(places + 1, "0")
+    text = f"{digits[:-places]}.{digits[-places:]}".rstrip("0")
+    text = text + "0" if text.endswith(".") else text
+    return ("-" if value < 0 else "") + text
 
 
 def node_name(groups: tuple[NodeGroup, ...], node_id: int) -> str:

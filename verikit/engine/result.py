@@ -61,6 +61,16 @@ class Discovery:
 
 @dataclass(frozen=True)
 class CheckResult:
+    """The outcome of `engine.check`.
+
+    The liveness fields describe the pass that decides `eventually`, `always_eventually` and
+    `leads_to` properties after a complete safety search, on a graph of its own (symmetry off,
+    so its state count may exceed `stats.distinct_states`). `liveness_checked` names the
+    liveness properties decided (held, or violated and listed in `violations`);
+    `liveness_undecided` says why the others were not ("max states 1000 reached", "stopped at
+    the first violation", "the spec faulted"); both stay empty for a model without liveness
+    properties."""
+
     verdict: Verdict
     stats: Stats
     violations: tuple[Discovery, ...]
@@ -69,3 +79,8 @@ class CheckResult:
     never_enabled: tuple[str, ...]  # actions without a successor; only for a complete search
     incomplete_reason: str | None = None  # "max states 1000 reached", "timeout 2.0 s", …
     symmetry: tuple[str, ...] = ()  # node groups whose permutations were counted as one
+    liveness_checked: tuple[str, ...] = ()
+    liveness_undecided: str | None = None
+    liveness_states: int = 0  # states of the liveness graph (inside the constraints)
+    liveness_transitions: int = 0  # its edges (transitions between counted states)
+    liveness_seconds: float = 0.0  # building the graph and deciding every property

@@ -22,26 +22,30 @@ import time
 from collections.abc import Callable
 
 from verikit.compile.compiled import CompiledModel, Predicate, State
-from verikit.core.model import SAFETY_KINDS, Model, Property
+from verikit.core.model import SAFETY_KINDS, Property
+from verikit.engine import liveness
 from verikit.engine.options import CheckOptions, Progress
 from verikit.engine.result import CheckResult, Discovery, Stats, Verdict
+from verikit.engine.spans import action_at as action_at  # re-exported (trace imports it)
 from verikit.engine.store import ROOT, Store
 from verikit.engine.symmetry import canonical_key
-from verikit.errors import Span, SpecFault
+from verikit.errors import SpecFault
 
 TICK = 1024  # expanded states between clock reads (timeout, progress)
 DEFAULT = CheckOptions()
 
 
 def check(compiled: CompiledModel, options: CheckOptions = DEFAULT) -> CheckResult:
-    """Explore every reachable state of `compiled` (within the limits of `options`).
+    """Explore every reachable state of `compiled` (within the limits of `options`), then
+    decide its liveness properties (engine/liveness.py) when the search was complete.
 
     The cyclic garbage collector is paused meanwhile: the search allocates millions of
     acyclic tuples, and scanning them repeatedly costs about 10% of the run for nothing."""
     was_enabled = gc.isenabled()
     gc.disable()
     try:
-        return _Search(compiled, options).run()
+        result = _Search(compiled, options).run()
+        return liveness.extend(compiled, options, result) if compiled.model.liveness else result
     finally:
         if was_enabled:
             gc.enable()
@@ -285,16 +289,3 @@ def _faulting(properties: tuple[tuple[Property, Predicate], ...], state: State) 
         except SpecFault:
             return prop.name
     return "property"
-
-
-def action_at(model: Model, span: Span) -> str | None:
-    """The one action whose source span contains `span`, if exactly one does."""
-    found = [a.name for a in model.actions if _contains(a.span, span)]
-    return found[0] if len(found) == 1 else None
-
-
-def _contains(outer: Span, inner: Span) -> bool:
-    if outer.file != inner.file or outer.line == 0:
-        return False
-    end = (outer.end_line, outer.end_col) if outer.end_line else (outer.line, sys.maxsize)
-    return (outer.line, outer.col) <= (inner.line, inner.col) <= end

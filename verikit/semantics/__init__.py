@@ -3,7 +3,8 @@ diagnostic found).
 
 Pass 1 (scope.py) declares every name; constants (consts.py), node ids and types (types.py)
 are resolved next; pass 2 checks and lowers every expression and statement (exprs.py,
-stmts.py, fns.py), the nodes and handlers (lower.py) and the network (network.py).
+stmts.py, fns.py), the nodes and handlers (lower.py), the network (network.py) and the
+timing queries (queries.py).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from collections.abc import Mapping
 
 from verikit.core.model import Model
 from verikit.semantics.consts import Consts
+from verikit.semantics.consts import Value as ConstValue
 from verikit.semantics.context import Env, NodeCtx
 from verikit.semantics.diagnostics import Diagnostics
 from verikit.semantics.fairness import lower_fairness
@@ -24,14 +26,15 @@ from verikit.semantics.lower import (
     number_groups,
 )
 from verikit.semantics.network import Network, read_settings
+from verikit.semantics.queries import lower_queries
 from verikit.semantics.scope import declare
 from verikit.semantics.types import Types
 from verikit.syntax import ast
 
-__all__ = ["analyze"]
+__all__ = ["ConstValue", "analyze"]
 
 
-def analyze(spec: ast.Spec, consts: Mapping[str, int | bool] | None = None) -> Model:
+def analyze(spec: ast.Spec, consts: Mapping[str, ConstValue] | None = None) -> Model:
     """Check `spec` and lower it to a core Model; `consts` overrides declared constants.
     Raises SpecError carrying every diagnostic when the spec is wrong."""
     diags = Diagnostics()
@@ -57,6 +60,7 @@ def analyze(spec: ast.Spec, consts: Mapping[str, int | bool] | None = None) -> M
     actions = lowering.actions()
     properties = lowering.properties()
     env.fns.lower_all()
+    queries = lower_queries(decls, values, diags)
     final_consts = values.final()  # evaluates (and checks) unused constants too
     expected = expected_violations(decls, diags)
     fairness = lower_fairness(decls.fairness, actions, list(groups), bool(groups), diags)
@@ -70,9 +74,10 @@ def analyze(spec: ast.Spec, consts: Mapping[str, int | bool] | None = None) -> M
         properties=properties,
         nodes=tuple(groups.values()),
         network=env.network.info() if env.network is not None else None,
-        deadlock=True,
+        deadlock=bool(actions),  # with no action at all (only queries, say) nothing can stall
         expected=expected,
         symmetric=tuple(n.name for n in decls.nodes.values() if n.decl.symmetric),
         fairness=fairness,
         span=spec.span,
+        queries=queries,
     )

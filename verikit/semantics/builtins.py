@@ -5,7 +5,17 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from verikit.core import ir
-from verikit.core.types import BOOL, INT, IntType, MapType, SeqType, SetType, Type
+from verikit.core.types import (
+    BOOL,
+    INT,
+    IntType,
+    MapType,
+    MessageType,
+    NodeType,
+    SeqType,
+    SetType,
+    Type,
+)
 from verikit.semantics.diagnostics import plural
 from verikit.semantics.show import show
 from verikit.semantics.types import error_expr, has_error, strip_option, type_str
@@ -17,7 +27,7 @@ if TYPE_CHECKING:
 BUILTIN_ARITY: dict[str, tuple[int, ...]] = {
     "len": (1,), "range": (2,), "min": (1, 2), "max": (1, 2), "append": (2,), "head": (1,),
     "tail": (1,), "last": (1,), "slice": (3,), "take": (2,), "keys": (1,), "has": (2,),
-    "delete": (2,), "to_set": (1,), "remove_at": (2,), "insert_at": (3,),
+    "delete": (2,), "to_set": (1,), "remove_at": (2,), "insert_at": (3,), "in_flight": (1, 3),
 }  # fmt: skip
 
 
@@ -35,6 +45,8 @@ def check_builtin(c: ExprChecker, e: ast.CallExpr, expected: Type | None) -> ir.
         return c.range_of(args[0], args[1], span)
     if name in ("min", "max"):
         return _min_max(c, e)
+    if name == "in_flight":
+        return _in_flight(c, e)
     if name in ("len", "keys", "to_set"):
         return _sizes(c, e)
     if name in ("has", "delete"):
@@ -113,3 +125,28 @@ def _min_max(c: ExprChecker, e: ast.CallExpr) -> ir.Expr:
             f"`{e.name}` needs a set of ints or two ints: {show(arg)} is {type_str(x.type)}",
         )
     return error_expr(e.span)
+
+
+def _in_flight(c: ExprChecker, e: ast.CallExpr) -> ir.Expr:
+    """`in_flight(M { … })`: a copy of that message is in flight (between any two nodes);
+    `in_flight(M { … }, src, dst)`: from src to dst. Properties only: lemmas that prove a
+    protocol by induction must say what the network may hold, but a node reading the network
+    would model something no node can do."""
+    network = c.env.network
+    if not c.ctx.in_property or network is None:
+        why = "properties" if network is not None else "specs with a `network`"
+        c.error(e.span, f"`in_flight` can only be used in {why}: a node cannot see the network")
+        return error_expr(e.span)
+    msg = c.plain(c.check(e.args[0], network.messages))
+    if not isinstance(msg.type, MessageType) and not has_error(msg.type):
+        c.error(
+            e.args[0].span,
+            f"`in_flight` needs a message: {show(e.args[0])} is {type_str(msg.type)}",
+        )
+    ends = [c.plain(c.check(a, network.any_node)) for a in e.args[1:]]
+    for arg, x in zip(e.args[1:], ends, strict=True):
+        if not isinstance(x.type, NodeType) and not has_error(x.type):
+            c.error(arg.span, f"`in_flight` needs a node id: {show(arg)} is {type_str(x.type)}")
+    if any(has_error(x.type) for x in (msg, *ends)):
+        return error_expr(e.span)
+    return network.holds(msg, (ends[0], ends[1]) if ends else None, e.span)

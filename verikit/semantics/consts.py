@@ -1,21 +1,27 @@
 """Constants: `const N = expr` evaluated at analysis time, with `--const` overrides.
 
-Constant expressions are ints and bools combined with arithmetic, comparison, logic and
-`if … then … else`; they may name other constants (in any order, but not cyclically). Range
-bounds, node counts, sequence bounds and network settings are constant expressions too.
+Constant expressions are ints, reals and bools combined with arithmetic, comparison, logic
+and `if … then … else`; they may name other constants (in any order, but not cyclically).
+Range bounds, node counts, sequence bounds and network settings are constant expressions too.
+
+A constant is real when its expression involves a decimal (`0.01`) or a real constant; it is
+kept exact as a `Fraction`, and `/` between reals is exact division (between two ints it
+stays floor division). Real values exist only inside `query` blocks.
 """
 
 from __future__ import annotations
 
 import operator
 from collections.abc import Callable, Mapping
+from fractions import Fraction
 
 from verikit.errors import Span
 from verikit.semantics.diagnostics import Diagnostics, did_you_mean
 from verikit.semantics.scope import Declarations
 from verikit.syntax import ast
 
-Value = int | bool
+Value = int | bool | Fraction
+Number = int | Fraction
 
 
 class NotConstant(Exception):
@@ -28,6 +34,8 @@ class NotConstant(Exception):
 
 
 def type_word(value: Value) -> str:
+    if isinstance(value, Fraction):
+        return "real"
     return "bool" if isinstance(value, bool) else "int"
 
 
@@ -52,7 +60,7 @@ class Consts:
                 self.diags.error(spec.span, f"unknown constant `{name}` in --const{hint}")
                 continue
             declared = self._declared(name)
-            if declared is not None and type_word(declared) != type_word(value):
+            if declared is not None and not _fits(value, declared):
                 want, got = type_word(declared), type_word(value)
                 self.diags.error(
                     spec.span, f"--const {name} must be {want} like its declaration, got {got}"
@@ -79,8 +87,11 @@ class Consts:
         finally:
             self.active.pop()
         value = self.overrides.get(name, declared)
-        if value is not None and declared is not None and type_word(value) != type_word(declared):
-            value = None  # reported by _check_overrides
+        if value is not None and declared is not None:
+            if not _fits(value, declared):
+                value = None  # reported by _check_overrides
+            elif isinstance(declared, Fraction):
+                value = Fraction(value)  # `--const Rho=0` for a real constant
         self.values[name] = value
         return value
 
@@ -115,29 +126,29 @@ class Consts:
         value = self.evaluate(expr)
         if value is None:
             return None
-        if isinstance(value, bool):
-            self.diags.error(expr.span, f"{what} must be an int, got bool")
+        if not isinstance(value, int) or isinstance(value, bool):
+            self.diags.error(expr.span, f"{what} must be an int, got {type_word(value)}")
             return None
         return value
 
     def _eval(self, expr: ast.Expr) -> Value:
         match expr:
-            case ast.IntLit(value=value) | ast.BoolLit(value=value):
+            case ast.IntLit(value=value) | ast.BoolLit(value=value) | ast.DecimalLit(value=value):
                 return value
             case ast.Name(id=name):
                 return self._name(name, expr.span)
             case ast.UnaryOp(op="not", operand=operand):
                 return not self._bool(operand)
             case ast.UnaryOp(op="-", operand=operand):
-                return -self._int(operand)
+                return -self._number(operand)
             case ast.BinOp(op=op, left=left, right=right):
                 return self._binary(op, left, right, expr.span)
             case ast.IfExpr(cond=cond, then=then, else_=else_):
                 return self._eval(then) if self._bool(cond) else self._eval(else_)
             case ast.CallExpr(name="min" | "max" as fn, args=(a, b)):
-                values = (self._int(a), self._int(b))
-                return min(values) if fn == "min" else max(values)
-        raise NotConstant(expr.span, "constant expression expected (ints, bools and constants)")
+                x, y = _promote(self._number(a), self._number(b))
+                return min(x, y) if fn == "min" else max(x, y)
+        raise NotConstant(expr.span, "constant expression expected (numbers, bools and constants)")
 
     def _name(self, name: str, span: Span) -> Value:
         if name in self.decls.consts:
@@ -150,10 +161,10 @@ class Consts:
         hint = did_you_mean(name, self.decls.consts)
         raise NotConstant(span, f"unknown constant `{name}`{hint}")
 
-    def _int(self, expr: ast.Expr) -> int:
+    def _number(self, expr: ast.Expr) -> Number:
         value = self._eval(expr)
         if isinstance(value, bool):
-            raise NotConstant(expr.span, "expected an int constant, got bool")
+            raise NotConstant(expr.span, "expected a number, got bool")
         return value
 
     def _bool(self, expr: ast.Expr) -> bool:
@@ -168,18 +179,37 @@ class Consts:
             return {"and": a and b, "or": a or b}.get(op, (not a) or b)
         if op in ("==", "!="):
             x, y = self._eval(left), self._eval(right)
-            if type_word(x) != type_word(y):
+            if isinstance(x, bool) != isinstance(y, bool):
                 raise NotConstant(span, f"cannot compare {type_word(x)} with {type_word(y)}")
             return (x == y) == (op == "==")
-        a2, b2 = self._int(left), self._int(right)
+        a2, b2 = _promote(self._number(left), self._number(right))
         if op in ("/", "%") and b2 == 0:
             raise NotConstant(span, "division by zero in a constant expression")
         if op not in _ARITHMETIC:
             raise NotConstant(span, f"`{op}` is not allowed in a constant expression")
+        if isinstance(a2, Fraction):
+            if op == "%":
+                raise NotConstant(span, "`%` needs ints, not reals")
+            if op == "/":
+                return a2 / b2  # exact
         return _ARITHMETIC[op](a2, b2)
 
 
-_ARITHMETIC: dict[str, Callable[[int, int], Value]] = {
+def _promote(a: Number, b: Number) -> tuple[Number, Number]:
+    """Two numbers of one kind: both reals when either is (so min/max keep the type)."""
+    if isinstance(a, Fraction) or isinstance(b, Fraction):
+        return Fraction(a), Fraction(b)
+    return a, b
+
+
+def _fits(value: Value, declared: Value) -> bool:
+    """May `--const` give `value` to a constant declared as `declared`? An int fits a real."""
+    if isinstance(declared, Fraction) and isinstance(value, int) and not isinstance(value, bool):
+        return True
+    return type_word(value) == type_word(declared)
+
+
+_ARITHMETIC: dict[str, Callable[[Number, Number], Value]] = {
     "+": operator.add, "-": operator.sub, "*": operator.mul, "/": operator.floordiv,
     "%": operator.mod, "<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge,
 }  # fmt: skip

@@ -57,6 +57,7 @@ class Ctx:
     scope: Mapping[str, Binding] = field(default_factory=dict)
     in_for: bool = False
     suffix: str = ""  # appended to the IR names of locals bound here (inlined fn bodies)
+    in_property: bool = False  # a property may read the network (`in_flight`); code may not
 
 
 @dataclass

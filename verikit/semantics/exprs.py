@@ -9,6 +9,7 @@ compatible with everything, so one mistake does not cascade into many diagnostic
 from __future__ import annotations
 
 from dataclasses import replace
+from fractions import Fraction
 from typing import Self
 
 from verikit.core import ir
@@ -43,6 +44,8 @@ from verikit.semantics.types import (
     type_str,
 )
 from verikit.syntax import ast
+
+REALS_ONLY_IN_QUERIES = "real values exist only inside `query` blocks"
 
 
 def conj(*parts: ir.Expr | None) -> ir.Expr:
@@ -92,6 +95,9 @@ class ExprChecker:
                 return ir.Lit(value, INT, e.span)
             case ast.BoolLit(value=value):
                 return ir.Lit(value, BOOL, e.span)
+            case ast.DecimalLit():
+                self.error(e.span, f"{show(e)} is a real number: {REALS_ONLY_IN_QUERIES}")
+                return error_expr(e.span)
             case ast.NoneLit():
                 return self._none(e, expected)
             case ast.UnaryOp():
@@ -239,6 +245,9 @@ class ExprChecker:
             return replace(env.slots[name], span=span)
         if name in env.decls.consts:
             value = env.consts.const(name)
+            if isinstance(value, Fraction):
+                self.error(span, f"`{name}` is a real constant: {REALS_ONLY_IN_QUERIES}")
+                return error_expr(span)
             return error_expr(span) if value is None else ir.Lit(value, _const_type(value), span)
         want = strip_option(expected) if expected is not None else None
         if isinstance(want, EnumType) and name in want.members:

@@ -310,7 +310,7 @@ class Lowering:
     def properties(self) -> tuple[Property, ...]:
         out: list[Property] = []
         for decl in self.env.decls.properties:
-            checker = self.checker()
+            checker = StmtChecker(self.env, Ctx(in_property=True))
             if isinstance(decl, ast.TerminalDecl):
                 expr = checker.condition(decl.expr, " (`terminal when`)")
                 out.append(Property("terminal", f"terminal@{decl.span.line}", expr, decl.span))
@@ -326,8 +326,10 @@ class Lowering:
 
 
 def expected_violations(decls: Declarations, diags: Diagnostics) -> tuple[str, ...]:
-    """The properties named by `expect violation` (an invariant, a reachable or `deadlock`)."""
+    """The properties named by `expect violation` (an invariant, a reachable, `deadlock`, or
+    a query: a bug variant whose timing is unsafe)."""
     names = [p.name for p in decls.properties if isinstance(p, ast.PropertyDecl) and p.name]
+    names += [q.name for q in decls.queries]
     names.append("deadlock")
     found: list[str] = []
     for expect in decls.expects:

@@ -93,7 +93,7 @@ def _setting_value(setting: ast.Setting, consts: Consts, diags: Diagnostics) -> 
         diags.error(setting.value.span, f"network setting `{setting.name}` expects true or false")
         return None
     least = 1 if setting.name == "max_in_flight" else 0
-    if isinstance(value, bool) or value < least:
+    if not isinstance(value, int) or isinstance(value, bool) or value < least:
         diags.error(
             setting.value.span, f"network setting `{setting.name}` expects an int >= {least}"
         )
@@ -223,6 +223,24 @@ class Network:
                     s, found = type(s)(s.var, s.domain, body, s.span), found or a
             out.append(s)
         return tuple(out), found
+
+    def holds(self, msg: ir.Expr, ends: tuple[ir.Expr, ir.Expr] | None, span: Span) -> ir.Expr:
+        """A copy of `msg` is in flight from `ends[0]` to `ends[1]`, or between any two nodes
+        when `ends` is None (`in_flight` in a property)."""
+        in_set = SetType(self.messages)
+        if ends is not None and self.settings.reorder:
+            envelope = ir.RecordLit((*ends, msg), self.envelope, span)
+            return ir.Binary("in", envelope, self._items(), BOOL, span)
+        if ends is not None:
+            queue = ir.Index(self.net, ir.RecordLit(ends, self.channel, span), self.queue, span)
+            return ir.Binary("in", msg, ir.Call("to_set", (queue,), in_set), BOOL, span)
+        if self.settings.reorder:
+            envelope = ir.Local("#e", self.envelope)
+            carried = _eq(ir.Field(envelope, 2, "msg", self.messages), msg)
+            return ir.Quant("exists", "#e", self._items(), carried, BOOL, span)
+        queue = ir.Index(self.net, ir.Local("#c", self.channel), self.queue)
+        queued = ir.Binary("in", msg, ir.Call("to_set", (queue,), in_set), BOOL, span)
+        return ir.Quant("exists", "#c", self._all(self.channel), queued, BOOL, span)
 
     # ------------------------------------------------------------ receiving
 

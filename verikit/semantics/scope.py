@@ -50,6 +50,7 @@ class Declarations:
     network: ast.NetworkDecl | None = None
     expects: list[ast.ExpectDecl] = field(default_factory=list)
     fairness: list[ast.FairnessDecl] = field(default_factory=list)
+    queries: list[ast.QueryDecl] = field(default_factory=list)
 
     def top_level_names(self) -> list[str]:
         return [*self.consts, *self.types, *self.messages, *self.vars, *self.fns, *self.nodes]
@@ -109,6 +110,9 @@ def declare(spec: ast.Spec, diags: Diagnostics) -> Declarations:
                 decls.properties.append(decl)
             case ast.FairnessDecl():
                 decls.fairness.append(decl)
+            case ast.QueryDecl(name=name):  # `expect violation` names properties and queries
+                if properties.add(name, decl.span):
+                    decls.queries.append(decl)
             case ast.NetworkDecl():
                 if decls.network is not None:
                     line = decls.network.span.line

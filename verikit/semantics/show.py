@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from verikit.syntax import ast
+from verikit.syntax.printer import format_expr
 
 _MAX = 40
 
@@ -19,6 +20,8 @@ def _text(e: ast.Expr) -> str:
             return name
         case ast.IntLit(value=value):
             return str(value)
+        case ast.DecimalLit():
+            return format_expr(e)
         case ast.BoolLit(value=value):
             return "true" if value else "false"
         case ast.NoneLit():

@@ -8,6 +8,7 @@ resolution happens in semantics/.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from fractions import Fraction
 from typing import Union
 
 from verikit.errors import NO_SPAN, Span
@@ -105,6 +106,14 @@ class Name:
 @dataclass(frozen=True)
 class IntLit:
     value: int
+    span: Span = _span()
+
+
+@dataclass(frozen=True)
+class DecimalLit:
+    """`0.01`: a real number, exact (allowed in constants and `query` blocks only)."""
+
+    value: Fraction
     span: Span = _span()
 
 
@@ -258,7 +267,7 @@ class AllExpr:
 
 
 Expr = Union[  # noqa: UP007
-    Name, IntLit, BoolLit, NoneLit, UnaryOp, BinOp, IfExpr, Quantifier, SetExpr, SeqExpr,
+    Name, IntLit, DecimalLit, BoolLit, NoneLit, UnaryOp, BinOp, IfExpr, Quantifier, SetExpr, SeqExpr,
     RangeExpr, SetComprehension, MapComprehension, RecordExpr, FieldAccess, IndexExpr,
     CallExpr, AllExpr,
 ]  # fmt: skip
@@ -522,9 +531,45 @@ class ExpectDecl:
     span: Span = _span()
 
 
+@dataclass(frozen=True)
+class RealDecl:
+    """`real a, b` in a query: unknowns whose values Z3 chooses."""
+
+    names: tuple[str, ...]
+    span: Span = _span()
+
+
+@dataclass(frozen=True)
+class AssumeClause:
+    """`assume e` in a query: only values satisfying e count."""
+
+    cond: Expr
+    span: Span = _span()
+
+
+@dataclass(frozen=True)
+class NeverClause:
+    """`never e` in a query: the situation that must be impossible under the assumes."""
+
+    cond: Expr
+    span: Span = _span()
+
+
+QueryMember = Union[RealDecl, LetStmt, AssumeClause, NeverClause]  # noqa: UP007
+
+
+@dataclass(frozen=True)
+class QueryDecl:
+    """`query Name { real …  let x = e  assume …  never … }`, members in written order."""
+
+    name: str
+    members: tuple[QueryMember, ...]
+    span: Span = _span()
+
+
 Decl = Union[  # noqa: UP007
     ConstDecl, TypeDecl, MessageDecl, NetworkDecl, VarDecl, InitDecl, ActionDecl, HandlerDecl,
-    FnDecl, NodeDecl, PropertyDecl, TerminalDecl, ExpectDecl, FairnessDecl,
+    FnDecl, NodeDecl, PropertyDecl, TerminalDecl, ExpectDecl, FairnessDecl, QueryDecl,
 ]  # fmt: skip
 
 

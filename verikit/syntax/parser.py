@@ -61,14 +61,14 @@ _GROUPS: tuple[tuple[str, frozenset[str], frozenset[str]], ...] = (
     ("a declaration", frozenset({"action", "var", "fn"}), frozenset({
         "const", "type", "message", "network", "durable", "var", "init", "action", "fn",
         "node", "symmetric", "on", "invariant", "reachable", "constraint", "terminal", "expect",
-        "lemma", "property", "fair", "strong"})),
+        "lemma", "property", "fair", "strong", "query"})),
     ("a statement", frozenset({"let", "choose", "skip"}), frozenset({
         "if", "choose", "for", "let", "require", "send", "broadcast", "skip", "NAME"})),
     ("a type", frozenset({"enum", "record", "set"}), frozenset({
-        "NAME", "INT", "RECORD_NAME", "(", "{", "[", "-", "true", "false", "none", "self",
-        "all", "enum", "record", "set", "map", "seq"})),
+        "NAME", "INT", "DECIMAL", "RECORD_NAME", "(", "{", "[", "-", "true", "false", "none",
+        "self", "all", "enum", "record", "set", "map", "seq"})),
     ("an expression", frozenset({"INT", "NAME", "("}), frozenset({
-        "INT", "NAME", "RECORD_NAME", "(", "{", "[", "-", "not", "true", "false", "none",
+        "INT", "DECIMAL", "NAME", "RECORD_NAME", "(", "{", "[", "-", "not", "true", "false", "none",
         "self", "all", "forall", "exists", "if"})),
     ("an operator", frozenset({"*"}), frozenset({
         "==", "!=", "<", "<=", ">", ">=", "in", "not", "subset", "+", "-", "*", "/", "%", "&",
@@ -78,6 +78,7 @@ _GROUPS: tuple[tuple[str, frozenset[str], frozenset[str]], ...] = (
 _WORDS = {
     "NAME": "a name",
     "INT": "a number",
+    "DECIMAL": "a decimal number",
     "RECORD_NAME": "a record literal `Name { field: value }`",
     "$END": "end of file",
 }
@@ -137,6 +138,11 @@ def _hint(text: str, pos: int, found: str, expected: set[str]) -> str | None:
                 "write an empty block as `{ skip }`")  # fmt: skip
     if found == ">=" and ">" in expected:
         return "put a space between `>` and `=`: `>=` is the comparison"
+    before = text[:pos].rstrip()
+    if before.endswith(".") and before[-2:-1].isdigit():
+        return "a decimal has digits on both sides of its point: `1.0`"
+    if found == "." and "INT" in expected and text[pos + 1 : pos + 2].isdigit():
+        return "a decimal has digits on both sides of its point: `0.5`"
     line_before = text[text.rfind("\n", 0, pos) + 1 : pos]
     if found in _COMPARISONS and found not in expected and _COMPARISON.search(line_before):
         return "comparisons do not chain: write `a < b and b < c`"

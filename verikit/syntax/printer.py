@@ -9,6 +9,8 @@ literal (`if c {}`), so that expression is parenthesised.
 
 from __future__ import annotations
 
+from fractions import Fraction
+
 from verikit.syntax import ast as a
 
 _INDENT = "  "
@@ -85,6 +87,8 @@ def _bare(e: a.Expr, tail: bool) -> str:
             return id_
         case a.IntLit(value=value):
             return str(value)
+        case a.DecimalLit(value=value):
+            return _decimal(value)
         case a.BoolLit(value=value):
             return "true" if value else "false"
         case a.NoneLit():
@@ -122,6 +126,18 @@ def _bare(e: a.Expr, tail: bool) -> str:
         case a.AllExpr(type=type_):
             return "all " + _all_type(type_)
     raise TypeError(f"not an expression: {e!r}")
+
+
+def _decimal(value: Fraction) -> str:
+    """`0.01`, `2.0`: always with a point, so it reads back as a decimal, not an int."""
+    places = 1
+    while (value * 10**places).denominator != 1:
+        places += 1
+        if places > 100:
+            raise ValueError(f"{value} has no finite decimal form")
+    digits = str(int(value * 10**places)).rjust(places + 1, "0")
+    text = (digits[:-places] + "." + digits[-places:]).rstrip("0")
+    return text + "0" if text.endswith(".") else text
 
 
 def _binop(op: str, left: a.Expr, right: a.Expr, tail: bool) -> str:
@@ -307,7 +323,27 @@ def _decl(d: a.Decl, depth: int) -> list[str]:
             return [f"{pad}terminal when {_full(expr)}"]
         case a.ExpectDecl(property=property_):
             return [f"{pad}expect violation {property_}"]
+        case a.QueryDecl():
+            return _query(d, depth)
     raise TypeError(f"not a declaration: {d!r}")
+
+
+def _query(d: a.QueryDecl, depth: int) -> list[str]:
+    pad, inner = _INDENT * depth, _INDENT * (depth + 1)
+    if not d.members:
+        return [f"{pad}query {d.name} {{}}"]
+    lines = [f"{pad}query {d.name} {{"]
+    for member in d.members:
+        match member:
+            case a.RealDecl(names=names):
+                lines.append(f"{inner}real {', '.join(names)}")
+            case a.LetStmt():
+                lines += _stmt(member, depth + 1)
+            case a.AssumeClause(cond=cond):
+                lines.append(f"{inner}assume {_full(cond)}")
+            case a.NeverClause(cond=cond):
+                lines.append(f"{inner}never {_full(cond)}")
+    return [*lines, pad + "}"]
 
 
 def _handler(d: a.HandlerDecl, depth: int) -> list[str]:

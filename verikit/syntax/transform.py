@@ -9,6 +9,7 @@ one parse it serves; there is no global state.
 from __future__ import annotations
 
 from dataclasses import replace
+from fractions import Fraction
 from typing import Any
 
 from lark import Token, Transformer, Tree, v_args
@@ -162,6 +163,18 @@ class ToAst(Transformer[Token, a.Spec]):
     def expect_decl(self, property_: Token) -> a.ExpectDecl:
         return a.ExpectDecl(str(property_))
 
+    def query_decl(self, name: Token, *members: a.QueryMember) -> a.QueryDecl:
+        return a.QueryDecl(str(name), members)
+
+    def real_decl(self, *names: Token) -> a.RealDecl:
+        return a.RealDecl(_names(names))
+
+    def assume_clause(self, cond: a.Expr) -> a.AssumeClause:
+        return a.AssumeClause(cond)
+
+    def never_clause(self, cond: a.Expr) -> a.NeverClause:
+        return a.NeverClause(cond)
+
     # ------------------------------------------------------------ types
 
     def named_type(self, name: Token) -> a.NamedType:
@@ -257,6 +270,9 @@ class ToAst(Transformer[Token, a.Spec]):
 
     def int_lit(self, token: Token) -> a.IntLit:
         return a.IntLit(int(token))
+
+    def decimal_lit(self, token: Token) -> a.DecimalLit:
+        return a.DecimalLit(Fraction(str(token)))
 
     def true_lit(self) -> a.BoolLit:
         return a.BoolLit(True)

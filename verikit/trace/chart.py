@@ -73,7 +73,8 @@ class Chart:
     arrows: tuple[Arrow, ...]
     final: tuple[tuple[tuple[str, str, bool], ...], ...]
     verdict: str
-    loop_start: int | None = None
+    loop_start: int | None = None  # a lasso: the rows after it repeat forever (see Trace)
+    trigger: int | None = None  # leads_to: the row where P holds
 
 
 def build_chart(trace: Trace, model: Model) -> Chart:
@@ -87,6 +88,7 @@ def build_chart(trace: Trace, model: Model) -> Chart:
         final=_final(trace, model, lanes),
         verdict=verdict(trace),
         loop_start=trace.loop_start,
+        trigger=trace.trigger,
     )
 
 
@@ -113,6 +115,13 @@ def verdict(trace: Trace) -> str:
         case "fault":
             reason = f": {trace.fault.message}" if trace.fault is not None else ""
             return f"✗ runtime fault in {trace.property}{reason}"
+        case "eventually":
+            return f"✗ eventually {trace.property} violated: never reached"
+        case "always_eventually":
+            return f"✗ always eventually {trace.property} violated: reached only finitely often"
+        case "leads_to":
+            when = "" if trace.trigger is None else f" at step {trace.trigger}"
+            return f"✗ leads_to {trace.property} violated: triggered{when}, its goal never follows"
     return f"{trace.kind} {trace.property}"
 
 

@@ -92,8 +92,10 @@ def _collection(t: Type, counts: Counter[Any]) -> frozenset[Any]:
     return frozenset(counts.items()) if isinstance(t, BagType) else frozenset(counts)
 
 
-def values_read(model: Model, expr: ir.Expr, state: State) -> tuple[tuple[str, str], ...]:
-    """The displayed values of every slot `expr` reads, in slot order."""
+def values_read(
+    model: Model, expr: ir.Expr | tuple[ir.Expr, ...], state: State
+) -> tuple[tuple[str, str], ...]:
+    """The displayed values of every slot `expr` (or any of several) reads, in slot order."""
     slots = sorted(slots_read(expr))
     return tuple(
         (name, show(t, v)) for i in slots for name, v, t in slot_values(model.vars[i], state[i])

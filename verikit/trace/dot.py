@@ -138,8 +138,15 @@ def draw(chart: Chart) -> graphviz.Digraph:
     if flying:
         ranks.append(_in_flight(chart, flying))
     ranks.append(_final(chart))
-    for rank in ranks:
-        _add_rank(graph, rank)
+    loop = _loop_rows(chart)
+    for r, rank in enumerate(ranks):
+        if r - 1 not in loop:
+            _add_rank(graph, rank)
+    if loop:
+        with graph.subgraph(name="cluster_loop") as box:
+            box.attr(**_loop_box(chart))
+            for r in loop:
+                _add_rank(box, ranks[r + 1])
     _lifelines(graph, chart, ranks)
     for number, arrow in enumerate(chart.arrows):
         _arrow(graph, number, arrow)
@@ -155,8 +162,8 @@ def _add_rank(graph: graphviz.Digraph, rank: Rank) -> None:
     """One row of the grid: same rank, kept in lane order by invisible edges."""
     with graph.subgraph() as sub:
         sub.attr(rank="same")
-        for name, attrs in rank:
-            sub.node(name, **attrs)
+        for column, (name, attrs) in enumerate(rank):
+            sub.node(name, group=f"c{column}", **attrs)  # a group keeps its column straight
         for (a, _), (b, _) in zip(rank, rank[1:], strict=False):
             sub.edge(a, b, style="invis")
 
@@ -187,7 +194,7 @@ def _header(chart: Chart) -> Rank:
 
 
 def _row(chart: Chart, r: int, row: Row) -> Rank:
-    last = r == len(chart.rows) - 1
+    last = r == len(chart.rows) - 1 and chart.loop_start is None  # where a safety trace breaks
     lost = {a.dst for a in chart.arrows if a.ended == r and a.fate == "lost"}
     gutter_lines = [(str(row.index), "B")]
     if row.lane is None:
@@ -204,15 +211,39 @@ def _row(chart: Chart, r: int, row: Row) -> Rank:
     return cells
 
 
-def _loop_marks(chart: Chart, r: int) -> list[Line]:
-    """A lasso (liveness counterexample) repeats its rows from loop_start for ever; said in
-    the gutter, since an edge back up the chart would cut across every lane."""
-    start = chart.loop_start
+def _loop_rows(chart: Chart) -> range:
+    """The rows a lasso repeats forever (after the loop's start), or the row it stutters in."""
+    start, last = chart.loop_start, len(chart.rows) - 1
     if start is None:
-        return []
-    marks: list[Line] = [("↻ the loop starts here", "L")] if r == start else []
-    if r == len(chart.rows) - 1:
-        marks.append((f"↺ back to step {chart.rows[start].index}, for ever", "L"))
+        return range(0)
+    return range(start, last + 1) if start == last else range(start + 1, last + 1)
+
+
+def _loop_box(chart: Chart) -> dict[str, str]:
+    """A box around the rows that repeat, since an edge back up the chart would cut across
+    every lane; its label says what happens for ever."""
+    rows = _loop_rows(chart)
+    first, last = chart.rows[rows[0]].index, chart.rows[rows[-1]].index
+    if chart.loop_start == len(chart.rows) - 1:
+        text = "stutters here forever"
+    elif first == last:
+        text = f"step {first} repeats forever"
+    else:
+        text = f"steps {first}–{last} repeat forever"
+    return {"label": html_label([(f"↻ {text}", "L")]), "labeljust": "l", "labelloc": "t",
+            "style": "rounded,dashed", "color": BLUE, "penwidth": "1.5", "margin": "14",
+            "fontname": FONT, "fontsize": "11", "class": "loop"}  # fmt: skip
+
+
+def _loop_marks(chart: Chart, r: int) -> list[Line]:
+    """In the gutter of a lasso's last row: which step comes next, for ever; of a leads_to's
+    trigger row: that it was triggered there."""
+    start, last = chart.loop_start, len(chart.rows) - 1
+    marks: list[Line] = [("⚑ triggered here", "L")] if r == chart.trigger else []
+    if start is not None and start < last == r:
+        marks.append((f"↩ back to step {chart.rows[start + 1].index}", "L"))
+    elif start is not None and start == last == r:
+        marks.append(("no action is enabled", "L"))
     return marks
 
 
@@ -262,12 +293,22 @@ def _final(chart: Chart) -> Rank:
     cells: Rank = [("end_g", verdict)]
     for lane in range(len(chart.lanes)):
         values = chart.final[lane] if lane < len(chart.final) else ()
-        lines = [("final state", "I")]
+        lines = [(_final_title(chart), "I")]
         lines += [(f"{var} = {value}", "R" if read else "") for var, value, read in values]
         attrs = {"shape": "box", "style": "rounded", "color": RED, "penwidth": "1.5",
                  "label": html_label(lines), "class": "final"}  # fmt: skip
         cells.append((f"end_{lane}", attrs))
     return cells
+
+
+def _final_title(chart: Chart) -> str:
+    """A lasso does not end: its last state is where it stutters, or the loop's start again."""
+    start, last = chart.loop_start, len(chart.rows) - 1
+    if start is None:
+        return "final state"
+    if start == last:
+        return "stutters in this state"
+    return f"state {chart.rows[last].index} = state {chart.rows[start].index}"
 
 
 def _arrow(graph: graphviz.Digraph, number: int, arrow: Arrow) -> None:

@@ -14,11 +14,15 @@ type, so decoding inverts encoding exactly:
 Every state slot is one ITF variable named `Var.name` (a node's variable is a map from node
 to value). Each state's "#meta" tells the step that led to it (action, kind, node, message,
 params); the document's "#meta" names the property and the constants the spec was run with.
+A lasso (liveness counterexample) sets ITF's "loop" to the index of the state where its loop
+starts; the last state is that state again (or, when "loop" is the last index, the behavior
+stutters there), as in `Trace.loop_start`.
 """
 
 from __future__ import annotations
 
 import json
+from fractions import Fraction
 from typing import Any
 
 from verikit.compile.compiled import State
@@ -65,7 +69,8 @@ def to_itf(trace: Trace, model: Model) -> dict[str, Json]:
                 "spec": trace.spec,
                 "property": trace.property,
                 "kind": trace.kind,
-                "consts": dict(model.consts),
+                # real constants only feed timing queries: they never shape a trace
+                "consts": {k: v for k, v in model.consts if not isinstance(v, Fraction)},
             },
         },
         "vars": [v.name for v in model.vars],
@@ -98,6 +103,17 @@ def consts_of(doc: dict[str, Json]) -> dict[str, int | bool]:
         if not isinstance(value, int):  # bool is an int too
             raise ItfError(f"constant {name} must be an int or a bool, got {json.dumps(value)}")
     return dict(consts)
+
+
+def loop_of(doc: dict[str, Json]) -> int | None:
+    """The index of the state where a lasso's loop starts (ITF's "loop"), if the trace is
+    one: the last state is that state again, or, when it is the last, the run stutters."""
+    loop = doc.get("loop")
+    if loop is None:
+        return None
+    if not isinstance(loop, int) or isinstance(loop, bool) or loop < 0:
+        raise ItfError(f'"loop" must be the index of a state, got {json.dumps(loop)}')
+    return loop
 
 
 def from_itf(doc: dict[str, Json], model: Model) -> list[State]:

@@ -5,14 +5,19 @@ replaying `init_states()` and `labelled_successors()`. Replay also double-checks
 each labelled successor must equal (by fingerprint) the same ordinal of `next_states`, and the
 last state must show what the discovery claims; a mismatch means the compiled model is not
 deterministic and raises ReplayError (a bug in verikit, not in the spec).
+
+A liveness discovery is a lasso, confirmed as a whole: the loop closes (or the behavior may
+stutter at its end), it is fair, and the property fails on it as its kind says.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from verikit.compile.compiled import CompiledModel, Predicate, State, Successor
+from verikit.core.model import LIVENESS_KINDS, Fairness, Model, Property
 from verikit.engine.result import Discovery
 from verikit.errors import SpecFault
 from verikit.trace import display
@@ -28,6 +33,7 @@ def replay(compiled: CompiledModel, discovery: Discovery) -> Trace:
     `reachable`)."""
     model = compiled.model
     steps: list[Step] = []
+    taken: list[Successor] = []  # taken[i] led to steps[i + 1]
     if discovery.path:
         state = _initial(compiled, discovery.path[0])
         steps.append(Step(0, "init", "init", None, (), None, state,
@@ -35,15 +41,21 @@ def replay(compiled: CompiledModel, discovery: Discovery) -> Trace:
         for index, ordinal in enumerate(discovery.path[1:], 1):
             succ = _successor(compiled, state, ordinal, index)
             steps.append(_step(compiled, index, state, succ))
+            taken.append(succ)
             state = succ.state
         _confirm(compiled, discovery, state)
+    trigger = None
+    if discovery.kind in LIVENESS_KINDS:
+        trigger = _confirm_lasso(compiled, discovery, [s.state for s in steps], taken)
     return Trace(
         spec=model.name,
         steps=tuple(steps),
         property=discovery.property,
         kind=discovery.kind,
         fault=discovery.fault,
+        loop_start=discovery.loop_start,
         evidence=_evidence(compiled, discovery, steps),
+        trigger=trigger,
     )
 
 
@@ -125,12 +137,106 @@ def _faults(compiled: CompiledModel, predicate: Predicate | None, state: State) 
 def _evidence(
     compiled: CompiledModel, discovery: Discovery, steps: list[Step]
 ) -> tuple[tuple[str, str], ...]:
-    if not steps or discovery.kind not in ("invariant", "reachable"):
+    """The values the property reads: at the end of the path, or where a lasso's loop starts
+    (for `P leads_to Q`, those P and Q read)."""
+    model = compiled.model
+    if not steps:
         return ()
-    for prop in compiled.model.properties:
+    if discovery.kind in LIVENESS_KINDS and discovery.loop_start is not None:
+        prop = _property(model, discovery.property)
+        if prop is None:
+            return ()
+        exprs = prop.expr if prop.trigger is None else (prop.trigger, prop.expr)
+        return display.values_read(model, exprs, steps[discovery.loop_start].state)
+    if discovery.kind not in ("invariant", "reachable"):
+        return ()
+    for prop in model.properties:
         if prop.name == discovery.property and discovery.kind in (prop.kind, "invariant"):
-            return display.values_read(compiled.model, prop.expr, steps[-1].state)
+            return display.values_read(model, prop.expr, steps[-1].state)
     return ()
+
+
+def _property(model: Model, name: str) -> Property | None:
+    return next((p for p in model.properties if p.name == name), None)
+
+
+# ---------------------------------------------------------------- lassos
+
+
+def _confirm_lasso(
+    compiled: CompiledModel, discovery: Discovery, states: list[State], taken: list[Successor]
+) -> int | None:
+    """Check a lasso the way its Discovery describes it; for `leads_to`, the step where P
+    holds and Q never does again (the first such, so a reader sees it soonest)."""
+    what = f"{discovery.kind} {discovery.property}"
+    k, last = discovery.loop_start, len(states) - 1
+    if k is None or not 0 <= k <= last:
+        raise ReplayError(f"{what}: loop start {k} is not a state of its {len(states)}-state path")
+    if k == last and _quiet_next_states(compiled, states[k]):
+        raise ReplayError(f"{what}: the behavior cannot stutter in state {k}, it has successors")
+    if k < last and states[last] != states[k]:
+        raise ReplayError(f"{what}: the last state does not return to state {k}, the loop's start")
+    _confirm_fair(compiled, states[k:last] or states[k:], taken[k:last], what)
+    return _confirm_fails(compiled, discovery, states, k)
+
+
+def _confirm_fails(
+    compiled: CompiledModel, discovery: Discovery, states: list[State], k: int
+) -> int | None:
+    """The property fails on the lasso: Q (the property's predicate) is false on the loop,
+    and also on the prefix for `eventually`; `P leads_to Q` needs a P state after which Q
+    stays false. A property the model does not have (a saved trace of an older spec) is
+    not checked."""
+    holds = dict((p.name, f) for p, f in compiled.properties).get(discovery.property)
+    if holds is None:
+        return None
+    what = f"{discovery.kind} {discovery.property}"
+    first = 0 if discovery.kind == "eventually" else k
+    reached = next((i for i in range(first, len(states)) if holds(states[i])), None)
+    if reached is not None:
+        raise ReplayError(f"{what}: its predicate holds in state {reached} of the lasso")
+    if discovery.kind != "leads_to":
+        return None
+    trigger = compiled.triggers.get(discovery.property)
+    if trigger is None:
+        raise ReplayError(f"{what}: the model has no compiled trigger (the P of P leads_to Q)")
+    since = len(states)  # Q is false in states since..end
+    while since > 0 and not holds(states[since - 1]):
+        since -= 1
+    found = next((i for i in range(since, len(states)) if trigger(states[i])), None)
+    if found is None:
+        raise ReplayError(f"{what}: no state of the lasso has P with Q false from there on")
+    return found
+
+
+def _confirm_fair(
+    compiled: CompiledModel, loop: list[State], steps: list[Successor], what: str
+) -> None:
+    """No fairness obligation is starved on the loop: a weak one enabled in every loop state,
+    a strong one in some, must be taken by some step of the loop. A stuttering end has no
+    step and nothing enabled, so it is always fair."""
+    if not steps:
+        return
+    model = compiled.model
+    outgoing = [compiled.labelled_successors(state) for state in loop]
+    for decl in model.fairness:
+        enabled = [{_obligation(model, decl, x) for x in out if x.action in decl.actions}
+                   for out in outgoing]  # fmt: skip
+        done = {_obligation(model, decl, x) for x in steps if x.action in decl.actions}
+        starved = (set.union if decl.strong else set.intersection)(*enabled) - done
+        if starved:
+            which = f" for {sorted(map(repr, starved))[0]}" if decl.per != "action" else ""
+            where = "some" if decl.strong else "every"
+            raise ReplayError(f"{what}: the loop is unfair: `{decl.text}`{which} is enabled "
+                              f"in {where} state of the loop and never taken")  # fmt: skip
+
+
+def _obligation(model: Model, decl: Fairness, succ: Successor) -> Any:
+    """The key of the obligation of `decl` a transition belongs to (see Fairness)."""
+    action = model.actions[succ.action]
+    param = {"node": action.node_param, "message": action.message_param}.get(decl.per)
+    names = [p.name for p in action.params]
+    return succ.params[names.index(param)] if param in names else None
 
 
 # ---------------------------------------------------------------- checking a given run
@@ -139,7 +245,8 @@ def _evidence(
 @dataclass(frozen=True)
 class ReplayResult:
     """Whether `states` is a run of the model. `path` is the Discovery-style path of the
-    longest prefix that is one; `failed_at` the index of the first state that is not."""
+    longest prefix that is one; `failed_at` the index of the first state that is not (or,
+    for a lasso that does not close, the state that breaks the loop)."""
 
     ok: bool
     path: tuple[int, ...]
@@ -152,9 +259,35 @@ class ReplayResult:
         return self.reason or f"a run of {len(self.path)} states"
 
 
-def replay_states(compiled: CompiledModel, states: Sequence[State]) -> ReplayResult:
+def replay_states(
+    compiled: CompiledModel, states: Sequence[State], loop: int | None = None
+) -> ReplayResult:
     """Confirm states[0] is an initial state and each next state a successor of the one
-    before (e.g. a trace read back from ITF)."""
+    before (e.g. a trace read back from ITF). With `loop`, the states are a lasso (see
+    Discovery.loop_start): the last state must equal state `loop`, or, when `loop` is the
+    last state, have no successor at all."""
+    run = _replay_run(compiled, states)
+    if not run.ok or loop is None:
+        return run
+    last = len(states) - 1
+    if not 0 <= loop <= last:
+        return ReplayResult(False, run.path, last, f"the loop starts at state {loop}, "
+                            f"but the trace has states 0 to {last}")  # fmt: skip
+    if loop < last and states[last] != states[loop]:
+        reason = f"the last state ({last}) is not state {loop}, where the loop starts"
+        return ReplayResult(False, run.path, last, reason)
+    if loop == last:
+        try:
+            stuck = not compiled.labelled_successors(states[last])
+        except SpecFault as fault:
+            return ReplayResult(False, run.path, last, f"state {last} faults: {fault}")
+        if not stuck:
+            reason = f"state {last} has successors, so the behavior cannot stutter there"
+            return ReplayResult(False, run.path, last, reason)
+    return run
+
+
+def _replay_run(compiled: CompiledModel, states: Sequence[State]) -> ReplayResult:
     if not states:
         return ReplayResult(False, (), 0, "the trace has no states")
     path: list[int] = []

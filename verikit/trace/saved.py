@@ -11,39 +11,40 @@ from dataclasses import replace
 from typing import Any, get_args
 
 from verikit.compile.compiled import CompiledModel
+from verikit.core.model import LIVENESS_KINDS
 from verikit.engine.result import Discovery, DiscoveryKind
-from verikit.trace.itf import ItfError, from_itf
+from verikit.trace.itf import ItfError, from_itf, loop_of
 from verikit.trace.replay import ReplayError, replay, replay_states
 from verikit.trace.trace import Trace
 
 
 def trace_from_itf(document: dict[str, Any], compiled: CompiledModel) -> Trace:
-    """The Trace of an ITF document; ItfError when it does not fit the spec or is not a run."""
+    """The Trace of an ITF document; ItfError when it does not fit the spec or is not a run
+    (for a lasso: when its loop does not close, or it stutters where an action is enabled)."""
     states = from_itf(document, compiled.model)
-    run = replay_states(compiled, states)
+    loop = loop_of(document)
+    run = replay_states(compiled, states, loop)
     if not run.ok:
         raise ItfError(f"not a run of {compiled.model.name}: {run.reason}")
     meta = document.get("#meta", {})
     about = meta.get("verikit", {}) if isinstance(meta, dict) else {}
     prop = str(about.get("property", "")) if isinstance(about, dict) else ""
     kind = str(about.get("kind", "")) if isinstance(about, dict) else ""
-    trace = _replayed(compiled, run.path, prop, kind)
-    loop = document.get("loop")
+    trace = _replayed(compiled, run.path, prop, kind, loop)
     return replace(
-        trace,
-        property=prop or "(saved trace)",
-        kind=kind or "reachable",
-        loop_start=loop if isinstance(loop, int) and 0 <= loop < len(trace.steps) else None,
+        trace, property=prop or "(saved trace)", kind=kind or "reachable", loop_start=loop
     )
 
 
-def _replayed(compiled: CompiledModel, path: tuple[int, ...], prop: str, kind: str) -> Trace:
+def _replayed(
+    compiled: CompiledModel, path: tuple[int, ...], prop: str, kind: str, loop: int | None
+) -> Trace:
     """Replay as the discovery the file names, so the trace carries its evidence; a file
-    whose last state does not show that discovery (other constants?) is still drawn."""
+    whose states do not show that discovery (other constants?) is still drawn."""
     for k in get_args(DiscoveryKind):
-        if k == kind:
+        if k == kind and (loop is not None) == (k in LIVENESS_KINDS):
             try:
-                return replay(compiled, Discovery(prop, k, path))
+                return replay(compiled, Discovery(prop, k, path, loop_start=loop))
             except ReplayError:
                 break
     return replay(compiled, Discovery("(saved trace)", "reachable", path))

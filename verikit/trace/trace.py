@@ -64,12 +64,19 @@ class Step:
 class Trace:
     """The steps that show a discovery. For an invariant, `evidence` holds the final values
     of the variables the property reads (display name, value); for a fault, `fault` carries
-    the spec span that failed and the last step is the state it failed in."""
+    the spec span that failed and the last step is the state it failed in.
+
+    A liveness counterexample is a lasso (see `Discovery.loop_start`): the steps after
+    `loop_start` repeat forever (the last state equals the state of step `loop_start`), or,
+    when `loop_start` is the last step, the behavior stutters there (no action is enabled).
+    Its `evidence` holds the values the property reads where the loop starts; for `leads_to`,
+    `trigger` is the step where P holds and after which Q never does."""
 
     spec: str
     steps: tuple[Step, ...]
     property: str
-    kind: str  # "invariant" | "reachable" | "deadlock" | "fault"
+    kind: str  # "invariant" | "reachable" | "deadlock" | "fault" | a liveness kind
     fault: SpecFault | None = None
-    loop_start: int | None = None  # for liveness counterexamples (lassos); None for now
+    loop_start: int | None = None  # the step where the loop of a lasso starts
     evidence: tuple[tuple[str, str], ...] = ()
+    trigger: int | None = None  # leads_to: the step where P holds, never followed by Q

@@ -1,0 +1,84 @@
+"""A liveness violation end to end: `verikit check` finds the lasso, prints it with its loop
+marked, reports it in JSON, saves it as ITF that `verikit replay` and `verikit render` take
+back. Fairness removes it."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from verikit import api, report
+from verikit.cli import app
+
+RETRY = """spec Retry
+message Ping {}
+message Pong {}
+network { loss: true  reorder: true  max_in_flight: 1 }
+node Client {
+  var sent: bool = false
+  var acked: bool = false
+  action ping when not sent { sent = true; send Ping {} to Server }
+  action retry when sent and not acked { send Ping {} to Server }
+  on Pong { acked = true }
+}
+node Server {
+  on Ping from c { send Pong {} to c }
+}
+property EventuallyAcked: eventually Client.acked
+terminal when Client.acked
+"""
+
+
+def spec(tmp_path: Path, extra: str = "") -> Path:
+    path = tmp_path / "retry.dsl"
+    path.write_text(RETRY + extra, encoding="utf-8")
+    return path
+
+
+def test_a_lost_ping_retried_forever_is_printed_as_a_lasso(tmp_path: Path) -> None:
+    checked = api.check_file(spec(tmp_path))
+    assert checked.verdict == "violated"
+    assert report.to_text(checked).splitlines()[3:] == [
+        "  Retry: eventually EventuallyAcked violated: a fair behavior never reaches it"
+        " — prefix of 1 step, then steps 2–3 repeat forever",
+        "   0. initial state",
+        "        Client.sent = false",
+        "        Client.acked = false",
+        "   1. Client ping",
+        "        sent: false → true",
+        "        sends Ping to Server",
+        "      ── loop starts here ──",
+        "   2. network drops Ping Client → Server",
+        "   3. Client retry",
+        "        sends Ping to Server",
+        "      ↩ back to step 2",
+        "  EventuallyAcked is false in every state; where the loop starts (step 1):",
+        "        Client.acked = false",
+    ]
+
+
+def test_the_json_report_marks_the_loop(tmp_path: Path) -> None:
+    (violation,) = report.to_dict(api.check_file(spec(tmp_path)))["violations"]
+    assert (violation["kind"], violation["trace_length"], violation["loop_start"]) == (
+        "eventually", 3, 1)  # fmt: skip
+    assert violation["trace"]["loop"] == 1
+
+
+def test_a_saved_lasso_is_replayed_and_rendered(tmp_path: Path) -> None:
+    path, trace, dot = spec(tmp_path), tmp_path / "lasso.itf.json", tmp_path / "lasso.dot"
+    runner = CliRunner()
+    assert runner.invoke(app, ["check", str(path), "--trace-out", str(trace)]).exit_code == 1
+    assert json.loads(trace.read_text())["loop"] == 1
+    replayed = runner.invoke(app, ["replay", str(path), str(trace)])
+    assert replayed.exit_code == 0
+    assert replayed.stdout.strip().endswith(
+        "confirmed, 3 steps replayed (prefix of 1 step, then steps 2–3 repeat forever)"
+    )
+    assert runner.invoke(app, ["render", str(path), str(trace), "-o", str(dot)]).exit_code == 0
+    assert "steps 2–3 repeat forever" in dot.read_text()
+
+
+def test_fair_delivery_removes_the_lasso(tmp_path: Path) -> None:
+    assert api.check_file(spec(tmp_path, "fair delivery\n")).verdict == "holds"
