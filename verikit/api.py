@@ -27,12 +27,12 @@ from verikit.report import BoundedRun, Loaded, ProveReport, QueryReport, SpecRep
 from verikit.semantics import ConstValue, analyze
 from verikit.symbolic.answer import Answer
 from verikit.syntax import parse
-from verikit.trace import ReplayError, Trace, itf, replay, replay_states
+from verikit.trace import Trace, itf, replay, replay_states
+from verikit.trace.cti import cti_view
+from verikit.trace.decoded import DecodedRunError, discovery_of, path_of, witness_of
 from verikit.trace.dot import FORMATS, DiagramOutcome, write_diagram
 from verikit.trace.graph import DEFAULT_LIMIT, TooManyStates, state_graph
 from verikit.trace.graph_dot import write_state_graph
-from verikit.trace.cti import cti_view
-from verikit.trace.decoded import discovery_of, witness_of
 from verikit.trace.saved import trace_from_itf
 from verikit.trace.text import lasso_shape
 
@@ -363,25 +363,51 @@ def prove_file(
         proof = prove(loaded.model, ProveOptions(max_k=k, timeout=timeout))
     except SpecError as error:  # Unsupported (cannot encode for Z3) is one too
         return ProveReport(str(path), "error", source=source, diagnostics=error.diagnostics)
-    violated = proof.with_status("violated")
-    traces = tuple(_run_trace(loaded, o.property, o.states) for o in violated)
-    ctis = tuple(
-        cti_view(loaded.compiled, o.property, o.cti)
-        for o in proof.with_status("not_inductive")
-        if o.cti is not None
-    )
+    violated = tuple(o for o in proof.with_status("violated") if o.kind != "fault")
+    traces = tuple(_run_trace(loaded, o.property, o.states, o.actions) for o in violated)
+    ctis = tuple(cti_view(loaded.compiled, o) for o in proof.with_status("not_inductive"))
     verdict = "violated" if violated else "proved"
     if not violated and proof.with_status("not_inductive", "unknown"):
         verdict = "unproved"
-    return ProveReport(str(path), verdict, source, loaded, proof, traces, ctis)
+    fault: Trace | None = None
+    diagnostics: tuple[Diagnostic, ...] = ()
+    if proof.fault is not None:
+        verdict = "error"
+        fault, diagnostics = _fault_of(loaded, proof.fault)
+    return ProveReport(str(path), verdict, source, loaded, proof, traces, ctis, diagnostics, fault)
 
 
-def _run_trace(loaded: Loaded, prop: str, states: Sequence[tuple[Any, ...]]) -> Trace:
+def _run_trace(
+    loaded: Loaded, prop: str, states: Sequence[tuple[Any, ...]], actions: Sequence[str]
+) -> Trace:
     """A run Z3 found, as the same Trace the explicit engine's counterexamples become."""
-    run = replay_states(loaded.compiled, states)
-    if not run.ok:
-        raise ReplayError(f"Z3's counterexample to {prop} is not a run: {run.message}")
-    return replay(loaded.compiled, Discovery(prop, "invariant", run.path))
+    path = path_of(loaded.compiled, states, actions)
+    return replay(loaded.compiled, Discovery(prop, "invariant", path))
+
+
+def _fault_of(loaded: Loaded, fault: Any) -> tuple[Trace | None, tuple[Diagnostic, ...]]:
+    """The run to a runtime fault as check would show it; or, when the layout cannot hold a
+    successor (the compiled model does not fault), an encoding error."""
+    compiled, states, actions = loaded.compiled, fault.states, fault.actions
+    categories = ("init", "state", "step") if len(states) == 1 else ("state", "step")
+    for category in categories:
+        try:
+            found = discovery_of(compiled, states, actions, category, deadlock=False)
+        except DecodedRunError:
+            continue
+        if found.kind == "fault":
+            return replay(compiled, found), ()
+    if not fault.overflow:
+        raise DecodedRunError(
+            "Z3 says a state reached by this run faults; the compiled model disagrees"
+        )
+    steps = len(states) - 1
+    message = (
+        f"cannot encode this spec for Z3: a state reached in {steps} steps has a successor "
+        "whose values do not fit the encoding's layout (a set element or a sequence position "
+        "outside its type); use `verikit check`"
+    )
+    return None, (Diagnostic(loaded.model.span, message),)
 
 
 def prove_exit_code(reports: Sequence[ProveReport]) -> int:

@@ -296,6 +296,7 @@ class ProveReport:
     traces: tuple[Trace, ...] = ()  # base-case counterexamples, by Trace.property
     ctis: tuple[CtiView, ...] = ()
     diagnostics: tuple[Diagnostic, ...] = ()
+    fault: Trace | None = None  # the base case reached a runtime fault: the run to it
 
 
 PROVE_WORDS = {"proved": "proved", "violated": "VIOLATED", "not_inductive": "NOT INDUCTIVE",
@@ -313,11 +314,13 @@ def prove_to_text(report: ProveReport) -> str:
     for outcome in proof.outcomes:
         word = PROVE_WORDS[outcome.status].ljust(width)
         lines.append(f"  {word}  {_outcome_line(outcome)}")
-        if outcome.property in traces:
-            lines.append(_indent(text.render_text(traces[outcome.property]), "      "))
+        shown = report.fault if outcome.kind == "fault" else traces.get(outcome.property)
+        if outcome.status == "violated" and shown is not None:
+            lines.append(_indent(text.render_text(shown), "      "))
         if outcome.property in ctis:
             lines.append(render_cti(ctis[outcome.property], "      "))
-    count = len(proof.outcomes)
+    lines += [render(d, report.source) for d in report.diagnostics]
+    count = sum(1 for o in proof.outcomes if o.kind != "fault")
     lines.append(f"  {count} propert{'y' if count == 1 else 'ies'}, k-induction up to "
                  f"k={proof.max_k}, {proof.queries} Z3 queries, {proof.seconds:.2f} s")  # fmt: skip
     return "\n".join(lines)
@@ -326,16 +329,23 @@ def prove_to_text(report: ProveReport) -> str:
 def _prove_headline(report: ProveReport) -> str:
     proof = report.proof
     assert proof is not None
+    if proof.fault is not None:
+        steps = len(proof.fault.states) - 1
+        what = "runtime fault" if report.fault is not None else "encoding limit reached"
+        return f"{what} after {steps} steps: nothing past it is proved"
     if not proof.outcomes:
         return "no invariants or lemmas to prove"
     match report.verdict:
         case "proved":
-            return "every invariant and lemma holds in every reachable state (k-induction)"
+            return "every invariant and lemma holds in every reachable state, no state faults"
         case "violated":
             names = ", ".join(o.property for o in proof.with_status("violated"))
             return f"VIOLATED: {names}"
-    names = ", ".join(o.property for o in proof.with_status("not_inductive", "unknown"))
-    return f"NOT PROVED: {names} (nothing found violated; see below)"
+    unproved = [o.property for o in proof.with_status("not_inductive", "unknown")]
+    names = ", ".join(unproved[:3]) + (
+        f" and {len(unproved) - 3} more" if len(unproved) > 3 else ""
+    )
+    return f"NOT PROVED: {names} (no counterexample found either; see below)"
 
 
 def _outcome_line(outcome: Outcome) -> str:
@@ -345,9 +355,12 @@ def _outcome_line(outcome: Outcome) -> str:
             return f"{name} (k={outcome.k})"
         case "violated":
             steps = f"{outcome.k} step{'s' if outcome.k != 1 else ''}"
-            return f"{name}: a run of {steps} from an initial state breaks it:"
+            breaks = "faults" if outcome.kind == "fault" else "breaks it"
+            return f"{name}: a run of {steps} from an initial state {breaks}:"
         case "not_inductive":
             tried = "k=1" if outcome.k == 1 else f"k=1..{outcome.k}"
+            if outcome.kind == "fault":
+                return f"{name} ({tried}): a state that does not fault steps to one that does:"
             return f"{name} ({tried}): a state where it holds steps to one where it does not:"
     return f"{name}: {outcome.reason}"
 
@@ -370,6 +383,12 @@ def prove_to_dict(report: ProveReport) -> dict[str, Any]:
             _outcome_dict(o, loaded.model, traces.get(o.property), ctis.get(o.property))
             for o in proof.outcomes
         ]
+        doc["fault"] = None
+        if report.fault is not None and report.fault.fault is not None:
+            fault = report.fault.fault
+            doc["fault"] = {"message": fault.message, "file": fault.span.file,
+                            "line": fault.span.line, "col": fault.span.col,
+                            "trace": itf.to_itf(report.fault, loaded.model)}  # fmt: skip
     doc["errors"] = [_diagnostic(d) for d in report.diagnostics]
     return doc
 
@@ -393,7 +412,7 @@ def _outcome_dict(
                 "node": step.node,
                 "params": dict(step.params),
                 "message": step.message,
-            },  # fmt: skip
+            },
         }
     return item
 

@@ -53,6 +53,7 @@ def assert_agrees(result: CheckResult, graph: Graph, questions: dict[str, Questi
     assert set(result.liveness_checked) == set(questions)
     for name, q in questions.items():
         expected = shortest_violation(graph, q)
+        event(f"{q.kind} {'holds' if expected is None else 'violated'}")
         lasso = found.get(name)
         if expected is None:
             assert lasso is None, f"{name}: the engine reports {lasso}, no lasso violates it"

@@ -2,8 +2,8 @@
 
 The states a behavior visits infinitely often, with the edges it takes infinitely often, form
 a strongly connected subgraph; whether the behavior is fair depends on that subgraph alone
-(brief: weak obligation violated = enabled in every such state and never taken; strong =
-enabled in some and never taken). Inside one strongly connected component C, taking every
+(core/model.py, Fairness: a weak obligation is violated when enabled in every such state and
+never taken, a strong one when enabled in some and never taken). Inside one strongly connected component C, taking every
 edge of C takes the most obligations, so:
 
 * C satisfies every obligation with all its edges: a loop through all of C is fair;
@@ -164,10 +164,10 @@ class _Judge:
     def __init__(self, graph: StateGraph, region: array[int]) -> None:
         self.graph, self.region = graph, region
         self.obligations = graph.obligations
-        self.unfair = bool(graph.obligations.keys)
+        self.fairness = bool(graph.obligations.keys)
 
     def verdict(self, scc: list[int], tag: int) -> list[int] | None:
-        if not self.unfair:
+        if not self.fairness:
             return None
         g, ob = self.graph, self.obligations
         some, every = enabled_in(g, scc)

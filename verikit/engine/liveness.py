@@ -88,36 +88,39 @@ def _undecidable(options: CheckOptions, result: CheckResult) -> str | None:
 
 def violation(graph: StateGraph, prop: Property, budget: Budget) -> Discovery | None:
     """The shortest-prefix lasso violating `prop`, or None when it holds."""
-    outside = bytearray(not b for b in graph.holds[prop.name])  # ¬P, or ¬Q for leads_to
-    if prop.kind == "eventually":
-        tree = _bfs(graph, _initial_seeds(graph), outside)
-        region = _reached(tree)
-        parts = fair_components(graph, _members(region), budget)
-        return _lasso(
-            graph,
-            prop,
-            parts,
-            [_Entry(tree.dist[s], s, tree) for s in _entries(graph, region, parts)],
-        )
+    unmet = bytearray(not b for b in graph.holds[prop.name])  # ¬P (¬Q for leads_to)
+    search = {"eventually": _eventually, "always_eventually": _always_eventually}
+    parts, entries = search.get(prop.kind, _leads_to)(graph, prop, unmet, budget)
+    return _lasso(graph, prop, parts, entries)
+
+
+def _eventually(
+    graph: StateGraph, prop: Property, not_p: bytearray, budget: Budget
+) -> tuple[FairParts, list[_Entry]]:
+    """¬P from the start: prefix and loop inside the ¬P states reached from initial ones."""
+    tree = _bfs(graph, _initial_seeds(graph), not_p)
+    region = _reached(tree)
+    parts = fair_components(graph, _members(region), budget)
+    return parts, [_Entry(tree.dist[s], s, tree) for s in _entries(graph, region, parts)]
+
+
+def _always_eventually(
+    graph: StateGraph, prop: Property, not_p: bytearray, budget: Budget
+) -> tuple[FairParts, list[_Entry]]:
+    """¬P from some point on: any prefix, a loop inside the ¬P states."""
     base = _graph_tree(graph)
-    if prop.kind == "always_eventually":
-        parts = fair_components(graph, _members(outside), budget)
-        return _lasso(
-            graph,
-            prop,
-            parts,
-            [_Entry(base.dist[s], s, base) for s in _entries(graph, outside, parts)],
-        )
-    return _leads_to(graph, prop, outside, base, budget)
+    parts = fair_components(graph, _members(not_p), budget)
+    return parts, [_Entry(base.dist[s], s, base) for s in _entries(graph, not_p, parts)]
 
 
 def _leads_to(
-    graph: StateGraph, prop: Property, not_q: bytearray, base: Tree, budget: Budget
-) -> Discovery | None:
+    graph: StateGraph, prop: Property, not_q: bytearray, budget: Budget
+) -> tuple[FairParts, list[_Entry]]:
     """A trigger (P∧¬Q) followed by ¬Q forever: either the trigger lies before the loop
     (prefix: any way to it, then ¬Q states to the entry), or on the loop itself (prefix:
     any way to the entry; the loop must pass a trigger), whichever gives the shorter prefix."""
     triggers = graph.triggers[prop.name]
+    base = _graph_tree(graph)
     seeds = [(base.dist[s], s, ENTER, 0) for s in _members(not_q) if triggers[s]]
     after = _bfs(graph, seeds, not_q, base)
     region = _reached(after)
@@ -131,7 +134,7 @@ def _leads_to(
             entries.append(_Entry(base.dist[s], s, base))
         else:
             entries.append(_Entry(after.dist[s], s, after))
-    return _lasso(graph, prop, parts, entries)
+    return parts, entries
 
 
 # ---------------------------------------------------------------- lassos

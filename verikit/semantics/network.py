@@ -229,8 +229,8 @@ class Network:
         when `ends` is None (`in_flight` in a property)."""
         in_set = SetType(self.messages)
         if ends is not None and self.settings.reorder:
-            envelope = ir.RecordLit((*ends, msg), self.envelope, span)
-            return ir.Binary("in", envelope, self._items(), BOOL, span)
+            entry = ir.RecordLit((*ends, msg), self.envelope, span)
+            return ir.Binary("in", entry, self._items(), BOOL, span)
         if ends is not None:
             queue = ir.Index(self.net, ir.RecordLit(ends, self.channel, span), self.queue, span)
             return ir.Binary("in", msg, ir.Call("to_set", (queue,), in_set), BOOL, span)

@@ -94,6 +94,8 @@ class Encoding:
                 raise Unsupported(f"variable `{name}` ({r.what})", r.why, var.span) from None
         self._f = self.frame("·f")
         self._g = self.frame("·g")
+        names = {str(leaf) for leaf in self._f.leaves}
+        assert len(names) == len(self._f.leaves), "two slot leaves share a Z3 name"
         self._init_states, self._init_faults = self._initial()
         self._branches, self._step_faults = self._transitions()
         self.transitions: tuple[Transition, ...] = tuple(b.label for b in self._branches)

@@ -26,14 +26,23 @@ induction of its last attempt: the path whose first states satisfy everything as
 check and whose last state violates it.
 
 **Runtime faults and the encoding's limits.** `Encoding.step` gives a faulting transition a
-junk successor, so the base case looks first, at each depth, for a state where a transition,
-an invariant, a lemma or a constraint faults, or whose successor Z3's layout cannot hold
-(`overflow`); it stops there with `Proof.fault` (a bug in the spec, as `verikit check`
-reports it) and proves nothing more. The states before the last of a base-case run, and
-s0 … s(k-1) of the step case, are assumed free of both. So "proved" means: the property
-holds, and evaluates without a fault, in every state of every run none of whose earlier
-states faults (the same runs `verikit check` explores before it stops at a fault). The
-shortest run to a violation is such a run, and that is all the soundness argument needs.
+junk successor, so s0 … s(k-1) of the step case, and every state but the last of a base-case
+run, are assumed free of faults (a transition, an invariant, a lemma or a constraint faults
+there) and of overflows (a successor Z3's layout cannot hold): the states `verikit check`
+expands. So a proved property holds, and evaluates without a fault, in every state of every
+run none of whose earlier states faults; the shortest run to a violation is such a run, which
+is all the soundness argument needs. That no reachable state faults at all is one more goal,
+"no runtime fault", proved in the same rounds: its base case looks for a faulting state at
+each depth (found: `Proof.fault`, a bug in the spec as `verikit check` reports it, and the
+proof stops there), its step case for a faultless path into one. An overflow is not a
+fault of the spec but a limit of the encoding: the base case reports one it reaches (as an
+error), the step case assumes there is none in s0 … s(k-1); for a well-typed spec (values
+within their types) there is none to find.
+
+**Structural facts.** Before the first round, the map slots verikit fills for every node
+(node variables, `up`, FIFO queues) are proved total, and then assumed like proved lemmas,
+so a counterexample to induction never shows a node without its variables. Among the
+counterexamples Z3 finds, one with at most `max_in_flight` messages in flight is preferred.
 """
 
 from __future__ import annotations
@@ -45,9 +54,11 @@ from typing import Any
 
 import z3
 
+from verikit.core import ir
 from verikit.core.model import SAFETY_KINDS, Model, Property
+from verikit.core.types import BOOL, INT, MapType, domain
 from verikit.symbolic.encode import Encoding
-from verikit.symbolic.proof import Cti, Fault, Outcome, Proof
+from verikit.symbolic.proof import NO_FAULT, Cti, Fault, Outcome, Proof
 
 DEFAULT_MAX_K = 4
 
@@ -55,11 +66,17 @@ DEFAULT_MAX_K = 4
 @dataclass(frozen=True)
 class ProveOptions:
     max_k: int = DEFAULT_MAX_K  # try k = 1 .. max_k
-    timeout: float | None = None  # seconds for the whole proof; then "unknown"
+    timeout: float | None = None  # seconds for the whole proof (Z3's share); then "unknown"
 
 
-class _Unknown(Exception):
-    """A query Z3 could not decide; the message says why."""
+@dataclass(frozen=True)
+class _Goal:
+    """What one round tries to prove: a property (its `expr`), a structural fact (kind
+    "fact", never reported), or that no state faults (kind "fault", `expr` None)."""
+
+    name: str
+    kind: str
+    expr: ir.Expr | None
 
 
 @dataclass(frozen=True)
@@ -82,93 +99,105 @@ class _Prover:
         if options.max_k < 1:
             raise ValueError(f"max_k must be at least 1, got {options.max_k}")
         self.started = time.monotonic()
-        self.model = model
         self.options = options
+        self.model = model
         self.enc = Encoding(model)
-        self.props = model.props(*SAFETY_KINDS)
+        props = model.props(*SAFETY_KINDS)
+        self.goals = [_Goal(p.name, p.kind, p.expr) for p in props]
+        if self.goals:
+            self.goals.append(_Goal(NO_FAULT, "fault", None))
+        self.bound = in_flight_bound(model)
         self.queries = 0
         self.base = z3.Solver()
         self.base_frames: list[Any] = []
-        self.outcomes: dict[str, Outcome] = {}  # final: proved or violated
-        self.attempts: dict[str, Outcome] = {}  # the last failed attempt of an open property
+        self.outcomes: dict[str, Outcome] = {}  # settled: proved, violated, or unknown
+        self.attempts: dict[str, Outcome] = {}  # the last failed step case of an open goal
         self.fault: Fault | None = None
 
     # ------------------------------------------------------------ the rounds
 
     def run(self) -> Proof:
-        proved: list[Property] = []
-        open_ = list(self.props)
+        proved: list[_Goal] = []
+        open_ = list(self.goals)
         tried = 0
-        while open_ and tried < self.options.max_k and self.fault is None:
+        while open_ and tried < self.options.max_k:
             tried += 1
-            if not self._faultless(tried - 1):
-                break
-            open_ = [p for p in open_ if self._base_case(p, tried - 1)]
+            depth = tried - 1
+            still_open = self._base_cases(open_, depth)
+            if still_open is None:
+                break  # a fault (or a depth not known to be faultless): nothing past it
+            open_ = still_open
+            if tried == 1:
+                proved += self._structural_facts()
             survivors = self._houdini(tried, open_, proved) if open_ else []
-            for p in survivors:
-                self.outcomes[p.name] = Outcome(p.name, p.kind, "proved", tried)
+            for goal in survivors:
+                self.outcomes[goal.name] = Outcome(goal.name, goal.kind, "proved", tried)
             proved += survivors
-            open_ = [p for p in open_ if p not in survivors]
+            open_ = [g for g in open_ if g not in survivors]
         seconds = time.monotonic() - self.started
-        outcomes = tuple(self._final(p, tried) for p in self.props)
+        outcomes = tuple(self._final(g, tried) for g in self.goals)
         return Proof(outcomes, tried, seconds, self.queries, self.fault)
 
-    def _final(self, prop: Property, tried: int) -> Outcome:
-        if prop.name in self.outcomes:
-            return self.outcomes[prop.name]
+    def _base_cases(self, open_: list[_Goal], depth: int) -> list[_Goal] | None:
+        """The goals still open after the base case at `depth`; None if a state there may
+        fault: then a property's run could end in a fault, not a violation, so stop."""
+        no_fault = next((g for g in open_ if g.expr is None), None)
+        if no_fault is not None and not self._base_case(no_fault, depth):
+            return None
+        return [g for g in open_ if g.expr is None or self._base_case(g, depth)]
+
+    def _structural_facts(self) -> list[_Goal]:
+        """The facts of `structural_facts` that hold initially and are 1-inductive (all of
+        them): assumed from then on, like proved lemmas."""
+        facts = [_Goal(f.name, "fact", f.expr) for f in structural_facts(self.model)]
+        facts = [f for f in facts if self._base_case(f, 0)]
+        return self._houdini(1, facts, []) if facts else []
+
+    def _final(self, goal: _Goal, tried: int) -> Outcome:
+        if goal.name in self.outcomes:
+            return self.outcomes[goal.name]
+        if goal.name in self.attempts and self.fault is None:
+            return self.attempts[goal.name]
         if self.fault is not None:
             steps = len(self.fault.states) - 1
             why = (
                 "Z3's layout cannot hold a successor" if self.fault.overflow else "the spec faults"
             )
             reason = f"{why} after {steps} steps: nothing past it is proved"
-            return Outcome(prop.name, prop.kind, "unknown", tried, reason=reason)
-        return self.attempts[prop.name]
+        else:  # the base case could not rule out a fault at this depth
+            found = (o.reason for o in self.outcomes.values() if o.kind == "fault" and o.reason)
+            reason = next(found, "a runtime fault was not ruled out")
+        return Outcome(goal.name, goal.kind, "unknown", tried, reason=reason)
 
-    def _faultless(self, depth: int) -> bool:
-        """No run reaches, in `depth` steps, a state that faults or overflows the layout
-        (else `self.fault`, or an "unknown" for every open property)."""
+    def _base_case(self, goal: _Goal, depth: int) -> bool:
+        """Does `goal` stay open after the base case at `depth`? Not when a run of `depth`
+        steps breaks it (violated: for "no runtime fault", `self.fault` too) or Z3 cannot
+        tell (unknown: it cannot be proved at this k or any larger one)."""
         frames = self._base_path(depth)
-        last = frames[depth]
-        bad = z3.Or(self.enc.faults(last), self.enc.overflow(last))
-        if depth == 0:
+        bad = self._bad(goal, frames[depth])
+        if goal.expr is None:  # an overflow is reported here too: a limit, not a proof
+            bad = z3.Or(bad, self.enc.overflow(frames[depth]))
+        if goal.expr is None and depth == 0:
             bad = z3.Or(bad, self.enc.init_faults())
         answer = self._check(self.base, [bad])
-        if answer.status == "sat":
-            states, actions = self._decode_path(answer.model, frames)
-            overflow = z3.is_true(answer.model.eval(self.enc.overflow(last), model_completion=True))
-            self.fault = Fault(states, actions, overflow)
-            return False
-        if answer.status == "unknown":
-            reason = f"looking for runtime faults at depth {depth}: {answer.reason}"
-            for prop in self.props:
-                if prop.name not in self.outcomes:
-                    self.outcomes[prop.name] = Outcome(prop.name, prop.kind, "unknown", depth + 1,
-                                                       reason=reason)  # fmt: skip
-            return False
-        return True
-
-    def _base_case(self, prop: Property, depth: int) -> bool:
-        """False when the base case settles `prop` (violated, or unknown): it leaves the
-        proof. A property unknown here cannot be proved at this k or any larger one."""
-        frames = self._base_path(depth)
-        answer = self._check(self.base, [z3.Not(self.enc.holds(prop.expr, frames[depth]))])
         if answer.status == "unsat":
             return True
         if answer.status == "sat":
             states, actions = self._decode_path(answer.model, frames)
-            self.outcomes[prop.name] = Outcome(
-                prop.name, prop.kind, "violated", depth, states, actions
-            )
+            violated = Outcome(goal.name, goal.kind, "violated", depth, states, actions)
+            self.outcomes[goal.name] = violated
+            if goal.expr is None:
+                overflow = self.enc.overflow(frames[depth])
+                self.fault = Fault(states, actions, _true(answer.model, overflow))
         else:
             reason = f"the base case at depth {depth}: {answer.reason}"
-            self.outcomes[prop.name] = Outcome(prop.name, prop.kind, "unknown", depth + 1,
-                                               reason=reason)  # fmt: skip
+            unknown = Outcome(goal.name, goal.kind, "unknown", depth + 1, reason=reason)
+            self.outcomes[goal.name] = unknown
         return False
 
     def _base_path(self, depth: int) -> list[Any]:
         """The base solver's frames 0..depth (added one step at a time, kept for later k);
-        every state before the last is explored, so within the constraints and faultless."""
+        every state before the last is one the search expands."""
         while len(self.base_frames) <= depth:
             i = len(self.base_frames)
             frame = self.enc.frame(f"b{i}")
@@ -177,80 +206,102 @@ class _Prover:
                 self.base.add(self.enc.init(frame))
             else:
                 previous = self.base_frames[-1]
-                self.base.add(self._explored(previous))
+                self.base.add(self._expanded(previous))
                 self.base.add(self.enc.step(previous, frame))
             self.base_frames.append(frame)
         return self.base_frames[: depth + 1]
 
-    def _houdini(self, k: int, open_: list[Property], proved: list[Property]) -> list[Property]:
+    def _houdini(self, k: int, open_: list[_Goal], proved: list[_Goal]) -> list[_Goal]:
         """The largest subset of `open_` whose conjunction is k-inductive (given `proved`)."""
         solver, frames, switches = self._step_problem(k, open_, proved)
         candidates = list(open_)
         changed = True
         while changed and candidates:
             changed = False
-            for prop in list(candidates):
-                assumed = [switches[p.name] for p in candidates]
-                violated = z3.Or(
-                    z3.Not(self.enc.holds(prop.expr, frames[k])),
-                    self.enc.prop_faults(prop.expr, frames[k]),
-                )
-                answer = self._check(solver, [violated], assumed)
+            for goal in list(candidates):
+                assumed = [switches[g.name] for g in candidates]
+                bad = [self._bad(goal, frames[k])]
+                answer = self._check(solver, bad, assumed)
                 if answer.status == "unsat":
                     continue
-                candidates.remove(prop)
+                if answer.status == "sat":
+                    answer = self._plausible(solver, bad, assumed, frames) or answer
+                candidates.remove(goal)
                 changed = True
-                self.attempts[prop.name] = self._failed(prop, k, answer, frames, candidates,
-                                                        proved)  # fmt: skip
+                in_check = [*proved, goal, *candidates]
+                self.attempts[goal.name] = self._failed(goal, k, answer, frames, in_check)
         return candidates
 
     def _step_problem(
-        self, k: int, open_: list[Property], proved: list[Property]
+        self, k: int, open_: list[_Goal], proved: list[_Goal]
     ) -> tuple[z3.Solver, list[Any], dict[str, Any]]:
-        """The step case's path s0..sk; each open property gets a switch literal that, when
+        """The step case's path s0..sk; each open goal gets a switch literal that, when
         assumed, makes it hold in s0..s(k-1)."""
         solver = z3.Solver()
         frames = [self.enc.frame(f"k{k}s{i}") for i in range(k + 1)]
         for i, frame in enumerate(frames):
             solver.add(self.enc.domain(frame))
-            solver.add(*(self.enc.holds(p.expr, frame) for p in proved))
+            solver.add(*(self._good(g, frame) for g in proved))
             if i < k:
-                solver.add(self._explored(frame))
+                solver.add(self._expanded(frame))
                 solver.add(self.enc.step(frame, frames[i + 1]))
             solver.add(*(z3.Not(self.enc.equal(other, frame)) for other in frames[:i]))
         switches = {}
-        for prop in open_:
-            switch = z3.Bool(f"assume {prop.name} k{k}")
-            body = [self.enc.holds(prop.expr, frame) for frame in frames[:k]]
-            solver.add(z3.Implies(switch, z3.And(*body)))
-            switches[prop.name] = switch
+        for goal in open_:
+            switch = z3.Bool(f"assume {goal.name} k{k}")
+            solver.add(z3.Implies(switch, z3.And(*(self._good(goal, f) for f in frames[:k]))))
+            switches[goal.name] = switch
         return solver, frames, switches
 
+    def _plausible(
+        self, solver: z3.Solver, bad: list[Any], assumed: list[Any], frames: list[Any]
+    ) -> _Answer | None:
+        """The same counterexample to induction, but with states that look reachable (at
+        most max_in_flight messages in flight), if there is one: any model of the query is
+        a counterexample, and a reader should not have to wonder about 30,000 copies of a
+        message. Cheaper than proving the bound as a lemma, which it is."""
+        if self.bound is None:
+            return None
+        nicer = [self.enc.holds(self.bound, frame) for frame in frames]
+        answer = self._check(solver, [*bad, *nicer], assumed)
+        return answer if answer.status == "sat" else None
+
     def _failed(
-        self,
-        prop: Property,
-        k: int,
-        answer: _Answer,
-        frames: list[Any],
-        candidates: list[Property],
-        proved: list[Property],
+        self, goal: _Goal, k: int, answer: _Answer, frames: list[Any], in_check: list[_Goal]
     ) -> Outcome:
         if answer.status == "unknown":
             reason = f"the induction step at k={k}: {answer.reason}"
-            return Outcome(prop.name, prop.kind, "unknown", k, reason=reason)
+            return Outcome(goal.name, goal.kind, "unknown", k, reason=reason)
         states, actions = self._decode_path(answer.model, frames)
-        in_check = {prop.name, *(p.name for p in proved), *(p.name for p in candidates)}
-        assumed = tuple(p.name for p in self.props if p.name in in_check)
+        names = {g.name for g in in_check}
+        assumed = tuple(g.name for g in self.goals if g.name in names and g.expr is not None)
         cti = Cti(states, actions, assumed)
-        return Outcome(prop.name, prop.kind, "not_inductive", k, cti=cti)
+        return Outcome(goal.name, goal.kind, "not_inductive", k, cti=cti)
 
-    # ------------------------------------------------------------ helpers
+    # ------------------------------------------------------------ formulas
 
-    def _explored(self, frame: Any) -> Any:
-        """A state the search explores: within the constraints, its successors computed
-        without a fault and held by the layout."""
-        enc = self.enc
-        return z3.And(enc.within(frame), z3.Not(enc.faults(frame)), z3.Not(enc.overflow(frame)))
+    def _good(self, goal: _Goal, frame: Any) -> Any:
+        if goal.expr is None:
+            return z3.Not(self.enc.faults(frame))
+        return self.enc.holds(goal.expr, frame)
+
+    def _bad(self, goal: _Goal, frame: Any) -> Any:
+        """The goal fails at `frame`: a property is false or faults; a state faults."""
+        if goal.expr is None:
+            return self.enc.faults(frame)
+        return z3.Or(
+            z3.Not(self.enc.holds(goal.expr, frame)), self.enc.prop_faults(goal.expr, frame)
+        )
+
+    def _faulty(self, frame: Any) -> Any:
+        return z3.Or(self.enc.faults(frame), self.enc.overflow(frame))
+
+    def _expanded(self, frame: Any) -> Any:
+        """A state the search expands: within the constraints, nothing faults, and the
+        layout holds its successors."""
+        return z3.And(self.enc.within(frame), z3.Not(self._faulty(frame)))
+
+    # ------------------------------------------------------------ the solver
 
     def _decode_path(
         self, m: z3.ModelRef, frames: Sequence[Any]
@@ -264,9 +315,7 @@ class _Prover:
         `assumed`, within what is left of the time budget."""
         remaining = self._remaining()
         if remaining is not None and remaining <= 0:
-            return _Answer(
-                "unknown", reason=f"the time limit of {self.options.timeout:g} s ran out"
-            )
+            return _Answer("unknown", reason=self._out_of_time())
         if remaining is not None:
             solver.set("timeout", max(1, int(remaining * 1000)))
         self.queries += 1
@@ -278,17 +327,54 @@ class _Prover:
                 return _Answer("sat", solver.model())
             if result == z3.unsat:
                 return _Answer("unsat")
-            return _Answer("unknown", reason=self._why_unknown(solver))
+            reason = solver.reason_unknown()
+            if reason in ("timeout", "canceled") and self.options.timeout is not None:
+                return _Answer("unknown", reason=self._out_of_time())
+            return _Answer("unknown", reason=f"Z3 could not decide it ({reason})")
         finally:
             solver.pop()
 
-    def _why_unknown(self, solver: z3.Solver) -> str:
-        reason = solver.reason_unknown()
-        if reason in ("timeout", "canceled") and self.options.timeout is not None:
-            return f"the time limit of {self.options.timeout:g} s ran out"
-        return f"Z3 could not decide it ({reason})"
+    def _out_of_time(self) -> str:
+        return f"the time limit of {self.options.timeout:g} s ran out"
 
     def _remaining(self) -> float | None:
         if self.options.timeout is None:
             return None
         return self.options.timeout - (time.monotonic() - self.started)
+
+
+def _true(m: z3.ModelRef, formula: Any) -> bool:
+    return bool(z3.is_true(m.eval(formula, model_completion=True)))
+
+
+def structural_facts(model: Model) -> list[Property]:
+    """What the lowering guarantees in every state but the types do not say: every node has
+    each of its variables (the map slots verikit fills for every node or channel are total).
+    Without it a counterexample to induction could start from a node without a `state`. The
+    facts are proved like lemmas (not trusted), then assumed."""
+    facts = []
+    for i, var in enumerate(model.vars):
+        if isinstance(var.type, MapType) and (var.owner is not None or var.role != "user"):
+            slot = ir.StateVar(i, var.name, var.type)
+            keys = [ir.Lit(k, var.type.key) for k in domain(var.type.key)]
+            present = [ir.Call("has", (slot, k), BOOL) for k in keys]
+            facts.append(Property("lemma", f"every key of {var.name}", _all(present)))
+    return facts
+
+
+def in_flight_bound(model: Model) -> ir.Expr | None:
+    """At most `max_in_flight` messages in flight (true in every reachable state)."""
+    net = model.network
+    if net is None or net.max_in_flight is None:
+        return None
+    var = model.vars[net.slot]
+    slot = ir.StateVar(net.slot, var.name, var.type)
+    size = ir.Call("len" if net.reorder else "total_len", (slot,), INT)
+    return ir.Binary("le", size, ir.Lit(net.max_in_flight, INT), BOOL)
+
+
+def _all(parts: Sequence[ir.Expr]) -> ir.Expr:
+    out: ir.Expr = ir.Lit(True, BOOL)
+    for part in reversed(parts):
+        out = part if out == ir.Lit(True, BOOL) else ir.Binary("and", part, out, BOOL)
+    return out

@@ -104,7 +104,7 @@ def fresh(t: Type, name: str, cap: int | None = None) -> V:
             lo, hi = bounds(t)
             return VInt(z3.Int(name), lo, hi)
         case OptionType(inner=inner):
-            return VOpt(z3.Bool(f"{name}?"), fresh(inner, f"{name}!", cap))
+            return VOpt(z3.Bool(f"{name}#some"), fresh(inner, f"{name}#value", cap))
         case RecordType(fields=fields):
             return VRec(tuple(fresh(ft, f"{name}.{fn}", cap) for fn, ft in fields))
         case MessageType(variants=variants):
@@ -122,7 +122,7 @@ def fresh(t: Type, name: str, cap: int | None = None) -> V:
             return VMap(
                 key,
                 tuple(
-                    (z3.Bool(f"{name}[{k!r}]?"), fresh(value, f"{name}[{k!r}]", cap))
+                    (z3.Bool(f"{name}[{k!r}]#has"), fresh(value, f"{name}[{k!r}]", cap))
                     for k in keys_of(key)
                 ),
             )

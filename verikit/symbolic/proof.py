@@ -19,6 +19,7 @@ from typing import Any
 State = tuple[Any, ...]  # the runtime representation, as compile.State (symbolic cannot import it)
 
 STATUSES = ("proved", "violated", "not_inductive", "unknown")
+NO_FAULT = "no runtime fault"  # the goal (kind "fault") that no reachable state faults
 
 
 @dataclass(frozen=True)

@@ -25,9 +25,9 @@ from dataclasses import dataclass
 
 from verikit.compile.compiled import CompiledModel, State, Successor
 from verikit.core import ir
-from verikit.core.model import Model
+from verikit.core.model import SAFETY_KINDS, Model
 from verikit.errors import SpecFault
-from verikit.symbolic.proof import Cti
+from verikit.symbolic.proof import Outcome
 from verikit.trace import display, text
 from verikit.trace.replay import ReplayError
 from verikit.trace.trace import Change, Envelope, Step
@@ -45,22 +45,41 @@ class CtiView:
     evidence: tuple[tuple[str, str], ...]  # what the property reads, after the step
     path_length: int  # states in the path Z3 found (k + 1); only the last two are shown
     networked: bool  # the model has a network (so "nothing in flight" is worth saying)
+    fault: str | None = None  # for "no runtime fault": where the state after the step faults
 
 
-def cti_view(compiled: CompiledModel, prop: str, cti: Cti) -> CtiView:
+def cti_view(compiled: CompiledModel, outcome: Outcome) -> CtiView:
+    """The view of a not inductive outcome's counterexample to induction."""
     model = compiled.model
+    cti = outcome.cti
+    assert cti is not None
     succ = _successor(compiled, cti.pre, cti.post, cti.action)
-    expr = next(p.expr for p in model.properties if p.name == prop)
+    expr = next((p.expr for p in model.properties if p.name == outcome.property), None)
+    fault = _fault_at(compiled, cti.post) if outcome.kind == "fault" else None
     return CtiView(
-        property=prop,
+        property=outcome.property,
         assumed=cti.assumed,
         before=_values(model, cti.pre, range(len(model.vars))),
         in_flight=_in_flight(model, cti.pre),
         step=_step(compiled, len(cti.states) - 1, cti.pre, succ),
-        evidence=_evidence(model, expr, cti.post),
+        evidence=() if expr is None else _evidence(model, expr, cti.post),
         path_length=len(cti.states),
         networked=model.network is not None,
+        fault=fault,
     )
+
+
+def _fault_at(compiled: CompiledModel, state: State) -> str:
+    """Where `state` faults: a property or a transition, evaluated as the explicit search
+    does (constraints and invariants, then the successors)."""
+    try:
+        for _, holds in compiled.predicates("constraint", *SAFETY_KINDS):
+            holds(state)
+        compiled.labelled_successors(state)
+    except SpecFault as fault:
+        return f"{fault.span}: {fault.message}"
+    raise ReplayError("Z3 says the state after the counterexample to induction faults; "
+                      "the compiled model disagrees")  # fmt: skip
 
 
 def _values(model: Model, state: State, slots: Iterable[int]) -> tuple[tuple[str, str], ...]:
@@ -134,7 +153,8 @@ def render(view: CtiView, indent: str = "    ") -> str:
     assumed = ", ".join(view.assumed)
     earlier = view.path_length - 2
     if earlier:
-        assumed += f"; so do the {earlier} distinct states Z3 found leading to it"
+        states = "state" if earlier == 1 else f"{earlier} distinct states"
+        assumed += f"; so do{'es' if earlier == 1 else ''} the {states} Z3 found leading to it"
     lines = [f"{indent}before (satisfies {assumed}):"]
     lines += [f"{deeper}{name} = {value}" for name, value in view.before]
     lines += [f"{deeper}in flight: {_count(e, n)}" for e, n in view.in_flight]
@@ -143,6 +163,9 @@ def render(view: CtiView, indent: str = "    ") -> str:
     lines.append(f"{indent}step: {text.describe(view.step)}")
     lines += [f"{deeper}{_change(c)}" for c in view.step.changes]
     lines += [f"{deeper}sends {e}" for e in view.step.sent]
+    if view.fault is not None:
+        lines.append(f"{indent}after it: {view.fault}")
+        return "\n".join(lines)
     lines.append(f"{indent}{view.property} is false after it because")
     lines += [f"{deeper}{name} = {value}" for name, value in view.evidence]
     return "\n".join(lines)
