@@ -352,8 +352,9 @@ def _progress_printer() -> Any:
 
     def show(p: Progress) -> None:
         elapsed = time.monotonic() - started
+        phase = "" if p.phase == "safety" else f"{p.phase}: "
         sys.stderr.write(
-            f"\r  {p.distinct_states:,} states  depth {p.depth}  "
+            f"\r  {phase}{p.distinct_states:,} states  depth {p.depth}  "
             f"{p.states_per_second:,.0f} states/s  queue {p.queue:,}  {elapsed:.0f} s   "
         )
         sys.stderr.flush()

@@ -427,6 +427,7 @@ def test_the_liveness_pass_reports_progress(monkeypatch: pytest.MonkeyPatch) -> 
     g = fair_graph({0: [1], 1: [2], 2: [2]}, properties=[eventually(2)])
     check(g, CheckOptions(progress=reports.append))
     assert reports and all(p.distinct_states >= 1 for p in reports)
+    assert {p.phase for p in reports} == {"liveness"}  # the counts restart: say which pass
 
 
 # ---------------------------------------------------------------- scale

@@ -60,7 +60,9 @@ class Budget:
         if self.options.progress is not None and states and now >= self.next_report:
             self.next_report = now + 1.0
             seconds = now - self.start
-            self.options.progress(Progress(states, depth, states / seconds, queue, seconds))
+            self.options.progress(
+                Progress(states, depth, states / seconds, queue, seconds, "liveness")
+            )
 
     def admit(self, states: int) -> None:
         limit = self.options.max_states

@@ -15,6 +15,7 @@ class Progress:
     states_per_second: float
     queue: int  # states waiting to be explored (rest of this BFS level + the next one so far)
     seconds: float
+    phase: str = "safety"  # "liveness" while the liveness pass rebuilds the whole graph
 
 
 @dataclass(frozen=True)
