@@ -79,6 +79,7 @@ def to_text(report: SpecReport) -> str:
     lines = [f"{report.path}: {report.loaded.model.name} — {_headline(report)}"]
     if report.bounded is None:
         lines.append("  " + _stats_line(result))
+        lines += ["  " + line for line in _liveness_lines(report.loaded.model, result)]
     else:
         lines += ["  " + line for line in _bounded_lines(report.bounded)]
     if report.loaded.model.queries:
@@ -153,6 +154,33 @@ def _stats_line(result: CheckResult) -> str:
     )
 
 
+def _liveness_lines(model: Model, result: CheckResult) -> list[str]:
+    """What the liveness pass decided, on how big a graph (it is a second exploration)."""
+    undecided = [p.name for p in model.liveness if p.name not in result.liveness_checked]
+    lines = []
+    if result.liveness_checked:
+        lines.append(
+            f"liveness: {', '.join(result.liveness_checked)} decided on "
+            f"{result.liveness_states:,} states, {result.liveness_transitions:,} transitions "
+            f"(fair cycles, no symmetry), {result.liveness_seconds:.2f} s"
+        )
+    if undecided:
+        why = f" ({result.liveness_undecided})" if result.liveness_undecided else ""
+        lines.append(f"liveness not decided{why}: {', '.join(undecided)}")
+    return lines
+
+
+def _liveness_dict(model: Model, result: CheckResult) -> dict[str, Any]:
+    return {
+        "checked": list(result.liveness_checked),
+        "undecided": [p.name for p in model.liveness if p.name not in result.liveness_checked],
+        "undecided_reason": result.liveness_undecided,
+        "states": result.liveness_states,
+        "transitions": result.liveness_transitions,
+        "seconds": round(result.liveness_seconds, 4),
+    }
+
+
 def _bounded_lines(run: BoundedRun) -> list[str]:
     solving = sum(run.seconds_per_depth)
     lines = [
@@ -224,6 +252,8 @@ def to_dict(report: SpecReport) -> dict[str, Any]:
             "unreached": list(result.unreached),
             "never_enabled": list(result.never_enabled),
         }
+        if report.loaded is not None:
+            doc["liveness"] = _liveness_dict(report.loaded.model, result)
     doc["engine"] = report.engine
     if report.bounded is not None:
         doc |= _bounded_dict(report.bounded)

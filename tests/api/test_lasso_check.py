@@ -40,7 +40,7 @@ def spec(tmp_path: Path, extra: str = "") -> Path:
 def test_a_lost_ping_retried_forever_is_printed_as_a_lasso(tmp_path: Path) -> None:
     checked = api.check_file(spec(tmp_path))
     assert checked.verdict == "violated"
-    assert report.to_text(checked).splitlines()[3:] == [
+    assert report.to_text(checked).splitlines()[4:] == [
         "  Retry: eventually EventuallyAcked violated: a fair behavior never reaches it"
         " — prefix of 1 step, then steps 2–3 repeat forever",
         "   0. initial state",
@@ -57,6 +57,26 @@ def test_a_lost_ping_retried_forever_is_printed_as_a_lasso(tmp_path: Path) -> No
         "  EventuallyAcked is false in every state; where the loop starts (step 1):",
         "        Client.acked = false",
     ]
+
+
+def test_the_report_says_what_the_liveness_pass_decided_and_at_what_cost(tmp_path: Path) -> None:
+    checked = api.check_file(spec(tmp_path))
+    line = report.to_text(checked).splitlines()[2]
+    assert line.startswith("  liveness: EventuallyAcked decided on 5 states, ")
+    assert line.endswith(" s")
+    doc = report.to_dict(checked)["liveness"]
+    assert (doc["checked"], doc["undecided"], doc["states"]) == (["EventuallyAcked"], [], 5)
+
+
+def test_a_limit_leaves_liveness_undecided_and_says_so(tmp_path: Path) -> None:
+    checked = api.check_file(spec(tmp_path), options=api.CheckOptions(max_states=2))
+    assert checked.verdict == "incomplete"
+    assert "  liveness not decided (max states 2 reached): EventuallyAcked" in (
+        report.to_text(checked).splitlines()
+    )
+    doc = report.to_dict(checked)["liveness"]
+    assert (doc["checked"], doc["undecided"]) == ([], ["EventuallyAcked"])
+    assert doc["undecided_reason"] == "max states 2 reached"
 
 
 def test_the_json_report_marks_the_loop(tmp_path: Path) -> None:

@@ -118,7 +118,10 @@ def lasso_report(tmp_path: Path, with_trace: bool = True) -> SpecReport:
     spec, _, loaded, trace = saved(tmp_path)
     lasso = Discovery("Acked", "eventually", (0, 0, 1, 0), loop_start=1)
     stats = Stats(5, 6, 4, 0.01, 500.0, 2)
-    result = CheckResult(Verdict.VIOLATED, stats, (lasso,), (), (), ())
+    result = CheckResult(
+        Verdict.VIOLATED, stats, (lasso,), (), (), (), liveness_checked=("Acked",),
+        liveness_states=5, liveness_transitions=6,
+    )  # fmt: skip
     traces = (trace,) if with_trace else ()
     return SpecReport(str(spec), "violated", loaded.source, loaded, result, traces)
 
@@ -139,7 +142,8 @@ def test_a_safety_violation_has_a_null_loop_start() -> None:
 def test_the_text_report_prints_the_lasso(tmp_path: Path) -> None:
     lines = report.to_text(lasso_report(tmp_path)).splitlines()
     assert lines[0].endswith("Retry — VIOLATED: Acked")
-    assert lines[3] == (
+    assert lines[2].startswith("  liveness: Acked decided on 5 states, 6 transitions")
+    assert lines[4] == (
         "  Retry: eventually Acked violated: a fair behavior never reaches it"
         " — prefix of 1 step, then steps 2–3 repeat forever"
     )
