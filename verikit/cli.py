@@ -82,12 +82,54 @@ def check_command(
     no_symmetry: Annotated[
         bool, typer.Option(help="Count every state, even for `symmetric` node groups.")
     ] = False,
+    engine: Annotated[
+        str,
+        typer.Option(help="explicit (every reachable state) or smt (Z3, runs up to --depth)."),
+    ] = "explicit",
+    depth: Annotated[
+        int | None, typer.Option(help="With --engine smt: check runs of up to this many steps.")
+    ] = None,
 ) -> None:
     """Explore every reachable state of each spec and check its properties."""
     code = _guarded(
         lambda: _check(
             target, const or [], output_format, max_states, max_depth, timeout,
-            trace_out, diagram, force, strict, no_deadlock, no_symmetry,
+            trace_out, diagram, force, strict, no_deadlock, no_symmetry, engine, depth,
+        )
+    )  # fmt: skip
+    raise typer.Exit(code)
+
+
+@app.command("bmc")
+def bmc_command(
+    target: Annotated[Path, typer.Argument(help="A .dsl spec or a directory of them.")],
+    depth: Annotated[
+        int, typer.Option(help="Check every run of up to this many steps.")
+    ] = api.DEFAULT_BMC_DEPTH,
+    const: ConstOption = None,
+    output_format: Annotated[
+        str, typer.Option("--format", "-f", help="text or json (one JSON object per spec).")
+    ] = "text",
+    timeout: Annotated[
+        float | None, typer.Option(help="Give Z3 at most this many seconds per spec.")
+    ] = None,
+    trace_out: Annotated[
+        Path | None, typer.Option(help="Write the counterexample as ITF JSON to this file.")
+    ] = None,
+    diagram: Annotated[
+        Path | None,
+        typer.Option(help="Draw the counterexample as a sequence chart (.svg .png .pdf .dot)."),
+    ] = None,
+    force: Annotated[bool, typer.Option(help="Overwrite existing output files.")] = False,
+    no_deadlock: Annotated[bool, typer.Option(help="Do not report deadlocks.")] = False,
+) -> None:
+    """Bounded model checking with Z3: every run of up to --depth steps, a shortest
+    counterexample if one exists. Exit 0 none within the depth (not a proof), 1 violated,
+    3 Z3 gave up."""
+    code = _guarded(
+        lambda: _check(
+            target, const or [], output_format, None, None, timeout, trace_out, diagram,
+            force, False, no_deadlock, False, "smt", depth,
         )
     )  # fmt: skip
     raise typer.Exit(code)
@@ -106,9 +148,12 @@ def _check(
     strict: bool,
     no_deadlock: bool,
     no_symmetry: bool = False,
+    engine: str = "explicit",
+    depth: int | None = None,
 ) -> int:
     if output_format not in ("text", "json"):
         raise api.UsageError(f"--format must be text or json, got `{output_format}`")
+    _check_engine(engine, depth, max_states, max_depth)
     for name, value in (("--max-states", max_states), ("--max-depth", max_depth)):
         if value is not None and value < 1:
             raise api.UsageError(f"{name} must be at least 1, got {value}")
@@ -125,6 +170,12 @@ def _check(
         api.check_diagram_format(diagram)
     reports = []
     for file in files:
+        if engine == "smt":
+            bounded = api.DEFAULT_BMC_DEPTH if depth is None else depth
+            report = api.bmc_file(file, consts, bounded, timeout, deadlock=not no_deadlock)
+            typer.echo(to_json(report) if output_format == "json" else to_text(report))
+            reports.append(report)
+            continue
         options = CheckOptions(
             max_states=max_states,
             max_depth=max_depth,
@@ -324,6 +375,20 @@ def prove_command(
         return api.prove_exit_code(reports)
 
     raise typer.Exit(_guarded(run))
+
+
+def _check_engine(
+    engine: str, depth: int | None, max_states: int | None, max_depth: int | None
+) -> None:
+    """`--depth` belongs to the smt engine, the state and level limits to the explicit one."""
+    if engine not in ("explicit", "smt"):
+        raise api.UsageError(f"--engine must be explicit or smt, got `{engine}`")
+    if depth is not None and depth < 0:
+        raise api.UsageError(f"--depth must be at least 0, got {depth}")
+    if engine == "explicit" and depth is not None:
+        raise api.UsageError("--depth bounds the smt engine; the explicit one takes --max-depth")
+    if engine == "smt" and (max_states is not None or max_depth is not None):
+        raise api.UsageError("--max-states and --max-depth bound the explicit engine; use --depth")
 
 
 def _guarded(run: Any) -> int:

@@ -189,7 +189,8 @@ def _bounded_lines(run: BoundedRun) -> list[str]:
         f"{solving:.2f} s solving"
     ]
     lines += [f"reachable {name}: witness at depth {length}" for name, length in run.witnesses]
-    lines += [f"reachable {name}: not reached within depth {run.depth}" for name in run.unreached]
+    searched = max(run.checked, 0)  # a violation ends the search early
+    lines += [f"reachable {name}: not reached within depth {searched}" for name in run.unreached]
     if run.unchecked:
         lines.append("liveness not checked by bmc: " + ", ".join(run.unchecked))
     return lines
