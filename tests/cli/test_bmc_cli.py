@@ -92,3 +92,20 @@ def test_bad_flags_are_usage_errors(args: list[str], message: str) -> None:
 def test_a_missing_file_is_a_usage_error() -> None:
     code, _, err = run("bmc", "no/such.dsl")
     assert code == 2 and "no such file" in err
+
+
+def test_a_construct_z3_cannot_encode_exits_2_at_its_line(tmp_path: Path) -> None:
+    spec = tmp_path / "unbounded.dsl"
+    spec.write_text("spec U\nvar log: seq<int> = []\naction add { log = append(log, 1) }\n")
+    code, out, err = run("bmc", str(spec), "--depth", "2")
+    assert code == 2
+    text = out + err
+    assert f"{spec}:2:1: error: cannot encode variable `log`" in text
+    assert "the sequence has no maximum length" in text and "^" in text
+    assert "Traceback" not in text
+
+
+def test_when_z3_runs_out_of_time_the_exit_code_is_3() -> None:
+    code, out, _ = run("bmc", str(CORRECT), "--depth", "8", "--timeout", "0.001")
+    assert code == 3
+    assert "INCOMPLETE: the solver gave up (solver: timeout)" in out

@@ -141,8 +141,7 @@ def test_trace_out_never_overwrites_without_force(tmp_path: Path) -> None:
 def test_strict_turns_never_enabled_actions_into_an_error(tmp_path: Path) -> None:
     spec = tmp_path / "dead_action.dsl"
     spec.write_text(
-        "spec Dead\nvar x: 0..1 = 0\naction flip { x = 1 - x }\n"
-        "action never when x > 5 { x = 0 }\n"
+        "spec Dead\nvar x: 0..1 = 0\naction flip { x = 1 - x }\naction never when x > 5 { x = 0 }\n"
     )
     code, out, _ = run("check", str(spec))
     assert code == 0

@@ -74,6 +74,4 @@ def test_spec_is_rejected_with_a_located_message(path: Path) -> None:
             for d in report.result.violations
             if d.fault is not None
         ]
-    assert any(
-        (ln, cl) == (line, col) and message in msg for ln, cl, msg in located
-    ), located
+    assert any((ln, cl) == (line, col) and message in msg for ln, cl, msg in located), located

@@ -322,7 +322,9 @@ def format_value(t: Type, value: Any) -> str:
         case OptionType(inner=inner):
             return "none" if value is None else format_value(inner, value)
         case RecordType(name=name, fields=fields):
-            body = ", ".join(f"{n}: {format_value(ft, v)}" for (n, ft), v in zip(fields, value, strict=True))
+            body = ", ".join(
+                f"{n}: {format_value(ft, v)}" for (n, ft), v in zip(fields, value, strict=True)
+            )
             return f"{name} {{ {body} }}" if name else f"{{ {body} }}"
         case MessageType():
             variant = t.variant(value[0])
@@ -330,9 +332,7 @@ def format_value(t: Type, value: Any) -> str:
         case SetType(elem=elem):
             return "{" + ", ".join(sorted(format_value(elem, v) for v in value)) + "}"
         case BagType(elem=elem):
-            items = sorted(
-                format_value(elem, v) + (f" ×{n}" if n > 1 else "") for v, n in value
-            )
+            items = sorted(format_value(elem, v) + (f" ×{n}" if n > 1 else "") for v, n in value)
             return "{|" + ", ".join(items) + "|}"
         case MapType(key=key, value=vt):
             pairs = [

@@ -143,6 +143,21 @@ class _Run:
             s.add(enc.step(self.frames[-1], f))
         self.frames.append(f)
         bad_state, bad_step = self._bad_state(f), self._bad_step(f)
+        overflow = z3.And(enc.within(f), enc.overflow(f))
+        anything = self._satisfiable(z3.Or(bad_state, bad_step, overflow))
+        if anything is None:
+            return True
+        if anything:  # one more question or two, to report what the explicit engine would
+            return self._classify(k, bad_state, bad_step)
+        if self._witnesses(f, k) is None:
+            return True
+        # what the next depth may assume: this state is explored and was not bad
+        s.add(enc.within(f), z3.Not(bad_state), z3.Not(bad_step), z3.Not(overflow))
+        return False
+
+    def _classify(self, k: int, bad_state: Any, bad_step: Any) -> bool:
+        """Something is bad at depth k: a bad state first (the explicit engine checks a state
+        when it reaches it, before expanding any state of its depth), then a bad step."""
         for category, bad in (("state", bad_state), ("step", bad_step)):
             answer = self._satisfiable(bad)
             if answer is None:
@@ -150,20 +165,11 @@ class _Run:
             if answer:
                 self.result.bad, self.result.category = self._path(), category
                 return True
-        overflow = self._satisfiable(z3.And(enc.within(f), enc.overflow(f)))
-        if overflow is None:
-            return True
-        if overflow:
-            state = self._path().states[-1]
-            raise EncodingOverflow(
-                f"after {k} steps (state {state}), a step would store a value outside its "
-                "variable's type, which the Z3 encoding cannot hold"
-            )
-        if self._witnesses(f, k) is None:
-            return True
-        # what the next depth may assume: this state is explored and was not bad
-        s.add(enc.within(f), z3.Not(bad_state), z3.Not(bad_step))
-        return False
+        state = self._path().states[-1]  # the model of the question that found it
+        raise EncodingOverflow(
+            f"after {k} steps (state {state}), a step would store a value outside its "
+            "variable's type, which the Z3 encoding cannot hold"
+        )
 
     # ------------------------------------------------------------ bad conditions
 
@@ -231,7 +237,7 @@ class _Run:
             elif answer == z3.unknown:
                 self.result.unknown = s.reason_unknown() or "unknown"
                 return None
-            return answer == z3.sat
+            return bool(answer == z3.sat)
         finally:
             s.pop()
 

@@ -91,16 +91,28 @@ class Encoding:
                 layout.check_layout(var.type, cap)
             except Refusal as r:
                 name = var.display or var.name
-                raise Unsupported(f"variable `{name}` ({r.what})", r.why, var.span) from None
+                span = var.span if var.span.line or var.role != "network" else self._network_span()
+                raise Unsupported(f"variable `{name}` ({r.what})", r.why, span) from None
         self._f = self.frame("·f")
         self._g = self.frame("·g")
         names = {str(leaf) for leaf in self._f.leaves}
         assert len(names) == len(self._f.leaves), "two slot leaves share a Z3 name"
         self._init_states, self._init_faults = self._initial()
-        self._branches, self._step_faults = self._transitions()
+        self._branches, faults = self._transitions()
+        changes, fits = self._changes()
+        self._fixed = self._fixed_leaves(changes)
+        self._pinned = [
+            (self._f.leaves[p], _like(self._f.leaves[p], c)) for p, c in self._fixed.items()
+        ]
+        possible = _Possible(self.domain(self._f))
+        changes, fits = self._keep_possible(possible, changes, fits)
         self.transitions: tuple[Transition, ...] = tuple(b.label for b in self._branches)
-        self._step, self._overflow = self._relation()
-        self._enabled = any_of(b.pc for b in self._branches)
+        self._step = self._pin(self._relation(changes))
+        self._overflow = self._pin(
+            any_of(and_(b.pc, not_(fit)) for b, fit in zip(self._branches, fits, strict=True))
+        )
+        self._step_faults = self._pin(any_of(c for c in faults if possible(c)))
+        self._enabled = self._pin(any_of(b.pc for b in self._branches))
         self._exprs: dict[int, tuple[ir.Expr, B, B]] = {}
         for prop in model.properties:
             self._encode(prop.expr, prop.span)
@@ -118,9 +130,12 @@ class Encoding:
         return Frame(tag, slots, leaves, z3.Int(f"{tag}|#transition"))
 
     def domain(self, f: Frame) -> Any:
-        return as_bool(
-            all_of(layout.domain(var.type, v) for var, v in zip(self.model.vars, f.slots, strict=True))
-        )
+        """Every slot within its type, and the pinned leaves at their values (see _fixed)."""
+        types = [
+            layout.domain(var.type, v) for var, v in zip(self.model.vars, f.slots, strict=True)
+        ]
+        pinned = [_leaf_eq(f.leaves[p], c) for p, c in self._fixed.items()]
+        return as_bool(all_of([*types, *pinned]))
 
     def is_state(self, f: Frame, state: State) -> Any:
         """f holds the given state (runtime representation)."""
@@ -166,26 +181,23 @@ class Encoding:
         return self._at(self._encode(expr)[1], f)
 
     def within(self, f: Frame) -> Any:
-        return self._at(
-            all_of(self._encode(p.expr)[0] for p in self.model.props("constraint")), f
-        )
+        return self._at(all_of(self._encode(p.expr)[0] for p in self.model.props("constraint")), f)
 
     def faults(self, f: Frame) -> Any:
         checked = self.model.props(*SAFETY_KINDS, "constraint")
-        return self._at(
-            any_of([self._step_faults, *(self._encode(p.expr)[1] for p in checked)]), f
-        )
+        return self._at(any_of([self._step_faults, *(self._encode(p.expr)[1] for p in checked)]), f)
 
     # ------------------------------------------------------------ decoding
 
     def decode(self, m: Any, f: Frame) -> State:
         value = layout.evaluator(m)
         return tuple(
-            layout.decode(var.type, v, value) for var, v in zip(self.model.vars, f.slots, strict=True)
+            layout.decode(var.type, v, value)
+            for var, v in zip(self.model.vars, f.slots, strict=True)
         )
 
     def transition_taken(self, m: Any, g: Frame) -> Transition:
-        index = m.eval(g.selector, model_completion=True).as_long()
+        index = int(m.eval(g.selector, model_completion=True).as_long())
         return self.transitions[index]
 
     def action_taken(self, m: Any, g: Frame) -> str:
@@ -199,18 +211,23 @@ class Encoding:
     # ------------------------------------------------------------ construction
 
     def _cap(self, index: int) -> int | None:
-        """Positions of an unbounded sequence: only the FIFO network's queues have any."""
+        """The network's bound: positions of its FIFO queues, or slots of its bag."""
         var, net = self.model.vars[index], self.model.network
-        if var.role != "network" or net is None or net.reorder:
+        if var.role != "network" or net is None:
             return None
-        if net.max_in_flight is None:
-            span = next((a.span for a in self.model.actions if a.kind != "action"), self.model.span)
+        if net.max_in_flight is None and not net.reorder:
             raise Unsupported(
                 "a FIFO network without `max_in_flight`",
                 "its queues would be unbounded (set max_in_flight, or reorder: true)",
-                span,
+                self._network_span(),
             )
         return net.max_in_flight
+
+    def _network_span(self) -> Span:
+        """Where the network is declared (its fault actions carry that span)."""
+        spans = [a.span for a in self.model.actions if a.kind not in ("action", "receive")]
+        spans += [a.span for a in self.model.actions if a.kind == "receive"]
+        return next((sp for sp in spans if sp.line), self.model.span)
 
     def _initial(self) -> tuple[list[tuple[B, tuple[V, ...]]], B]:
         ev = Evaluator(self.model.span)
@@ -221,7 +238,7 @@ class Encoding:
             raise Unsupported(r.what, r.why, self.model.span) from None
         return [(f.pc, f.slots) for f in forks], any_of(ev.faults)
 
-    def _transitions(self) -> tuple[list[Branch], B]:
+    def _transitions(self) -> tuple[list[Branch], list[B]]:
         out: list[Branch] = []
         faults: list[B] = []
         for index, action in enumerate(self.model.actions):
@@ -231,31 +248,93 @@ class Encoding:
             except Refusal as r:
                 raise Unsupported(r.what, r.why, action.span) from None
             faults += ev.faults
-        return out, any_of(faults)
+        return out, faults
 
-    def _relation(self) -> tuple[Any, B]:
-        """The step template over (·f, ·g), and the overflow condition over ·f."""
+    def _changes(self) -> tuple[dict[int, list[tuple[int, Any]]], list[B]]:
+        """Per leaf position, the transitions that change it and its new value; and per
+        transition, whether its successor fits the layout."""
+        f = self._f
+        changes: dict[int, list[tuple[int, Any]]] = {}
+        fits: list[B] = []
+        for i, branch in enumerate(self._branches):
+            leaves, fit = self._normalized(branch.slots)
+            fits.append(fit)
+            for p, (new, old) in enumerate(zip(leaves, f.leaves, strict=True)):
+                if not _unchanged(new, old):
+                    changes.setdefault(p, []).append((i, new))
+        return changes, fits
+
+    def _keep_possible(
+        self,
+        possible: _Possible,
+        changes: dict[int, list[tuple[int, Any]]],
+        fits: list[B],
+    ) -> tuple[dict[int, list[tuple[int, Any]]], list[B]]:
+        """Drop the transitions no well-typed state enables (most unrolled parameter values
+        of a handler, e.g. a message in flight to another node, fold away before; this
+        catches the rest), renumbering what is left."""
+        keep = [i for i, b in enumerate(self._branches) if possible(b.pc)]
+        renumber = {old: new for new, old in enumerate(keep)}
+        self._branches = [self._branches[i] for i in keep]
+        kept = {
+            p: [(renumber[i], v) for i, v in entries if i in renumber]
+            for p, entries in changes.items()
+        }
+        return kept, [fits[i] for i in keep]
+
+    def _fixed_leaves(self, changes: dict[int, list[tuple[int, Any]]]) -> dict[int, Any]:
+        """Leaves equal to one constant in every reachable state: every initial state has
+        it, and every transition leaves the leaf alone or sets it to that constant (an
+        inductive invariant found syntactically; e.g. the entries of a map that starts with
+        every key and never loses one). Pinning them makes faults like "missing map key"
+        fold away before Z3 sees them."""
+        inits = [self._normalized_at(self._f, slots)[0] for _, slots in self._init_states]
+        fixed: dict[int, Any] = {}
+        for p in range(len(self._f.leaves)):
+            values = [leaves[p] for leaves in inits]
+            # bools only: presence bits are what matter, and ints would cost a lot to check
+            if (
+                values
+                and isinstance(values[0], bool)
+                and all(_same_const(v, values[0]) for v in values)
+            ):
+                fixed[p] = values[0]
+        # drop candidates some transition changes, until the rest is closed under steps
+        stable = False
+        while not stable:
+            pins = _Pins(self._f.leaves[p] == _like(self._f.leaves[p], c) for p, c in fixed.items())
+            stable = True
+            for p, c in list(fixed.items()):
+                news = sorted((new for _, new in changes.get(p, [])), key=_is_term)
+                if not all(pins.stays(new, c) for new in news):
+                    del fixed[p]
+                    stable = False
+        return fixed
+
+    def _pin(self, formula: B) -> Any:
+        """A template with the pinned leaves of ·f replaced by their values, simplified."""
+        if isinstance(formula, bool):
+            return formula
+        if self._pinned:
+            formula = z3.substitute(formula, *self._pinned)
+        return z3.simplify(formula)
+
+    def _relation(self, changes: dict[int, list[tuple[int, Any]]]) -> Any:
+        """The step template over (·f, ·g)."""
         f, g = self._f, self._g
         sel = g.selector
         n = len(self._branches)
         taken = [sel == i for i in range(n)]
         parts: list[Any] = [sel >= 0, sel < n]
-        changes: dict[int, list[tuple[int, Any]]] = {}
-        overflow: list[B] = []
         for i, branch in enumerate(self._branches):
             if branch.pc is not True:
                 parts.append(z3.Implies(taken[i], zb(branch.pc)))
-            leaves, fit = self._normalized(branch.slots)
-            overflow.append(and_(branch.pc, not_(fit)))
-            for p, (new, old) in enumerate(zip(leaves, f.leaves, strict=True)):
-                if not _unchanged(new, old):
-                    changes.setdefault(p, []).append((i, new))
         for p, (old, target) in enumerate(zip(f.leaves, g.leaves, strict=True)):
             value = old
             for i, new in reversed(changes.get(p, [])):
                 value = z3.If(taken[i], _like(target, new), value)
             parts.append(target == value)
-        return (z3.And(parts) if n else z3.BoolVal(False)), any_of(overflow)
+        return z3.And(parts) if n else z3.BoolVal(False)
 
     def _normalized(self, slots: tuple[V, ...]) -> tuple[list[Any], B]:
         leaves: list[Any] = []
@@ -292,7 +371,7 @@ class Encoding:
             value = ev.bool(expr, self._f.slots, {}, True)
         except Refusal as r:
             raise Unsupported(r.what, r.why, where or self.model.span) from None
-        faults = any_of(ev.faults)
+        value, faults = self._pin(value), self._pin(any_of(ev.faults))
         self._exprs[id(expr)] = (expr, value, faults)  # expr kept alive: its id stays unique
         return value, faults
 
@@ -315,6 +394,53 @@ def _like(target: Any, leaf: Any) -> Any:
 
 def _leaf_eq(var: Any, leaf: Any) -> Any:
     return var == _like(var, leaf)
+
+
+class _Possible:
+    """Is a condition over ·f satisfiable in some well-typed state? Used to drop fault
+    conditions and transitions that no state can meet (the solver would have to refute them
+    again at every depth). "Unknown" counts as possible."""
+
+    def __init__(self, domain: Any) -> None:
+        self.solver = z3.SolverFor("QF_LIA")
+        self.solver.set("timeout", 500)
+        self.solver.add(domain)
+
+    def __call__(self, condition: Any) -> bool:
+        if isinstance(condition, bool) or z3.is_true(condition) or z3.is_false(condition):
+            return condition is True or bool(z3.is_true(condition))
+        self.solver.push()
+        self.solver.add(condition)
+        answer = self.solver.check()
+        self.solver.pop()
+        return bool(answer != z3.unsat)
+
+
+class _Pins:
+    """Evaluates leaf values given the candidate pinned leaves (a model that fixes them)."""
+
+    def __init__(self, equalities: Any) -> None:
+        solver = z3.Solver()
+        solver.add(*equalities)
+        solver.check()
+        self.model = solver.model()
+
+    def stays(self, new: Any, c: Any) -> bool:
+        """The new value of a leaf is the constant c in every state with the pins."""
+        if isinstance(new, (bool, int)):
+            return _same_const(new, c)
+        value = self.model.eval(new, model_completion=False)
+        if isinstance(c, bool):
+            return bool(z3.is_true(value) if c else z3.is_false(value))
+        return bool(z3.is_int_value(value) and value.as_long() == c)
+
+
+def _is_term(x: Any) -> bool:
+    return not isinstance(x, (bool, int))
+
+
+def _same_const(a: Any, b: Any) -> bool:
+    return isinstance(a, (bool, int)) and type(a) is type(b) and a == b
 
 
 def _unchanged(new: Any, old: Any) -> bool:

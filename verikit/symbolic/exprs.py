@@ -11,13 +11,12 @@ their domain, in the reference's iteration order (which fixes where short-circui
 
 from __future__ import annotations
 
+import builtins
 from typing import Any
 
 from verikit.core import ir
 from verikit.core.types import (
-    BOOL,
     INT,
-    BagType,
     EnumType,
     IntType,
     MapType,
@@ -29,15 +28,15 @@ from verikit.core.types import (
 )
 from verikit.errors import NO_SPAN, Span
 from verikit.symbolic.values import (
-    FALSE,
     NOT_CONST,
-    TRUE,
     B,
+    InFlight,
     Refusal,
     Unsupported,
     V,
     VBag,
     VBool,
+    VElems,
     VInt,
     VMap,
     VMsg,
@@ -45,6 +44,7 @@ from verikit.symbolic.values import (
     VRec,
     VSeq,
     VSet,
+    VSlots,
     all_of,
     and_,
     any_of,
@@ -58,9 +58,9 @@ from verikit.symbolic.values import (
     finite_domain,
     implies,
     is_value,
-    items,
     ite,
     ite_leaf,
+    items,
     junk,
     key_ordinal,
     keys_of,
@@ -69,6 +69,7 @@ from verikit.symbolic.values import (
     not_,
     or_,
     possible,
+    slot_count,
     sum_of,
     vint,
     zi,
@@ -144,8 +145,8 @@ class Evaluator:
                 values = [self.ev_as(x, elem, slots, env, pc) for x in elems]
                 return set_of(elem, [(True, v) for v in values])
             case ir.SeqLit(elems=elems, type=SeqType(elem=elem)):
-                values = tuple(self.ev_as(x, elem, slots, env, pc) for x in elems)
-                return VSeq(vint(len(values)), values)
+                elements = tuple(self.ev_as(x, elem, slots, env, pc) for x in elems)
+                return VSeq(vint(len(elements)), elements)
             case ir.RecordLit(fields=fields, type=t):
                 return VRec(
                     tuple(
@@ -186,20 +187,25 @@ class Evaluator:
         return v
 
     def set(self, e: ir.Expr, slots: Slots, env: Env, pc: B) -> VSet:
-        v = self.ev(e, slots, env, pc)
-        assert isinstance(v, VSet), (e, v)
-        return v
+        return as_set(self.ev(e, slots, env, pc))
 
     def seq(self, e: ir.Expr, slots: Slots, env: Env, pc: B) -> VSeq:
         v = self.ev(e, slots, env, pc)
         assert isinstance(v, VSeq), (e, v)
         return v
 
-    def iterate(self, dom: ir.Expr, slots: Slots, env: Env, pc: B) -> list[tuple[Any, B, V]]:
+    def iterate(
+        self, dom: ir.Expr, slots: Slots, env: Env, pc: B, distinct: builtins.bool = False
+    ) -> list[tuple[Any, B, V]]:
         """(runtime value, is a member, as a symbolic value) for each possible member of a
-        binder's domain, in the reference's iteration order."""
-        s = self.set(dom, slots, env, pc)
+        binder's domain, in the reference's iteration order. The messages in flight of a
+        slot bag come as (InFlight(slot), in use, what it holds), unordered and maybe
+        repeated, unless `distinct` (a loop, a map literal) asks for values in order."""
+        s = self.ev(dom, slots, env, pc)
         elem = dom.type.elem  # type: ignore[union-attr]
+        if isinstance(s, VElems) and not distinct:
+            return [(InFlight(j), b, x) for j, (b, x) in enumerate(s.items) if b is not False]
+        s = as_set(s)
         return [(u, b, lift(elem, u)) for u, b in items(elem, s)]
 
     # ------------------------------------------------------------ compound forms
@@ -235,7 +241,7 @@ class Evaluator:
         assert isinstance(t, MapType)
         keys = keys_of(t.key)
         entries: list[tuple[B, V]] = [(False, junk(t.value)) for _ in keys]
-        for u, m, key in self.iterate(e.domain, slots, env, pc):
+        for u, m, key in self.iterate(e.domain, slots, env, pc, distinct=True):
             slot = key_ordinal(t.key, u)
             if slot is None:
                 self.fault(pc, m)
@@ -296,17 +302,20 @@ class Evaluator:
                 self.fault(pc, eq_int(right.i, 0))
                 return _divmod(op, left, right)
             case "union" | "diff" | "inter":
-                assert isinstance(left, VSet) and isinstance(right, VSet)
+                left, right = as_set(left), as_set(right)
                 return set_op(op, e.type.elem, left, right)  # type: ignore[union-attr]
             case "subseteq":
-                assert isinstance(left, VSet) and isinstance(right, VSet)
+                left, right = as_set(left), as_set(right)
                 return VBool(
                     all_of(implies(b, right.members.get(u, False)) for u, b in left.members.items())
                 )
             case "in":
-                assert isinstance(right, VSet)
                 elem = e.right.type.elem  # type: ignore[union-attr]
-                return VBool(member(elem, right, coerce(elem, left)))
+                x = coerce(elem, left)
+                if isinstance(right, VElems):
+                    return VBool(any_of(and_(b, eq(v, x)) for b, v in right.items))
+                assert isinstance(right, VSet)
+                return VBool(member(elem, right, x))
             case "concat":
                 assert isinstance(left, VSeq) and isinstance(right, VSeq)
                 return concat(left, right, e.type)
@@ -319,11 +328,13 @@ class Evaluator:
         args = [self.ev(a, slots, env, pc) for a in e.args]
         types = [a.type for a in e.args]
         match name, args:
+            case "len", [VElems() as x]:
+                return length(as_set(x))
             case "len", [x]:
                 return length(x)
             case "range", [VInt() as lo, VInt() as hi]:
                 return int_range(lo, hi)
-            case ("min" | "max"), [VSet() as s]:
+            case (("min" | "max"), [VSet() as s]):
                 value, empty = extreme(name, s)
                 self.fault(pc, empty)
                 return value
@@ -342,7 +353,9 @@ class Evaluator:
             case "take", [VSeq() as s, VInt() as n]:
                 return VSeq(_min(_max(n, vint(0)), s.length), s.elems)
             case "keys", [VMap() as m]:
-                return VSet(m.key, {k: p for k, (p, _) in zip(keys_of(m.key), m.entries, strict=True)})
+                return VSet(
+                    m.key, {k: p for k, (p, _) in zip(keys_of(m.key), m.entries, strict=True)}
+                )
             case "has", [VMap() as m, k]:
                 return VBool(has(m, k))
             case "delete", [VMap() as m, k]:
@@ -361,6 +374,19 @@ class Evaluator:
             case "insert_at", [VSeq() as s, VInt() as i, x]:
                 self.fault(pc, not_(in_range(i, 1, _add(s.length, vint(1)))))
                 return insert_at(s, i, coerce(types[0].elem, x), e.type)  # type: ignore[union-attr]
+            case "bag_add", [VSlots() as bag, x]:
+                return slots_add(bag, coerce(bag.elem, x))
+            case "bag_remove", [VSlots() as bag, x]:
+                x = coerce(bag.elem, x)
+                self.fault(pc, eq_int(slot_count(bag, x), 0))
+                return slots_remove(bag, x)
+            case "bag_items", [VSlots() as bag]:
+                return VElems(
+                    bag.elem,
+                    tuple((cmp_int("lt", j, bag.size.i), s) for j, s in enumerate(bag.slots)),
+                )
+            case "bag_count", [VSlots() as bag, x]:
+                return vint(slot_count(bag, coerce(bag.elem, x)), 0, len(bag.slots))
             case "bag_add", [VBag() as bag, x]:
                 return bag_add(bag, coerce(bag.elem, x), 1)
             case "bag_remove", [VBag() as bag, x]:
@@ -391,13 +417,21 @@ def _known(f: Any, *xs: int | None) -> int | None:
 def _add(a: VInt, b: VInt) -> VInt:
     if isinstance(a.i, int) and isinstance(b.i, int):
         return vint(a.i + b.i)
-    return VInt(zi(a.i) + zi(b.i), _bound(lambda x, y: x + y, a.lo, b.lo), _bound(lambda x, y: x + y, a.hi, b.hi))
+    return VInt(
+        zi(a.i) + zi(b.i),
+        _bound(lambda x, y: x + y, a.lo, b.lo),
+        _bound(lambda x, y: x + y, a.hi, b.hi),
+    )
 
 
 def _sub(a: VInt, b: VInt) -> VInt:
     if isinstance(a.i, int) and isinstance(b.i, int):
         return vint(a.i - b.i)
-    return VInt(zi(a.i) - zi(b.i), _bound(lambda x, y: x - y, a.lo, b.hi), _bound(lambda x, y: x - y, a.hi, b.lo))
+    return VInt(
+        zi(a.i) - zi(b.i),
+        _bound(lambda x, y: x - y, a.lo, b.hi),
+        _bound(lambda x, y: x - y, a.hi, b.lo),
+    )
 
 
 def _neg(a: VInt) -> VInt:
@@ -460,13 +494,21 @@ def _mod_bounds(b: VInt) -> tuple[int | None, int | None]:
 def _min(a: VInt, b: VInt) -> VInt:
     if isinstance(a.i, int) and isinstance(b.i, int):
         return vint(min(a.i, b.i))
-    return VInt(ite_leaf(cmp_int("le", a.i, b.i), a.i, b.i), _bound(min, a.lo, b.lo), _known(min, a.hi, b.hi))
+    return VInt(
+        ite_leaf(cmp_int("le", a.i, b.i), a.i, b.i),
+        _bound(min, a.lo, b.lo),
+        _known(min, a.hi, b.hi),
+    )
 
 
 def _max(a: VInt, b: VInt) -> VInt:
     if isinstance(a.i, int) and isinstance(b.i, int):
         return vint(max(a.i, b.i))
-    return VInt(ite_leaf(cmp_int("ge", a.i, b.i), a.i, b.i), _known(max, a.lo, b.lo), _bound(max, a.hi, b.hi))
+    return VInt(
+        ite_leaf(cmp_int("ge", a.i, b.i), a.i, b.i),
+        _known(max, a.lo, b.lo),
+        _bound(max, a.hi, b.hi),
+    )
 
 
 def in_range(i: VInt, lo: int, hi: VInt) -> B:
@@ -515,10 +557,7 @@ def int_range(lo: VInt, hi: VInt) -> VSet:
         raise Refusal(f"the range {first}..{last}", "more than 4096 values")
     return VSet(
         INT,
-        {
-            u: and_(cmp_int("le", lo.i, u), cmp_int("le", u, hi.i))
-            for u in range(first, last + 1)
-        },
+        {u: and_(cmp_int("le", lo.i, u), cmp_int("le", u, hi.i)) for u in range(first, last + 1)},
     )
 
 
@@ -544,6 +583,8 @@ def length(x: V) -> VInt:
             return vint(count_true(p for p, _ in entries), 0, len(entries))
         case VBag():
             return vint(bag_total(x), 0, None)
+        case VSlots(size=size):
+            return size
     raise TypeError(f"len of {x!r}")
 
 
@@ -646,7 +687,11 @@ def slice_of(s: VSeq, lo: VInt, hi: VInt, t: Type) -> VSeq:
 def remove_at(s: VSeq, i: VInt, t: Type) -> VSeq:
     cap = len(s.elems)
     elems = tuple(
-        ite(cmp_int("lt", j, _add(i, vint(-1)).i), s.elems[j], s.elems[j + 1] if j + 1 < cap else s.elems[j])
+        ite(
+            cmp_int("lt", j, _add(i, vint(-1)).i),
+            s.elems[j],
+            s.elems[j + 1] if j + 1 < cap else s.elems[j],
+        )
         for j in range(max(cap - 1, 0))
     )
     return VSeq(_max(_add(s.length, vint(-1)), vint(0)), elems)
@@ -670,7 +715,9 @@ def concat(a: VSeq, b: VSeq, t: Type) -> VSeq:
     for j in range(cap):
         # position j holds a[j] when j < len(a), else b[j - len(a)]
         from_b = seq_at(b, _sub(vint(j), a.length), elem_type)
-        elems.append(ite(cmp_int("lt", j, a.length.i), a.elems[j], from_b) if j < len(a.elems) else from_b)
+        elems.append(
+            ite(cmp_int("lt", j, a.length.i), a.elems[j], from_b) if j < len(a.elems) else from_b
+        )
     return VSeq(_add(a.length, b.length), tuple(elems))
 
 
@@ -705,13 +752,43 @@ def _plus(total: Any, delta: int) -> Any:
     return total + delta
 
 
+def slots_add(bag: VSlots, x: V) -> VSlots:
+    """One more element: x goes into the first free slot (one more slot than before)."""
+    cap = len(bag.slots)
+    slots = tuple(ite(eq_int(bag.size.i, j), x, bag.slots[j]) for j in range(cap)) + (x,)
+    return VSlots(bag.elem, _add(bag.size, vint(1)), slots)
+
+
+def slots_remove(bag: VSlots, x: V) -> VSlots:
+    """One copy of x fewer: the last element moves into the first slot holding x (where x
+    is absent the caller records a fault)."""
+    last = seq_at(VSeq(bag.size, bag.slots), _add(bag.size, vint(-1)), bag.elem)
+    found: B = False
+    slots = []
+    for j, s in enumerate(bag.slots):
+        hit = and_(not_(found), cmp_int("lt", j, bag.size.i), eq(s, x))
+        slots.append(ite(hit, last, s))
+        found = or_(found, hit)
+    return VSlots(bag.elem, _max(_add(bag.size, vint(-1)), vint(0)), tuple(slots))
+
+
+def as_set(v: V) -> VSet:
+    """A set as a VSet (elements of a VElems enumerated over their possible values)."""
+    if isinstance(v, VElems):
+        return set_of(v.elem, list(v.items))
+    assert isinstance(v, VSet), v
+    return v
+
+
 def field(base: V, index: int, name: str, t: Type) -> V:
     """`base.name`: a record's field, or the field at `index` of the message's variant."""
     if isinstance(base, VRec):
         return base.fields[index]
     assert isinstance(base, VMsg), base
     variants = base.type.variants
-    named = [i for i, v in enumerate(variants) if index < len(v.fields) and v.fields[index][0] == name]
+    named = [
+        i for i, v in enumerate(variants) if index < len(v.fields) and v.fields[index][0] == name
+    ]
     chosen = named or [i for i, v in enumerate(variants) if index < len(v.fields)]
     if not chosen:
         return junk(t)
@@ -736,6 +813,3 @@ def msg_name(m: VMsg, t: Type) -> VInt:
     for i in reversed(range(len(names) - 1)):
         value = ite_leaf(eq_int(m.tag, i), ordinals[i], value)
     return vint(value, 0, len(t.members) - 1)
-
-
-__all__ = ["BOOL", "BagType", "Evaluator", "FALSE", "TRUE", "span_of"]

@@ -116,7 +116,9 @@ class Executor:
             for out in self.block(stmts, Fork(f.pc, f.slots, f.env | bound))
         ]
 
-    def branch(self, c: B, then: tuple[ir.Stmt, ...], else_: tuple[ir.Stmt, ...], f: Fork) -> list[Fork]:
+    def branch(
+        self, c: B, then: tuple[ir.Stmt, ...], else_: tuple[ir.Stmt, ...], f: Fork
+    ) -> list[Fork]:
         yes, no = Fork(and_(f.pc, c), f.slots, f.env), Fork(and_(f.pc, not_(c)), f.slots, f.env)
         a = self.nested(then, yes, {}) if yes.pc is not False else []
         b = self.nested(else_, no, {}) if no.pc is not False else []
@@ -125,7 +127,7 @@ class Executor:
         return a + b
 
     def loop(self, var: str, dom: ir.Expr, body: tuple[ir.Stmt, ...], f: Fork) -> Fork:
-        for _, m, x in self.ev.iterate(dom, f.slots, f.env, f.pc):
+        for _, m, x in self.ev.iterate(dom, f.slots, f.env, f.pc, distinct=True):
             inside = Fork(and_(f.pc, m), f.slots, f.env)
             if inside.pc is False:
                 continue
@@ -142,6 +144,7 @@ class Executor:
         ev = self.ev
         value = ev.ev_as(s.value, s.target_type, f.slots, f.env, f.pc)
         ev.fault(f.pc, out_of_range(s.target_type, value))
+        value = clamp(s.target_type, value)
         keys = [
             ev.ev(step.key, f.slots, f.env, f.pc) if isinstance(step, ir.IndexStep) else None
             for step in s.path
@@ -256,12 +259,28 @@ def out_of_range(t: Type, value: V) -> B:
     return False
 
 
+def clamp(t: Type, value: V) -> V:
+    """A stored value within its location's range, as far as we know it statically: where it
+    is not, the assignment faults and what is stored does not matter. (So a sequence grown by
+    `append` fits its slot again, and no encoding overflow is suspected.)"""
+    match t, value:
+        case IntType(lo=lo, hi=hi), VInt(i=i):
+            if lo is not None and hi is not None and not isinstance(i, int):
+                return VInt(
+                    i,
+                    lo if value.lo is None else max(lo, value.lo),
+                    hi if value.hi is None else min(hi, value.hi),
+                )
+        case SeqType(max_len=int(n)), VSeq(length=length, elems=elems) if len(elems) > n:
+            hi = n if length.hi is None else min(n, length.hi)
+            return VSeq(VInt(length.i, length.lo, hi), elems[:n])
+    return value
+
+
 def merge(c: B, a: Fork, b: Fork, pc: B, pc_a: B, pc_b: B) -> Fork:
     """One fork for `if c then a else b`; a and b started from pc ∧ c and pc ∧ ¬c."""
-    if a.pc is pc_a and b.pc is pc_b:
-        merged_pc = pc  # neither branch narrowed its path: together they cover pc
-    else:
-        merged_pc = or_(a.pc, b.pc)
+    # when neither branch narrowed its path, together they cover pc
+    merged_pc = pc if a.pc is pc_a and b.pc is pc_b else or_(a.pc, b.pc)
     slots = tuple(ite(c, x, y) for x, y in zip(a.slots, b.slots, strict=True))
     env = {n: ite(c, a.env[n], b.env[n]) for n in a.env}
     return Fork(merged_pc, slots, env)

@@ -25,7 +25,7 @@ Universes are sets of runtime values (core.types), so sets of different static t
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Union
 
@@ -277,7 +277,38 @@ def bag_total(bag: VBag) -> I:
     return bag.total
 
 
-V = Union[VBool, VInt, VOpt, VRec, VMsg, VSet, VMap, VSeq, VBag]  # noqa: UP007
+@dataclass(frozen=True, eq=False)
+class VSlots:
+    """A bag held as its elements in slots 0..size-1, in no particular order (one copy per
+    slot; the rest is junk): the network under `max_in_flight`, whose message domain is far
+    too large for one counter per possible message."""
+
+    elem: Type
+    size: VInt
+    slots: tuple[V, ...]
+
+
+@dataclass(frozen=True)
+class InFlight:
+    """The parameter value "whatever slot j of the bag holds" (a transition's label)."""
+
+    slot: int
+
+    def __repr__(self) -> str:
+        return f"<in flight #{self.slot + 1}>"
+
+
+@dataclass(frozen=True, eq=False)
+class VElems:
+    """A set given by symbolic elements, possibly repeated: `bag_items` of a slot bag. Good
+    for membership and for binders that do not care about order or repeats (quantifiers,
+    comprehensions, parameters, choose); anything else turns it into a VSet first."""
+
+    elem: Type
+    items: tuple[tuple[B, V], ...]  # (is an element, the value)
+
+
+V = Union[VBool, VInt, VOpt, VRec, VMsg, VSet, VMap, VSeq, VBag, VSlots, VElems]  # noqa: UP007
 
 TRUE, FALSE = VBool(True), VBool(False)
 
@@ -379,7 +410,7 @@ def const_of(t: Type, v: V) -> Any:
     match t, v:
         case BoolType(), VBool(b=b):
             return b if isinstance(b, bool) else NOT_CONST
-        case (IntType() | NodeType()), VInt(i=i):
+        case ((IntType() | NodeType()), VInt(i=i)):
             return i if isinstance(i, int) else NOT_CONST
         case EnumType(members=members), VInt(i=i):
             return members[i] if isinstance(i, int) and 0 <= i < len(members) else NOT_CONST
@@ -410,6 +441,10 @@ def const_of(t: Type, v: V) -> Any:
 
 def eq(a: V, b: V) -> B:
     """Value equality (junk positions ignored)."""
+    if isinstance(a, VSlots) or isinstance(b, VSlots):
+        return _eq_slots(as_slots(a), as_slots(b))
+    if isinstance(a, VElems) or isinstance(b, VElems):
+        raise Refusal("comparing the set of messages in flight", "compare the bags instead")
     if isinstance(a, VOpt) != isinstance(b, VOpt):  # a plain value stands for a present option
         a, b = (a, VOpt(True, b)) if isinstance(a, VOpt) else (VOpt(True, a), b)
     match a, b:
@@ -426,9 +461,7 @@ def eq(a: V, b: V) -> B:
             return _eq_msg(a, retype(a.type, b))
         case VSet(), VSet():
             keys = {**a.members, **b.members}
-            return all_of(
-                eq_bool(a.members.get(u, False), b.members.get(u, False)) for u in keys
-            )
+            return all_of(eq_bool(a.members.get(u, False), b.members.get(u, False)) for u in keys)
         case VMap(entries=xs), VMap(entries=ys):
             return all_of(
                 and_(eq_bool(p, q), implies(and_(p, q), eq(x, y)))
@@ -440,6 +473,35 @@ def eq(a: V, b: V) -> B:
             keys = {**a.counts, **b.counts}
             return all_of(eq_int(a.counts.get(u, 0), b.counts.get(u, 0)) for u in keys)
     raise TypeError(f"cannot compare {a!r} and {b!r}")
+
+
+def slot_count(bag: VSlots, x: V) -> I:
+    """How many slots of the bag hold x."""
+    return sum_of(
+        ite_leaf(and_(cmp_int("lt", j, bag.size.i), eq(s, x)), 1, 0)
+        for j, s in enumerate(bag.slots)
+    )
+
+
+def _eq_slots(a: VSlots, b: VSlots) -> B:
+    """Equal multisets: same size, and each element of a as often in a as in b."""
+    parts = [eq_int(a.size.i, b.size.i)]
+    for j, x in enumerate(a.slots):
+        parts.append(
+            implies(cmp_int("lt", j, a.size.i), eq_int(slot_count(a, x), slot_count(b, x)))
+        )
+    return all_of(parts)
+
+
+def as_slots(v: V) -> VSlots:
+    """A bag as slots; a bag of counters converts only when its counts are constants."""
+    if isinstance(v, VSlots):
+        return v
+    assert isinstance(v, VBag), v
+    if not all(isinstance(n, int) for n in v.counts.values()):
+        raise Refusal("a bag mixing both representations", "its counts are not constants")
+    elems = tuple(lift(v.elem, u) for u, n in v.counts.items() for _ in range(n))
+    return VSlots(v.elem, vint(len(elems)), elems)
 
 
 def _eq_msg(a: VMsg, b: VMsg) -> B:
@@ -467,6 +529,15 @@ def ite(c: B, a: V, b: V) -> V:
         return a
     if c is False:
         return b
+    if isinstance(a, VSlots) or isinstance(b, VSlots):
+        a, b = as_slots(a), as_slots(b)
+        n = max(len(a.slots), len(b.slots))
+        xs, ys = _pad(a.slots, b.slots, n), _pad(b.slots, a.slots, n)
+        size = ite(c, a.size, b.size)
+        assert isinstance(size, VInt)
+        return VSlots(a.elem, size, tuple(ite(c, x, y) for x, y in zip(xs, ys, strict=True)))
+    if isinstance(a, VElems) or isinstance(b, VElems):
+        raise Refusal("choosing between sets of messages in flight", "not supported")
     if isinstance(a, VOpt) != isinstance(b, VOpt):
         a, b = (a, VOpt(True, b)) if isinstance(a, VOpt) else (VOpt(True, a), b)
     match a, b:
@@ -494,12 +565,11 @@ def ite(c: B, a: V, b: V) -> V:
                 a.elem,
                 {u: ite_leaf(c, a.members.get(u, False), b.members.get(u, False)) for u in keys},
             )
-        case VMap(entries=xs), VMap(entries=ys):
+        case VMap(entries=ea), VMap(entries=eb):
             return VMap(
                 a.key,
                 tuple(
-                    (ite_leaf(c, p, q), ite(c, x, y))
-                    for (p, x), (q, y) in zip(xs, ys, strict=True)
+                    (ite_leaf(c, p, q), ite(c, x, y)) for (p, x), (q, y) in zip(ea, eb, strict=True)
                 ),
             )
         case VSeq(), VSeq():
@@ -618,6 +688,11 @@ def _too_big(t: Type) -> bool:
     return size is None or size > MAX_UNIVERSE
 
 
+def domain_size(t: Type) -> int | None:
+    """The number of values of a finite type, without enumerating them (None: infinite)."""
+    return _size(t)
+
+
 def _size(t: Type) -> int | None:
     """The number of values of a finite type, without enumerating them (None: infinite)."""
     match t:
@@ -678,7 +753,7 @@ def possible(t: Type, v: V) -> list[Any]:
         case RecordType(fields=fields), VRec(fields=vs):
             options = [possible(ft, x) for (_, ft), x in zip(fields, vs, strict=True)]
             return _bounded_product(options)
-        case SetType(elem=elem), VSet(members=members):
+        case SetType(), VSet(members=members):
             fixed = [u for u, b in members.items() if b is True]
             free = [u for u, b in members.items() if not isinstance(b, bool)]
             if len(free) > 12:
@@ -722,10 +797,6 @@ def is_value(elem: Type, v: V, u: Any) -> B:
 def items(elem: Type, s: VSet) -> list[tuple[Any, B]]:
     """The possible members of s in iteration order, with their membership conditions."""
     return [(u, s.members[u]) for u in order(elem, s.members) if s.members[u] is not False]
-
-
-def map_with(f: Callable[[V], V], xs: Iterable[V]) -> tuple[V, ...]:
-    return tuple(f(x) for x in xs)
 
 
 def _keys(key: Type) -> tuple[Any, ...]:

@@ -23,7 +23,9 @@ class DecodedRunError(Exception):
     """Z3 and the compiled model disagree about a run (an encoder bug)."""
 
 
-def path_of(compiled: CompiledModel, states: Sequence[State], actions: Sequence[str]) -> tuple[int, ...]:
+def path_of(
+    compiled: CompiledModel, states: Sequence[State], actions: Sequence[str]
+) -> tuple[int, ...]:
     """The Discovery path of a run: the initial state's index, then per step the ordinal of
     the first successor equal to the next state, preferring one by the action Z3 named."""
     if not states:
@@ -61,12 +63,14 @@ def discovery_of(
     if category == "init":
         try:
             compiled.init_states()
-        except SpecFault as fault:
-            return Discovery("init", "fault", (), fault)
+        except SpecFault as init_fault:
+            return Discovery("init", "fault", (), init_fault)
         raise DecodedRunError("Z3 says the init block faults; the compiled model disagrees")
     path = path_of(compiled, states, actions)
     last = states[-1]
-    found = _bad_state(compiled, last) if category == "state" else _bad_step(compiled, last, deadlock)
+    found = (
+        _bad_state(compiled, last) if category == "state" else _bad_step(compiled, last, deadlock)
+    )
     if found is None:
         raise DecodedRunError(f"Z3 says {last} is bad ({category}); the compiled model disagrees")
     name, kind, fault = found

@@ -1,0 +1,146 @@
+"""The bounded model checking loop: depths in order, so the first bad path is a shortest one;
+what counts as bad is what the explicit engine reports (invariants, runtime faults,
+deadlocks, constraints bounding the search); reachables get their shortest witness; the
+solver giving up, and values the encoding cannot hold, are said, never guessed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from verikit import api
+from verikit.compile import build
+from verikit.core import ir
+from verikit.core.model import Action, Model, Var
+from verikit.core.types import BOOL, INT, IntType, RecordType
+from verikit.symbolic.bmc import EncodingOverflow, bmc
+from verikit.trace.decoded import DecodedRunError, discovery_of, path_of
+
+CORPUS = Path(__file__).parents[1] / "corpus"
+
+
+def load(tmp_path: Path, text: str) -> api.Loaded:
+    spec = tmp_path / "spec.dsl"
+    spec.write_text(text)
+    return api.load(spec)
+
+
+COUNTER = """spec Counter
+var x: 0..5 = 0
+action inc when x < 5 { x = x + 1 }
+action reset when x == 5 { x = 0 }
+invariant Small: x < 3
+reachable Two: x == 2
+"""
+
+
+def test_the_first_bad_depth_is_the_length_of_a_shortest_counterexample(tmp_path: Path) -> None:
+    loaded = load(tmp_path, COUNTER)
+    run = bmc(loaded.model, 10)
+    assert run.bad is not None and run.category == "state"
+    assert run.bad.length == 3 and run.checked == 2  # depths 0, 1, 2 were clean
+    assert run.bad.states == ((0,), (1,), (2,), (3,))
+    assert [t.name for t in run.bad.transitions] == ["inc"] * 3
+    assert run.witnesses["Two"].length == 2
+    assert len(run.seconds_per_depth) == 4
+
+
+def test_nothing_found_within_the_depth_claims_only_that_depth(tmp_path: Path) -> None:
+    loaded = load(tmp_path, COUNTER.replace("x < 3", "x <= 5"))
+    run = bmc(loaded.model, 4)
+    assert run.bad is None and run.unknown is None
+    assert run.checked == 4 and run.unreached == ()
+
+
+def test_a_runtime_fault_is_bad_where_the_explicit_engine_reports_it(tmp_path: Path) -> None:
+    loaded = api.load(CORPUS / "error" / "runtime_out_of_range.dsl")
+    run = bmc(loaded.model, 5)
+    assert run.bad is not None and run.category == "step"
+    assert run.bad.states[-1] == (2,)  # computing the successors of x = 2 faults
+    names = [t.name for t in run.bad.transitions]
+    found = discovery_of(loaded.compiled, run.bad.states, names, "step")
+    assert (found.property, found.kind) == ("inc", "fault")
+    assert found.fault is not None and "out of range" in found.fault.message
+    explicit = api.check_file(CORPUS / "error" / "runtime_out_of_range.dsl").result
+    assert explicit is not None
+    (same,) = explicit.violations
+    assert (same.property, same.kind, same.path) == (found.property, found.kind, found.path)
+    assert same.fault is not None and same.fault.span == found.fault.span
+
+
+def test_a_state_without_successors_is_a_deadlock_unless_told_otherwise() -> None:
+    loaded = api.load(CORPUS / "violated" / "deadlock.dsl")
+    run = bmc(loaded.model, 5)
+    assert run.bad is not None and run.category == "step" and run.bad.length == 2
+    assert bmc(loaded.model, 5, deadlock=False).bad is None
+
+
+def test_a_terminal_state_is_no_deadlock(tmp_path: Path) -> None:
+    stuck = "spec Stuck\nvar x: 0..2 = 0\naction step when x < 2 { x = x + 1 }\n"
+    assert bmc(load(tmp_path, stuck).model, 4).bad is not None
+    ending = stuck + "terminal when x == 2\n"
+    assert bmc(load(tmp_path, ending).model, 4).bad is None
+
+
+def test_a_constraint_bounds_the_runs_as_in_the_explicit_engine() -> None:
+    loaded = api.load(CORPUS / "holds" / "constraint_bounds_search.dsl")  # n <= 2
+    run = bmc(loaded.model, 6)
+    assert run.bad is None and run.checked == 6
+    assert run.witnesses["Two"].length == 2
+
+
+def test_a_state_outside_the_constraint_is_still_checked(tmp_path: Path) -> None:
+    spec = "spec S\nvar n: 0..9 = 0\naction up when n < 9 { n = n + 1 }\n"
+    spec += "constraint n <= 2\ninvariant Low: n <= 2\n"
+    run = bmc(load(tmp_path, spec).model, 6)
+    assert run.bad is not None and run.bad.length == 3  # n = 3: checked, not extended
+
+
+def test_an_unreachable_reachable_is_reported_as_not_reached_within_the_depth() -> None:
+    run = bmc(api.load(CORPUS / "violated" / "vacuous_reachable.dsl").model, 3)
+    assert run.bad is None and run.unreached == ("Impossible",)
+
+
+def test_a_faulting_init_block_is_bad_before_any_state(tmp_path: Path) -> None:
+    x = ir.StateVar(0, "x", IntType(0, 2))
+    init = (ir.Assign(x, (), ir.Lit(3, INT), x.type),)
+    model = Model("M", (), (Var("x", x.type),), init, (), ())
+    run = bmc(model, 3)
+    assert run.category == "init" and run.bad is not None and run.bad.states == ()
+    found = discovery_of(build(model), (), (), "init")
+    assert (found.property, found.kind, found.path) == ("init", "fault", ())
+
+
+def test_when_the_solver_runs_out_of_time_nothing_is_claimed() -> None:
+    loaded = api.load(Path(__file__).parents[2] / "specs" / "two_phase_commit.dsl")
+    run = bmc(loaded.model, 8, timeout=1e-3)
+    assert run.unknown == "timeout" and run.bad is None
+    report = api.bmc_file(
+        Path(__file__).parents[2] / "specs" / "two_phase_commit.dsl", depth=8, timeout=1e-3
+    )
+    assert report.verdict == "incomplete" and api.exit_code([report]) == api.EXIT_INCOMPLETE
+
+
+def test_a_value_the_layout_cannot_hold_is_an_error_not_a_lost_state() -> None:
+    """A whole-record assignment stores its fields unchecked (core/ir.py checks ints at their
+    own locations only), so `r = R { g: 5 }` is a legal step the explicit engine takes; the
+    Z3 layout holds g in 0..2, so bmc refuses rather than drop that successor."""
+    rec = RecordType("R", (("g", IntType(0, 2)),))
+    r = ir.StateVar(0, "r", rec)
+    five = ir.RecordLit((ir.Lit(5, INT),), rec)
+    grow = Action("grow", "action", (), ir.Lit(True, BOOL), (ir.Assign(r, (), five, rec),))
+    model = Model("M", (), (Var("r", rec),), (), (grow,), ())
+    with pytest.raises(EncodingOverflow, match="outside its variable's type"):
+        bmc(model, 2)
+
+
+def test_a_run_the_compiled_model_does_not_make_is_an_internal_error(tmp_path: Path) -> None:
+    compiled = load(tmp_path, COUNTER).compiled
+    assert path_of(compiled, [(0,), (1,)], ["inc"]) == (0, 0)
+    with pytest.raises(DecodedRunError, match="not a step of the model"):
+        path_of(compiled, [(0,), (2,)], ["inc"])
+    with pytest.raises(DecodedRunError, match="initial state"):
+        path_of(compiled, [(1,)], [])
+    with pytest.raises(DecodedRunError, match="compiled model disagrees"):
+        discovery_of(compiled, [(0,), (1,)], ["inc"], "state")  # x = 1 is not bad
