@@ -144,3 +144,13 @@ def test_a_run_the_compiled_model_does_not_make_is_an_internal_error(tmp_path: P
         path_of(compiled, [(1,)], [])
     with pytest.raises(DecodedRunError, match="compiled model disagrees"):
         discovery_of(compiled, [(0,), (1,)], ["inc"], "state")  # x = 1 is not bad
+
+
+def test_an_initial_value_the_layout_cannot_hold_is_an_error_too() -> None:
+    rec = RecordType("R", (("g", IntType(0, 2)),))
+    r = ir.StateVar(0, "r", rec)
+    init = (ir.Assign(r, (), ir.RecordLit((ir.Lit(5, INT),), rec), rec),)
+    stay = Action("stay", "action", (), ir.Lit(True, BOOL), ())
+    model = Model("M", (), (Var("r", rec),), init, (stay,), ())
+    with pytest.raises(EncodingOverflow, match="an initial state"):
+        bmc(model, 1)

@@ -14,9 +14,13 @@ What is bad mirrors the explicit engine (engine/search.py), in its order within 
    successors faults, or (deadlock checking on) it has no successor and no `terminal` holds
    (a `terminal` that faults is a fault).
 
-States on the path before sk lie inside the constraints (the explicit engine explores only
-those). A `reachable` P is witnessed at the least k with a state inside the constraints where P
-holds. Liveness properties are not checked here.
+Per depth one query asks for any of these (or an encoding overflow); only when it is
+satisfiable do one or two more tell which, in that order. States on the path before sk lie
+inside the constraints (the explicit engine explores only those) and are asserted not bad
+(known from the shallower queries; it helps Z3). A `reachable` P is witnessed at the least k
+with a state inside the constraints where P holds. Liveness properties are not checked here.
+A state or successor the layout cannot hold (Encoding.overflow, init_overflow) stops bmc
+with EncodingOverflow: dropping it would be a silent approximation.
 
 The solver's answer comes back as decoded states (runtime representation) and the transition
 taken into each; classifying the bad state (which property, which fault) is left to the caller,
@@ -139,11 +143,17 @@ class _Run:
         f = enc.frame(f"s{k}")
         if k == 0:
             s.add(enc.init(f))
+            if self._satisfiable(enc.init_overflow()):
+                raise EncodingOverflow(
+                    "an initial state holds a value outside its variable's type, which the Z3 "
+                    "encoding cannot hold"
+                )
         else:
             s.add(enc.step(self.frames[-1], f))
         self.frames.append(f)
         bad_state, bad_step = self._bad_state(f), self._bad_step(f)
-        overflow = z3.And(enc.within(f), enc.overflow(f))
+        # a successor not held by the layout, or this state (held) with a value out of type
+        overflow = z3.Or(z3.And(enc.within(f), enc.layout_overflow(f)), z3.Not(enc.domain(f)))
         anything = self._satisfiable(z3.Or(bad_state, bad_step, overflow))
         if anything is None:
             return True
@@ -167,8 +177,8 @@ class _Run:
                 return True
         state = self._path().states[-1]  # the model of the question that found it
         raise EncodingOverflow(
-            f"after {k} steps (state {state}), a step would store a value outside its "
-            "variable's type, which the Z3 encoding cannot hold"
+            f"within {k + 1} steps (from the state {state}), a step stores a value outside "
+            "its variable's type, which the Z3 encoding cannot hold"
         )
 
     # ------------------------------------------------------------ bad conditions

@@ -7,7 +7,8 @@ Public API (stable; bmc.py and k-induction build on it):
     enc = Encoding(model)               builds everything once; raises Unsupported
     f = enc.frame("s3")                 fresh Z3 variables for one state (tags must be unique;
                                         tags starting with "·" are reserved)
-    enc.domain(f)                       every slot within its type
+    enc.domain(f)                       every slot within its type, and the leaves every
+                                        reachable state shares pinned (see below)
     enc.init(f)                         f is an initial state
     enc.step(f, g)                      g is a successor of f; g.selector says which transition
     enc.holds(expr, f)                  a boolean IR expression (e.g. Property.expr) at f
@@ -21,14 +22,27 @@ Public API (stable; bmc.py and k-induction build on it):
 Finer pieces, all closed formulas over one frame (no hidden existential variables, so they
 may be negated): `enabled(f)` (some transition is enabled), `step_faults(f)` (computing f's
 successors faults), `prop_faults(expr, f)` (evaluating expr faults), `within(f)` (every
-`constraint` holds), `overflow(f)` (a successor would not fit the layout: an encoding limit,
-reported as an error, never dropped), `init_faults()`, `transition_taken(model, g)`.
+`constraint` holds), `overflow(f)` (a successor would not fit the layout or holds a value
+outside its type: an encoding limit, reported as an error, never dropped; bmc asks the
+cheaper `layout_overflow(f)` and `Not(domain(g))` of the successor instead),
+`init_faults()`, `init_overflow()`,
+`transition_taken(model, g)`.
+
+Exactness: every formula is exact (the reference interpreter's semantics, faults included)
+on frames satisfying `domain`. `domain` includes two facts found syntactically, both true in
+every reachable state: typing (ints in range, sequence lengths within their bound) and the
+*pinned* leaves: a Bool leaf every initial state sets to one constant and no transition
+changes otherwise (e.g. "key k has an entry" in a map that starts with every key). Formulas
+are simplified with the pins, so assert `domain(f)` for any frame not reached by `init` and
+`step` (k-induction does). Fault conditions and transitions no well-typed state can meet are
+dropped when the encoding is built, so Z3 does not refute them again at every depth.
 
 How: every action is unrolled over its parameter values and `choose` forks into concrete
 `Transition`s (constants fold away the impossible ones). The transition relation is built once
 over two template frames and instantiated per step by substitution. The selector of frame g
 is the index of the transition taken into g; each slot leaf of g is an if-then-else over the
-transitions that change it, else the leaf of f.
+transitions that change it, else the leaf of f. Value layouts: see layout.py (the network's
+bag is held as counters or, under a small `max_in_flight`, as slots).
 """
 
 from __future__ import annotations
@@ -86,19 +100,31 @@ class Encoding:
     def __init__(self, model: Model) -> None:
         self.model = model
         self._caps = [self._cap(i) for i in range(len(model.vars))]
-        for var, cap in zip(model.vars, self._caps, strict=True):
-            try:
-                layout.check_layout(var.type, cap)
-            except Refusal as r:
-                name = var.display or var.name
-                span = var.span if var.span.line or var.role != "network" else self._network_span()
-                raise Unsupported(f"variable `{name}` ({r.what})", r.why, span) from None
+        self._check_layouts()
         self._f = self.frame("·f")
         self._g = self.frame("·g")
         names = {str(leaf) for leaf in self._f.leaves}
         assert len(names) == len(self._f.leaves), "two slot leaves share a Z3 name"
         self._init_states, self._init_faults = self._initial()
         self._branches, faults = self._transitions()
+        self._templates(faults)
+        self._exprs: dict[int, tuple[ir.Expr, B, B]] = {}
+        for prop in model.properties:
+            self._encode(prop.expr, prop.span)
+            if prop.trigger is not None:
+                self._encode(prop.trigger, prop.span)
+
+    def _check_layouts(self) -> None:
+        for var, cap in zip(self.model.vars, self._caps, strict=True):
+            try:
+                layout.check_layout(var.type, cap)
+            except Refusal as r:
+                name = var.display or var.name
+                span = var.span if var.span.line or var.role != "network" else self._network_span()
+                raise Unsupported(f"variable `{name}` ({r.what})", r.why, span) from None
+
+    def _templates(self, faults: list[B]) -> None:
+        """The formulas over the template frames: step, faults, enabledness, overflow."""
         changes, fits = self._changes()
         self._fixed = self._fixed_leaves(changes)
         self._pinned = [
@@ -108,16 +134,13 @@ class Encoding:
         changes, fits = self._keep_possible(possible, changes, fits)
         self.transitions: tuple[Transition, ...] = tuple(b.label for b in self._branches)
         self._step = self._pin(self._relation(changes))
-        self._overflow = self._pin(
-            any_of(and_(b.pc, not_(fit)) for b, fit in zip(self._branches, fits, strict=True))
-        )
+        pairs = list(zip(self._branches, fits, strict=True))
+        unfit = [and_(b.pc, not_(fit)) for b, (fit, _) in pairs]
+        untyped = [and_(b.pc, not_(typed)) for b, (_, typed) in pairs]
+        self._layout_overflow = self._pin(any_of(c for c in unfit if possible(c)))
+        self._overflow = self._pin(any_of(c for c in unfit + untyped if possible(c)))
         self._step_faults = self._pin(any_of(c for c in faults if possible(c)))
         self._enabled = self._pin(any_of(b.pc for b in self._branches))
-        self._exprs: dict[int, tuple[ir.Expr, B, B]] = {}
-        for prop in model.properties:
-            self._encode(prop.expr, prop.span)
-            if prop.trigger is not None:
-                self._encode(prop.trigger, prop.span)
 
     # ------------------------------------------------------------ frames
 
@@ -156,6 +179,22 @@ class Encoding:
             any_of(and_(pc, self._is_state(f, slots)) for pc, slots in self._init_states)
         )
 
+    def init_overflow(self) -> Any:
+        """Some initial state does not fit the layout or holds a value outside its type."""
+        return as_bool(
+            any_of(and_(pc, not_(self._fits(self._f, slots))) for pc, slots in self._init_states)
+        )
+
+    def _fits(self, f: Frame, slots: tuple[V, ...]) -> B:
+        shaped = [
+            layout.normalize(var.type, value, base)
+            for var, value, base in zip(self.model.vars, slots, f.slots, strict=True)
+        ]
+        return all_of(
+            and_(fit, layout.domain(var.type, v, trust=True))  # init values are constants
+            for var, (v, fit) in zip(self.model.vars, shaped, strict=True)
+        )
+
     def init_faults(self) -> Any:
         """Running the init block faults (it does not depend on any state)."""
         return as_bool(self._init_faults)
@@ -171,6 +210,11 @@ class Encoding:
 
     def overflow(self, f: Frame) -> Any:
         return self._at(self._overflow, f)
+
+    def layout_overflow(self, f: Frame) -> Any:
+        """Some successor of f does not fit the layout (set or bag members, lengths). With
+        `Not(domain(g))` for the successor g itself, what `overflow(f)` says, cheaper."""
+        return self._at(self._layout_overflow, f)
 
     # ------------------------------------------------------------ properties
 
@@ -250,15 +294,15 @@ class Encoding:
             faults += ev.faults
         return out, faults
 
-    def _changes(self) -> tuple[dict[int, list[tuple[int, Any]]], list[B]]:
+    def _changes(self) -> tuple[dict[int, list[tuple[int, Any]]], list[tuple[B, B]]]:
         """Per leaf position, the transitions that change it and its new value; and per
-        transition, whether its successor fits the layout."""
+        transition, whether its successor fits the layout and is well typed."""
         f = self._f
         changes: dict[int, list[tuple[int, Any]]] = {}
-        fits: list[B] = []
+        fits: list[tuple[B, B]] = []
         for i, branch in enumerate(self._branches):
-            leaves, fit = self._normalized(branch.slots)
-            fits.append(fit)
+            leaves, fit, typed = self._normalized(branch.slots)
+            fits.append((fit, typed))
             for p, (new, old) in enumerate(zip(leaves, f.leaves, strict=True)):
                 if not _unchanged(new, old):
                     changes.setdefault(p, []).append((i, new))
@@ -268,8 +312,8 @@ class Encoding:
         self,
         possible: _Possible,
         changes: dict[int, list[tuple[int, Any]]],
-        fits: list[B],
-    ) -> tuple[dict[int, list[tuple[int, Any]]], list[B]]:
+        fits: list[tuple[B, B]],
+    ) -> tuple[dict[int, list[tuple[int, Any]]], list[tuple[B, B]]]:
         """Drop the transitions no well-typed state enables (most unrolled parameter values
         of a handler, e.g. a message in flight to another node, fold away before; this
         catches the rest), renumbering what is left."""
@@ -336,9 +380,12 @@ class Encoding:
             parts.append(target == value)
         return z3.And(parts) if n else z3.BoolVal(False)
 
-    def _normalized(self, slots: tuple[V, ...]) -> tuple[list[Any], B]:
+    def _normalized(self, slots: tuple[V, ...]) -> tuple[list[Any], B, B]:
+        """The leaves of a successor, whether it fits the layout, and whether its values are
+        of their types (ints inside records and options are not range-checked on their own)."""
         leaves: list[Any] = []
         fits: list[B] = []
+        typed: list[B] = []
         for var, value, base in zip(self.model.vars, slots, self._f.slots, strict=True):
             if value is base:
                 leaves += layout.leaves(base)
@@ -346,11 +393,13 @@ class Encoding:
             shaped, fit = layout.normalize(var.type, value, base)
             leaves += layout.leaves(shaped)
             fits.append(fit)
-        return leaves, all_of(fits)
+            typed.append(layout.domain(var.type, shaped, trust=True))
+        return leaves, all_of(fits), all_of(typed)
 
     def _is_state(self, f: Frame, slots: tuple[V, ...]) -> B:
-        leaves, fit = self._normalized_at(f, slots)
-        return and_(fit, all_of(_leaf_eq(a, b) for a, b in zip(f.leaves, leaves, strict=True)))
+        """f holds these slot values (where they fit: see init_overflow)."""
+        leaves, _ = self._normalized_at(f, slots)
+        return all_of(_leaf_eq(a, b) for a, b in zip(f.leaves, leaves, strict=True))
 
     def _normalized_at(self, f: Frame, slots: tuple[V, ...]) -> tuple[list[Any], B]:
         leaves: list[Any] = []

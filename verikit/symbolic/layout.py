@@ -212,42 +212,46 @@ def _collect(v: V, out: list[Any]) -> None:
 # ---------------------------------------------------------------- constraints
 
 
-def domain(t: Type, v: V) -> B:
+def domain(t: Type, v: V, trust: bool = False) -> B:
     """v is a value of t: ints within their range, a sequence within its capacity, counts not
-    negative (junk positions are left free)."""
+    negative (junk positions are left free). With `trust`, an int whose static bounds lie in
+    its range needs no constraint: right for a value computed from a state already known to
+    be in its domain (a successor), wrong for a frame's own variables (their bounds are the
+    type's, assumed)."""
     match t, v:
         case ((IntType() | EnumType()), VInt(i=i)):
             lo, hi = bounds(t)
+            low = lo is None or (trust and v.lo is not None and v.lo >= lo)
+            high = hi is None or (trust and v.hi is not None and v.hi <= hi)
             return and_(
-                True if lo is None else cmp_int("ge", i, lo),
-                True if hi is None else cmp_int("le", i, hi),
+                True if low else cmp_int("ge", i, lo), True if high else cmp_int("le", i, hi)
             )
         case NodeType(groups=groups), VInt(i=i):
             return any_of(
                 and_(cmp_int("ge", i, g.first), cmp_int("lt", i, g.first + g.count)) for g in groups
             )
         case OptionType(inner=inner), VOpt(present=p, inner=x):
-            return implies(p, domain(inner, x))
+            return implies(p, domain(inner, x, trust))
         case RecordType(fields=fields), VRec(fields=vs):
-            return all_of(domain(ft, x) for (_, ft), x in zip(fields, vs, strict=True))
+            return all_of(domain(ft, x, trust) for (_, ft), x in zip(fields, vs, strict=True))
         case MessageType(variants=variants), VMsg(tag=tag, variants=vv):
             parts = [cmp_int("ge", tag, 0), cmp_int("lt", tag, len(variants))]
             for i, (rec, xs) in enumerate(zip(variants, vv, strict=True)):
-                parts.append(implies(eq_int(tag, i), domain(rec, VRec(xs))))
+                parts.append(implies(eq_int(tag, i), domain(rec, VRec(xs), trust)))
             return all_of(parts)
         case MapType(value=vt), VMap(entries=entries):
-            return all_of(implies(p, domain(vt, x)) for p, x in entries)
+            return all_of(implies(p, domain(vt, x, trust)) for p, x in entries)
         case SeqType(elem=elem), VSeq(length=length, elems=elems):
             parts = [cmp_int("ge", length.i, 0), cmp_int("le", length.i, len(elems))]
             for j, x in enumerate(elems):
-                parts.append(implies(cmp_int("lt", j, length.i), domain(elem, x)))
+                parts.append(implies(cmp_int("lt", j, length.i), domain(elem, x, trust)))
             return all_of(parts)
         case BagType(), VBag(counts=counts):
             return all_of(cmp_int("ge", n, 0) for n in counts.values())
         case BagType(elem=elem), VSlots(size=size, slots=slots):
             parts = [cmp_int("ge", size.i, 0), cmp_int("le", size.i, len(slots))]
             for j, x in enumerate(slots):
-                parts.append(implies(cmp_int("lt", j, size.i), domain(elem, x)))
+                parts.append(implies(cmp_int("lt", j, size.i), domain(elem, x, trust)))
             return all_of(parts)
     return True
 
@@ -256,8 +260,10 @@ def domain(t: Type, v: V) -> B:
 
 
 def normalize(t: Type, v: V, base: V) -> tuple[V, B]:
-    """v in the layout shape of `base` (a slot value of type t), and whether v fits in it.
-    Junk positions take base's leaves, so they do not count as changed."""
+    """v in the layout shape of `base` (a slot value of type t), and whether v fits in it
+    (set and bag members within the universe, lengths within the capacity; whether ints are
+    in range is `domain` of the result). Junk positions take base's leaves, so they do not
+    count as changed."""
     match t, base:
         case OptionType(inner=inner), VOpt():
             if not isinstance(v, VOpt):
@@ -334,21 +340,9 @@ def normalize(t: Type, v: V, base: V) -> tuple[V, B]:
                 VBag(base.elem, {u: v.counts.get(u, 0) for u in base.counts}, v.total),
                 all_of(eq_int(n, 0) for n in outside),
             )
-    if isinstance(t, (IntType, EnumType, NodeType)) and isinstance(v, VInt):
-        return v, _within(t, v)
     if isinstance(v, VOpt) and not isinstance(base, VOpt):  # cannot happen in typed IR
         raise Refusal(f"a value of type {t}", "an option where a plain value is stored")
     return v, True
-
-
-def _within(t: Type, v: VInt) -> B:
-    """An int-like value is one of t's (only an int stored at its own location is
-    range-checked by the language; one inside a record or an option is not)."""
-    lo, hi = bounds(t)
-    known = v.lo is not None and v.hi is not None and lo is not None and hi is not None
-    if known and lo <= v.lo and v.hi <= hi and not isinstance(t, NodeType):  # type: ignore[operator]
-        return True
-    return domain(t, v)
 
 
 # ---------------------------------------------------------------- decoding

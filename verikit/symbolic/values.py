@@ -739,7 +739,7 @@ def possible(t: Type, v: V) -> list[Any]:
         case BoolType(), _:
             return [False, True]
         case IntType(), VInt(lo=lo, hi=hi):
-            lo, hi = _tighten(t, lo, hi)
+            # the value's static bounds, not its type's (an expression may leave its type)
             if lo is None or hi is None:
                 raise Refusal("a set of unbounded ints", "give the values a static range")
             if hi - lo + 1 > MAX_UNIVERSE:
@@ -764,14 +764,6 @@ def possible(t: Type, v: V) -> list[Any]:
                 for combo in itertools.combinations(free, k)
             ]
     return list(finite_domain(t))
-
-
-def _tighten(t: IntType, lo: int | None, hi: int | None) -> tuple[int | None, int | None]:
-    if t.lo is not None and (lo is None or lo < t.lo):
-        lo = t.lo if lo is None else lo
-    if t.hi is not None and (hi is None or hi > t.hi):
-        hi = t.hi if hi is None else hi
-    return lo, hi
 
 
 def _bounded_product(options: Sequence[list[Any]]) -> list[Any]:
