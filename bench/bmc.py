@@ -34,27 +34,31 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     loaded = api.load(args.spec, api.parse_const_overrides(args.const))
 
-    rows: list[tuple[int, float]] = []
+    print(f"{args.spec} {' '.join(args.const)}: bmc to depth {args.depth}", flush=True)
+    rows: list[float] = []
+
+    def row(depth: int, seconds: float) -> None:  # as each depth ends: a long run shows progress
+        if not rows:
+            print("  depth   Z3 s   cumulative s (encoding included)")
+        rows.append(seconds)
+        print(f"  {depth:5}  {seconds:6.2f}  {time.monotonic() - started:12.2f}", flush=True)
+
     started = time.monotonic()
-    run = bmc(loaded.model, args.depth, progress=lambda d, s: rows.append((d, s)))
+    run = bmc(loaded.model, args.depth, progress=row)
     bmc_total = time.monotonic() - started
+    size = ", ".join(f"{v:,} {k}" for k, v in run.size.items())
+    print(f"  encoding {run.encode_seconds:.2f} s ({size})")
 
     started = time.monotonic()
     explicit = check(loaded.compiled, CheckOptions(max_depth=args.depth + 1))
     explicit_total = time.monotonic() - started
 
-    print(f"{args.spec} {' '.join(args.const)}: bmc to depth {args.depth}")
-    size = ", ".join(f"{v:,} {k}" for k, v in run.size.items())
-    print(f"  encoding {run.encode_seconds:.2f} s ({size})")
-    cumulative = run.encode_seconds
-    print("  depth   Z3 s   cumulative s")
-    for depth, seconds in rows:
-        cumulative += seconds
-        print(f"  {depth:5}  {seconds:6.2f}  {cumulative:12.2f}")
-    outcome = "violation" if run.bad is not None else "none"
+    outcome = f"nothing bad within depth {run.checked}"
+    if run.bad is not None:
+        outcome = f"a shortest violation, {run.bad.length} steps"
     if run.unknown:
-        outcome = f"unknown ({run.unknown})"
-    print(f"  bmc: {outcome} within depth {run.checked}; {bmc_total:.2f} s in all")
+        outcome = f"Z3 gave up ({run.unknown}) after depth {run.checked}"
+    print(f"  bmc: {outcome}; {bmc_total:.2f} s in all")
     print(
         f"  explicit engine to the same depth: {explicit.stats.distinct_states:,} states, "
         f"{explicit_total:.2f} s ({explicit.verdict.value})"
