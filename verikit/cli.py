@@ -43,6 +43,18 @@ ConstOption = Annotated[
 ]
 
 
+FormatOption = Annotated[
+    str, typer.Option("--format", "-f", help="text or json (one JSON object per spec).")
+]
+TraceOutOption = Annotated[
+    Path | None, typer.Option(help="Write the counterexample as ITF JSON to this file.")
+]
+DiagramOption = Annotated[
+    Path | None,
+    typer.Option(help="Draw the counterexample as a sequence chart (.svg .png .pdf .dot)."),
+]
+
+
 def _version(value: bool) -> None:
     if value:
         typer.echo(f"verikit {__version__}")
@@ -63,19 +75,12 @@ def main_options(
 def check_command(
     target: Annotated[Path, typer.Argument(help="A .dsl spec or a directory of them.")],
     const: ConstOption = None,
-    output_format: Annotated[
-        str, typer.Option("--format", "-f", help="text or json (one JSON object per spec).")
-    ] = "text",
+    output_format: FormatOption = "text",
     max_states: Annotated[int | None, typer.Option(help="Stop after this many states.")] = None,
     max_depth: Annotated[int | None, typer.Option(help="Explore at most this deep.")] = None,
     timeout: Annotated[float | None, typer.Option(help="Stop after this many seconds.")] = None,
-    trace_out: Annotated[
-        Path | None, typer.Option(help="Write the counterexample as ITF JSON to this file.")
-    ] = None,
-    diagram: Annotated[
-        Path | None,
-        typer.Option(help="Draw the counterexample as a sequence chart (.svg .png .pdf .dot)."),
-    ] = None,
+    trace_out: TraceOutOption = None,
+    diagram: DiagramOption = None,
     force: Annotated[bool, typer.Option(help="Overwrite existing output files.")] = False,
     strict: Annotated[bool, typer.Option(help="Treat warnings as errors.")] = False,
     no_deadlock: Annotated[bool, typer.Option(help="Do not report deadlocks.")] = False,
@@ -107,19 +112,12 @@ def bmc_command(
         int, typer.Option(help="Check every run of up to this many steps.")
     ] = api.DEFAULT_BMC_DEPTH,
     const: ConstOption = None,
-    output_format: Annotated[
-        str, typer.Option("--format", "-f", help="text or json (one JSON object per spec).")
-    ] = "text",
+    output_format: FormatOption = "text",
     timeout: Annotated[
         float | None, typer.Option(help="Give Z3 at most this many seconds per spec.")
     ] = None,
-    trace_out: Annotated[
-        Path | None, typer.Option(help="Write the counterexample as ITF JSON to this file.")
-    ] = None,
-    diagram: Annotated[
-        Path | None,
-        typer.Option(help="Draw the counterexample as a sequence chart (.svg .png .pdf .dot)."),
-    ] = None,
+    trace_out: TraceOutOption = None,
+    diagram: DiagramOption = None,
     force: Annotated[bool, typer.Option(help="Overwrite existing output files.")] = False,
     no_deadlock: Annotated[bool, typer.Option(help="Do not report deadlocks.")] = False,
 ) -> None:
@@ -313,9 +311,7 @@ def compile_command(
 def query_command(
     target: Annotated[Path, typer.Argument(help="A .dsl spec or a directory of them.")],
     const: ConstOption = None,
-    output_format: Annotated[
-        str, typer.Option("--format", "-f", help="text or json (one JSON object per spec).")
-    ] = "text",
+    output_format: FormatOption = "text",
     timeout: Annotated[
         float | None, typer.Option(help="Give Z3 at most this many seconds per query.")
     ] = None,
@@ -352,9 +348,7 @@ def prove_command(
     timeout: Annotated[
         float | None, typer.Option(help="Give Z3 at most this many seconds per spec.")
     ] = None,
-    output_format: Annotated[
-        str, typer.Option("--format", "-f", help="text or json (one JSON object per spec).")
-    ] = "text",
+    output_format: FormatOption = "text",
 ) -> None:
     """Prove each invariant and lemma by k-induction with Z3. Exit 0 all proved, 1 one is
     violated (a real counterexample), 3 one is not inductive or undecided."""
