@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from fractions import Fraction
 from pathlib import Path
@@ -435,11 +435,13 @@ def bmc_file(
     depth: int = DEFAULT_BMC_DEPTH,
     timeout: float | None = None,
     deadlock: bool = True,
+    progress: Callable[[int, float], None] | None = None,
 ) -> SpecReport:
     """Bounded model checking of one spec with Z3: every run of at most `depth` steps. The
     report has check's shape (a violation comes back as the same replayed Trace, of minimal
     length); "holds" means no violation within `depth` steps, nothing more. A bad spec, or a
-    construct Z3 cannot express exactly, is an "error" report, never an exception."""
+    construct Z3 cannot express exactly, is an "error" report, never an exception.
+    `progress(depth, seconds)` is called as each depth is done (deep runs take minutes)."""
     from verikit.symbolic import bmc as smt  # loads Z3: only bmc gets here
 
     source = read_source(path)
@@ -449,7 +451,7 @@ def bmc_file(
         return SpecReport(str(path), "error", source=source, diagnostics=error.diagnostics)
     model = loaded.model
     try:
-        run = smt.bmc(model, depth, deadlock=deadlock, timeout=timeout)
+        run = smt.bmc(model, depth, deadlock=deadlock, timeout=timeout, progress=progress)
     except SpecError as error:  # Unsupported
         return SpecReport(str(path), "error", source, loaded, diagnostics=error.diagnostics)
     except smt.EncodingOverflow as error:

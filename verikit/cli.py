@@ -170,7 +170,9 @@ def _check(
     for file in files:
         if engine == "smt":
             bounded = api.DEFAULT_BMC_DEPTH if depth is None else depth
-            report = api.bmc_file(file, consts, bounded, timeout, deadlock=not no_deadlock)
+            progress = _bmc_progress_printer(bounded) if output_format == "text" else None
+            report = api.bmc_file(file, consts, bounded, timeout, not no_deadlock, progress)
+            _clear_progress()
             typer.echo(to_json(report) if output_format == "json" else to_text(report))
             reports.append(report)
             continue
@@ -415,6 +417,23 @@ def _progress_printer() -> Any:
         sys.stderr.write(
             f"\r  {phase}{p.distinct_states:,} states  depth {p.depth}  "
             f"{p.states_per_second:,.0f} states/s  queue {p.queue:,}  {elapsed:.0f} s   "
+        )
+        sys.stderr.flush()
+
+    return show
+
+
+def _bmc_progress_printer(depth: int) -> Any:
+    """bmc's progress line: each depth costs more than the last, so show where it is."""
+    if not sys.stderr.isatty() or os.environ.get("CI"):
+        return None
+    started = time.monotonic()
+
+    def show(done: int, seconds: float) -> None:
+        elapsed = time.monotonic() - started
+        doing = f"checking depth {done + 1}" if done < depth else "done"
+        sys.stderr.write(
+            f"\r  bmc: depth {done} of {depth} checked ({seconds:.1f} s), {doing}  {elapsed:.0f} s   "
         )
         sys.stderr.flush()
 

@@ -112,6 +112,8 @@ class Scope:
     locals: tuple[ir.Local, ...] = ()
     assignable: frozenset[str] = frozenset()
     in_loop: bool = False  # inside a ForEach, where Choose and Require are not allowed
+    static_ints: bool = False  # ints with static bounds only: no bag counts or sizes (Z3
+    # enumerates a range, so its ends need bounds, and a bag's counters have none)
 
     def bind(self, local: ir.Local, assignable: bool = False) -> Scope:
         names = self.assignable | {local.name} if assignable else self.assignable
@@ -330,7 +332,8 @@ class _Gen:
             return ir.Binary(op, self.expr(INT, d, sc), self.expr(INT, d, sc), INT)
 
         def length() -> ir.Expr:
-            t = self.type_of((SetType(E3), SeqType(BOOL, 3), MapType(SMALL, BOOL), BagType(E2)))
+            sized = (SetType(E3), SeqType(BOOL, 3), MapType(SMALL, BOOL))
+            t = self.type_of(sized if sc.static_ints else (*sized, BagType(E2)))
             return ir.Call("len", (self.expr(t, d, sc),), INT)
 
         def count() -> ir.Expr:
@@ -341,7 +344,8 @@ class _Gen:
             name = self.draw(st.sampled_from(("min", "max")))
             return ir.Call(name, (self.expr(SetType(INT), d, sc),), INT)
 
-        return [arith, lambda: ir.Unary("neg", self.expr(INT, d, sc), INT), length, extreme, count]
+        options = [arith, lambda: ir.Unary("neg", self.expr(INT, d, sc), INT), length, extreme]
+        return options if sc.static_ints else [*options, count]
 
     def set_exprs(self, elem: Type, d: int, sc: Scope) -> list[Callable[[], ir.Expr]]:
         t = SetType(elem)
@@ -363,7 +367,7 @@ class _Gen:
             comprehension,
         ]
         if elem == INT:
-            small = Scope()  # range bounds from literals and slots only: sets stay small
+            small = Scope(static_ints=True)  # ends from literals and slots: sets stay small
             options.append(
                 lambda: ir.Call("range", (self.expr(INT, 1, small), self.expr(INT, 1, small)), t)
             )

@@ -18,11 +18,11 @@ from hypothesis import strategies as st
 
 from tests.oracle import reference
 from tests.oracle.catalog import BUILTIN_CASES, FAULTS
-from tests.oracle.strategies import models, states
+from tests.oracle.strategies import E2, models, states
 from verikit import api
 from verikit.core import ir
-from verikit.core.model import Action, Model, Property, Var
-from verikit.core.types import BOOL, MISSING, IntType, MapType, SetType
+from verikit.core.model import Action, Model, Param, Property, Var
+from verikit.core.types import BOOL, INT, MISSING, BagType, IntType, MapType, SetType
 from verikit.errors import SpecFault
 from verikit.symbolic.encode import Encoding, Unsupported
 
@@ -139,6 +139,26 @@ def test_each_runtime_fault_is_a_fault_for_z3_too(expr: ir.Expr) -> None:
     f, _ = fresh_pair(enc)
     assert not satisfiable(z3.Not(enc.prop_faults(test, f)))  # in every state
     assert not satisfiable(z3.Not(enc.step_faults(f)))
+
+
+def test_a_range_up_to_a_count_in_a_bag_literal_is_bounded_by_the_literal() -> None:
+    """`a(x in 0..bag_count({A}, e))`: Z3 enumerates a range, so its end needs a static
+    bound; a literal's counts give one (a variable's counters would not)."""
+    e = ir.StateVar(0, "e", E2)
+    literal = ir.Lit(frozenset({("A", 1)}), BagType(E2))
+    count = ir.Call("bag_count", (literal, e), INT)
+    dom = ir.Call("range", (ir.Lit(0, INT), count), SetType(INT))
+    flip = ir.Assign(
+        e,
+        (),
+        ir.Cond(ir.Binary("eq", e, ir.Lit("A", E2), BOOL), ir.Lit("B", E2), ir.Lit("A", E2), E2),
+        E2,
+    )
+    action = Action("a", "action", (Param("x", INT, dom),), ir.Lit(True, BOOL), (flip,))
+    model = Model("M", (), (Var("e", E2),), (), (action,), ())
+    enc = Encoding(model)
+    for state in (("A",), ("B",)):
+        assert_encodes_like_reference(enc, model, state)
 
 
 # ---------------------------------------------------------------- the lowered network

@@ -725,11 +725,15 @@ def concat(a: VSeq, b: VSeq, t: Type) -> VSeq:
 
 
 def bag_count(bag: VBag, x: V) -> VInt:
+    """How many copies of x; bounded when every count is known (a bag literal), since a
+    range up to a count is only enumerable with a static upper end."""
+    known = [n for n in bag.counts.values() if isinstance(n, int)]
+    hi = max(known, default=0) if len(known) == len(bag.counts) else None
     const = const_of(bag.elem, x)
     if const is not NOT_CONST:
-        return vint(bag.counts.get(const, 0), 0, None)
+        return vint(bag.counts.get(const, 0), 0, hi)
     return vint(
-        sum_of(ite_leaf(is_value(bag.elem, x, u), n, 0) for u, n in bag.counts.items()), 0, None
+        sum_of(ite_leaf(is_value(bag.elem, x, u), n, 0) for u, n in bag.counts.items()), 0, hi
     )
 
 
