@@ -33,7 +33,7 @@ from verikit.trace.decoded import DecodedRunError, discovery_of, path_of, witnes
 from verikit.trace.dot import FORMATS, DiagramOutcome, write_diagram
 from verikit.trace.graph import DEFAULT_LIMIT, TooManyStates, state_graph
 from verikit.trace.graph_dot import write_state_graph
-from verikit.trace.saved import trace_from_itf
+from verikit.trace.saved import missing_discovery, recorded, trace_from_itf
 from verikit.trace.text import lasso_shape
 
 
@@ -231,21 +231,27 @@ class ReplayOutcome:
 def replay_file(
     spec_path: str | Path, trace_path: str | Path, consts: Mapping[str, ConstValue] | None = None
 ) -> ReplayOutcome:
-    """Re-execute an ITF trace against a spec: every state must follow from the one before."""
+    """Re-execute an ITF trace against a spec: every state must follow from the one before,
+    and the end (or, for a lasso, the fair loop) must still show what the file records, so
+    a saved counterexample doubles as a regression test."""
     document = _read_json(trace_path)
-    recorded = itf.consts_of(document)
-    loaded = load(spec_path, {**recorded, **dict(consts or {})})
+    saved_consts = itf.consts_of(document)
+    loaded = load(spec_path, {**saved_consts, **dict(consts or {})})
     try:
         states = itf.from_itf(document, loaded.model)
         loop = itf.loop_of(document)  # a lasso: its loop must close too
     except (KeyError, TypeError, ValueError) as error:
         raise UsageError(f"{trace_path}: not a trace of this spec: {error}") from None
     outcome = replay_states(loaded.compiled, states, loop)
-    if outcome.ok:
-        lasso = "" if loop is None else f" ({lasso_shape(loop, len(states) - 1)})"
-        steps = f"{len(states) - 1} steps replayed{lasso}"
-        return ReplayOutcome(True, f"{trace_path}: confirmed, {steps}")
-    return ReplayOutcome(False, f"{trace_path}: {outcome.message}")
+    if not outcome.ok:
+        return ReplayOutcome(False, f"{trace_path}: {outcome.message}")
+    lasso = "" if loop is None else f" ({lasso_shape(loop, len(states) - 1)})"
+    steps = f"{len(states) - 1} steps replayed{lasso}"
+    prop, kind = recorded(document)
+    missing = missing_discovery(loaded.compiled, outcome.path, prop, kind, loop)
+    if missing is not None:
+        return ReplayOutcome(False, f"{trace_path}: {steps}, but no longer as recorded: {missing}")
+    return ReplayOutcome(True, f"{trace_path}: confirmed, {steps}")
 
 
 def check_diagram_format(path: Path) -> None:

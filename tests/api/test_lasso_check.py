@@ -102,3 +102,33 @@ def test_a_saved_lasso_is_replayed_and_rendered(tmp_path: Path) -> None:
 
 def test_fair_delivery_removes_the_lasso(tmp_path: Path) -> None:
     assert api.check_file(spec(tmp_path, "fair delivery\n")).verdict == "holds"
+
+
+def test_a_saved_lasso_that_fairness_now_rules_out_is_not_confirmed(tmp_path: Path) -> None:
+    """The steps still replay, but the loop starves the new `fair delivery`: the saved
+    counterexample no longer shows the violation, and replay says so (exit 1)."""
+    trace = tmp_path / "lasso.itf.json"
+    saved = CliRunner().invoke(app, ["check", str(spec(tmp_path)), "--trace-out", str(trace)])
+    assert saved.exit_code == 1
+    fair = spec(tmp_path, "fair delivery\n")
+    replayed = CliRunner().invoke(app, ["replay", str(fair), str(trace)])
+    assert replayed.exit_code == 1
+    assert replayed.stdout.strip() == (
+        f"{trace}: 3 steps replayed (prefix of 1 step, then steps 2–3 repeat forever), but no "
+        "longer as recorded: eventually EventuallyAcked: the loop is unfair: `fair delivery` "
+        "for Envelope { src: Client, dst: Server, msg: Ping {} } is enabled in some state of "
+        "the loop and never taken"
+    )
+
+
+def test_a_saved_lasso_whose_goal_the_loop_now_reaches_is_not_confirmed(tmp_path: Path) -> None:
+    trace = tmp_path / "lasso.itf.json"
+    saved = CliRunner().invoke(app, ["check", str(spec(tmp_path)), "--trace-out", str(trace)])
+    assert saved.exit_code == 1
+    weaker = spec(tmp_path)
+    weaker.write_text(RETRY.replace("eventually Client.acked", "eventually Client.sent"))
+    replayed = CliRunner().invoke(app, ["replay", str(weaker), str(trace)])
+    assert replayed.exit_code == 1
+    assert "eventually EventuallyAcked: its predicate holds in state 1 of the lasso" in (
+        replayed.stdout
+    )

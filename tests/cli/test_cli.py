@@ -126,6 +126,23 @@ def test_replay_rejects_a_tampered_trace(tmp_path: Path) -> None:
     assert "state 2 is not a successor of state 1" in out
 
 
+def test_replay_says_when_a_saved_counterexample_no_longer_shows_its_violation(
+    tmp_path: Path,
+) -> None:
+    """A saved trace is a regression test: once the invariant holds at its end (the bug is
+    fixed, here by weakening the invariant), the steps replay but the trace is refused."""
+    trace = tmp_path / "cex.itf.json"
+    run("check", str(VIOLATED), "--trace-out", str(trace))
+    fixed = tmp_path / "fixed.dsl"
+    fixed.write_text(VIOLATED.read_text().replace("x < 3", "x < 4"))
+    code, out, _ = run("replay", str(fixed), str(trace))
+    assert code == 1
+    assert out.strip() == (
+        f"{trace}: 3 steps replayed, but no longer as recorded: "
+        "invariant Small holds at the end of its path"
+    )
+
+
 def test_trace_out_never_overwrites_without_force(tmp_path: Path) -> None:
     trace = tmp_path / "cex.itf.json"
     trace.write_text("precious")

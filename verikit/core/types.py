@@ -325,7 +325,8 @@ def format_value(t: Type, value: Any) -> str:
             body = ", ".join(
                 f"{n}: {format_value(ft, v)}" for (n, ft), v in zip(fields, value, strict=True)
             )
-            return f"{name} {{ {body} }}" if name else f"{{ {body} }}"
+            braces = f"{{ {body} }}" if body else "{}"
+            return f"{name} {braces}" if name else braces
         case MessageType():
             variant = t.variant(value[0])
             return format_value(variant, value[1:])

@@ -118,8 +118,20 @@ def _confirm(compiled: CompiledModel, discovery: Discovery, state: State) -> Non
             raise ReplayError(f"reachable {discovery.property} is false at the end of its path")
         case "deadlock" if _quiet_next_states(compiled, state):
             raise ReplayError("the last state of a deadlock has successors")
-        case "fault" if not _faults(compiled, holds.get(discovery.property), state):
+        case "fault" if not _faults_at(compiled, discovery.property, state):
             raise ReplayError(f"{discovery.property} does not fault at the end of its path")
+
+
+def _faults_at(compiled: CompiledModel, name: str, state: State) -> bool:
+    """Does what `name` names fault on `state`? A fault's name is a property (its predicate,
+    or a `leads_to`'s trigger), an action or "next" (the next-state relation); an action may
+    share a property's name, so each reading is tried."""
+    predicates: list[Predicate | None] = [f for p, f in compiled.properties if p.name == name]
+    trigger = compiled.triggers.get(name)
+    if trigger is not None:
+        predicates.append(trigger)
+    predicates.append(None)  # the next-state relation
+    return any(_faults(compiled, predicate, state) for predicate in predicates)
 
 
 def _faults(compiled: CompiledModel, predicate: Predicate | None, state: State) -> bool:
@@ -225,10 +237,22 @@ def _confirm_fair(
         done = {_obligation(model, decl, x) for x in steps if x.action in decl.actions}
         starved = (set.union if decl.strong else set.intersection)(*enabled) - done
         if starved:
-            which = f" for {sorted(map(repr, starved))[0]}" if decl.per != "action" else ""
+            shown = sorted(_show_obligation(model, decl, key) for key in starved)
+            which = f" for {shown[0]}" if decl.per != "action" else ""
             where = "some" if decl.strong else "every"
             raise ReplayError(f"{what}: the loop is unfair: `{decl.text}`{which} is enabled "
                               f"in {where} state of the loop and never taken")  # fmt: skip
+
+
+def _show_obligation(model: Model, decl: Fairness, key: Any) -> str:
+    """An obligation's key as the spec would write it (a node, a message in flight)."""
+    for index in decl.actions:
+        action = model.actions[index]
+        name = {"node": action.node_param, "message": action.message_param}.get(decl.per)
+        param = next((p for p in action.params if p.name == name), None)
+        if param is not None:
+            return display.show(param.type, key)
+    return repr(key)
 
 
 def _obligation(model: Model, decl: Fairness, succ: Successor) -> Any:

@@ -26,14 +26,45 @@ def trace_from_itf(document: dict[str, Any], compiled: CompiledModel) -> Trace:
     run = replay_states(compiled, states, loop)
     if not run.ok:
         raise ItfError(f"not a run of {compiled.model.name}: {run.reason}")
-    meta = document.get("#meta", {})
-    about = meta.get("verikit", {}) if isinstance(meta, dict) else {}
-    prop = str(about.get("property", "")) if isinstance(about, dict) else ""
-    kind = str(about.get("kind", "")) if isinstance(about, dict) else ""
+    prop, kind = recorded(document)
     trace = _replayed(compiled, run.path, prop, kind, loop)
     return replace(
         trace, property=prop or "(saved trace)", kind=kind or "reachable", loop_start=loop
     )
+
+
+def recorded(document: dict[str, Any]) -> tuple[str, str]:
+    """The property and kind of discovery the file's `#meta` records ("" when none)."""
+    meta = document.get("#meta", {})
+    about = meta.get("verikit", {}) if isinstance(meta, dict) else {}
+    if not isinstance(about, dict):
+        return "", ""
+    return str(about.get("property", "")), str(about.get("kind", ""))
+
+
+def missing_discovery(
+    compiled: CompiledModel, path: tuple[int, ...], prop: str, kind: str, loop: int | None
+) -> str | None:
+    """Why the replayed `path` does not show the discovery its file records: the invariant
+    holds at its end, the lasso's loop is unfair or reaches the goal, …; None when it does
+    show it, or when the file records no discovery to check."""
+    discovery = _recorded_discovery(path, prop, kind, loop)
+    if discovery is None:
+        return None
+    try:
+        replay(compiled, discovery)
+    except ReplayError as error:
+        return str(error)
+    return None
+
+
+def _recorded_discovery(
+    path: tuple[int, ...], prop: str, kind: str, loop: int | None
+) -> Discovery | None:
+    for k in get_args(DiscoveryKind):
+        if k == kind and (loop is not None) == (k in LIVENESS_KINDS):
+            return Discovery(prop, k, path, loop_start=loop)
+    return None
 
 
 def _replayed(
@@ -41,10 +72,10 @@ def _replayed(
 ) -> Trace:
     """Replay as the discovery the file names, so the trace carries its evidence; a file
     whose states do not show that discovery (other constants?) is still drawn."""
-    for k in get_args(DiscoveryKind):
-        if k == kind and (loop is not None) == (k in LIVENESS_KINDS):
-            try:
-                return replay(compiled, Discovery(prop, k, path, loop_start=loop))
-            except ReplayError:
-                break
+    discovery = _recorded_discovery(path, prop, kind, loop)
+    if discovery is not None:
+        try:
+            return replay(compiled, discovery)
+        except ReplayError:
+            pass
     return replay(compiled, Discovery("(saved trace)", "reachable", path))
