@@ -195,7 +195,7 @@ def block(draw: st.DrawFn, depth: int, bound: Locals, forks: bool) -> tuple[ir.S
 
 @st.composite
 def statement(draw: st.DrawFn, depth: int, bound: Locals, forks: bool) -> tuple[ir.Stmt, Locals]:
-    kinds = ["slot", "map", "seq", "let"] + (["local"] if bound else [])
+    kinds = ["slot", "map", "seq", "let"] + (["local", "shadow"] if bound else [])
     if depth > 0:
         kinds += ["if", "foreach"] + (["choose", "require"] if forks else [])
     kind = draw(st.sampled_from(kinds))
@@ -217,6 +217,9 @@ def statement(draw: st.DrawFn, depth: int, bound: Locals, forks: bool) -> tuple[
         case "local":
             name = draw(st.sampled_from([n for n, _ in bound]))
             return ir.Assign(ir.Local(name, INT), (), draw(value), INT), bound
+        case "shadow":  # a let hiding a visible local until its block ends
+            name = draw(st.sampled_from([n for n, _ in bound]))
+            return ir.LetStmt(name, draw(value)), bound
         case "if":
             return ir.If(draw(expr(BOOL, 1, bound)), draw(block(sub, bound, forks)),
                          draw(block(sub, bound, forks))), bound  # fmt: skip

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from verikit.core import ir
+from verikit.core.model import Action, Model, Var
 from verikit.core.types import (
     BOOL,
     INT,
@@ -115,3 +116,67 @@ FAULTS: dict[str, ir.Expr] = {
     "insert_at past the end": call("insert_at", BOOL_SEQ, lit((), BOOL_SEQ), i(2), lit(True, BOOL)),
     "bag_remove of absent": call("bag_remove", INT_BAG, bag(), i(1)),
 }
+
+
+# ---------------------------------------------------------------- lexical scoping of locals
+
+_X = ir.StateVar(0, "x", INT)
+_T = ir.Local("t", INT)
+_TRUE = ir.Lit(True, BOOL)
+
+
+def _set(target: ir.StateVar | ir.Local, value: ir.Expr) -> ir.Assign:
+    return ir.Assign(target, (), value, INT)
+
+
+def _plus(a: ir.Expr, b: ir.Expr) -> ir.Expr:
+    return ir.Binary("add", a, b, INT)
+
+
+# Action bodies over one int slot `x` (starting at 0), with the value of x after them. A `let`
+# in a nested block hides the enclosing `t` from where it stands to the end of that block;
+# what the block assigned to `t` before hiding it persists.
+SCOPING: dict[str, tuple[tuple[ir.Stmt, ...], int]] = {
+    "assigned, then hidden in an if": (
+        (
+            ir.LetStmt("t", i(2)),
+            ir.If(_TRUE, (_set(_T, i(7)), ir.LetStmt("t", i(5)), _set(_X, _T)), ()),
+            _set(_X, _plus(_X, _T)),
+        ),
+        12,
+    ),
+    "hidden by a choose variable": (
+        (
+            ir.LetStmt("t", i(2)),
+            ir.Choose("t", lit(frozenset({5}), INT_SET), (_set(_X, _T),)),
+            _set(_X, _plus(_X, _T)),
+        ),
+        7,
+    ),
+    "assigned, then hidden in each round of a for": (
+        (
+            ir.LetStmt("t", i(1)),
+            ir.ForEach(
+                "k",
+                lit(frozenset({1, 2}), INT_SET),
+                (_set(_T, _plus(_T, ir.Local("k", INT))), ir.LetStmt("t", i(10)), _set(_T, i(20))),
+            ),
+            _set(_X, _T),
+        ),
+        4,
+    ),  # fmt: skip
+    "hidden twice, restored once": (
+        (
+            ir.LetStmt("t", i(1)),
+            ir.If(_TRUE, (ir.LetStmt("t", i(5)), _set(_T, i(6)), ir.LetStmt("t", i(7))), ()),
+            _set(_X, _T),
+        ),
+        1,
+    ),
+}
+
+
+def scoping_model(body: tuple[ir.Stmt, ...]) -> Model:
+    """A model whose only action runs `body` on x = 0."""
+    action = Action("a", "action", (), _TRUE, body)
+    return Model("Scoping", (), (Var("x", INT),), (), (action,), ())

@@ -337,12 +337,30 @@ def exec_stmt(stmt: ir.Stmt, state: State, env: Env) -> list[Fork]:
 
 
 def _nested(stmts: tuple[ir.Stmt, ...], state: State, env: Env, bound: Env) -> list[Fork]:
-    """Run a nested block: names it binds itself (`bound`, its LetStmts) vanish after it, while
-    its assignments to the enclosing block's locals persist."""
-    own = set(bound) | {s.var for s in stmts if isinstance(s, ir.LetStmt)}
+    """Run a nested block, lexically scoped: the names it binds (`bound`, then each LetStmt
+    from where it stands) hide the enclosing block's locals, which come back after it with
+    the value they had when hidden; its other assignments to them persist."""
+    hidden = {name: env[name] for name in bound if name in env}
     return [
-        (s, {name: env[name] if name in own else e[name] for name in env})
-        for s, e in exec_block(stmts, state, env | bound)
+        (s, {name: h.get(name, e[name]) for name in env})
+        for s, e, h in _hiding(stmts, state, env | bound, set(env), hidden)
+    ]
+
+
+def _hiding(
+    stmts: tuple[ir.Stmt, ...], state: State, env: Env, outer: set[str], hidden: Env
+) -> list[tuple[State, Env, Env]]:
+    """exec_block, also returning per fork the value each enclosing local (`outer`) had
+    when a LetStmt of this block hid it."""
+    if not stmts:
+        return [(state, env, hidden)]
+    first = stmts[0]
+    if isinstance(first, ir.LetStmt) and first.var in outer and first.var not in hidden:
+        hidden = hidden | {first.var: env[first.var]}
+    return [
+        run
+        for after in exec_stmt(first, state, env)
+        for run in _hiding(stmts[1:], *after, outer, hidden)
     ]
 
 

@@ -116,8 +116,12 @@ class Scope:
     # enumerates a range, so its ends need bounds, and a bag's counters have none)
 
     def bind(self, local: ir.Local, assignable: bool = False) -> Scope:
-        names = self.assignable | {local.name} if assignable else self.assignable
-        return replace(self, locals=(*self.locals, local), assignable=names)
+        """`local` in scope, hiding any visible local of the same name."""
+        kept = tuple(v for v in self.locals if v.name != local.name)
+        names = self.assignable - {local.name}
+        return replace(
+            self, locals=(*kept, local), assignable=names | {local.name} if assignable else names
+        )
 
 
 def le(a: ir.Expr, b: ir.Expr) -> ir.Expr:
@@ -469,7 +473,11 @@ class _Gen:
         return self.pick_weighted(options)
 
     def let_stmt(self, d: int, sc: Scope) -> tuple[ir.Stmt, Scope]:
+        """A new local; now and then one that hides a visible local of the same name (its
+        value may read the hidden one), which must come back after the block ends."""
         local = self.fresh(self.type_of(LET_TYPES))
+        if sc.locals and self.chance(3):
+            local = ir.Local(self.draw(st.sampled_from([v.name for v in sc.locals])), local.type)
         return ir.LetStmt(local.name, self.expr(local.type, d + 1, sc)), sc.bind(local, True)
 
     def assign_local(self, d: int, sc: Scope) -> ir.Stmt:

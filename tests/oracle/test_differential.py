@@ -23,7 +23,7 @@ from verikit.core.model import Action, Model, Property, Var
 from verikit.core.types import BOOL, INT, IntType, SeqType
 from verikit.errors import SpecFault
 
-from .catalog import BUILTIN_CASES, FAULTS
+from .catalog import BUILTIN_CASES, FAULTS, SCOPING, scoping_model
 from .models import assign, two_phase
 from .reference import Exploration, explore, holds, init_states, successors
 from .strategies import models, states
@@ -183,6 +183,13 @@ def test_compiled_fault_in_expression(expr: ir.Expr) -> None:
         compiled.next_states((False,))
     with pytest.raises(SpecFault):
         compiled.labelled_successors((False,))
+
+
+@pytest.mark.parametrize(("body", "x"), SCOPING.values(), ids=SCOPING.keys())
+def test_locals_are_lexically_scoped(body: tuple[ir.Stmt, ...], x: int) -> None:
+    model = scoping_model(body)
+    assert [t for _, _, t in successors(model, (0,))] == [(x,)]
+    assert build(model).next_states((0,)) == [(x,)]
 
 
 def test_compiled_model_without_actions_has_no_successors() -> None:

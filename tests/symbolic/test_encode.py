@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.oracle import reference
-from tests.oracle.catalog import BUILTIN_CASES, FAULTS
+from tests.oracle.catalog import BUILTIN_CASES, FAULTS, SCOPING, scoping_model
 from tests.oracle.strategies import E2, models, states
 from verikit import api
 from verikit.core import ir
@@ -159,6 +159,13 @@ def test_a_range_up_to_a_count_in_a_bag_literal_is_bounded_by_the_literal() -> N
     enc = Encoding(model)
     for state in (("A",), ("B",)):
         assert_encodes_like_reference(enc, model, state)
+
+
+@pytest.mark.parametrize(("body", "x"), SCOPING.values(), ids=SCOPING.keys())
+def test_locals_are_lexically_scoped(body: tuple[ir.Stmt, ...], x: int) -> None:
+    enc = Encoding(scoping_model(body))
+    f, g = fresh_pair(enc)
+    assert solutions(enc, g, enc.is_state(f, (0,)), enc.step(f, g)) == [((x,), "a")]
 
 
 # ---------------------------------------------------------------- the lowered network

@@ -108,12 +108,22 @@ class Executor:
         raise TypeError(f"not a core statement: {s!r}")
 
     def nested(self, stmts: tuple[ir.Stmt, ...], f: Fork, bound: Env) -> list[Fork]:
-        """A nested block: names it binds (`bound`, its lets) vanish after it, assignments to
-        the enclosing block's locals persist."""
-        own = set(bound) | {s.var for s in stmts if isinstance(s, ir.LetStmt)}
+        """A nested block, lexically scoped: the names it binds (`bound`, then each `let`
+        from where it stands) hide the enclosing block's locals, which come back after it
+        with the value they had when hidden; its other assignments to them persist."""
+        hidden0 = {n: f.env[n] for n in bound if n in f.env}
+        runs = [(Fork(f.pc, f.slots, f.env | bound), hidden0)]
+        for s in stmts:
+            hides = s.var if isinstance(s, ir.LetStmt) and s.var in f.env else None
+            after: list[tuple[Fork, Env]] = []
+            for fork, hidden in runs:
+                if hides is not None and hides not in hidden:
+                    hidden = hidden | {hides: fork.env[hides]}
+                after += [(out, hidden) for out in self.stmt(s, fork) if out.pc is not False]
+            runs = after
         return [
-            Fork(out.pc, out.slots, {n: f.env[n] if n in own else out.env[n] for n in f.env})
-            for out in self.block(stmts, Fork(f.pc, f.slots, f.env | bound))
+            Fork(out.pc, out.slots, {n: hidden.get(n, out.env[n]) for n in f.env})
+            for out, hidden in runs
         ]
 
     def branch(
