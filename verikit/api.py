@@ -234,9 +234,8 @@ def replay_file(
     """Re-execute an ITF trace against a spec: every state must follow from the one before,
     and the end (or, for a lasso, the fair loop) must still show what the file records, so
     a saved counterexample doubles as a regression test."""
-    document = _read_json(trace_path)
-    saved_consts = itf.consts_of(document)
-    loaded = load(spec_path, {**saved_consts, **dict(consts or {})})
+    document = _read_itf(trace_path)
+    loaded = _load_for_trace(spec_path, trace_path, document, consts)
     try:
         states = itf.from_itf(document, loaded.model)
         loop = itf.loop_of(document)  # a lasso: its loop must close too
@@ -275,12 +274,14 @@ def render_file(
     force: bool = False,
 ) -> DiagramOutcome:
     """Draw a saved ITF trace; the states are replayed against the spec, not trusted."""
-    document = _read_json(trace_path)
-    loaded = load(spec_path, {**itf.consts_of(document), **dict(consts or {})})
+    document = _read_itf(trace_path)
+    loaded = _load_for_trace(spec_path, trace_path, document, consts)
     try:
         trace = trace_from_itf(document, loaded.compiled)
     except itf.ItfError as error:
         raise UsageError(f"{trace_path}: {error}") from None
+    except (KeyError, TypeError, ValueError) as error:
+        raise UsageError(f"{trace_path}: not a trace of this spec: {error}") from None
     return write_diagram(trace, loaded.model, output, force)
 
 
@@ -311,6 +312,41 @@ def _read_json(path: str | Path) -> Any:
         return json.loads(file.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
         raise UsageError(f"{path}: not a JSON file: {error}") from None
+
+
+def _load_for_trace(
+    spec_path: str | Path,
+    trace_path: str | Path,
+    document: dict[str, Any],
+    consts: Mapping[str, ConstValue] | None,
+) -> Loaded:
+    """The spec, loaded with the constants the trace was made with (the user's override
+    them); a trace of another spec is a UsageError that names both."""
+    try:
+        saved = itf.consts_of(document)
+    except itf.ItfError as error:
+        raise UsageError(f"{trace_path}: {error}") from None
+    source = read_source(spec_path)
+    spec = parse(source.text, source.name)
+    recorded = itf.spec_of(document)
+    if recorded is not None and recorded != spec.name:
+        raise UsageError(
+            f"{trace_path} is a trace of spec {recorded}, not of {spec.name} ({spec_path})"
+        )
+    model = analyze(spec, {**saved, **dict(consts or {})})
+    return Loaded(source, spec, model, build(model))
+
+
+def _read_itf(path: str | Path) -> dict[str, Any]:
+    """An ITF trace's JSON: an object whose `states` are objects (what --trace-out writes)."""
+    document = _read_json(path)
+    states = document.get("states") if isinstance(document, dict) else None
+    if not isinstance(states, list) or not all(isinstance(s, dict) for s in states):
+        raise UsageError(
+            f"{path}: not an ITF trace: expected a JSON object whose `states` is a list of "
+            "objects (as --trace-out writes)"
+        )
+    return dict(document)
 
 
 def describe(model: Model) -> str:
@@ -395,6 +431,12 @@ def _fault_of(loaded: Loaded, fault: Any) -> tuple[Trace | None, tuple[Diagnosti
     """The run to a runtime fault as check would show it; or, when the layout cannot hold a
     successor (the compiled model does not fault), an encoding error."""
     compiled, states, actions = loaded.compiled, fault.states, fault.actions
+    if not states:
+        message = (
+            "cannot encode this spec for Z3: an initial state holds a value outside its "
+            "variable's type, which the encoding's layout cannot hold; use `verikit check`"
+        )
+        return None, (Diagnostic(loaded.model.span, message),)
     categories = ("init", "state", "step") if len(states) == 1 else ("state", "step")
     for category in categories:
         try:
@@ -410,8 +452,9 @@ def _fault_of(loaded: Loaded, fault: Any) -> tuple[Trace | None, tuple[Diagnosti
     steps = len(states) - 1
     message = (
         f"cannot encode this spec for Z3: a state reached in {steps} steps has a successor "
-        "whose values do not fit the encoding's layout (a set element or a sequence position "
-        "outside its type); use `verikit check`"
+        "holding a value outside its type (an int outside a field's range, a set element or a "
+        "sequence position outside its type), which the encoding's layout cannot hold; use "
+        "`verikit check`"
     )
     return None, (Diagnostic(loaded.model.span, message),)
 

@@ -8,6 +8,7 @@ traceback.
 from __future__ import annotations
 
 import json
+import math
 import os
 import sys
 import time
@@ -155,8 +156,7 @@ def _check(
     for name, value in (("--max-states", max_states), ("--max-depth", max_depth)):
         if value is not None and value < 1:
             raise api.UsageError(f"{name} must be at least 1, got {value}")
-    if timeout is not None and timeout <= 0:
-        raise api.UsageError(f"--timeout must be positive, got {timeout}")
+    _check_timeout(timeout)
     consts = api.parse_const_overrides(const)
     files = api.spec_files(target)
     for flag, out in (("--trace-out", trace_out), ("--diagram", diagram)):
@@ -188,33 +188,43 @@ def _check(
         _clear_progress()
         typer.echo(to_json(report) if output_format == "json" else to_text(report))
         reports.append(report)
+    written = True
     if trace_out is not None:
-        _write_trace(reports[0], trace_out, output_format == "text")
+        written = _write_trace(reports[0], trace_out, output_format == "text")
     if diagram is not None:
-        _write_diagram(reports[0], diagram, force, output_format == "text")
-    return api.exit_code(reports)
+        written = _write_diagram(reports[0], diagram, force, output_format == "text") and written
+    return api.exit_code(reports) if written else api.EXIT_ERROR  # asked for, not written
 
 
-def _write_diagram(report: SpecReport, path: Path, force: bool, chatty: bool) -> None:
+def _write_diagram(report: SpecReport, path: Path, force: bool, chatty: bool) -> bool:
+    """Draw the first counterexample; False when it could not be written."""
     outcome = api.draw_counterexample(report, path, force)
     if outcome is None:
         if chatty:
             typer.echo(f"no counterexample, {path} not written", err=True)
-        return
+        return True
     if chatty or not outcome.ok:
-        typer.echo(outcome.message, err=True)
+        typer.echo(outcome.message if outcome.ok else f"error: {outcome.message}", err=True)
+    return outcome.ok
 
 
-def _write_trace(report: SpecReport, path: Path, chatty: bool) -> None:
+def _write_trace(report: SpecReport, path: Path, chatty: bool) -> bool:
+    """Save the first counterexample as ITF; False when it could not be written."""
     document = api.first_trace_itf(report)
     if document is None:
         if chatty:
             typer.echo(f"no counterexample, {path} not written", err=True)
-        return
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        return True
+    text = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    except OSError as error:
+        typer.echo(f"error: {path}: cannot write: {error.strerror or error}", err=True)
+        return False
     if chatty:
         typer.echo(f"counterexample written to {path}", err=True)
+    return True
 
 
 def _check_writable(path: Path, force: bool) -> None:
@@ -324,8 +334,7 @@ def query_command(
     def run() -> int:
         if output_format not in ("text", "json"):
             raise api.UsageError(f"--format must be text or json, got `{output_format}`")
-        if timeout is not None and timeout <= 0:
-            raise api.UsageError(f"--timeout must be positive, got {timeout}")
+        _check_timeout(timeout)
         consts = api.parse_const_overrides(const or [])
         files = api.spec_files(target)
         reports = []
@@ -360,8 +369,7 @@ def prove_command(
             raise api.UsageError(f"--format must be text or json, got `{output_format}`")
         if k < 1:
             raise api.UsageError(f"--k must be at least 1, got {k}")
-        if timeout is not None and timeout <= 0:
-            raise api.UsageError(f"--timeout must be positive, got {timeout}")
+        _check_timeout(timeout)
         consts = api.parse_const_overrides(const or [])
         reports = []
         for file in api.spec_files(target):
@@ -400,6 +408,12 @@ def _guarded(run: Any) -> int:
         typer.echo("interrupted", err=True)
         return 130
     return api.EXIT_ERROR
+
+
+def _check_timeout(timeout: float | None) -> None:
+    """A number of seconds: positive and finite (`inf` and `nan` parse as floats)."""
+    if timeout is not None and not 0 < timeout < math.inf:
+        raise api.UsageError(f"--timeout must be a positive number of seconds, got {timeout}")
 
 
 # ---------------------------------------------------------------- progress line

@@ -361,9 +361,8 @@ def _prove_headline(report: ProveReport) -> str:
     proof = report.proof
     assert proof is not None
     if proof.fault is not None:
-        steps = len(proof.fault.states) - 1
         what = "runtime fault" if report.fault is not None else "encoding limit reached"
-        return f"{what} after {steps} steps: nothing past it is proved"
+        return f"{what} {proof.fault.where}: nothing past it is proved"
     if not proof.outcomes:
         return "no invariants or lemmas to prove"
     match report.verdict:

@@ -82,6 +82,8 @@ def test_the_counterexample_is_saved_drawn_and_replayed(tmp_path: Path) -> None:
         (["check", "--engine", "smt", "--max-states", "9"], "bound the explicit engine"),
         (["bmc", "--depth", "-1"], "--depth must be at least 0, got -1"),
         (["bmc", "-f", "xml"], "--format must be text or json"),
+        (["bmc", "--timeout", "inf"], "--timeout must be a positive number of seconds, got inf"),
+        (["check", "--timeout", "nan"], "--timeout must be a positive number of seconds, got nan"),
     ],
 )
 def test_bad_flags_are_usage_errors(args: list[str], message: str) -> None:

@@ -232,3 +232,42 @@ def test_symmetric_groups_are_counted_once_per_orbit_unless_disabled(tmp_path: P
     full = json.loads(out)
     assert full["distinct_states"] == 8
     assert full["symmetry"] == []
+
+
+@pytest.mark.parametrize("garbage", ["[]", "null", '"trace"', '{"states": [1, 2]}', "{}"])
+@pytest.mark.parametrize("command", ["replay", "render"])
+def test_a_file_that_is_not_an_itf_trace_is_a_usage_error(
+    tmp_path: Path, command: str, garbage: str
+) -> None:
+    trace = tmp_path / "garbage.json"
+    trace.write_text(garbage)
+    extra = ["-o", str(tmp_path / "x.svg")] if command == "render" else []
+    code, _, err = run(command, str(VIOLATED), str(trace), *extra)
+    assert code == 2 and "Traceback" not in err
+    assert f"{trace}: not an ITF trace: expected a JSON object whose `states`" in err
+
+
+def test_a_trace_of_another_spec_is_refused_by_name(tmp_path: Path) -> None:
+    trace = tmp_path / "cex.itf.json"
+    run("check", str(VIOLATED), "--trace-out", str(trace))
+    other = Path(__file__).parents[2] / "specs" / "two_phase_commit.dsl"
+    code, _, err = run("replay", str(other), str(trace))
+    assert code == 2
+    assert f"{trace} is a trace of spec Counter, not of TwoPhaseCommit ({other})" in err
+
+
+@pytest.mark.parametrize("flag", ["--trace-out", "--diagram"])
+def test_an_output_that_cannot_be_written_is_an_error_exit_2(tmp_path: Path, flag: str) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    target = blocker / "out.svg"  # below a file: no directory can be made there
+    code, out, err = run("check", str(VIOLATED), flag, str(target))
+    assert code == 2 and "Traceback" not in err
+    assert "VIOLATED" in out  # the check itself ran and was reported
+    assert f"error: {target}: cannot write" in err
+
+
+def test_outputs_go_into_new_directories(tmp_path: Path) -> None:
+    trace, diagram = tmp_path / "a" / "cex.itf.json", tmp_path / "b" / "cex.dot"
+    code, _, _ = run("check", str(VIOLATED), "--trace-out", str(trace), "--diagram", str(diagram))
+    assert code == 1 and trace.is_file() and diagram.is_file()

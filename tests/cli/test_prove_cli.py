@@ -95,7 +95,9 @@ def test_json_has_one_entry_per_property_with_its_counterexample_to_induction() 
     [
         (["--k", "0"], "--k must be at least 1, got 0"),
         (["--format", "yaml"], "--format must be text or json"),
-        (["--timeout", "0"], "--timeout must be positive"),
+        (["--timeout", "0"], "--timeout must be a positive number of seconds, got 0.0"),
+        (["--timeout", "inf"], "--timeout must be a positive number of seconds, got inf"),
+        (["--timeout", "nan"], "--timeout must be a positive number of seconds, got nan"),
     ],
 )
 def test_bad_flags_are_usage_errors(args: list[str], message: str) -> None:

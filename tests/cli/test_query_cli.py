@@ -106,7 +106,9 @@ def test_a_spec_error_exits_2(tmp_path: Path) -> None:
     ("args", "message"),
     [
         (["--const", "Rho=.5"], "must be an integer, a decimal or true/false"),
-        (["--timeout", "0"], "--timeout must be positive"),
+        (["--timeout", "0"], "--timeout must be a positive number of seconds, got 0.0"),
+        (["--timeout", "inf"], "--timeout must be a positive number of seconds, got inf"),
+        (["--timeout", "nan"], "--timeout must be a positive number of seconds, got nan"),
         (["--format", "yaml"], "--format must be text or json"),
     ],
 )

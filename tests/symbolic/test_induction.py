@@ -197,3 +197,60 @@ def test_exit_codes_rank_a_violation_above_an_unproved_property() -> None:
     assert api.prove_exit_code([proved]) == api.EXIT_HOLDS
     assert api.prove_exit_code([proved, unproved]) == api.EXIT_INCOMPLETE
     assert api.prove_exit_code([unproved, violated]) == api.EXIT_VIOLATED
+
+
+# ---------------------------------------------------------------- values outside their types
+
+JUMP = """spec Jump
+type R = record { a: 0..2 }
+var n: 0..10 = 0
+var r: R = R { a: 0 }
+action step when n < 10 { n = n + 1 }
+action jump when n == 6 and r.a == 0 { r = R { a: 5 } }
+invariant P: r.a <= 2
+"""
+
+
+def load_text(tmp_path: Path, text: str) -> Loaded:
+    path = tmp_path / "spec.dsl"
+    path.write_text(text)
+    return api.load(path)
+
+
+def test_a_step_out_of_a_fields_type_leaves_the_proof_unknown_never_proved(
+    tmp_path: Path,
+) -> None:
+    """`check` stores r.a = 5 and finds P violated after 7 steps; Z3's layout cannot hold
+    5 in a 0..2 field. P is 1-inductive over states within their types, but that runs stay
+    within them is not provable here, so P is unknown, and the CTI shows the step."""
+    loaded = load_text(tmp_path, JUMP)
+    assert check(loaded.compiled).verdict is Verdict.VIOLATED
+    found = outcomes(proof_of(loaded))
+    assert found["P"].status == "unknown"
+    assert found["P"].reason is not None and "stay within their types" in found["P"].reason
+    assert found[NO_FAULT].status == "not_inductive"
+    report = api.prove_file(tmp_path / "spec.dsl")
+    assert report.verdict == "unproved" and api.prove_exit_code([report]) == 3
+    (cti,) = report.ctis
+    assert cti.fault is not None and "its step jump stores r = R { a: 5 }" in cti.fault
+
+
+def test_an_initial_state_outside_its_types_is_an_encoding_error(tmp_path: Path) -> None:
+    text = JUMP.replace(
+        "var r: R = R { a: 0 }", "var r: R = R { a: 0 }\ninit { r = R { a: n + 3 } }"
+    )
+    load_text(tmp_path, text)
+    report = api.prove_file(tmp_path / "spec.dsl")
+    assert report.verdict == "error" and api.prove_exit_code([report]) == 2
+    (diagnostic,) = report.diagnostics
+    assert "an initial state holds a value outside its variable's type" in diagnostic.message
+
+
+def test_a_spec_without_invariants_is_still_proved_free_of_faults(tmp_path: Path) -> None:
+    bump = "spec Bump\nvar x: 0..3 = 0\naction bump { x = x + 1 }\n"
+    report = api.prove_file(load_text(tmp_path, bump).source.name)
+    assert report.verdict == "error" and report.fault is not None  # x = 4 after 4 steps
+    assert api.prove_exit_code([report]) == 2
+    safe = bump.replace("action bump {", "action bump when x < 3 {")
+    proof = proof_of(load_text(tmp_path, safe))
+    assert [(o.property, o.status) for o in proof.outcomes] == [(NO_FAULT, "proved")]

@@ -283,6 +283,32 @@ def _enumerate(t: Type) -> Iterator[Any]:
             raise InfiniteDomain(t)
 
 
+def within_type(t: Type, value: Any) -> bool:
+    """Does `value` (runtime representation) lie within `t`? Only an assignment to an int
+    location is range-checked, so a record field, set element, sequence position or map entry
+    may hold a value outside its declared type; the explicit engine stores it, Z3's layout
+    cannot hold it."""
+    match t:
+        case IntType(lo=lo, hi=hi):
+            return (lo is None or value >= lo) and (hi is None or value <= hi)
+        case OptionType(inner=inner):
+            return value is None or within_type(inner, value)
+        case RecordType(fields=fields):
+            return all(within_type(ft, v) for (_, ft), v in zip(fields, value, strict=True))
+        case MessageType():
+            fields = t.variant(value[0]).fields
+            return all(within_type(ft, v) for (_, ft), v in zip(fields, value[1:], strict=True))
+        case SetType(elem=elem):
+            return all(within_type(elem, v) for v in value)
+        case SeqType(elem=elem, max_len=n):
+            return (n is None or len(value) <= n) and all(within_type(elem, v) for v in value)
+        case MapType(value=vt):
+            return all(v is MISSING or within_type(vt, v) for v in value)
+        case BagType(elem=elem):
+            return all(within_type(elem, v) for v, _ in value)
+    return True  # bool, enum, node id, real: within by construction
+
+
 def default_value(t: Type) -> Any:
     """The value a variable of this type holds before anything is assigned (also after a crash
     for variables without an initialiser): false, lo or 0, the first member, none, empty."""

@@ -276,6 +276,7 @@ class Lowering:
         delivery = network.delivery(node.self_local(), decl.message)
         checker = self.checker(node)
         lets: list[tuple[str, ir.Expr]] = []
+        sender_check: ir.Expr | None = None
         if decl.binding is not None:
             name, checker = checker.bind(
                 decl.binding, MessageType((variant,)), "message", decl.span
@@ -287,6 +288,9 @@ class Lowering:
             sender_type = env.senders.get(decl.message, network.any_node)
             name, checker = checker.bind(decl.sender, sender_type, "sender", decl.span)
             lets.append((name, delivery.sender))
+            if sender_type != network.any_node:  # true of every message the spec can send;
+                # it keeps the sender within its type in any state (Z3's step case too)
+                sender_check = ir.Binary("in", delivery.sender, _all(sender_type), BOOL)
         guard = None
         if decl.guard is not None:
             guard = checker.condition(decl.guard, f" (guard of `on {decl.message}`)")
@@ -299,7 +303,7 @@ class Lowering:
         if action_name in names:
             action_name += f"@{decl.span.line}"
         names.add(action_name)
-        guard_all = conj(*delivery.checks, guard)
+        guard_all = conj(*delivery.checks, sender_check, guard)
         return Action(
             action_name, "receive", params, guard_all, body, decl.span,
             node_param="self", message_param=delivery.param.name,

@@ -104,8 +104,7 @@ class _Prover:
         self.enc = Encoding(model)
         props = model.props(*SAFETY_KINDS)
         self.goals = [_Goal(p.name, p.kind, p.expr) for p in props]
-        if self.goals:
-            self.goals.append(_Goal(NO_FAULT, "fault", None))
+        self.goals.append(_Goal(NO_FAULT, "fault", None))  # a goal even with no property
         self.bound = in_flight_bound(model)
         self.queries = 0
         self.base = z3.Solver()
@@ -134,9 +133,21 @@ class _Prover:
                 self.outcomes[goal.name] = Outcome(goal.name, goal.kind, "proved", tried)
             proved += survivors
             open_ = [g for g in open_ if g not in survivors]
-        seconds = time.monotonic() - self.started
         outcomes = tuple(self._final(g, tried) for g in self.goals)
+        if self.outcomes.get(NO_FAULT, _UNSETTLED).status != "proved" and self._may_overflow():
+            outcomes = tuple(_within_types_only(o) for o in outcomes)
+        seconds = time.monotonic() - self.started
         return Proof(outcomes, tried, seconds, self.queries, self.fault)
+
+    def _may_overflow(self) -> bool:
+        """Can some state within its types step to one outside them (`r.a = 5` for a field
+        of type 0..2, which `check` stores)? Then every step case, which assumes no such
+        step before its last state, holds only for runs that keep their values within
+        their types, and that needs the "no runtime fault" goal proved."""
+        f = self.enc.frame("overflow")
+        return (
+            self._check(z3.Solver(), [self.enc.domain(f), self.enc.overflow(f)]).status != "unsat"
+        )
 
     def _base_cases(self, open_: list[_Goal], depth: int) -> list[_Goal] | None:
         """The goals still open after the base case at `depth`; None if a state there may
@@ -159,11 +170,8 @@ class _Prover:
         if goal.name in self.attempts and self.fault is None:
             return self.attempts[goal.name]
         if self.fault is not None:
-            steps = len(self.fault.states) - 1
-            why = (
-                "Z3's layout cannot hold a successor" if self.fault.overflow else "the spec faults"
-            )
-            reason = f"{why} after {steps} steps: nothing past it is proved"
+            why = "Z3's layout cannot hold a state" if self.fault.overflow else "the spec faults"
+            reason = f"{why} {self.fault.where}: nothing past it is proved"
         else:  # the base case could not rule out a fault at this depth
             found = (o.reason for o in self.outcomes.values() if o.kind == "fault" and o.reason)
             reason = next(found, "a runtime fault was not ruled out")
@@ -173,10 +181,10 @@ class _Prover:
         """Does `goal` stay open after the base case at `depth`? Not when a run of `depth`
         steps breaks it (violated: for "no runtime fault", `self.fault` too) or Z3 cannot
         tell (unknown: it cannot be proved at this k or any larger one)."""
+        if goal.expr is None and depth == 0 and not self._initial_states_fit(goal):
+            return False
         frames = self._base_path(depth)
         bad = self._bad(goal, frames[depth])
-        if goal.expr is None:  # an overflow is reported here too: a limit, not a proof
-            bad = z3.Or(bad, self.enc.overflow(frames[depth]))
         if goal.expr is None and depth == 0:
             bad = z3.Or(bad, self.enc.init_faults())
         answer = self._check(self.base, [bad])
@@ -193,6 +201,21 @@ class _Prover:
             reason = f"the base case at depth {depth}: {answer.reason}"
             unknown = Outcome(goal.name, goal.kind, "unknown", depth + 1, reason=reason)
             self.outcomes[goal.name] = unknown
+        return False
+
+    def _initial_states_fit(self, goal: _Goal) -> bool:
+        """An initial state with a value outside its type (`init { s = {n} }` into a
+        set<0..2>) is one the layout cannot hold: an encoding limit, reported before any
+        base case (whose initial frames could not show it)."""
+        answer = self._check(z3.Solver(), [self.enc.init_overflow()])
+        if answer.status == "unsat":
+            return True
+        if answer.status == "sat":
+            self.outcomes[goal.name] = Outcome(goal.name, goal.kind, "violated", 0)
+            self.fault = Fault((), (), overflow=True)
+        else:
+            reason = f"the initial states: {answer.reason}"
+            self.outcomes[goal.name] = Outcome(goal.name, goal.kind, "unknown", 1, reason=reason)
         return False
 
     def _base_path(self, depth: int) -> list[Any]:
@@ -286,9 +309,10 @@ class _Prover:
         return self.enc.holds(goal.expr, frame)
 
     def _bad(self, goal: _Goal, frame: Any) -> Any:
-        """The goal fails at `frame`: a property is false or faults; a state faults."""
+        """The goal fails at `frame`: a property is false or faults; a state faults or has
+        a successor the layout cannot hold (`check` stores it; Z3 would drop it)."""
         if goal.expr is None:
-            return self.enc.faults(frame)
+            return self._faulty(frame)
         return z3.Or(
             z3.Not(self.enc.holds(goal.expr, frame)), self.enc.prop_faults(goal.expr, frame)
         )
@@ -341,6 +365,20 @@ class _Prover:
         if self.options.timeout is None:
             return None
         return self.options.timeout - (time.monotonic() - self.started)
+
+
+_UNSETTLED = Outcome(NO_FAULT, "fault", "unknown", 0)
+
+
+def _within_types_only(outcome: Outcome) -> Outcome:
+    """A proof that assumed every value stays within its type, when that is not proved."""
+    if outcome.status != "proved" or outcome.kind == "fault":
+        return outcome
+    reason = (
+        f"holds by {outcome.k}-induction only for runs whose values stay within their types, "
+        f"and that is not proved (see {NO_FAULT})"
+    )
+    return Outcome(outcome.property, outcome.kind, "unknown", outcome.k, reason=reason)
 
 
 def _true(m: z3.ModelRef, formula: Any) -> bool:

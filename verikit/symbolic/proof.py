@@ -72,9 +72,16 @@ class Fault:
     successor Z3's layout cannot hold (`overflow`: an encoding limit). The base case stops
     there: nothing past a fault is proved."""
 
-    states: tuple[State, ...]
+    states: tuple[State, ...]  # empty: an initial state the layout cannot hold
     actions: tuple[str, ...]
     overflow: bool
+
+    @property
+    def where(self) -> str:
+        if not self.states:
+            return "in an initial state"
+        steps = len(self.states) - 1
+        return f"after {steps} step{'' if steps == 1 else 's'}"
 
 
 @dataclass(frozen=True)

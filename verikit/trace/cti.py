@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from verikit.compile.compiled import CompiledModel, State, Successor
 from verikit.core import ir
 from verikit.core.model import SAFETY_KINDS, Model
+from verikit.core.types import within_type
 from verikit.errors import SpecFault
 from verikit.symbolic.proof import Outcome
 from verikit.trace import display, text
@@ -71,13 +72,22 @@ def cti_view(compiled: CompiledModel, outcome: Outcome) -> CtiView:
 
 def _fault_at(compiled: CompiledModel, state: State) -> str:
     """Where `state` faults: a property or a transition, evaluated as the explicit search
-    does (constraints and invariants, then the successors)."""
+    does (constraints and invariants, then the successors); or which of its steps stores a
+    value outside its type (not a fault for `check`, but more than Z3's layout holds)."""
     try:
         for _, holds in compiled.predicates("constraint", *SAFETY_KINDS):
             holds(state)
-        compiled.labelled_successors(state)
+        successors = compiled.labelled_successors(state)
     except SpecFault as fault:
         return f"{fault.span}: {fault.message}"
+    model = compiled.model
+    for succ in successors:
+        for var, value in zip(model.vars, succ.state, strict=True):
+            if not within_type(var.type, value):
+                shown = display.show(var.type, value)
+                return (f"its step {model.actions[succ.action].name} stores "
+                        f"{display.var_name(var)} = {shown}, a value outside its type (which "
+                        "Z3's layout cannot hold)")  # fmt: skip
     raise ReplayError("Z3 says the state after the counterexample to induction faults; "
                       "the compiled model disagrees")  # fmt: skip
 

@@ -103,6 +103,7 @@ def _write(path: Path, data: bytes, force: bool) -> DiagramOutcome:
     if path.exists() and not force:
         return _exists(path)
     try:
+        path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(data)
     except OSError as error:
         return DiagramOutcome(False, None, f"{path}: cannot write: {error.strerror or error}")

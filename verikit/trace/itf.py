@@ -92,6 +92,14 @@ def _state(model: Model, step: Step) -> dict[str, Json]:
     return out
 
 
+def spec_of(doc: dict[str, Json]) -> str | None:
+    """The name of the spec a trace was made from, if the file says."""
+    meta = doc.get("#meta")
+    verikit = meta.get("verikit") if isinstance(meta, dict) else None
+    name = verikit.get("spec") if isinstance(verikit, dict) else None
+    return name if isinstance(name, str) else None
+
+
 def consts_of(doc: dict[str, Json]) -> dict[str, int | bool]:
     """The constants a trace was made with (so a replay loads the spec the same way)."""
     meta = doc.get("#meta")
