@@ -411,12 +411,28 @@ def prove_file(
     verdict = "violated" if violated else "proved"
     if not violated and proof.with_status("not_inductive", "unknown"):
         verdict = "unproved"
+    verdict = _expected_by_prove(verdict, proof, loaded.model.expected_properties)
     fault: Trace | None = None
     diagnostics: tuple[Diagnostic, ...] = ()
     if proof.fault is not None:
         verdict = "error"
         fault, diagnostics = _fault_of(loaded, proof.fault)
     return ProveReport(str(path), verdict, source, loaded, proof, traces, ctis, diagnostics, fault)
+
+
+def _expected_by_prove(verdict: str, proof: Any, expected: tuple[str, ...]) -> str:
+    """A bug variant (`expect violation P`, P an invariant or lemma): "expected" when the base
+    case breaks P and nothing else, "violated" when P is proved (the bug is gone), else
+    "unproved" (neither shown). Expectations prove cannot check (deadlock, liveness) leave
+    the verdict alone."""
+    status = {o.property: o.status for o in proof.outcomes if o.kind != "fault"}
+    relevant = [name for name in expected if name in status]
+    if not relevant or verdict == "error":
+        return verdict
+    broken = {name for name, s in status.items() if s == "violated"}
+    if broken:
+        return "expected" if broken <= set(relevant) else "violated"
+    return "violated" if any(status[name] == "proved" for name in relevant) else "unproved"
 
 
 def _run_trace(
@@ -470,7 +486,7 @@ def prove_exit_code(reports: Sequence[ProveReport]) -> int:
     ):
         if verdict in verdicts:
             return code
-    return EXIT_HOLDS
+    return EXIT_HOLDS  # "proved", or "expected": a bug variant whose bug the base case shows
 
 
 # ---------------------------------------------------------------- bmc (bounded, Z3)
@@ -497,15 +513,21 @@ def bmc_file(
     try:
         loaded = load_source(source, consts)
     except SpecError as error:
-        return SpecReport(str(path), "error", source=source, diagnostics=error.diagnostics)
+        return SpecReport(
+            str(path), "error", source=source, diagnostics=error.diagnostics, engine="smt"
+        )
     model = loaded.model
     try:
         run = smt.bmc(model, depth, deadlock=deadlock, timeout=timeout, progress=progress)
     except SpecError as error:  # Unsupported
-        return SpecReport(str(path), "error", source, loaded, diagnostics=error.diagnostics)
+        return SpecReport(
+            str(path), "error", source, loaded, diagnostics=error.diagnostics, engine="smt"
+        )
     except smt.EncodingOverflow as error:
         diagnostic = Diagnostic(model.span, str(error))
-        return SpecReport(str(path), "error", source, loaded, diagnostics=(diagnostic,))
+        return SpecReport(
+            str(path), "error", source, loaded, diagnostics=(diagnostic,), engine="smt"
+        )
     result = _bounded_result(loaded, run, deadlock and model.deadlock)
     traces = tuple(replay(loaded.compiled, d) for d in result.violations if d.path)
     bounded = BoundedRun(
@@ -520,6 +542,8 @@ def bmc_file(
         unchecked=tuple(p.name for p in model.liveness),
     )
     verdict = verdict_of(result, model.expected_properties)
+    if verdict == "violated" and not result.violations:
+        verdict = "incomplete"  # the expected bug may lie deeper (or be a liveness one)
     return SpecReport(
         str(path), verdict, source, loaded, result, traces, engine="smt", bounded=bounded
     )

@@ -112,12 +112,13 @@ def _headline(report: SpecReport) -> str:
     match report.verdict:
         case "holds" if bound is not None:
             return f"no violation within depth {bound.depth} (bounded check, not a proof)"
-        case "violated" if bound is not None and model and model.expected and not result.violations:
-            return (
-                "VIOLATED: the expected violation of "
-                + ", ".join(model.expected_properties)
-                + f" was not found within depth {bound.depth}"
-            )
+        case "incomplete" if (
+            bound is not None
+            and model
+            and not result.violations
+            and (result.incomplete_reason is None)
+        ):
+            return _bounded_expectation(model, bound)
         case "incomplete" if bound is not None:
             return (
                 f"INCOMPLETE: the solver gave up ({result.incomplete_reason}) at depth "
@@ -143,6 +144,18 @@ def _headline(report: SpecReport) -> str:
             return "warnings treated as errors (--strict)"
     names = ", ".join(sorted({d.property for d in result.violations}))
     return f"VIOLATED: {names}"
+
+
+def _bounded_expectation(model: Model, bound: BoundedRun) -> str:
+    """A bug variant bmc did not confirm: not wrong, not confirmed either (exit 3)."""
+    live = {p.name for p in model.liveness}
+    unchecked = [p for p in model.expected_properties if p in live]
+    if unchecked:
+        return (f"INCOMPLETE: the expected violation of {', '.join(unchecked)} is a liveness "
+                "property, which bmc does not check; `verikit check` does")  # fmt: skip
+    return (f"INCOMPLETE: the expected violation of {', '.join(model.expected_properties)} "
+            f"was not found within depth {bound.depth}; it may lie deeper (`verikit check` "
+            "searches every depth)")  # fmt: skip
 
 
 def _stats_line(result: CheckResult) -> str:
@@ -365,12 +378,18 @@ def _prove_headline(report: ProveReport) -> str:
         return f"{what} {proof.fault.where}: nothing past it is proved"
     if not proof.outcomes:
         return "no invariants or lemmas to prove"
+    expected = report.loaded.model.expected_properties if report.loaded else ()
+    broken = [o.property for o in proof.with_status("violated") if o.kind != "fault"]
     match report.verdict:
         case "proved":
             return "every invariant and lemma holds in every reachable state, no state faults"
+        case "expected":
+            return "expected violation found (this spec demonstrates a bug): " + ", ".join(broken)
+        case "violated" if expected and not broken:
+            return (f"VIOLATED: the expected violation of {', '.join(expected)} was not found: "
+                    "it is proved, the spec no longer demonstrates its bug")  # fmt: skip
         case "violated":
-            names = ", ".join(o.property for o in proof.with_status("violated"))
-            return f"VIOLATED: {names}"
+            return f"VIOLATED: {', '.join(broken)}"
     unproved = [o.property for o in proof.with_status("not_inductive", "unknown")]
     names = ", ".join(unproved[:3]) + (
         f" and {len(unproved) - 3} more" if len(unproved) > 3 else ""
@@ -508,8 +527,16 @@ def _query_headline(report: QueryReport) -> str:
     if missed:
         return (f"VIOLATED: the expected violation of {', '.join(missed)} was not found; "
                 "the spec no longer demonstrates its bug")  # fmt: skip
-    bad = [a.query for a in answers if a.verdict in ("possible", "vacuous")]
-    return "POSSIBLE: " + ", ".join(q for q in bad if q not in report.expected)
+    parts = []
+    possible = [
+        a.query for a in answers if a.verdict == "possible" and a.query not in report.expected
+    ]
+    vacuous = [a.query for a in answers if a.verdict == "vacuous"]  # never the expected bug
+    if possible:
+        parts.append("POSSIBLE: " + ", ".join(possible))
+    if vacuous:
+        parts.append("VACUOUS: " + ", ".join(vacuous) + " (its assumptions contradict each other)")
+    return "; ".join(parts)
 
 
 def _query_facts(consts: tuple[tuple[str, object], ...], answer: Answer) -> str:

@@ -46,9 +46,24 @@ def test_an_expected_bug_is_a_success_as_with_check() -> None:
 
 
 def test_too_shallow_a_search_misses_the_bug_and_says_so() -> None:
+    """Not finding an expected bug within the depth is a bounded non-answer: exit 3."""
     code, out, _ = run("bmc", str(BUGGY), "--depth", "3")
-    assert code == 1  # the spec expects its bug and bmc did not reach it
+    assert code == 3
+    assert (
+        "INCOMPLETE: the expected violation of Atomicity was not found within depth 3; it may "
+        "lie deeper (`verikit check` searches every depth)"
+    ) in out
     assert "depths 0..3 checked" in out
+
+
+def test_an_expected_liveness_violation_is_not_bmcs_to_confirm() -> None:
+    unfair = BUGGY.parent / "two_phase_commit_liveness_unfair.dsl"
+    code, out, _ = run("bmc", str(unfair), "--depth", "2")
+    assert code == 3
+    assert (
+        "INCOMPLETE: the expected violation of EventuallyDecided is a liveness property, "
+        "which bmc does not check; `verikit check` does"
+    ) in out
 
 
 def test_check_with_the_smt_engine_is_bmc_with_the_same_json() -> None:
@@ -111,3 +126,12 @@ def test_when_z3_runs_out_of_time_the_exit_code_is_3() -> None:
     code, out, _ = run("bmc", str(CORRECT), "--depth", "8", "--timeout", "0.001")
     assert code == 3
     assert "INCOMPLETE: the solver gave up (solver: timeout)" in out
+
+
+def test_a_bad_spec_is_an_smt_error_object_in_json(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.dsl"
+    bad.write_text("spec Bad\nvar x: 0..3 = 0\naction a { x = y }\n")
+    code, out, _ = run("bmc", str(bad), "--format", "json")
+    doc = json.loads(out)
+    assert code == 2 and (doc["verdict"], doc["engine"]) == ("error", "smt")
+    assert (doc["errors"][0]["line"], doc["errors"][0]["col"]) == (3, 16)

@@ -117,3 +117,25 @@ def test_loading_the_cli_does_not_load_z3() -> None:
     probe = "import sys, verikit.cli; print('z3' in sys.modules)"
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "False"
+
+
+def test_a_bug_variant_whose_bug_the_base_case_shows_is_expected_exit_0() -> None:
+    code, out, _ = run(str(ROOT / "specs" / "two_phase_commit_buggy.dsl"), "--k", "5")
+    assert code == 0
+    assert "— expected violation found (this spec demonstrates a bug): Atomicity" in out
+
+
+def test_a_bug_variant_whose_bug_is_proved_away_exits_1(tmp_path: Path) -> None:
+    fixed = tmp_path / "fixed.dsl"
+    fixed.write_text(TWO_PHASE.read_text() + "\nexpect violation Atomicity\n")
+    code, out, _ = run(str(fixed), "--const", "N=2")
+    assert code == 1
+    assert (
+        "VIOLATED: the expected violation of Atomicity was not found: it is proved, the spec "
+        "no longer demonstrates its bug"
+    ) in out
+
+
+def test_a_bug_variant_neither_shown_nor_proved_is_unproved_exit_3() -> None:
+    code, out, _ = run(str(ROOT / "specs" / "two_phase_commit_buggy.dsl"), "--k", "2")
+    assert code == 3 and "NOT PROVED: Atomicity" in out

@@ -168,3 +168,11 @@ def test_a_spec_mixing_real_constants_and_a_state_machine_checks_and_replays(
     assert json.loads(trace.read_text())["#meta"]["verikit"]["consts"] == {}
     code, out, _ = run("replay", str(path), str(trace))
     assert (code, out.strip()) == (0, f"{trace}: confirmed, 2 steps replayed")
+
+
+@pytest.mark.parametrize("expect", ["", "expect violation Q\n"])
+def test_a_vacuous_query_is_called_vacuous_in_the_headline(tmp_path: Path, expect: str) -> None:
+    body = "query Q {\n  real x\n  assume x > 1\n  assume x < 0\n  never x == 5\n}\n" + expect
+    code, out, _ = run("query", str(spec(tmp_path, body)))
+    assert code == 1
+    assert out.splitlines()[0].endswith("— VACUOUS: Q (its assumptions contradict each other)")

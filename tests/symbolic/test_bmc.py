@@ -154,3 +154,34 @@ def test_an_initial_value_the_layout_cannot_hold_is_an_error_too() -> None:
     model = Model("M", (), (Var("r", rec),), init, (stay,), ())
     with pytest.raises(EncodingOverflow, match="an initial state"):
         bmc(model, 1)
+
+
+TIE = """spec FifoDup
+message M { v: 0..2 }
+network { reorder: false  duplicate: true  loss: true  max_in_flight: 3 }
+node A {
+  var n: 0..2 = 0
+  action send_ when n < 2 { send M { v: n } to B; n = n + 1 }
+}
+node B {
+  var got: seq<0..2, 3> = []
+  on M(m) when len(got) < 3 { got = append(got, m.v) }
+}
+invariant P: not (len(B.got) == 3 and B.got[1] == 0 and B.got[2] == 1 and B.got[3] == 1)
+invariant Q: not (len(B.got) == 2 and B.got[1] == 1 and B.got[2] == 1)
+terminal when true
+"""
+
+
+@pytest.mark.parametrize("expected", ["P", "Q"])
+def test_between_shortest_counterexamples_a_bug_variant_gets_its_own(
+    tmp_path: Path, expected: str
+) -> None:
+    """P and Q both break after six steps, in different states: whichever a bug variant
+    expects is the one reported, as the explicit search would confirm it."""
+    path = tmp_path / "tie.dsl"
+    path.write_text(TIE + f"expect violation {expected}\n")
+    report = api.bmc_file(path, depth=6)
+    assert report.verdict == "expected"
+    assert report.result is not None
+    assert [d.property for d in report.result.violations] == [expected]

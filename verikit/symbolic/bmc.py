@@ -168,7 +168,7 @@ class _Run:
     def _classify(self, k: int, bad_state: Any, bad_step: Any) -> bool:
         """Something is bad at depth k: a bad state first (the explicit engine checks a state
         when it reaches it, before expanding any state of its depth), then a bad step."""
-        for category, bad in (("state", bad_state), ("step", bad_step)):
+        for category, bad in (("state", self._expected_first(bad_state)), ("step", bad_step)):
             answer = self._satisfiable(bad)
             if answer is None:
                 return True
@@ -180,6 +180,19 @@ class _Run:
             f"within {k + 1} steps (from the state {state}), a step stores a value outside "
             "its variable's type, which the Z3 encoding cannot hold"
         )
+
+    def _expected_first(self, bad_state: Any) -> Any:
+        """A bad state that breaks an expected property (`expect violation P`), when one
+        exists at this depth: among shortest counterexamples that tie, a bug variant's own."""
+        f = self.frames[-1]
+        expected = [
+            p for p in self.model.props(*SAFETY_KINDS) if p.name in self.model.expected_properties
+        ]
+        if not expected:
+            return bad_state
+        breaks = z3.Or([z3.Not(self.enc.holds(p.expr, f)) for p in expected])
+        own = z3.And(bad_state, breaks)
+        return own if self._satisfiable(own) else bad_state
 
     # ------------------------------------------------------------ bad conditions
 
