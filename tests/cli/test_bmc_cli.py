@@ -45,25 +45,23 @@ def test_an_expected_bug_is_a_success_as_with_check() -> None:
     assert "invariant Atomicity is violated after 4 steps" in out
 
 
-def test_too_shallow_a_search_misses_the_bug_and_says_so() -> None:
-    """Not finding an expected bug within the depth is a bounded non-answer: exit 3."""
-    code, out, _ = run("bmc", str(BUGGY), "--depth", "3")
+@pytest.mark.parametrize(
+    ("name", "depth", "headline"),
+    [
+        ("two_phase_commit_buggy.dsl", "3", "the expected violation of Atomicity was not found "
+         "within depth 3; it may lie deeper (`verikit check` searches every depth)"),
+        ("two_phase_commit_liveness_unfair.dsl", "2", "the expected violation of "
+         "EventuallyDecided is a liveness property, which bmc does not check; `verikit check` does"),
+    ],
+)  # fmt: skip
+def test_an_expected_bug_bmc_does_not_confirm_is_incomplete_exit_3(
+    name: str, depth: str, headline: str
+) -> None:
+    """Too shallow a search, or a liveness bug: a bounded non-answer, neither ok nor failed."""
+    code, out, _ = run("bmc", str(BUGGY.parent / name), "--depth", depth)
     assert code == 3
-    assert (
-        "INCOMPLETE: the expected violation of Atomicity was not found within depth 3; it may "
-        "lie deeper (`verikit check` searches every depth)"
-    ) in out
-    assert "depths 0..3 checked" in out
-
-
-def test_an_expected_liveness_violation_is_not_bmcs_to_confirm() -> None:
-    unfair = BUGGY.parent / "two_phase_commit_liveness_unfair.dsl"
-    code, out, _ = run("bmc", str(unfair), "--depth", "2")
-    assert code == 3
-    assert (
-        "INCOMPLETE: the expected violation of EventuallyDecided is a liveness property, "
-        "which bmc does not check; `verikit check` does"
-    ) in out
+    assert f"INCOMPLETE: {headline}" in out
+    assert f"depths 0..{depth} checked" in out
 
 
 def test_check_with_the_smt_engine_is_bmc_with_the_same_json() -> None:
