@@ -88,3 +88,28 @@ def test_a_property_without_a_temporal_operator_is_a_syntax_error() -> None:
     (d,) = caught.value.diagnostics
     assert (d.span.line, d.span.col) == (2, 19)
     assert "leads_to" in d.message
+
+
+TEMPORAL_HINT = (
+    "`eventually` and `always` are temporal operators: they go in `property Name: …` (not in "
+    "an invariant or lemma) and do not nest, except `always eventually`"
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "col", "hint"),
+    [
+        ("invariant I: eventually x == 1", 25, TEMPORAL_HINT),
+        ("lemma L: always x == 1", 17, TEMPORAL_HINT),
+        ("property P: always always x == 1", 27, TEMPORAL_HINT),
+        ("property P: always eventually eventually x == 1", 42, TEMPORAL_HINT),
+        ("property P: eventualy forall a in A: a == 1", 23, "did you mean `eventually`?"),
+        ("property P: x == 0 leads_too x == 1", 20, "did you mean `leads_to`?"),
+    ],
+)
+def test_a_misplaced_or_misspelt_temporal_word_gets_a_hint(text: str, col: int, hint: str) -> None:
+    """Those words stay usable as names, so the parser trips over the token after them."""
+    with pytest.raises(SpecError) as caught:
+        parse("spec S\n" + text + "\n")
+    (diagnostic,) = caught.value.diagnostics
+    assert (diagnostic.span.line, diagnostic.span.col, diagnostic.hint) == (2, col, hint)

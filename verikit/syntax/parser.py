@@ -7,6 +7,7 @@ saying what was found and, in words, what was expected; no Lark exception escape
 
 from __future__ import annotations
 
+import difflib
 import re
 from functools import cache
 
@@ -146,6 +147,25 @@ def _hint(text: str, pos: int, found: str, expected: set[str]) -> str | None:
     line_before = text[text.rfind("\n", 0, pos) + 1 : pos]
     if found in _COMPARISONS and found not in expected and _COMPARISON.search(line_before):
         return "comparisons do not chain: write `a < b and b < c`"
+    return _temporal_hint(before, found)
+
+
+_TEMPORAL = ("eventually", "always", "leads_to")
+_LAST_WORD = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)$")
+
+
+def _temporal_hint(before: str, found: str) -> str | None:
+    """`eventually` and `always` stay usable as names, so a misplaced or misspelt one parses
+    as a name and the error lands on the next token: say what was probably meant."""
+    word = _LAST_WORD.search(before)
+    previous = word.group(1) if word else ""
+    if previous in ("eventually", "always") and found not in _TEMPORAL:
+        return ("`eventually` and `always` are temporal operators: they go in `property Name: "
+                "…` (not in an invariant or lemma) and do not nest, except `always eventually`")  # fmt: skip
+    for name in (found, previous):
+        close = difflib.get_close_matches(name, _TEMPORAL, n=1, cutoff=0.8)
+        if close and close[0] != name:
+            return f"did you mean `{close[0]}`?"
     return None
 
 
