@@ -119,7 +119,8 @@ def check_file(
     strict: bool = False,
 ) -> SpecReport:
     """Load and check one spec; a bad spec becomes an "error" report, never an exception.
-    With `strict`, warnings (actions never enabled) make the verdict "error"."""
+    With `strict`, warnings (actions never enabled, liveness cut off by a constraint) make
+    the verdict "error"."""
     source = read_source(path)
     try:
         loaded = load_source(source, consts)
@@ -127,7 +128,10 @@ def check_file(
         return SpecReport(str(path), "error", source=source, diagnostics=error.diagnostics)
     result = check(loaded.compiled, options or CheckOptions())
     traces = tuple(replay(loaded.compiled, d) for d in result.violations if d.path)
-    warnings = _never_enabled_warnings(loaded.model, result)
+    warnings = (
+        *_never_enabled_warnings(loaded.model, result),
+        *_constraint_edge_warnings(loaded.model, result),
+    )
     verdict = verdict_of(result, loaded.model.expected_properties)  # not queries: Z3's
     if strict and warnings:
         verdict = "error"
@@ -196,6 +200,27 @@ def verdict_of(result: CheckResult, expected: tuple[str, ...] = ()) -> str:
         Verdict.VIOLATED: "violated",
         Verdict.INCOMPLETE: "incomplete",
     }[result.verdict]
+
+
+def _constraint_edge_warnings(model: Model, result: CheckResult) -> tuple[Diagnostic, ...]:
+    """Liveness holds only for behaviors that stay inside the constraints: one that reaches a
+    state whose every successor lies outside is not a behavior of the model any more, so a
+    property may pass because the constraint cut its violations off."""
+    cut = result.liveness_cut_off
+    constraints = model.props("constraint")
+    if not cut or not constraints or not result.liveness_checked:
+        return ()
+    states = f"{cut:,} state{'s' if cut != 1 else ''}"
+    return (
+        Diagnostic(
+            constraints[0].span,
+            f"liveness: {states} inside the constraint step only to states outside it; "
+            f"behaviors through them are not checked ({', '.join(result.liveness_checked)} "
+            "may hold only because the constraint cuts its violations off)",
+            severity="warning",
+            hint="loosen the constraint, or bound the model with its own variables instead",
+        ),
+    )
 
 
 def _never_enabled_warnings(model: Model, result: CheckResult) -> tuple[Diagnostic, ...]:

@@ -132,3 +132,32 @@ def test_a_saved_lasso_whose_goal_the_loop_now_reaches_is_not_confirmed(tmp_path
     assert "eventually EventuallyAcked: its predicate holds in state 1 of the lasso" in (
         replayed.stdout
     )
+
+
+CUT = """spec Cut
+var x: 0..5 = 0
+action inc when x < 5 { x = x + 1 }
+constraint x <= {bound}
+property P: eventually x == 5
+terminal when x == 5
+"""
+
+
+def test_a_constraint_that_cuts_behaviors_off_is_warned_about(tmp_path: Path) -> None:
+    """x == 5 lies outside the constraint, so every behavior leaves the graph at x == 2 and
+    `eventually x == 5` holds vacuously: it holds, with a warning at the constraint."""
+    path = tmp_path / "cut.dsl"
+    path.write_text(CUT.replace("{bound}", "2"))
+    checked = api.check_file(path)
+    assert checked.verdict == "holds"
+    (warning,) = checked.warnings
+    assert (warning.severity, warning.span.line) == ("warning", 4)
+    assert warning.message.startswith("liveness: 1 state inside the constraint step only to")
+    assert api.check_file(path, strict=True).verdict == "error"
+
+
+def test_a_constraint_that_cuts_nothing_off_is_not_warned_about(tmp_path: Path) -> None:
+    path = tmp_path / "cut.dsl"
+    path.write_text(CUT.replace("{bound}", "5"))
+    checked = api.check_file(path)
+    assert checked.verdict == "holds" and checked.warnings == ()

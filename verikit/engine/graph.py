@@ -180,6 +180,12 @@ class StateGraph:
     def transitions(self) -> int:
         return len(self.targets)
 
+    def cut_off(self) -> int:
+        """States whose every successor lies outside a constraint: behaviors reaching them
+        leave the graph, so liveness says nothing about them (a vacuous pass, perhaps)."""
+        start, ends = self.edge_start, self.ends
+        return sum(1 for s in range(len(self)) if not ends[s] and start[s] == start[s + 1])
+
     def depths(self) -> array[int]:
         """BFS depth per state (0 for an initial state): parents come before children."""
         depth = array("i", bytes(4 * len(self)))

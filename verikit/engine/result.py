@@ -83,4 +83,5 @@ class CheckResult:
     liveness_undecided: str | None = None
     liveness_states: int = 0  # states of the liveness graph (inside the constraints)
     liveness_transitions: int = 0  # its edges (transitions between counted states)
+    liveness_cut_off: int = 0  # its states whose every successor is outside a constraint
     liveness_seconds: float = 0.0  # building the graph and deciding every property
