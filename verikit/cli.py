@@ -82,11 +82,16 @@ def check_command(
     timeout: Annotated[float | None, typer.Option(help="Stop after this many seconds.")] = None,
     trace_out: TraceOutOption = None,
     diagram: DiagramOption = None,
-    force: Annotated[bool, typer.Option(help="Overwrite existing output files.")] = False,
-    strict: Annotated[bool, typer.Option(help="Treat warnings as errors.")] = False,
-    no_deadlock: Annotated[bool, typer.Option(help="Do not report deadlocks.")] = False,
+    force: Annotated[
+        bool, typer.Option("--force", help="Overwrite existing output files.")
+    ] = False,
+    strict: Annotated[bool, typer.Option("--strict", help="Treat warnings as errors.")] = False,
+    no_deadlock: Annotated[
+        bool, typer.Option("--no-deadlock", help="Do not report deadlocks.")
+    ] = False,
     no_symmetry: Annotated[
-        bool, typer.Option(help="Count every state, even for `symmetric` node groups.")
+        bool,
+        typer.Option("--no-symmetry", help="Count every state, even for `symmetric` node groups."),
     ] = False,
     engine: Annotated[
         str,
@@ -119,8 +124,12 @@ def bmc_command(
     ] = None,
     trace_out: TraceOutOption = None,
     diagram: DiagramOption = None,
-    force: Annotated[bool, typer.Option(help="Overwrite existing output files.")] = False,
-    no_deadlock: Annotated[bool, typer.Option(help="Do not report deadlocks.")] = False,
+    force: Annotated[
+        bool, typer.Option("--force", help="Overwrite existing output files.")
+    ] = False,
+    no_deadlock: Annotated[
+        bool, typer.Option("--no-deadlock", help="Do not report deadlocks.")
+    ] = False,
 ) -> None:
     """Bounded model checking with Z3: every run of up to --depth steps, a shortest
     counterexample if one exists. Exit 0 none within the depth (not a proof), 1 violated,
@@ -258,7 +267,9 @@ def render_command(
         Path, typer.Option("--output", "-o", help="The diagram to write (.svg .png .pdf .dot).")
     ],
     const: ConstOption = None,
-    force: Annotated[bool, typer.Option(help="Overwrite an existing output file.")] = False,
+    force: Annotated[
+        bool, typer.Option("--force", help="Overwrite an existing output file.")
+    ] = False,
 ) -> None:
     """Draw a saved trace as a message sequence chart."""
 
@@ -284,7 +295,9 @@ def graph_command(
     max_states: Annotated[
         int, typer.Option(help="Refuse to draw a spec with more reachable states.")
     ] = api.DEFAULT_GRAPH_LIMIT,
-    force: Annotated[bool, typer.Option(help="Overwrite an existing output file.")] = False,
+    force: Annotated[
+        bool, typer.Option("--force", help="Overwrite an existing output file.")
+    ] = False,
 ) -> None:
     """Draw every reachable state of a small spec; the shortest counterexample in red."""
 
