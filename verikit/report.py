@@ -120,9 +120,11 @@ def _headline(report: SpecReport) -> str:
         ):
             return _bounded_expectation(model, bound)
         case "incomplete" if bound is not None:
+            clean = (f"no violation within depth {bound.checked}" if bound.checked >= 0
+                     else "nothing checked")  # fmt: skip
             return (
                 f"INCOMPLETE: the solver gave up ({result.incomplete_reason}) at depth "
-                f"{bound.checked + 1}; no violation within depth {bound.checked}"
+                f"{bound.checked + 1}; {clean}"
             )
         case "holds":
             return "all properties hold"
@@ -196,14 +198,17 @@ def _liveness_dict(model: Model, result: CheckResult) -> dict[str, Any]:
 
 def _bounded_lines(run: BoundedRun) -> list[str]:
     solving = sum(run.seconds_per_depth)
+    depths = {-1: "stopped at depth 0", 0: "depth 0 checked"}.get(
+        run.checked, f"depths 0..{run.checked} checked"
+    )  # checked: the deepest depth found clean (a violation or Z3 giving up ends the search)
     lines = [
-        f"bmc: depths 0..{run.checked} checked, {run.transitions:,} transitions unrolled, "
+        f"bmc: {depths}, {run.transitions:,} transitions unrolled, "
         f"{run.variables:,} variables per state, {run.encode_seconds:.2f} s encoding + "
         f"{solving:.2f} s solving"
     ]
     lines += [f"reachable {name}: witness at depth {length}" for name, length in run.witnesses]
-    searched = max(run.checked, 0)  # a violation ends the search early
-    lines += [f"reachable {name}: not reached within depth {searched}" for name in run.unreached]
+    within = f"within depth {run.checked}" if run.checked >= 0 else "before the search stopped"
+    lines += [f"reachable {name}: not reached {within}" for name in run.unreached]
     if run.unchecked:
         lines.append("liveness not checked by bmc: " + ", ".join(run.unchecked))
     return lines
