@@ -174,10 +174,11 @@ def _liveness_lines(model: Model, result: CheckResult) -> list[str]:
     undecided = [p.name for p in model.liveness if p.name not in result.liveness_checked]
     lines = []
     if result.liveness_checked:
+        cycles = "fair cycles" if model.fairness else "every cycle: no fairness declared"
         lines.append(
             f"liveness: {', '.join(result.liveness_checked)} decided on "
             f"{result.liveness_states:,} states, {result.liveness_transitions:,} transitions "
-            f"(fair cycles, no symmetry), {result.liveness_seconds:.2f} s"
+            f"({cycles}, no symmetry), {result.liveness_seconds:.2f} s"
         )
     if undecided:
         why = f" ({result.liveness_undecided})" if result.liveness_undecided else ""

@@ -63,7 +63,9 @@ def test_the_report_says_what_the_liveness_pass_decided_and_at_what_cost(tmp_pat
     checked = api.check_file(spec(tmp_path))
     line = report.to_text(checked).splitlines()[2]
     assert line.startswith("  liveness: EventuallyAcked decided on 5 states, ")
-    assert line.endswith(" s")
+    assert "(every cycle: no fairness declared, no symmetry)" in line and line.endswith(" s")
+    fair = report.to_text(api.check_file(spec(tmp_path, "fair delivery\n"))).splitlines()[2]
+    assert "(fair cycles, no symmetry)" in fair
     doc = report.to_dict(checked)["liveness"]
     assert (doc["checked"], doc["undecided"], doc["states"]) == (["EventuallyAcked"], [], 5)
 
