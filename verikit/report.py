@@ -370,6 +370,10 @@ def prove_to_text(report: ProveReport) -> str:
         if outcome.property in ctis:
             lines.append(render_cti(ctis[outcome.property], "      "))
     lines += [render(d, report.source) for d in report.diagnostics]
+    liveness = [p.name for p in report.loaded.model.liveness]
+    if liveness:
+        lines.append(f"  liveness not proved by prove: {', '.join(liveness)} (`verikit check` "
+                     "decides them)")  # fmt: skip
     count = sum(1 for o in proof.outcomes if o.kind != "fault")
     lines.append(f"  {count} propert{'y' if count == 1 else 'ies'}, k-induction up to "
                  f"k={proof.max_k}, {proof.queries} Z3 queries, {proof.seconds:.2f} s")  # fmt: skip

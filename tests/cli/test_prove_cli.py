@@ -139,3 +139,11 @@ def test_a_bug_variant_whose_bug_is_proved_away_exits_1(tmp_path: Path) -> None:
 def test_a_bug_variant_neither_shown_nor_proved_is_unproved_exit_3() -> None:
     code, out, _ = run(str(ROOT / "specs" / "two_phase_commit_buggy.dsl"), "--k", "2")
     assert code == 3 and "NOT PROVED: Atomicity" in out
+
+
+def test_liveness_properties_are_named_as_left_to_check() -> None:
+    code, out, _ = run(str(ROOT / "specs" / "two_phase_commit_liveness.dsl"), "--k", "1")
+    assert "  liveness not proved by prove: EventuallyDecided (`verikit check` decides them)" in (
+        out.splitlines()
+    )
+    assert code == 3  # its Atomicity has no lemmas: not inductive

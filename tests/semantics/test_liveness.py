@@ -90,3 +90,14 @@ def test_fairness_names_must_exist() -> None:
 def test_a_bug_variant_may_expect_a_liveness_violation() -> None:
     model = model_of(COUNTER + "property Ev: eventually x == 2\nexpect violation Ev\n")
     assert model.expected == ("Ev",)
+
+
+def test_a_fairness_or_expectation_declared_twice_is_an_error() -> None:
+    text = COUNTER + (
+        "fair action inc\nstrong fair action inc\nfair action inc\n"
+        "property Ev: eventually x == 2\nexpect violation Ev\nexpect violation Ev\n"
+    )
+    assert errors(text) == [
+        (7, 1, "`fair action inc` is declared twice (first at line 5)"),
+        (10, 1, "`expect violation Ev` is declared twice (first at line 9)"),
+    ]

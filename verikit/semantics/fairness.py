@@ -21,6 +21,12 @@ def lower_fairness(
     has_network: bool,
     diags: Diagnostics,
 ) -> tuple[Fairness, ...]:
+    first: dict[str, int] = {}  # a declaration's text -> the line it first appears on
+    for d in decls:
+        text = _text(d)
+        if text in first:
+            diags.error(d.span, f"`{text}` is declared twice (first at line {first[text]})")
+        first.setdefault(text, d.span.line)
     out = [_one(d, actions, groups, has_network, diags) for d in decls]
     return tuple(f for f in out if f is not None)
 

@@ -335,17 +335,20 @@ def expected_violations(decls: Declarations, diags: Diagnostics) -> tuple[str, .
     names = [p.name for p in decls.properties if isinstance(p, ast.PropertyDecl) and p.name]
     names += [q.name for q in decls.queries]
     names.append("deadlock")
-    found: list[str] = []
+    found: dict[str, int] = {}  # name -> line of its first `expect violation`
     for expect in decls.expects:
-        if expect.property in names:
-            found.append(expect.property)
+        if expect.property in found:
+            diags.error(expect.span, f"`expect violation {expect.property}` is declared twice "
+                        f"(first at line {found[expect.property]})")  # fmt: skip
+        elif expect.property in names:
+            found[expect.property] = expect.span.line
         else:
             hint = did_you_mean(expect.property, names)
             diags.error(
                 expect.span,
                 f"`expect violation {expect.property}`: no property named `{expect.property}`{hint}",
             )
-    return tuple(dict.fromkeys(found))
+    return tuple(found)
 
 
 def _all(t: Type) -> ir.Domain:
