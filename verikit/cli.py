@@ -357,6 +357,8 @@ def query_command(
                 continue  # in a directory, only the specs that ask something
             typer.echo(query_to_json(report) if output_format == "json" else query_to_text(report))
             reports.append(report)
+        if not reports and output_format == "text":
+            typer.echo(f"{target}: no spec here has a timing query", err=True)
         return api.exit_code(reports)
 
     raise typer.Exit(_guarded(run))

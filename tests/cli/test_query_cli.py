@@ -176,3 +176,11 @@ def test_a_vacuous_query_is_called_vacuous_in_the_headline(tmp_path: Path, expec
     code, out, _ = run("query", str(spec(tmp_path, body)))
     assert code == 1
     assert out.splitlines()[0].endswith("— VACUOUS: Q (its assumptions contradict each other)")
+
+
+def test_a_directory_without_queries_says_so(tmp_path: Path) -> None:
+    for name in ("a.dsl", "b.dsl"):
+        (tmp_path / name).write_text("spec S\nvar x: bool = false\naction a { x = not x }\n")
+    code, out, err = run("query", str(tmp_path))
+    assert (code, out) == (0, "")
+    assert f"{tmp_path}: no spec here has a timing query" in err
