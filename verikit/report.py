@@ -386,8 +386,8 @@ def _prove_headline(report: ProveReport) -> str:
     if proof.fault is not None:
         what = "runtime fault" if report.fault is not None else "encoding limit reached"
         return f"{what} {proof.fault.where}: nothing past it is proved"
-    if not proof.outcomes:
-        return "no invariants or lemmas to prove"
+    if report.verdict == "proved" and all(o.kind == "fault" for o in proof.outcomes):
+        return "no state faults (the spec has no invariants or lemmas to prove)"
     expected = report.loaded.model.expected_properties if report.loaded else ()
     broken = [o.property for o in proof.with_status("violated") if o.kind != "fault"]
     match report.verdict:

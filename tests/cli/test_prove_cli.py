@@ -147,3 +147,14 @@ def test_liveness_properties_are_named_as_left_to_check() -> None:
         out.splitlines()
     )
     assert code == 3  # its Atomicity has no lemmas: not inductive
+
+
+def test_a_spec_without_invariants_is_proved_free_of_faults(tmp_path: Path) -> None:
+    bump = tmp_path / "bump.dsl"
+    bump.write_text("spec Bump\nvar x: 0..3 = 0\naction bump when x < 3 { x = x + 1 }\n")
+    code, out, _ = run(str(bump))
+    assert code == 0
+    assert out.splitlines()[:2] == [
+        f"{bump}: Bump — no state faults (the spec has no invariants or lemmas to prove)",
+        "  proved         no runtime fault (k=1)",
+    ]
