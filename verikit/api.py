@@ -203,19 +203,19 @@ def verdict_of(result: CheckResult, expected: tuple[str, ...] = ()) -> str:
 
 
 def _constraint_edge_warnings(model: Model, result: CheckResult) -> tuple[Diagnostic, ...]:
-    """Liveness holds only for behaviors that stay inside the constraints: one that reaches a
-    state whose every successor lies outside is not a behavior of the model any more, so a
-    property may pass because the constraint cut its violations off."""
-    cut = result.liveness_cut_off
-    constraints = model.props("constraint")
-    if not cut or not constraints or not result.liveness_checked:
+    """Liveness holds only for behaviors that stay inside the constraints: one that steps
+    outside is not a behavior of the model any more, so a property may pass because a
+    constraint cut its violations off. Said at the first constraint that cut something."""
+    cutting = [p for p in model.props("constraint") if p.name in result.liveness_cut_by]
+    if not result.liveness_cut_off or not cutting or not result.liveness_checked:
         return ()
+    cut = result.liveness_cut_off
     states = f"{cut:,} state{'s' if cut != 1 else ''}"
     return (
         Diagnostic(
-            constraints[0].span,
-            f"liveness: {states} inside the constraint step only to states outside it; "
-            f"behaviors through them are not checked ({', '.join(result.liveness_checked)} "
+            cutting[0].span,
+            f"liveness: {states} inside the constraints step to states outside them; "
+            f"behaviors that leave are not checked ({', '.join(result.liveness_checked)} "
             "may hold only because the constraint cuts its violations off)",
             severity="warning",
             hint="loosen the constraint, or bound the model with its own variables instead",
@@ -264,7 +264,7 @@ def replay_file(
     try:
         states = itf.from_itf(document, loaded.model)
         loop = itf.loop_of(document)  # a lasso: its loop must close too
-    except (KeyError, TypeError, ValueError) as error:
+    except (KeyError, TypeError, ValueError, RecursionError) as error:
         raise UsageError(f"{trace_path}: not a trace of this spec: {error}") from None
     outcome = replay_states(loaded.compiled, states, loop)
     if not outcome.ok:
@@ -305,7 +305,7 @@ def render_file(
         trace = trace_from_itf(document, loaded.compiled)
     except itf.ItfError as error:
         raise UsageError(f"{trace_path}: {error}") from None
-    except (KeyError, TypeError, ValueError) as error:
+    except (KeyError, TypeError, ValueError, RecursionError) as error:
         raise UsageError(f"{trace_path}: not a trace of this spec: {error}") from None
     return write_diagram(trace, loaded.model, output, force)
 
@@ -337,6 +337,8 @@ def _read_json(path: str | Path) -> Any:
         return json.loads(file.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
         raise UsageError(f"{path}: not a JSON file: {error}") from None
+    except RecursionError:
+        raise UsageError(f"{path}: not a trace: its JSON is nested too deeply") from None
 
 
 def _load_for_trace(

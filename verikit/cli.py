@@ -168,6 +168,8 @@ def _check(
     _check_timeout(timeout)
     consts = api.parse_const_overrides(const)
     files = api.spec_files(target)
+    if trace_out is not None and diagram is not None and trace_out.resolve() == diagram.resolve():
+        raise api.UsageError(f"--trace-out and --diagram both name {trace_out}")
     for flag, out in (("--trace-out", trace_out), ("--diagram", diagram)):
         if out is not None:
             _check_writable(out, force)

@@ -154,8 +154,26 @@ def test_a_constraint_that_cuts_behaviors_off_is_warned_about(tmp_path: Path) ->
     assert checked.verdict == "holds"
     (warning,) = checked.warnings
     assert (warning.severity, warning.span.line) == ("warning", 4)
-    assert warning.message.startswith("liveness: 1 state inside the constraint step only to")
+    assert warning.message.startswith("liveness: 1 state inside the constraints step to")
     assert api.check_file(path, strict=True).verdict == "error"
+
+
+def test_the_warning_names_the_constraint_that_cut_even_when_a_fair_loop_stays_inside(
+    tmp_path: Path,
+) -> None:
+    """At x == 3 the behavior may stay (an unfair loop: `inc` is fair) or step to x == 4,
+    outside `Cutter`: every fair behavior is cut off, so P holds vacuously."""
+    path = tmp_path / "cut.dsl"
+    path.write_text(
+        "spec Cut\nvar x: 0..5 = 0\nvar y: 0..1 = 0\n"
+        "action inc when x < 4 { x = x + 1 }\naction stay when x == 3 { x = 3 }\n"
+        "fair action inc\nproperty P: eventually x == 5\nterminal when x == 4\n"
+        "constraint Harmless: y <= 1\nconstraint Cutter: x <= 3\n"
+    )
+    checked = api.check_file(path)
+    assert checked.verdict == "holds"
+    (warning,) = checked.warnings
+    assert warning.span.line == 10  # Cutter, not Harmless
 
 
 def test_a_constraint_that_cuts_nothing_off_is_not_warned_about(tmp_path: Path) -> None:

@@ -271,3 +271,38 @@ def test_outputs_go_into_new_directories(tmp_path: Path) -> None:
     trace, diagram = tmp_path / "a" / "cex.itf.json", tmp_path / "b" / "cex.dot"
     code, _, _ = run("check", str(VIOLATED), "--trace-out", str(trace), "--diagram", str(diagram))
     assert code == 1 and trace.is_file() and diagram.is_file()
+
+
+def test_replay_refuses_a_trace_whose_property_the_spec_no_longer_has(tmp_path: Path) -> None:
+    trace = tmp_path / "cex.itf.json"
+    run("check", str(VIOLATED), "--trace-out", str(trace))
+    renamed = tmp_path / "renamed.dsl"
+    renamed.write_text(VIOLATED.read_text().replace("invariant Small", "invariant Tiny"))
+    code, out, _ = run("replay", str(renamed), str(trace))
+    assert code == 1
+    assert out.strip().endswith("no longer as recorded: the spec has no property `Small` any more")
+
+
+def test_replay_refuses_a_trace_whose_recorded_kind_does_not_fit_it(tmp_path: Path) -> None:
+    trace = tmp_path / "cex.itf.json"
+    run("check", str(VIOLATED), "--trace-out", str(trace))
+    document = json.loads(trace.read_text())
+    document["#meta"]["verikit"]["kind"] = "eventually"  # a lasso kind, but no "loop"
+    trace.write_text(json.dumps(document))
+    code, out, _ = run("replay", str(VIOLATED), str(trace))
+    assert code == 1
+    assert "it records eventually Small, but the trace is not a lasso (no `loop`)" in out
+
+
+def test_json_nested_too_deeply_is_a_usage_error(tmp_path: Path) -> None:
+    trace = tmp_path / "deep.json"
+    trace.write_text("[" * 100_000 + "]" * 100_000)
+    code, _, err = run("replay", str(VIOLATED), str(trace))
+    assert code == 2 and "nested too deeply" in err and "Traceback" not in err
+
+
+def test_trace_out_and_diagram_cannot_share_a_file(tmp_path: Path) -> None:
+    same = tmp_path / "cex.svg"
+    code, _, err = run("check", str(VIOLATED), "--trace-out", str(same), "--diagram", str(same))
+    assert code == 2 and f"--trace-out and --diagram both name {same}" in err
+    assert not same.exists()

@@ -169,6 +169,8 @@ class StateGraph:
     edge_labels: array[int]  # label id (Obligations.labels)
     enabled: array[int]  # per state: enabled id (Obligations.enabled)
     ends: bytearray  # 1 where a state has no successor at all: a behavior stutters there
+    leaves: bytearray  # 1 where some successor lies outside a constraint (its edge is cut)
+    cut_by: dict[str, int]  # per constraint: the states found outside it (first failing one)
     holds: dict[str, bytearray]  # per liveness property: 1 where its expr holds
     triggers: dict[str, bytearray]  # per leads_to property: 1 where its P holds
     obligations: Obligations
@@ -181,10 +183,9 @@ class StateGraph:
         return len(self.targets)
 
     def cut_off(self) -> int:
-        """States whose every successor lies outside a constraint: behaviors reaching them
-        leave the graph, so liveness says nothing about them (a vacuous pass, perhaps)."""
-        start, ends = self.edge_start, self.ends
-        return sum(1 for s in range(len(self)) if not ends[s] and start[s] == start[s + 1])
+        """States with a successor outside a constraint: behaviors taking that step leave the
+        graph, so liveness says nothing about them (a vacuous pass, perhaps)."""
+        return sum(self.leaves)
 
     def depths(self) -> array[int]:
         """BFS depth per state (0 for an initial state): parents come before children."""
@@ -206,10 +207,7 @@ class _Builder:
         self.compiled = compiled
         self.budget = budget
         self.labeller = _Labeller(compiled.model)
-        constraints = [f for _, f in compiled.predicates("constraint")]
-        self.within: Callable[[State], bool] | None = (
-            None if not constraints else lambda s: all(f(s) for f in constraints)
-        )
+        self.constraints = [(p.name, f) for p, f in compiled.predicates("constraint")]
         live = compiled.predicates(*LIVENESS_KINDS)
         self.checks: list[tuple[str, Predicate, bytearray]] = []
         holds = {p.name: bytearray() for p, _ in live}
@@ -221,7 +219,7 @@ class _Builder:
         self.index: dict[Hashable, int] = {}
         self.graph = StateGraph(
             array("i"), array("i"), array("i", [0]), array("i"), array("i"), array("i"),
-            array("i"), bytearray(), holds, triggers, self.labeller.obligations,
+            array("i"), bytearray(), bytearray(), {}, holds, triggers, self.labeller.obligations,
         )  # fmt: skip
 
     def run(self) -> StateGraph:
@@ -243,7 +241,9 @@ class _Builder:
     def _admit(self, fp: Hashable, state: State, parent: int, ordinal: int) -> int:
         """Number a state not seen before; OUTSIDE when it lies outside the constraints."""
         try:
-            if self.within is not None and not self.within(state):
+            outside = next((name for name, f in self.constraints if not f(state)), None)
+            if outside is not None:
+                self.graph.cut_by[outside] = self.graph.cut_by.get(outside, 0) + 1
                 self.index[fp] = OUTSIDE
                 return OUTSIDE
             bits = [1 if f(state) else 0 for _, f, _ in self.checks]
@@ -271,6 +271,7 @@ class _Builder:
                 self.budget.tick(len(g.parents), depth, len(level) - s + base + len(nxt))
             succs, tags = self._successors(s, state)
             g.ends.append(not succs)
+            leaves = False
             for k, succ in enumerate(succs):
                 fp = fingerprint(succ)
                 t = index_get(fp)
@@ -282,6 +283,9 @@ class _Builder:
                     targets(t)
                     ordinals(k)
                     labels(tags[k] if tags else NONE)
+                else:
+                    leaves = True
+            g.leaves.append(leaves)
             g.enabled.append(self.labeller.enabled(set(tags)) if tags else NONE)
             g.edge_start.append(len(g.targets))
         return nxt

@@ -83,5 +83,6 @@ class CheckResult:
     liveness_undecided: str | None = None
     liveness_states: int = 0  # states of the liveness graph (inside the constraints)
     liveness_transitions: int = 0  # its edges (transitions between counted states)
-    liveness_cut_off: int = 0  # its states whose every successor is outside a constraint
+    liveness_cut_off: int = 0  # its states with a successor outside a constraint
+    liveness_cut_by: tuple[str, ...] = ()  # the constraints those successors fail
     liveness_seconds: float = 0.0  # building the graph and deciding every property

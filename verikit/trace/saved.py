@@ -48,9 +48,17 @@ def missing_discovery(
     """Why the replayed `path` does not show the discovery its file records: the invariant
     holds at its end, the lasso's loop is unfair or reaches the goal, …; None when it does
     show it, or when the file records no discovery to check."""
+    if not prop and not kind:
+        return None  # a trace that records no discovery (written by hand, another tool)
+    if kind not in get_args(DiscoveryKind):
+        return f"it records an unknown kind of discovery `{kind}`"
     discovery = _recorded_discovery(path, prop, kind, loop)
     if discovery is None:
-        return None
+        shape = "a lasso (it has a `loop`)" if loop is not None else "not a lasso (no `loop`)"
+        return f"it records {kind} {prop}, but the trace is {shape}"
+    named = {p.name for p in compiled.model.properties}
+    if kind not in ("deadlock", "fault") and prop not in named:
+        return f"the spec has no property `{prop}` any more"
     try:
         replay(compiled, discovery)
     except ReplayError as error:
