@@ -256,3 +256,19 @@ def test_a_spec_without_invariants_is_still_proved_free_of_faults(tmp_path: Path
     safe = bump.replace("action bump {", "action bump when x < 3 {")
     proof = proof_of(load_text(tmp_path, safe))
     assert [(o.property, o.status) for o in proof.outcomes] == [(NO_FAULT, "proved")]
+
+
+def test_a_step_that_faults_only_outside_the_constraint_is_no_fault(tmp_path: Path) -> None:
+    """`check` never computes the successors of x == 3 (outside the constraint), so the
+    division by zero there is not reachable for it, nor for prove."""
+    text = (
+        "spec C\nvar x: 0..5 = 0\nvar y: int = 0\naction inc when x < 5 { x = x + 1 }\n"
+        "action div { y = 10 / (3 - x) }\nconstraint x <= 2\ninvariant Ok: x <= 5\n"
+        "terminal when true\n"
+    )
+    loaded = load_text(tmp_path, text)
+    assert check(loaded.compiled).verdict is Verdict.HOLDS
+    found = outcomes(proof_of(loaded))
+    assert (found["Ok"].status, found[NO_FAULT].status) == ("proved", "proved")
+    unconstrained = load_text(tmp_path, text.replace("constraint x <= 2\n", ""))
+    assert outcomes(proof_of(unconstrained))[NO_FAULT].status == "violated"

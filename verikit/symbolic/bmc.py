@@ -168,7 +168,7 @@ class _Run:
     def _classify(self, k: int, bad_state: Any, bad_step: Any) -> bool:
         """Something is bad at depth k: a bad state first (the explicit engine checks a state
         when it reaches it, before expanding any state of its depth), then a bad step."""
-        for category, bad in (("state", self._expected_first(bad_state)), ("step", bad_step)):
+        for category, bad in (("state", self._unexpected_first(bad_state)), ("step", bad_step)):
             answer = self._satisfiable(bad)
             if answer is None:
                 return True
@@ -181,18 +181,21 @@ class _Run:
             "its variable's type, which the Z3 encoding cannot hold"
         )
 
-    def _expected_first(self, bad_state: Any) -> Any:
-        """A bad state that breaks an expected property (`expect violation P`), when one
-        exists at this depth: among shortest counterexamples that tie, a bug variant's own."""
-        f = self.frames[-1]
-        expected = [
-            p for p in self.model.props(*SAFETY_KINDS) if p.name in self.model.expected_properties
-        ]
+    def _unexpected_first(self, bad_state: Any) -> Any:
+        """For a bug variant (`expect violation P`), a bad state that breaks some other
+        property, when one exists at this depth: the variant passes only when P alone is
+        violated, so among shortest counterexamples that tie, one that fails it comes first
+        (whichever of them a breadth-first search happens to meet first)."""
+        expected = self.model.expected_properties
         if not expected:
             return bad_state
-        breaks = z3.Or([z3.Not(self.enc.holds(p.expr, f)) for p in expected])
-        own = z3.And(bad_state, breaks)
-        return own if self._satisfiable(own) else bad_state
+        f = self.frames[-1]
+        others = [p for p in self.model.props(*SAFETY_KINDS) if p.name not in expected]
+        if not others:
+            return bad_state
+        breaks = z3.Or([z3.Not(self.enc.holds(p.expr, f)) for p in others])
+        other = z3.And(bad_state, breaks)
+        return other if self._satisfiable(other) else bad_state
 
     # ------------------------------------------------------------ bad conditions
 

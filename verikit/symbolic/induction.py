@@ -305,7 +305,7 @@ class _Prover:
 
     def _good(self, goal: _Goal, frame: Any) -> Any:
         if goal.expr is None:
-            return z3.Not(self.enc.faults(frame))
+            return z3.Not(self._faulty(frame))
         return self.enc.holds(goal.expr, frame)
 
     def _bad(self, goal: _Goal, frame: Any) -> Any:
@@ -318,7 +318,15 @@ class _Prover:
         )
 
     def _faulty(self, frame: Any) -> Any:
-        return z3.Or(self.enc.faults(frame), self.enc.overflow(frame))
+        """As `check` sees a state: an invariant, lemma or constraint that faults in it, or,
+        inside the constraints (where it computes successors), a step that faults or stores
+        a value outside its type."""
+        enc = self.enc
+        checked = [
+            enc.prop_faults(p.expr, frame) for p in self.model.props(*SAFETY_KINDS, "constraint")
+        ]
+        expanded = z3.And(enc.within(frame), z3.Or(enc.step_faults(frame), enc.overflow(frame)))
+        return z3.Or(*checked, expanded)
 
     def _expanded(self, frame: Any) -> Any:
         """A state the search expands: within the constraints, nothing faults, and the
