@@ -35,9 +35,11 @@ is all the soundness argument needs. That no reachable state faults at all is on
 "no runtime fault", proved in the same rounds: its base case looks for a faulting state at
 each depth (found: `Proof.fault`, a bug in the spec as `verikit check` reports it, and the
 proof stops there), its step case for a faultless path into one. An overflow is not a
-fault of the spec but a limit of the encoding: the base case reports one it reaches (as an
-error), the step case assumes there is none in s0 … s(k-1); for a well-typed spec (values
-within their types) there is none to find.
+fault of the spec but a limit of the encoding (a step storing a value outside its type,
+which `check` keeps): the base case reports one it reaches (as an error), and "no runtime
+fault" covers it in its step case too. The other step cases assume none happens before sk,
+so when "no runtime fault" is not proved and such a step is possible at all, no other
+property is reported proved (`_within_types_only`).
 
 **Structural facts.** Before the first round, the map slots verikit fills for every node
 (node variables, `up`, FIFO queues) are proved total, and then assumed like proved lemmas,
