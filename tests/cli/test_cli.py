@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -113,17 +115,6 @@ def test_trace_out_writes_itf_and_replay_confirms_it(tmp_path: Path) -> None:
     code, out, _ = run("replay", str(VIOLATED), str(trace))
     assert code == 0
     assert "confirmed, 3 steps" in out
-
-
-def test_replay_rejects_a_tampered_trace(tmp_path: Path) -> None:
-    trace = tmp_path / "cex.itf.json"
-    run("check", str(VIOLATED), "--trace-out", str(trace))
-    document = json.loads(trace.read_text())
-    document["states"][2] = document["states"][3]
-    trace.write_text(json.dumps(document))
-    code, out, _ = run("replay", str(VIOLATED), str(trace))
-    assert code == 1
-    assert "state 2 is not a successor of state 1" in out
 
 
 def test_trace_out_never_overwrites_without_force(tmp_path: Path) -> None:
@@ -277,15 +268,35 @@ def test_replay_refuses_a_trace_that_no_longer_shows_its_violation(
     assert out.strip() == f"{trace}: 3 steps replayed, but no longer as recorded: {why}"
 
 
-def test_replay_refuses_a_trace_whose_recorded_kind_does_not_fit_it(tmp_path: Path) -> None:
+def _skip_a_step(document: dict[str, Any]) -> None:
+    document["states"][2] = document["states"][3]
+
+
+def _record_a_lasso_kind(document: dict[str, Any]) -> None:
+    document["#meta"]["verikit"]["kind"] = "eventually"  # a lasso kind, but no "loop"
+
+
+@pytest.mark.parametrize(
+    ("tamper", "why"),
+    [
+        (_skip_a_step, "state 2 is not a successor of state 1"),
+        (
+            _record_a_lasso_kind,
+            "it records eventually Small, but the trace is not a lasso (no `loop`)",
+        ),
+    ],
+)
+def test_replay_rejects_a_tampered_trace(
+    tmp_path: Path, tamper: Callable[[dict[str, Any]], None], why: str
+) -> None:
     trace = tmp_path / "cex.itf.json"
     run("check", str(VIOLATED), "--trace-out", str(trace))
     document = json.loads(trace.read_text())
-    document["#meta"]["verikit"]["kind"] = "eventually"  # a lasso kind, but no "loop"
+    tamper(document)
     trace.write_text(json.dumps(document))
     code, out, _ = run("replay", str(VIOLATED), str(trace))
     assert code == 1
-    assert "it records eventually Small, but the trace is not a lasso (no `loop`)" in out
+    assert why in out
 
 
 def test_json_nested_too_deeply_is_a_usage_error(tmp_path: Path) -> None:
