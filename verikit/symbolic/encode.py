@@ -12,8 +12,9 @@ Public API (stable; bmc.py and k-induction build on it):
     enc.init(f)                         f is an initial state
     enc.step(f, g)                      g is a successor of f; g.selector says which transition
     enc.holds(expr, f)                  a boolean IR expression (e.g. Property.expr) at f
-    enc.faults(f)                       evaluating the transitions or any invariant, lemma or
-                                        constraint at f is a runtime fault (closed formula)
+    enc.faults(f)                       f faults as `check` sees it: an invariant, lemma or
+                                        constraint at f, or (f inside the constraints) its
+                                        transitions, is a runtime fault (closed formula)
     enc.decode(model, f)                the state f holds in a Z3 model (runtime representation)
     enc.action_taken(model, g)          name of the action that led into g
     enc.equal(f, g)                     f and g are the same state
@@ -225,11 +226,16 @@ class Encoding:
         return self._at(self._encode(expr)[1], f)
 
     def within(self, f: Frame) -> Any:
-        return self._at(all_of(self._encode(p.expr)[0] for p in self.model.props("constraint")), f)
+        return self._at(self._within(), f)
+
+    def _within(self) -> B:
+        return all_of(self._encode(p.expr)[0] for p in self.model.props("constraint"))
 
     def faults(self, f: Frame) -> Any:
+        """Successors are computed, so can fault, only inside the constraints."""
         checked = self.model.props(*SAFETY_KINDS, "constraint")
-        return self._at(any_of([self._step_faults, *(self._encode(p.expr)[1] for p in checked)]), f)
+        stepping = and_(self._within(), self._step_faults)
+        return self._at(any_of([stepping, *(self._encode(p.expr)[1] for p in checked)]), f)
 
     # ------------------------------------------------------------ decoding
 

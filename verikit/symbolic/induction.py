@@ -324,11 +324,7 @@ class _Prover:
         inside the constraints (where it computes successors), a step that faults or stores
         a value outside its type."""
         enc = self.enc
-        checked = [
-            enc.prop_faults(p.expr, frame) for p in self.model.props(*SAFETY_KINDS, "constraint")
-        ]
-        expanded = z3.And(enc.within(frame), z3.Or(enc.step_faults(frame), enc.overflow(frame)))
-        return z3.Or(*checked, expanded)
+        return z3.Or(enc.faults(frame), z3.And(enc.within(frame), enc.overflow(frame)))
 
     def _expanded(self, frame: Any) -> Any:
         """A state the search expands: within the constraints, nothing faults, and the
