@@ -50,6 +50,8 @@ FormatOption = Annotated[
 TraceOutOption = Annotated[
     Path | None, typer.Option(help="Write the counterexample as ITF JSON to this file.")
 ]
+ForceOption = Annotated[bool, typer.Option("--force", help="Overwrite existing output files.")]
+NoDeadlockOption = Annotated[bool, typer.Option("--no-deadlock", help="Do not report deadlocks.")]
 DiagramOption = Annotated[
     Path | None,
     typer.Option(help="Draw the counterexample as a sequence chart (.svg .png .pdf .dot)."),
@@ -82,13 +84,9 @@ def check_command(
     timeout: Annotated[float | None, typer.Option(help="Stop after this many seconds.")] = None,
     trace_out: TraceOutOption = None,
     diagram: DiagramOption = None,
-    force: Annotated[
-        bool, typer.Option("--force", help="Overwrite existing output files.")
-    ] = False,
+    force: ForceOption = False,
     strict: Annotated[bool, typer.Option("--strict", help="Treat warnings as errors.")] = False,
-    no_deadlock: Annotated[
-        bool, typer.Option("--no-deadlock", help="Do not report deadlocks.")
-    ] = False,
+    no_deadlock: NoDeadlockOption = False,
     no_symmetry: Annotated[
         bool,
         typer.Option("--no-symmetry", help="Count every state, even for `symmetric` node groups."),
@@ -124,12 +122,8 @@ def bmc_command(
     ] = None,
     trace_out: TraceOutOption = None,
     diagram: DiagramOption = None,
-    force: Annotated[
-        bool, typer.Option("--force", help="Overwrite existing output files.")
-    ] = False,
-    no_deadlock: Annotated[
-        bool, typer.Option("--no-deadlock", help="Do not report deadlocks.")
-    ] = False,
+    force: ForceOption = False,
+    no_deadlock: NoDeadlockOption = False,
 ) -> None:
     """Bounded model checking with Z3: every run of up to --depth steps, a shortest
     counterexample if one exists. Exit 0 none within the depth (not a proof), 1 violated,
@@ -269,9 +263,7 @@ def render_command(
         Path, typer.Option("--output", "-o", help="The diagram to write (.svg .png .pdf .dot).")
     ],
     const: ConstOption = None,
-    force: Annotated[
-        bool, typer.Option("--force", help="Overwrite an existing output file.")
-    ] = False,
+    force: ForceOption = False,
 ) -> None:
     """Draw a saved trace as a message sequence chart."""
 
@@ -297,9 +289,7 @@ def graph_command(
     max_states: Annotated[
         int, typer.Option(help="Refuse to draw a spec with more reachable states.")
     ] = api.DEFAULT_GRAPH_LIMIT,
-    force: Annotated[
-        bool, typer.Option("--force", help="Overwrite an existing output file.")
-    ] = False,
+    force: ForceOption = False,
 ) -> None:
     """Draw every reachable state of a small spec; the shortest counterexample in red."""
 
@@ -436,9 +426,14 @@ def _check_timeout(timeout: float | None) -> None:
 # ---------------------------------------------------------------- progress line
 
 
+def _on_terminal() -> bool:
+    """Progress lines go to an interactive terminal only, never to CI logs or pipes."""
+    return sys.stderr.isatty() and not os.environ.get("CI")
+
+
 def _progress_printer() -> Any:
     """A live progress line on an interactive terminal only (never in CI or JSON)."""
-    if not sys.stderr.isatty() or os.environ.get("CI"):
+    if not _on_terminal():
         return None
     started = time.monotonic()
 
@@ -456,7 +451,7 @@ def _progress_printer() -> Any:
 
 def _bmc_progress_printer(depth: int) -> Any:
     """bmc's progress line: each depth costs more than the last, so show where it is."""
-    if not sys.stderr.isatty() or os.environ.get("CI"):
+    if not _on_terminal():
         return None
     started = time.monotonic()
 
@@ -472,7 +467,7 @@ def _bmc_progress_printer(depth: int) -> Any:
 
 
 def _clear_progress() -> None:
-    if sys.stderr.isatty() and not os.environ.get("CI"):
+    if _on_terminal():
         sys.stderr.write("\r\033[K")
         sys.stderr.flush()
 
