@@ -170,7 +170,7 @@ class StateGraph:
     enabled: array[int]  # per state: enabled id (Obligations.enabled)
     ends: bytearray  # 1 where a state has no successor at all: a behavior stutters there
     leaves: bytearray  # 1 where some successor lies outside a constraint (its edge is cut)
-    cut_by: dict[str, int]  # per constraint: the states found outside it (first failing one)
+    cut_by: set[str]  # the constraints some state was found outside of (its first failing one)
     holds: dict[str, bytearray]  # per liveness property: 1 where its expr holds
     triggers: dict[str, bytearray]  # per leads_to property: 1 where its P holds
     obligations: Obligations
@@ -219,7 +219,7 @@ class _Builder:
         self.index: dict[Hashable, int] = {}
         self.graph = StateGraph(
             array("i"), array("i"), array("i", [0]), array("i"), array("i"), array("i"),
-            array("i"), bytearray(), bytearray(), {}, holds, triggers, self.labeller.obligations,
+            array("i"), bytearray(), bytearray(), set(), holds, triggers, self.labeller.obligations,
         )  # fmt: skip
 
     def run(self) -> StateGraph:
@@ -243,7 +243,7 @@ class _Builder:
         try:
             outside = next((name for name, f in self.constraints if not f(state)), None)
             if outside is not None:
-                self.graph.cut_by[outside] = self.graph.cut_by.get(outside, 0) + 1
+                self.graph.cut_by.add(outside)
                 self.index[fp] = OUTSIDE
                 return OUTSIDE
             bits = [1 if f(state) else 0 for _, f, _ in self.checks]

@@ -72,7 +72,7 @@ def extend(compiled: CompiledModel, options: CheckOptions, result: CheckResult) 
         liveness_states=len(graph) if graph is not None else 0,
         liveness_transitions=graph.transitions if graph is not None else 0,
         liveness_cut_off=graph.cut_off() if graph is not None else 0,
-        liveness_cut_by=tuple(graph.cut_by) if graph is not None else (),
+        liveness_cut_by=tuple(sorted(graph.cut_by)) if graph is not None else (),
         liveness_seconds=time.monotonic() - started,
     )
 
