@@ -26,7 +26,7 @@ from verikit.errors import Diagnostic, SourceFile, SpecError, SpecFault
 from verikit.report import BoundedRun, Loaded, ProveReport, QueryReport, SpecReport
 from verikit.semantics import ConstValue, analyze
 from verikit.symbolic.answer import Answer
-from verikit.syntax import parse
+from verikit.syntax import ast, parse
 from verikit.trace import Trace, itf, replay, replay_states
 from verikit.trace.cti import cti_view
 from verikit.trace.decoded import DecodedRunError, discovery_of, path_of, witness_of
@@ -94,7 +94,12 @@ def load(path: str | Path, consts: Mapping[str, ConstValue] | None = None) -> Lo
 
 
 def load_source(source: SourceFile, consts: Mapping[str, ConstValue] | None = None) -> Loaded:
-    spec = parse(source.text, source.name)
+    return _load_parsed(source, parse(source.text, source.name), consts)
+
+
+def _load_parsed(
+    source: SourceFile, spec: ast.Spec, consts: Mapping[str, ConstValue] | None
+) -> Loaded:
     model = analyze(spec, dict(consts or {}))
     return Loaded(source, spec, model, build(model))
 
@@ -360,8 +365,7 @@ def _load_for_trace(
         raise UsageError(
             f"{trace_path} is a trace of spec {recorded}, not of {spec.name} ({spec_path})"
         )
-    model = analyze(spec, {**saved, **dict(consts or {})})
-    return Loaded(source, spec, model, build(model))
+    return _load_parsed(source, spec, {**saved, **dict(consts or {})})
 
 
 def _read_itf(path: str | Path) -> dict[str, Any]:
