@@ -8,7 +8,7 @@ of drawn wrong. The property and kind come from the file's `#meta`.
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Any, get_args
+from typing import Any, cast, get_args
 
 from verikit.compile.compiled import CompiledModel
 from verikit.core.model import LIVENESS_KINDS
@@ -69,10 +69,9 @@ def missing_discovery(
 def _recorded_discovery(
     path: tuple[int, ...], prop: str, kind: str, loop: int | None
 ) -> Discovery | None:
-    for k in get_args(DiscoveryKind):
-        if k == kind and (loop is not None) == (k in LIVENESS_KINDS):
-            return Discovery(prop, k, path, loop_start=loop)
-    return None
+    if kind not in get_args(DiscoveryKind) or (loop is not None) != (kind in LIVENESS_KINDS):
+        return None
+    return Discovery(prop, cast(DiscoveryKind, kind), path, loop_start=loop)
 
 
 def _replayed(
