@@ -136,7 +136,8 @@ class _Prover:
             proved += survivors
             open_ = [g for g in open_ if g not in survivors]
         outcomes = tuple(self._final(g, tried) for g in self.goals)
-        if self.outcomes.get(NO_FAULT, _UNSETTLED).status != "proved" and self._may_overflow():
+        no_fault = any(o.kind == "fault" and o.status == "proved" for o in outcomes)
+        if not no_fault and self._may_overflow():
             outcomes = tuple(_within_types_only(o) for o in outcomes)
         seconds = time.monotonic() - self.started
         return Proof(outcomes, tried, seconds, self.queries, self.fault)
@@ -371,9 +372,6 @@ class _Prover:
         if self.options.timeout is None:
             return None
         return self.options.timeout - (time.monotonic() - self.started)
-
-
-_UNSETTLED = Outcome(NO_FAULT, "fault", "unknown", 0)
 
 
 def _within_types_only(outcome: Outcome) -> Outcome:
