@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import z3
 
+from verikit import api
 from verikit.compile import build
 from verikit.compile.compiled import CompiledModel
 from verikit.core.model import LIVENESS_KINDS, Model
@@ -17,6 +19,13 @@ from verikit.symbolic.encode import Encoding, Frame
 from verikit.trace.decoded import discovery_of
 
 State = tuple[Any, ...]
+
+
+def load_text(tmp_path: Path, text: str) -> api.Loaded:
+    """A spec written to tmp_path/spec.dsl, loaded."""
+    path = tmp_path / "spec.dsl"
+    path.write_text(text)
+    return api.load(path)
 
 
 def solutions(

@@ -17,13 +17,9 @@ from verikit.core.types import BOOL, INT, IntType, RecordType
 from verikit.symbolic.bmc import EncodingOverflow, bmc
 from verikit.trace.decoded import DecodedRunError, discovery_of, path_of
 
+from .support import load_text
+
 CORPUS = Path(__file__).parents[1] / "corpus"
-
-
-def load(tmp_path: Path, text: str) -> api.Loaded:
-    spec = tmp_path / "spec.dsl"
-    spec.write_text(text)
-    return api.load(spec)
 
 
 COUNTER = """spec Counter
@@ -36,7 +32,7 @@ reachable Two: x == 2
 
 
 def test_the_first_bad_depth_is_the_length_of_a_shortest_counterexample(tmp_path: Path) -> None:
-    loaded = load(tmp_path, COUNTER)
+    loaded = load_text(tmp_path, COUNTER)
     run = bmc(loaded.model, 10)
     assert run.bad is not None and run.category == "state"
     assert run.bad.length == 3 and run.checked == 2  # depths 0, 1, 2 were clean
@@ -47,7 +43,7 @@ def test_the_first_bad_depth_is_the_length_of_a_shortest_counterexample(tmp_path
 
 
 def test_nothing_found_within_the_depth_claims_only_that_depth(tmp_path: Path) -> None:
-    loaded = load(tmp_path, COUNTER.replace("x < 3", "x <= 5"))
+    loaded = load_text(tmp_path, COUNTER.replace("x < 3", "x <= 5"))
     run = bmc(loaded.model, 4)
     assert run.bad is None and run.unknown is None
     assert run.checked == 4 and run.unreached == ()
@@ -78,9 +74,9 @@ def test_a_state_without_successors_is_a_deadlock_unless_told_otherwise() -> Non
 
 def test_a_terminal_state_is_no_deadlock(tmp_path: Path) -> None:
     stuck = "spec Stuck\nvar x: 0..2 = 0\naction step when x < 2 { x = x + 1 }\n"
-    assert bmc(load(tmp_path, stuck).model, 4).bad is not None
+    assert bmc(load_text(tmp_path, stuck).model, 4).bad is not None
     ending = stuck + "terminal when x == 2\n"
-    assert bmc(load(tmp_path, ending).model, 4).bad is None
+    assert bmc(load_text(tmp_path, ending).model, 4).bad is None
 
 
 def test_a_constraint_bounds_the_runs_as_in_the_explicit_engine() -> None:
@@ -93,7 +89,7 @@ def test_a_constraint_bounds_the_runs_as_in_the_explicit_engine() -> None:
 def test_a_state_outside_the_constraint_is_still_checked(tmp_path: Path) -> None:
     spec = "spec S\nvar n: 0..9 = 0\naction up when n < 9 { n = n + 1 }\n"
     spec += "constraint n <= 2\ninvariant Low: n <= 2\n"
-    run = bmc(load(tmp_path, spec).model, 6)
+    run = bmc(load_text(tmp_path, spec).model, 6)
     assert run.bad is not None and run.bad.length == 3  # n = 3: checked, not extended
 
 
@@ -136,7 +132,7 @@ def test_a_value_the_layout_cannot_hold_is_an_error_not_a_lost_state() -> None:
 
 
 def test_a_run_the_compiled_model_does_not_make_is_an_internal_error(tmp_path: Path) -> None:
-    compiled = load(tmp_path, COUNTER).compiled
+    compiled = load_text(tmp_path, COUNTER).compiled
     assert path_of(compiled, [(0,), (1,)], ["inc"]) == (0, 0)
     with pytest.raises(DecodedRunError, match="not a step of the model"):
         path_of(compiled, [(0,), (2,)], ["inc"])

@@ -20,6 +20,8 @@ from verikit.report import Loaded
 from verikit.symbolic.induction import ProveOptions, prove
 from verikit.symbolic.proof import NO_FAULT, Outcome, Proof
 
+from .support import load_text
+
 HERE = Path(__file__).parent / "specs"
 LIBRARY = Path(__file__).resolve().parents[2] / "specs"
 ROUNDS = ProveOptions(max_k=4)
@@ -211,12 +213,6 @@ action step when n < 10 { n = n + 1 }
 action jump when n == 6 and r.a == 0 { r = R { a: 5 } }
 invariant P: r.a <= 2
 """
-
-
-def load_text(tmp_path: Path, text: str) -> Loaded:
-    path = tmp_path / "spec.dsl"
-    path.write_text(text)
-    return api.load(path)
 
 
 def test_a_step_out_of_a_fields_type_leaves_the_proof_unknown_never_proved(
