@@ -66,11 +66,22 @@ def test_a_transition_out_of_the_constraint_is_cut_but_still_counts() -> None:
 def test_obligations_are_keyed_per_node_message_or_action() -> None:
     fairness = [FakeFairness(("a",), "node"), FakeFairness(("a", "b"), "action", strong=True),
                 FakeFairness(("b",), "message")]  # fmt: skip
-    g = build(fair_graph({0: [("a", 0, 1), ("b", 0, 1), ("a", 0, 0)]}, fairness=fairness))
+    g = build(fair_graph({0: [("a", 1, 1), ("b", 1, 1), ("a", 1, 0)], 1: [1]},
+                         fairness=fairness))  # fmt: skip
     assert obligations_of(g, 0) == [{(0, 1), (1, None)}, {(0, 0), (1, None)}, {(1, None), (2, 1)}]
     assert enabled_at(g, 0) == {(0, 0), (0, 1), (1, None), (2, 1)}
     strong = {g.obligations.keys[o] for o, flag in enumerate(g.obligations.strong) if flag}
     assert strong == {(1, None)}
+
+
+def test_a_self_loop_belongs_to_no_obligation_and_enables_none() -> None:
+    # TLA+'s <<A>>_vars: a step that changes nothing is a stutter, not a step of A
+    fairness = [FakeFairness(("a",), "node"), FakeFairness(("a",), strong=True)]
+    g = build(fair_graph({0: [("a", 0, 0), ("a", 1, 1)], 1: [("a", 1, 0)]}, fairness=fairness))
+    assert edges(g, 0) == [(0, 0), (1, 1)]
+    assert obligations_of(g, 0) == [set(), {(0, 1), (1, None)}]
+    assert enabled_at(g, 0) == {(0, 1), (1, None)}
+    assert obligations_of(g, 1) == [set()] and enabled_at(g, 1) == set()
 
 
 def test_edges_with_equal_obligations_share_one_label() -> None:

@@ -190,12 +190,58 @@ def test_the_loop_takes_every_obligation_it_must() -> None:
 
 
 def test_weak_fairness_per_node_rules_out_a_starved_node() -> None:
-    # node 0 keeps acting at state 1 while node 1 could move to the goal
-    edges = {0: [1], 1: [("act", 1, 0), ("act", 2, 1)], 2: [2]}
+    # node 0 keeps acting, 1 <-> 3, while node 1 could move to the goal from either
+    edges = {0: [1], 1: [("act", 3, 0), ("act", 2, 1)], 3: [("act", 1, 0), ("act", 2, 1)],
+             2: [2]}  # fmt: skip
     per_action = fair_graph(edges, properties=[eventually(2)], fairness=[weak("act")])
     assert check(per_action).verdict is Verdict.VIOLATED  # "act" is taken, by node 0
     per_node = fair_graph(edges, properties=[eventually(2)], fairness=[weak("act", per="node")])
     assert check(per_node).verdict is Verdict.HOLDS
+
+
+# ---------------------------------------------------------------- stuttering steps
+
+
+def test_a_step_that_changes_nothing_does_not_discharge_weak_fairness() -> None:
+    # go(false) is a self-loop at 0, go(true) moves to the goal: as in TLA+'s WF_vars(go),
+    # only the real step counts, so the behavior repeating go(false) is unfair
+    edges = {0: [("go", 0, 0), ("go", 1, 1)], 1: [("go", 1, 0), ("go", 1, 1)]}
+    unfair = fair_graph(edges, properties=[eventually(1)])
+    assert walk(unfair, only(check(unfair))) == ([0], [0])
+    fair = fair_graph(edges, properties=[eventually(1)], fairness=[weak("go")])
+    assert check(fair).verdict is Verdict.HOLDS
+
+
+def test_another_node_stuttering_does_not_take_a_per_action_obligation() -> None:
+    # node 0's act changes nothing at 1; node 1's act would reach the goal
+    edges = {0: [1], 1: [("act", 1, 0), ("act", 2, 1)], 2: [2]}
+    per_action = fair_graph(edges, properties=[eventually(2)], fairness=[weak("act")])
+    assert check(per_action).verdict is Verdict.HOLDS
+
+
+def test_an_obligation_whose_only_step_is_a_self_loop_is_not_enabled() -> None:
+    # "poke" only stutters, at 0 and at 1: it is never enabled, so the fair loop 0 <-> 1
+    # need not take it
+    edges = {0: [("step", 1), ("poke", 0)], 1: [("step", 0), ("poke", 1)]}
+    g = fair_graph(edges, properties=[eventually(9)], fairness=[weak("poke"), weak("step")])
+    assert {a for a, _ in actions_on_loop(g, only(check(g)))} == {"step"}
+
+
+def test_strong_fairness_is_not_discharged_by_a_stutter() -> None:
+    # strong "a" is enabled for real at 1 only (at 0 it stutters); weak "b" forces 0 -> 1:
+    # every fair behavior must take a at 1 sometime and reach the goal 2
+    edges = {0: [("a", 0), ("b", 1)], 1: [("c", 0), ("a", 2)], 2: [2]}
+    g = fair_graph(edges, properties=[eventually(2)], fairness=[strong("a"), weak("b")])
+    assert check(g).verdict is Verdict.HOLDS
+    weak_only = fair_graph(edges, properties=[eventually(2)], fairness=[weak("b")])
+    assert walk(weak_only, only(check(weak_only)))[1] == [1, 0]
+
+
+def test_a_state_with_only_self_loops_stutters_fairly() -> None:
+    # at 1 every step changes nothing: nothing is enabled there, so staying is fair
+    edges = {0: [("go", 1)], 1: [("go", 1)]}
+    g = fair_graph(edges, properties=[eventually(2)], fairness=[strong("go")])
+    assert walk(g, only(check(g))) == ([0, 1], [1])
 
 
 def test_strong_fairness_per_message_delivers_each_message() -> None:

@@ -6,9 +6,11 @@ docstring of core/model.py, and a property is judged on whole lassos as the team
 defines it:
 
     A behavior is an infinite walk, or a finite one ending in a state without any successor
-    (it stutters there). On the loop of a lasso, a weak obligation is violated when it is
-    enabled in every loop state and taken by no loop edge; a strong one when it is enabled
-    in some loop state and taken by no loop edge.
+    (it stutters there). An obligation is enabled in a state with a transition that belongs
+    to it and changes the state (a self-loop belongs to none, as TLA+'s `<<A>>_vars`). On
+    the loop of a lasso, a weak obligation is violated when it is enabled in every loop state
+    and taken by no loop edge; a strong one when it is enabled in some loop state and taken
+    by no loop edge.
     eventually P: some fair behavior from an initial state never visits P.
     always_eventually P: some fair behavior visits P only finitely often (its loop avoids P).
     P leads_to Q: some fair behavior has a P state after which (itself included) Q never holds.
@@ -249,7 +251,9 @@ def _explore(
     limit: int,
 ) -> Graph:  # fmt: skip
     """Counted states (inside every constraint) reachable from the counted initial states,
-    each with all its transitions, a transition into an uncounted state cut (target None)."""
+    each with all its transitions, a transition into an uncounted state cut (target None).
+    A transition back to its own state is a stuttering step: as in TLA+ (`<<A>>_vars`), it
+    belongs to no obligation, so it neither enables nor takes one."""
     starts = tuple(s if counted(s) else None for s in init)
     transitions: dict[Hashable, tuple[Transition, ...]] = {}
     queue = deque(s for s in starts if s is not None)
@@ -262,7 +266,8 @@ def _explore(
         out = []
         for action, params, t in successors(s):
             inside = counted(t)
-            out.append(Transition(t if inside else None, obligations(model, action, params)))
+            moves = frozenset() if t == s else obligations(model, action, params)
+            out.append(Transition(t if inside else None, moves))
             if inside and t not in transitions:
                 queue.append(t)
         transitions[s] = tuple(out)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.engine.fakes import graph, prop
+from tests.engine.fakes import FakeFairness, fair_graph, graph, prop
 from tests.trace.lassos import (
     as_liveness,
     commit_never_decided,
@@ -121,6 +121,18 @@ def test_an_unfair_loop_is_refused() -> None:
     assert replay(c, lasso).loop_start == 1  # without fairness, spinning for ever is a behavior
     with pytest.raises(ReplayError, match="unfair: `fair action finish` is enabled in every"):
         replay(finish_fairly(c), lasso)
+
+
+def test_a_loop_of_steps_that_change_nothing_does_not_take_the_obligation() -> None:
+    # go with key 0 stutters at 0, go with key 1 reaches the goal: under `fair action go`
+    # (TLA+'s WF_vars(go)) repeating the stutter starves the real step
+    edges = {0: [("go", 0, 0), ("go", 1, 1)], 1: [("go", 1, 0)]}
+    done = [prop("eventually", "Done", lambda s: s[0] == 1)]
+    lasso = Discovery("Done", "eventually", (0, 0), loop_start=0)
+    assert replay(fair_graph(edges, properties=done), lasso).loop_start == 0
+    fairly = fair_graph(edges, properties=done, fairness=[FakeFairness(("go",))])
+    with pytest.raises(ReplayError, match="the loop is unfair: .* is enabled in every"):
+        replay(fairly, lasso)
 
 
 def test_fairness_of_actions_the_loop_takes_is_kept() -> None:

@@ -105,10 +105,12 @@ class Fairness:
     A transition of action `a` with parameter values `params` belongs to obligation
     (this declaration, key), where key is the value of the action's `node_param` (per
     "node"), of its `message_param` (per "message"), or None (per "action": one obligation
-    for all of them). An obligation is enabled in a state with an outgoing transition that
-    belongs to it. A behavior is unfair when, from some point on, a weak obligation is
-    enabled in every state and never taken, or a strong one is enabled infinitely often and
-    never taken.
+    for all of them). As in TLA+ (`WF_vars(A)` is about `<<A>>_vars` steps), only a transition
+    that changes the state belongs to an obligation: a self-loop is a stuttering step, which
+    neither enables nor takes one. An obligation is enabled in a state with an outgoing
+    transition that belongs to it. A behavior is unfair when, from some point on, a weak
+    obligation is enabled in every state and never taken, or a strong one is enabled
+    infinitely often and never taken.
 
         fair action X         weak; X a global action: per "action"; a node's: per "node"
         fair node G           weak, per "node": every action and handler of group G

@@ -3,8 +3,10 @@
 The states a behavior visits infinitely often, with the edges it takes infinitely often, form
 a strongly connected subgraph; whether the behavior is fair depends on that subgraph alone
 (core/model.py, Fairness: a weak obligation is violated when enabled in every such state and
-never taken, a strong one when enabled in some and never taken). Inside one strongly connected component C, taking every
-edge of C takes the most obligations, so:
+never taken, a strong one when enabled in some and never taken). Self-loops are stuttering
+steps: graph.py labels them with no obligation and leaves them out of what a state enables,
+so here they only make a one-state component a cycle. Inside one strongly connected
+component C, taking every edge of C takes the most obligations, so:
 
 * C satisfies every obligation with all its edges: a loop through all of C is fair;
 * a weak obligation is enabled in every state of C and on no edge of C: every subgraph of C

@@ -8,7 +8,8 @@ stutter) and for the enabledness of fairness obligations.
 
 Per state the graph keeps its BFS parent and the ordinal that led to it (shortest prefixes),
 its edges in compressed-row form (target, successor ordinal, label), the set of fairness
-obligations enabled in it, whether it has any successor at all, and one byte per liveness
+obligations enabled in it (as in TLA+'s `<<A>>_vars`, only a step that changes the state
+enables or takes an obligation: a self-loop edge is labelled NONE and enables nothing), whether it has any successor at all, and one byte per liveness
 predicate. About 15 bytes per state and 12 per edge, plus the fingerprint index while
 building: enough for Raft-size graphs (10^5 states, 10^6 edges).
 """
@@ -166,8 +167,8 @@ class StateGraph:
     edge_start: array[int]
     targets: array[int]
     edge_ordinals: array[int]  # position in the source's labelled_successors
-    edge_labels: array[int]  # label id (Obligations.labels)
-    enabled: array[int]  # per state: enabled id (Obligations.enabled)
+    edge_labels: array[int]  # label id (Obligations.labels); NONE on a self-loop
+    enabled: array[int]  # per state: enabled id (Obligations.enabled), by its non-self-loop steps
     ends: bytearray  # 1 where a state has no successor at all: a behavior stutters there
     leaves: bytearray  # 1 where some successor lies outside a constraint (its edge is cut)
     cut_by: set[str]  # the constraints some state was found outside of (its first failing one)
@@ -272,6 +273,7 @@ class _Builder:
             succs, tags = self._successors(s, state)
             g.ends.append(not succs)
             leaves = False
+            real: set[int] = set()  # labels of the steps that change the state
             for k, succ in enumerate(succs):
                 fp = fingerprint(succ)
                 t = index_get(fp)
@@ -279,14 +281,17 @@ class _Builder:
                     t = self._admit(fp, succ, s, k)
                     if t != OUTSIDE:
                         nxt.append(succ)
+                label = tags[k] if tags and t != s else NONE  # a stutter is no <<A>> step
+                if label != NONE:
+                    real.add(label)
                 if t != OUTSIDE:
                     targets(t)
                     ordinals(k)
-                    labels(tags[k] if tags else NONE)
+                    labels(label)
                 else:
                     leaves = True
             g.leaves.append(leaves)
-            g.enabled.append(self.labeller.enabled(set(tags)) if tags else NONE)
+            g.enabled.append(self.labeller.enabled(real) if real else NONE)
             g.edge_start.append(len(g.targets))
         return nxt
 

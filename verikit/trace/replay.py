@@ -225,16 +225,22 @@ def _confirm_fair(
     compiled: CompiledModel, loop: list[State], steps: list[Successor], what: str
 ) -> None:
     """No fairness obligation is starved on the loop: a weak one enabled in every loop state,
-    a strong one in some, must be taken by some step of the loop. A stuttering end has no
-    step and nothing enabled, so it is always fair."""
+    a strong one in some, must be taken by some step of the loop. Only a step that changes
+    the state enables or takes an obligation (TLA+'s `<<A>>_vars`): a self-loop does
+    neither. A stuttering end has no step and nothing enabled, so it is always fair."""
     if not steps:
         return
     model = compiled.model
-    outgoing = [compiled.labelled_successors(state) for state in loop]
+    fp = compiled.fingerprint
+    outgoing = [
+        [x for x in compiled.labelled_successors(state) if fp(x.state) != fp(state)]
+        for state in loop
+    ]
+    moves = [x for x, state in zip(steps, loop, strict=True) if fp(x.state) != fp(state)]
     for decl in model.fairness:
         enabled = [{_obligation(model, decl, x) for x in out if x.action in decl.actions}
                    for out in outgoing]  # fmt: skip
-        done = {_obligation(model, decl, x) for x in steps if x.action in decl.actions}
+        done = {_obligation(model, decl, x) for x in moves if x.action in decl.actions}
         starved = (set.union if decl.strong else set.intersection)(*enabled) - done
         if starved:
             shown = sorted(_show_obligation(model, decl, key) for key in starved)
