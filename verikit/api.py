@@ -33,6 +33,9 @@ from verikit.trace.decoded import DecodedRunError, discovery_of, path_of, witnes
 from verikit.trace.dot import FORMATS, DiagramOutcome, write_diagram
 from verikit.trace.graph import DEFAULT_LIMIT, TooManyStates, state_graph
 from verikit.trace.graph_dot import write_state_graph
+from verikit.trace.output import OutputProblem as OutputProblem  # re-exported for the CLI
+from verikit.trace.output import refuse_existing as refuse_existing
+from verikit.trace.output import write_output as write_output
 from verikit.trace.saved import missing_discovery, recorded, trace_from_itf
 from verikit.trace.text import lasso_shape
 

@@ -195,7 +195,7 @@ def _check(
         reports.append(report)
     written = True
     if trace_out is not None:
-        written = _write_trace(reports[0], trace_out, output_format == "text")
+        written = _write_trace(reports[0], trace_out, force, output_format == "text")
     if diagram is not None:
         written = _write_diagram(reports[0], diagram, force, output_format == "text") and written
     return api.exit_code(reports) if written else api.EXIT_ERROR  # asked for, not written
@@ -213,7 +213,7 @@ def _write_diagram(report: SpecReport, path: Path, force: bool, chatty: bool) ->
     return outcome.ok
 
 
-def _write_trace(report: SpecReport, path: Path, chatty: bool) -> bool:
+def _write_trace(report: SpecReport, path: Path, force: bool, chatty: bool) -> bool:
     """Save the first counterexample as ITF; False when it could not be written."""
     document = api.first_trace_itf(report)
     if document is None:
@@ -222,10 +222,9 @@ def _write_trace(report: SpecReport, path: Path, chatty: bool) -> bool:
         return True
     text = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    except OSError as error:
-        typer.echo(f"error: {path}: cannot write: {error.strerror or error}", err=True)
+        api.write_output(path, text.encode("utf-8"), force)
+    except api.OutputProblem as error:
+        typer.echo(f"error: {error}", err=True)
         return False
     if chatty:
         typer.echo(f"counterexample written to {path}", err=True)
@@ -233,10 +232,11 @@ def _write_trace(report: SpecReport, path: Path, chatty: bool) -> bool:
 
 
 def _check_writable(path: Path, force: bool) -> None:
-    if path.exists() and not force:
-        raise api.UsageError(f"{path} exists; pass --force to overwrite it")
-    if path.is_dir():
-        raise api.UsageError(f"{path} is a directory")
+    """Refuse a taken output name before any work: a file, a directory or a symbolic link."""
+    try:
+        api.refuse_existing(path, force)
+    except api.OutputProblem as error:
+        raise api.UsageError(str(error)) from None
 
 
 @app.command("replay")

@@ -27,6 +27,7 @@ import graphviz
 
 from verikit.core.model import Model
 from verikit.trace.chart import Arrow, Chart, Row, build_chart
+from verikit.trace.output import OutputError, OutputExists, taken, write_output
 from verikit.trace.trace import Trace
 
 FORMATS = ("svg", "png", "pdf", "dot")
@@ -74,14 +75,15 @@ def write_diagram(trace: Trace, model: Model, path: Path, force: bool = False) -
 
 def write_graph(graph: graphviz.Digraph, path: Path, force: bool = False) -> DiagramOutcome:
     """Write any diagram to `path`, in the format its extension names. Never overwrites an
-    existing file unless `force`; without the `dot` program, writes the DOT source instead."""
+    existing file (or a symbolic link) unless `force`, never leaves a half-written one;
+    without the `dot` program, writes the DOT source instead."""
     fmt = path.suffix.lstrip(".").lower()
     if fmt not in FORMATS:
         names = ", ".join(f".{f}" for f in FORMATS)
         return DiagramOutcome(False, None, f"{path}: unknown diagram format; use {names}")
     if fmt == "dot":
         return _write(path, graph.source.encode(), force)
-    if path.exists() and not force:
+    if taken(path) and not force:
         return _exists(path)
     try:
         data = graph.pipe(format=fmt)
@@ -100,18 +102,16 @@ def write_graph(graph: graphviz.Digraph, path: Path, force: bool = False) -> Dia
 
 
 def _write(path: Path, data: bytes, force: bool) -> DiagramOutcome:
-    if path.exists() and not force:
-        return _exists(path)
+    """All of `data` under `path` or nothing (trace/output.py), never over another file."""
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(data)
-    except OSError as error:
-        return DiagramOutcome(False, None, f"{path}: cannot write: {error.strerror or error}")
+        write_output(path, data, force)
+    except (OutputExists, OutputError) as error:
+        return DiagramOutcome(False, None, str(error))
     return DiagramOutcome(True, path, f"wrote {path}")
 
 
 def _exists(path: Path) -> DiagramOutcome:
-    return DiagramOutcome(False, None, f"{path} already exists; use --force to overwrite it")
+    return DiagramOutcome(False, None, str(OutputExists(path)))
 
 
 # ---------------------------------------------------------------- drawing
