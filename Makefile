@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint bench diagrams lease-region clean
+.PHONY: demo test lint bench diagrams lease-region fuzz clean
 
 $(STAMP): pyproject.toml
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -41,6 +41,10 @@ lease-region: $(STAMP)
 ## bench: verikit against a hand-written BFS of the same model, same run
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
+
+## fuzz: 1,000 mutated specs through every command; exit-code histogram and each failure's seed
+fuzz: $(STAMP)
+	$(BIN)/python scripts/fuzz.py --cases 1000
 
 clean:
 	rm -rf $(VENV) out .pytest_cache .mypy_cache .ruff_cache
