@@ -1,0 +1,159 @@
+"""Compile a generated model with the system C compiler, once per source and compiler.
+
+The translation unit is the runtime header, the generated model code and the runtime's search,
+in that order. The shared library lands in a cache directory named by a hash of everything that
+decides its bytes (the unit, the runtime files, the compiler's identity and flags), so a second
+run of the same spec loads it without compiling. The cache is `$VERIKIT_CACHE` or
+`~/.cache/verikit`; when that cannot be written a temporary directory is used instead.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import os
+import shutil
+import subprocess
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+from verikit.native.library import NativeLibrary
+
+RUNTIME = Path(__file__).parent / "runtime"
+FLAGS = ("-O2", "-shared", "-fPIC", "-pthread", "-w")
+COMPILERS = ("cc", "gcc", "clang")
+INSTALL_HINT = (
+    "install one (Debian/Ubuntu: `apt-get install gcc`; Fedora: `dnf install gcc`; "
+    "macOS: `xcode-select --install`), set $CC to it, or use --backend python"
+)
+
+
+class NativeUnavailable(Exception):
+    """No C compiler: the native backend cannot run here (the message says how to fix it)."""
+
+
+class NativeBuildError(Exception):
+    """The compiler rejected generated code: a verikit bug. Keeps the C file for the report."""
+
+    def __init__(self, message: str, c_file: Path) -> None:
+        super().__init__(message)
+        self.c_file = c_file
+
+
+class HasC(Protocol):
+    """What build needs of codegen's NativeSource."""
+
+    @property
+    def c(self) -> str: ...
+
+
+@dataclass(frozen=True)
+class Built:
+    """A loaded model and what building it cost (compile_seconds is 0.0 when cached)."""
+
+    library: NativeLibrary
+    path: Path
+    cached: bool
+    compile_seconds: float
+
+
+@dataclass(frozen=True)
+class Compiler:
+    path: str
+    identity: str  # `cc --version`'s first line: a new compiler means a new cache entry
+
+
+def find_compiler() -> Compiler:
+    """The compiler named by $CC, else the first of cc, gcc, clang on the PATH."""
+    wanted = os.environ.get("CC")
+    candidates = (wanted,) if wanted else COMPILERS
+    for name in candidates:
+        path = shutil.which(name)
+        if path is not None:
+            return _compiler(path)
+    looked = f"$CC={wanted}" if wanted else ", ".join(COMPILERS)
+    raise NativeUnavailable(f"no C compiler found (looked for {looked}); {INSTALL_HINT}")
+
+
+@functools.lru_cache(maxsize=8)
+def _compiler(path: str) -> Compiler:
+    try:
+        run = subprocess.run(
+            [path, "--version"], capture_output=True, text=True, timeout=30, check=False
+        )
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        message = f"the C compiler {path} does not run ({exc}); {INSTALL_HINT}"
+        raise NativeUnavailable(message) from None
+    first = (run.stdout or run.stderr).strip().splitlines()
+    return Compiler(path, first[0] if first else path)
+
+
+def translation_unit(model_c: str) -> str:
+    return f'#include "vk_runtime.h"\n{model_c}\n#include "search.c"\n'
+
+
+def cache_dir() -> Path:
+    """The configured cache directory if it can be written, else a fresh temporary one."""
+    configured = os.environ.get("VERIKIT_CACHE")
+    root = Path(configured) if configured else Path.home() / ".cache" / "verikit"
+    directory = root / "native"
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=directory, prefix=".probe-"):
+            return directory
+    except OSError:
+        return _temporary_cache()
+
+
+@functools.lru_cache(maxsize=1)
+def _temporary_cache() -> Path:
+    return Path(tempfile.mkdtemp(prefix="verikit-native-"))
+
+
+def build(source: HasC) -> Built:
+    """Compile (or reuse) the shared library of a generated model and load it."""
+    return build_c(source.c)
+
+
+def build_c(model_c: str) -> Built:
+    compiler = find_compiler()
+    unit = translation_unit(model_c)
+    key = _key(unit, compiler)
+    directory = cache_dir()
+    library_path = directory / f"vk-{key}.so"
+    if library_path.exists():
+        try:
+            return Built(NativeLibrary(library_path), library_path, True, 0.0)
+        except OSError:
+            library_path.unlink(missing_ok=True)  # a damaged entry: build it again
+    started = time.monotonic()
+    c_file = directory / f"vk-{key}.c"
+    c_file.write_text(unit, encoding="utf-8")
+    partial = directory / f"vk-{key}.{os.getpid()}.so.part"
+    command = [compiler.path, *FLAGS, "-I", str(RUNTIME), str(c_file), "-o", str(partial)]
+    try:
+        run = subprocess.run(command, capture_output=True, text=True, timeout=600, check=False)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise NativeBuildError(f"the C compiler failed to run: {exc}", c_file) from None
+    if run.returncode != 0:
+        partial.unlink(missing_ok=True)
+        detail = "\n".join(run.stderr.strip().splitlines()[:20])
+        raise NativeBuildError(
+            f"the C compiler rejected the generated code (kept in {c_file}):\n{detail}", c_file
+        )
+    os.replace(partial, library_path)  # whole or absent: another process may load it
+    seconds = time.monotonic() - started
+    return Built(NativeLibrary(library_path), library_path, False, seconds)
+
+
+def _key(unit: str, compiler: Compiler) -> str:
+    digest = hashlib.sha256()
+    for part in (unit, compiler.path, compiler.identity, " ".join(FLAGS)):
+        digest.update(part.encode())
+        digest.update(b"\0")
+    for name in ("vk_runtime.h", "search.c"):
+        digest.update((RUNTIME / name).read_bytes())
+    return digest.hexdigest()[:32]

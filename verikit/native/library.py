@@ -1,0 +1,296 @@
+"""A compiled model loaded through ctypes: one state at a time (tests) or a whole search.
+
+States cross the boundary as tuples of 64-bit words in the layout of native/layout.py.
+Successors come back labelled with their action index, in the order of compile's
+`next_states`, so an ordinal means the same on both sides.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import enum
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+Words = tuple[int, ...]
+Labelled = list[tuple[int, Words]]
+ProgressHook = Callable[[int, int, int, float], bool]  # states, depth, queue, seconds -> stop?
+
+VK_OK, VK_FAULT, VK_UNREPRESENTABLE, VK_NOMEM = 0, 1, 2, 3
+_U64P = ctypes.POINTER(ctypes.c_uint64)
+_I32P = ctypes.POINTER(ctypes.c_int32)
+_I64P = ctypes.POINTER(ctypes.c_int64)
+_INTP = ctypes.POINTER(ctypes.c_int)
+_PROGRESS = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_int64, ctypes.c_int64, ctypes.c_int64,
+                             ctypes.c_double)  # fmt: skip
+
+
+class NativeFault(Exception):
+    """Generated code reported a fault (VK_FAULT) or a value it cannot hold (VK_UNREPRESENTABLE)."""
+
+    def __init__(self, code: int) -> None:
+        names = {VK_FAULT: "runtime fault", VK_UNREPRESENTABLE: "unrepresentable value"}
+        super().__init__(names.get(code, f"native error {code}"))
+        self.code = code
+
+
+class EventKind(enum.IntEnum):
+    """search.c's event kinds."""
+
+    INIT_FAULT = 1
+    TRANSITION_FAULT = 2
+    DEADLOCK = 3
+    TERMINAL_FAULT = 4
+    INVARIANT = 5
+    PREDICATE_FAULT = 6
+    REACHABLE = 7
+
+
+class Status(enum.IntEnum):
+    """Why a native search ended (search.c's ST_*)."""
+
+    COMPLETE = 0
+    HALTED = 1  # stop_at_first and something was found
+    MAX_STATES = 2
+    MAX_DEPTH = 3
+    TIMEOUT = 4
+    INTERRUPTED = 5
+    OUT_OF_MEMORY = 6
+    UNREPRESENTABLE = 7
+    TOO_MANY_EVENTS = 8
+    UNSUPPORTED = 9
+
+
+class _Config(ctypes.Structure):
+    _fields_ = [
+        ("max_states", ctypes.c_int64),
+        ("max_depth", ctypes.c_int64),
+        ("timeout", ctypes.c_double),
+        ("progress_interval", ctypes.c_double),
+        ("max_events", ctypes.c_int64),
+        ("workers", ctypes.c_int32),
+        ("deadlock", ctypes.c_int32),
+        ("stop_at_first", ctypes.c_int32),
+        ("full_states", ctypes.c_int32),
+        ("progress", _PROGRESS),
+    ]
+
+
+class _Event(ctypes.Structure):
+    _fields_ = [
+        ("kind", ctypes.c_int32),
+        ("prop", ctypes.c_int32),
+        ("parent", ctypes.c_int64),
+        ("ordinal", ctypes.c_int64),
+    ]
+
+
+class _Stats(ctypes.Structure):
+    _fields_ = [
+        ("distinct", ctypes.c_int64),
+        ("transitions", ctypes.c_int64),
+        ("depth", ctypes.c_int64),
+        ("peak_queue", ctypes.c_int64),
+        ("n_events", ctypes.c_int64),
+        ("seconds", ctypes.c_double),
+        ("status", ctypes.c_int32),
+        ("cut", ctypes.c_int32),
+        ("table_slots", ctypes.c_int64),
+    ]
+
+
+@dataclass(frozen=True)
+class SearchConfig:
+    """Limits and switches of one native search (0 or None: no limit)."""
+
+    workers: int = 1
+    max_states: int | None = None
+    max_depth: int | None = None
+    timeout: float | None = None
+    deadlock: bool = True
+    stop_at_first: bool = True
+    full_states: bool = False
+    max_events: int = 10000
+    progress_interval: float = 0.25
+
+
+@dataclass(frozen=True)
+class Event:
+    """Something the search found: at stored state `parent` itself (ordinal -1) or at its
+    `ordinal`-th successor, which is not stored. `prop` indexes Model.properties (-1: none)."""
+
+    kind: EventKind
+    prop: int
+    parent: int
+    ordinal: int
+
+
+@dataclass(frozen=True)
+class SearchOutcome:
+    distinct: int
+    transitions: int
+    depth: int
+    peak_queue: int
+    seconds: float
+    status: Status
+    cut: bool
+    events: tuple[Event, ...]
+    action_hits: tuple[int, ...]
+    paths: Callable[[int], tuple[int, ...]]  # stored index -> init ordinal, successor ordinals
+    table_slots: int
+
+
+class NativeLibrary:
+    """A loaded model library. Searches keep global state in the library: one at a time."""
+
+    _lock = threading.Lock()
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._lib = ctypes.CDLL(str(path))
+        self._declare()
+        self.state_words: int = self._lib.vk_api_state_words()
+        self.n_actions: int = self._lib.vk_api_n_actions()
+        self.n_props: int = self._lib.vk_api_n_props()
+
+    def _declare(self) -> None:
+        lib = self._lib
+        lib.vk_api_init.argtypes = [_U64P, _I32P, ctypes.c_int, _INTP]
+        lib.vk_api_successors.argtypes = [_U64P, _U64P, _I32P, ctypes.c_int, _INTP]
+        lib.vk_api_prop.argtypes = [ctypes.c_int, _U64P, _INTP]
+        lib.vk_api_trigger.argtypes = [ctypes.c_int, _U64P, _INTP]
+        lib.vk_api_search.argtypes = [ctypes.POINTER(_Config), ctypes.POINTER(_Stats)]
+        lib.vk_api_events.argtypes = [ctypes.POINTER(_Event), ctypes.c_int64]
+        lib.vk_api_action_hits.argtypes = [_I64P]
+        lib.vk_api_action_hits.restype = None
+        lib.vk_api_path.argtypes = [ctypes.c_int64, _I64P, ctypes.c_int64]
+        lib.vk_api_path.restype = ctypes.c_int64
+        lib.vk_api_release.restype = None
+        lib.vk_api_prop_kind.restype = ctypes.c_char_p
+        lib.vk_api_action_name.restype = ctypes.c_char_p
+
+    # ------------------------------------------------------------ one state at a time
+
+    def init_states(self) -> Labelled:
+        """The initial states (action -1 each), in compile's order; NativeFault on a fault."""
+        return self._generate(lambda buf, acts, cap, n: self._lib.vk_api_init(buf, acts, cap, n))
+
+    def successors(self, words: Sequence[int]) -> Labelled:
+        """(action, successor) pairs in compile's `next_states` order; NativeFault on a fault."""
+        state = self._state(words)
+        return self._generate(
+            lambda buf, acts, cap, n: self._lib.vk_api_successors(state, buf, acts, cap, n)
+        )
+
+    def prop(self, i: int, words: Sequence[int]) -> bool:
+        """Model.properties[i] on a state (for leads_to: its Q)."""
+        return self._predicate(self._lib.vk_api_prop, i, words)
+
+    def trigger(self, i: int, words: Sequence[int]) -> bool:
+        """P of `P leads_to Q` for Model.properties[i]; False for the other kinds."""
+        return self._predicate(self._lib.vk_api_trigger, i, words)
+
+    def prop_kinds(self) -> tuple[str, ...]:
+        return tuple(self._lib.vk_api_prop_kind(i).decode() for i in range(self.n_props))
+
+    def action_names(self) -> tuple[str, ...]:
+        return tuple(self._lib.vk_api_action_name(i).decode() for i in range(self.n_actions))
+
+    def _state(self, words: Sequence[int]) -> ctypes.Array[ctypes.c_uint64]:
+        if len(words) != self.state_words:
+            raise ValueError(f"a state has {self.state_words} words, got {len(words)}")
+        return (ctypes.c_uint64 * self.state_words)(*words)
+
+    def _predicate(self, fn: Callable[..., int], i: int, words: Sequence[int]) -> bool:
+        if not 0 <= i < self.n_props:
+            raise IndexError(f"property {i} of {self.n_props}")
+        holds = ctypes.c_int(0)
+        code = fn(i, self._state(words), ctypes.byref(holds))
+        if code != VK_OK:
+            raise NativeFault(code)
+        return bool(holds.value)
+
+    def _generate(self, call: Callable[..., int]) -> Labelled:
+        cap = 64
+        while True:
+            buf = (ctypes.c_uint64 * (cap * self.state_words))()
+            acts = (ctypes.c_int32 * cap)()
+            n = ctypes.c_int(0)
+            code = call(buf, acts, cap, ctypes.byref(n))
+            if code == -1:  # too small: n says how many
+                cap = max(n.value, 2 * cap)
+                continue
+            if code != VK_OK:
+                raise NativeFault(code)
+            w = self.state_words
+            return [(acts[i], tuple(buf[i * w : (i + 1) * w])) for i in range(n.value)]
+
+    # ------------------------------------------------------------ whole search
+
+    def search(self, config: SearchConfig, progress: ProgressHook | None = None) -> SearchOutcome:
+        """Run the BFS of search.c. Paths stay readable until the next search on this library."""
+        hook = _PROGRESS(_hook(progress)) if progress is not None else _PROGRESS()
+        raw = _Config(
+            max_states=config.max_states or 0,
+            max_depth=config.max_depth or 0,
+            timeout=config.timeout or 0.0,
+            progress_interval=config.progress_interval,
+            max_events=config.max_events,
+            workers=config.workers,
+            deadlock=int(config.deadlock),
+            stop_at_first=int(config.stop_at_first),
+            full_states=int(config.full_states),
+            progress=hook,
+        )
+        stats = _Stats()
+        with self._lock:
+            self._lib.vk_api_search(ctypes.byref(raw), ctypes.byref(stats))
+            events = (_Event * max(stats.n_events, 1))()
+            count = self._lib.vk_api_events(events, stats.n_events)
+            hits = (ctypes.c_int64 * max(self.n_actions, 1))()
+            self._lib.vk_api_action_hits(hits)
+        return SearchOutcome(
+            distinct=stats.distinct,
+            transitions=stats.transitions,
+            depth=stats.depth,
+            peak_queue=stats.peak_queue,
+            seconds=stats.seconds,
+            status=Status(stats.status),
+            cut=bool(stats.cut),
+            events=tuple(
+                Event(EventKind(e.kind), e.prop, e.parent, e.ordinal) for e in events[:count]
+            ),
+            action_hits=tuple(hits[: self.n_actions]),
+            paths=self._path,
+            table_slots=stats.table_slots,
+        )
+
+    def _path(self, index: int) -> tuple[int, ...]:
+        if index < 0:
+            return ()
+        cap = 256
+        while True:
+            buf = (ctypes.c_int64 * cap)()
+            n = self._lib.vk_api_path(index, buf, cap)
+            if n >= 0:
+                return tuple(buf[:n])
+            if cap > 1 << 26:
+                raise IndexError(f"no stored state {index}")
+            cap *= 4
+
+    def release(self) -> None:
+        """Free the memory the last search kept for its paths."""
+        with self._lock:
+            self._lib.vk_api_release()
+
+
+def _hook(progress: ProgressHook) -> Callable[[int, int, int, float], int]:
+    def call(states: int, depth: int, queue: int, seconds: float) -> int:
+        try:
+            return int(bool(progress(states, depth, queue, seconds)))
+        except BaseException:  # noqa: BLE001 -- an exception cannot cross into C: stop instead
+            return 1
+
+    return call

@@ -1,0 +1,939 @@
+/*
+ * verikit native runtime: breadth-first search over packed states (docs/native.md).
+ * Included after the generated model code, so it sees VK_STATE_WORDS, vk_successors, ...
+ *
+ * Level-synchronous BFS with W workers. Each level runs in phases:
+ *   A  (parallel) expand the frontier in chunks of parents: successors not in the visited table
+ *      go into a level table keyed by fingerprint that keeps, per new state, the smallest
+ *      (parent, ordinal) that reached it: the one a one-worker BFS discovers it by. Deadlocks
+ *      and faults of parents are recorded as events.
+ *   B  sort the level's new states by that key (counting sort on the parent): discovery order.
+ *   C  (parallel) evaluate constraints, invariants and pending reachables on each of them.
+ *   D  walk them in discovery order, merged with the parents' events, applying the counting
+ *      rules of engine/search.py one state at a time (limits, stop at the first violation).
+ *   E  (parallel) insert the stored ones into the visited table.
+ * So counts, depths and counterexamples do not depend on the number of workers.
+ *
+ * Memory per stored state: one 64-bit fingerprint in an open-addressing table (load <= 3/4)
+ * and one 64-bit word packing the parent index (40 bits) and successor ordinal (24 bits).
+ * Full states exist only for the current and the next level (or for every state with
+ * full_states, which compares states instead of trusting fingerprints).
+ */
+#include <pthread.h>
+#include <stdatomic.h>
+#include <time.h>
+
+#define VK_W VK_STATE_WORDS
+#define ORD_BITS 24
+#define ORD_MASK ((1ull << ORD_BITS) - 1)
+#define MAX_PARENT ((1ull << (64 - ORD_BITS)) - 2)
+#define CHUNK 256
+#define MAX_WORKERS 256
+#define MAX_MASKED 32
+
+/* event kinds (library.py mirrors them) */
+enum { EV_INIT_FAULT = 1, EV_TRANSITION_FAULT, EV_DEADLOCK, EV_TERMINAL_FAULT, EV_INVARIANT,
+       EV_PREDICATE_FAULT, EV_REACHABLE };
+
+/* why the search ended (library.py mirrors them) */
+enum { ST_COMPLETE = 0, ST_HALTED, ST_MAX_STATES, ST_MAX_DEPTH, ST_TIMEOUT, ST_INTERRUPTED,
+       ST_OUT_OF_MEMORY, ST_UNREPRESENTABLE, ST_TOO_MANY_EVENTS, ST_UNSUPPORTED };
+
+typedef int (*vk_progress_fn)(int64_t states, int64_t depth, int64_t queue, double seconds);
+
+typedef struct vk_config {
+    int64_t max_states; /* 0: no limit */
+    int64_t max_depth;  /* 0: no limit */
+    double timeout;     /* seconds, 0: none */
+    double progress_interval;
+    int64_t max_events;
+    int32_t workers;
+    int32_t deadlock;
+    int32_t stop_at_first;
+    int32_t full_states;
+    vk_progress_fn progress;
+} vk_config;
+
+typedef struct vk_event {
+    int32_t kind;
+    int32_t prop;     /* property index (invariant, reachable), else -1 */
+    int64_t parent;   /* index of the state the event is at or comes from; -1: the virtual root */
+    int64_t ordinal;  /* successor ordinal of the state not stored; -1: at `parent` itself */
+} vk_event;
+
+typedef struct vk_stats {
+    int64_t distinct, transitions, depth, peak_queue, n_events;
+    double seconds;
+    int32_t status;
+    int32_t cut;       /* max_depth: the last level has successors beyond it */
+    int64_t table_slots;
+} vk_stats;
+
+/* ------------------------------------------------------------------ hashing */
+
+static inline uint64_t vk_mix(uint64_t h) {
+    h ^= h >> 33;
+    h *= 0xff51afd7ed558ccdull;
+    h ^= h >> 33;
+    h *= 0xc4ceb9fe1a85ec53ull;
+    h ^= h >> 33;
+    return h;
+}
+
+static inline uint64_t vk_hash(const uint64_t *s) {
+    uint64_t h = 0x9e3779b97f4a7c15ull;
+    for (int i = 0; i < VK_W; i++) h = vk_mix(h ^ (s[i] + 0x632be59bd9b4e019ull * (uint64_t)(i + 1)));
+    return h ? h : 1; /* 0 marks an empty slot */
+}
+
+static inline int vk_same(const uint64_t *a, const uint64_t *b) {
+    return memcmp(a, b, sizeof(uint64_t) * VK_W) == 0;
+}
+
+/* ------------------------------------------------------------------ the search's state */
+
+typedef struct lvl_entry {
+    _Atomic uint64_t fp;
+    _Atomic uint64_t key;  /* 1 + ((parent + 1) << ORD_BITS | ordinal), the smallest seen */
+    _Atomic(uint64_t *) words;     /* the state, in its finder's block storage */
+} lvl_entry;
+
+typedef struct block {
+    struct block *next;
+    size_t used;
+    uint64_t words[];
+} block;
+
+#define BLOCK_STATES 4096
+
+typedef struct worker {
+    int id;
+    vk_out out;
+    block *blocks;
+    vk_event *events;
+    size_t n_events, cap_events;
+    int64_t hits[VK_N_ACTIONS > 0 ? VK_N_ACTIONS : 1];
+} worker;
+
+typedef struct rec {
+    uint32_t inv;    /* violated invariants (bit j: j-th safety property) before any fault */
+    uint32_t hold;   /* pending reachables that hold */
+    uint32_t bad;    /* pending reachables whose predicate faults */
+    uint32_t flags;
+} rec;
+
+#define R_OUTSIDE 1u     /* outside a constraint */
+#define R_CFAULT 2u      /* a constraint faulted: not stored */
+#define R_IFAULT 4u      /* an invariant faulted (after the violations in `inv`) */
+
+static struct {
+    vk_config cfg;
+    int workers;
+    /* property classes, as indices into the model's properties */
+    int inv[MAX_MASKED], n_inv, reach[MAX_MASKED], n_reach, cons[VK_N_PROPS + 1], n_cons,
+        term[VK_N_PROPS + 1], n_term;
+    /* visited table: fp per slot (full_states: fp, index) */
+    _Atomic uint64_t *tab;
+    uint64_t tab_cap;
+    uint64_t *all;          /* full_states: every stored state */
+    uint64_t *pk;           /* per stored state: (parent + 1) << ORD_BITS | ordinal */
+    uint64_t count, pk_cap;
+    /* the level being expanded */
+    uint64_t *cur;
+    uint64_t n_cur;
+    int64_t base;           /* index of cur[0]; -1 for the virtual root of the initial states */
+    int probing, is_root;
+    double growth;          /* new states per expanded state, last level */
+    uint32_t *nsucc;
+    lvl_entry *lvl;
+    uint64_t lvl_cap;
+    _Atomic uint64_t lvl_n;
+    _Atomic int lvl_full;
+    _Atomic uint64_t next_chunk;
+    _Atomic int stop;       /* a status that ends the search at once (timeout, memory, ...) */
+    _Atomic int cut;
+    /* the new level, in discovery order */
+    uint64_t *nkey, *nfp, *nxt;
+    rec *recs;
+    uint64_t n_new;
+    uint32_t pending;       /* reachables (bits over reach[]) not yet witnessed */
+    /* outcome */
+    vk_event *events;
+    size_t n_events, cap_events;
+    uint8_t reported_inv[MAX_MASKED], reported_deadlock;
+    int64_t transitions, depth, peak, hits[VK_N_ACTIONS > 0 ? VK_N_ACTIONS : 1];
+    int status, halted;
+    double start, next_progress;
+    worker *w;
+} S;
+
+static double vk_now(void) {
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
+}
+
+static void vk_set_stop(int status) {
+    int expected = 0;
+    atomic_compare_exchange_strong(&S.stop, &expected, status);
+}
+
+/* ------------------------------------------------------------------ worker helpers */
+
+static int out_init(vk_out *o) {
+    memset(o, 0, sizeof *o);
+    o->words = VK_W;
+    o->scratch = (uint64_t *)calloc(VK_W, sizeof(uint64_t));
+    return o->scratch != NULL;
+}
+
+static void out_free(vk_out *o) {
+    free(o->states);
+    free(o->actions);
+    free(o->scratch);
+    memset(o, 0, sizeof *o);
+}
+
+static uint64_t *block_slot(worker *w) {
+    block *b = w->blocks;
+    if (!b || b->used == BLOCK_STATES) {
+        block *fresh = (block *)malloc(sizeof(block) + sizeof(uint64_t) * VK_W * BLOCK_STATES);
+        if (!fresh) return NULL;
+        fresh->next = b;
+        fresh->used = 0;
+        w->blocks = b = fresh;
+    }
+    return b->words + VK_W * b->used++;
+}
+
+static void blocks_free(worker *w) {
+    while (w->blocks) {
+        block *next = w->blocks->next;
+        free(w->blocks);
+        w->blocks = next;
+    }
+}
+
+static int push_event(vk_event **events, size_t *n, size_t *cap, vk_event e) {
+    if (*n == *cap) {
+        size_t bigger = *cap ? 2 * *cap : 16;
+        vk_event *grown = (vk_event *)realloc(*events, bigger * sizeof(vk_event));
+        if (!grown) return 0;
+        *events = grown;
+        *cap = bigger;
+    }
+    (*events)[(*n)++] = e;
+    return 1;
+}
+
+static void worker_event(worker *w, int kind, int64_t parent) {
+    vk_event e = {kind, -1, parent, -1};
+    if (!push_event(&w->events, &w->n_events, &w->cap_events, e)) vk_set_stop(ST_OUT_OF_MEMORY);
+}
+
+/* ------------------------------------------------------------------ parallel phases */
+
+typedef struct job {
+    void (*fn)(worker *);
+    worker *w;
+} job;
+
+static void *job_run(void *arg) {
+    job *j = (job *)arg;
+    j->fn(j->w);
+    return NULL;
+}
+
+/* Run fn on every worker: the calling thread is worker 0 (it alone calls the progress hook). */
+static void parallel(void (*fn)(worker *)) {
+    pthread_t threads[MAX_WORKERS];
+    job jobs[MAX_WORKERS];
+    int started[MAX_WORKERS];
+    for (int i = 1; i < S.workers; i++) {
+        jobs[i].fn = fn;
+        jobs[i].w = &S.w[i];
+        started[i] = pthread_create(&threads[i], NULL, job_run, &jobs[i]) == 0;
+        if (!started[i]) fn(&S.w[i]); /* no thread: do its share here */
+    }
+    fn(&S.w[0]);
+    for (int i = 1; i < S.workers; i++)
+        if (started[i]) pthread_join(threads[i], NULL);
+}
+
+/* ------------------------------------------------------------------ visited table */
+
+static int tab_stride(void) { return S.cfg.full_states ? 2 : 1; }
+
+static int tab_contains(const uint64_t *s, uint64_t fp) {
+    uint64_t mask = S.tab_cap - 1, i = fp & mask;
+    int stride = tab_stride();
+    for (;;) {
+        uint64_t f = atomic_load_explicit(&S.tab[i * stride], memory_order_relaxed);
+        if (f == 0) return 0;
+        if (f == fp) {
+            if (stride == 1) return 1;
+            uint64_t index = atomic_load_explicit(&S.tab[i * 2 + 1], memory_order_relaxed);
+            if (vk_same(S.all + index * VK_W, s)) return 1;
+        }
+        i = (i + 1) & mask;
+    }
+}
+
+static void tab_put(_Atomic uint64_t *tab, uint64_t cap, uint64_t fp, uint64_t index) {
+    uint64_t mask = cap - 1, i = fp & mask;
+    int stride = tab_stride();
+    for (;;) {
+        uint64_t expected = 0;
+        if (atomic_compare_exchange_strong_explicit(&tab[i * stride], &expected, fp,
+                                                    memory_order_relaxed, memory_order_relaxed)) {
+            if (stride == 2) atomic_store_explicit(&tab[i * 2 + 1], index, memory_order_relaxed);
+            return;
+        }
+        i = (i + 1) & mask;
+    }
+}
+
+/* Make room for `extra` more states at load <= 3/4; 0 when memory ran out. */
+static int tab_reserve(uint64_t extra) {
+    uint64_t need = S.count + extra, cap = S.tab_cap;
+    while (need > cap / 4 * 3) cap *= 2;
+    if (cap == S.tab_cap) return 1;
+    int stride = tab_stride();
+    _Atomic uint64_t *grown = (_Atomic uint64_t *)calloc(cap * stride, sizeof(uint64_t));
+    if (!grown) return 0;
+    for (uint64_t i = 0; i < S.tab_cap; i++) {
+        uint64_t f = atomic_load_explicit(&S.tab[i * stride], memory_order_relaxed);
+        if (f) tab_put(grown, cap, f, stride == 2 ? S.tab[i * 2 + 1] : 0);
+    }
+    free((void *)S.tab);
+    S.tab = grown;
+    S.tab_cap = cap;
+    return 1;
+}
+
+/* ------------------------------------------------------------------ level table */
+
+static int lvl_alloc(uint64_t cap) {
+    free(S.lvl);
+    S.lvl = (lvl_entry *)calloc(cap, sizeof(lvl_entry));
+    S.lvl_cap = S.lvl ? cap : 0;
+    atomic_store(&S.lvl_n, 0);
+    atomic_store(&S.lvl_full, 0);
+    return S.lvl != NULL;
+}
+
+/* Lower *slot to value (0 means unset). */
+static void atomic_min(_Atomic uint64_t *slot, uint64_t value) {
+    uint64_t old = atomic_load_explicit(slot, memory_order_relaxed);
+    while ((old == 0 || value < old) &&
+           !atomic_compare_exchange_weak_explicit(slot, &old, value, memory_order_relaxed,
+                                                  memory_order_relaxed)) {
+    }
+}
+
+/* Offer a successor not in the visited table to the level table; the smallest key wins. */
+static void lvl_offer(worker *w, const uint64_t *s, uint64_t fp, uint64_t key) {
+    uint64_t mask = S.lvl_cap - 1, i = fp & mask;
+    for (;;) {
+        lvl_entry *e = &S.lvl[i];
+        uint64_t f = atomic_load_explicit(&e->fp, memory_order_acquire);
+        if (f == 0) {
+            uint64_t expected = 0;
+            if (atomic_compare_exchange_strong_explicit(&e->fp, &expected, fp,
+                                                        memory_order_acq_rel,
+                                                        memory_order_acquire)) {
+                uint64_t *slot = block_slot(w);
+                if (!slot) {
+                    vk_set_stop(ST_OUT_OF_MEMORY);
+                    return;
+                }
+                memcpy(slot, s, sizeof(uint64_t) * VK_W);
+                atomic_min(&e->key, key + 1);
+                atomic_store_explicit(&e->words, slot, memory_order_release);
+                uint64_t n = atomic_fetch_add(&S.lvl_n, 1) + 1;
+                if (n > S.lvl_cap / 4 * 3) atomic_store(&S.lvl_full, 1);
+                return;
+            }
+            f = expected;
+        }
+        if (f == fp) {
+            if (!S.cfg.full_states) {
+                atomic_min(&e->key, key + 1);
+                return;
+            }
+            uint64_t *words;
+            while (!(words = atomic_load_explicit(&e->words, memory_order_acquire))) {
+            }
+            if (vk_same(words, s)) {
+                atomic_min(&e->key, key + 1);
+                return;
+            }
+        }
+        i = (i + 1) & mask;
+    }
+}
+
+/* ------------------------------------------------------------------ phase A: expand */
+
+static void progress_tick(void) {
+    double now = vk_now();
+    if (S.cfg.timeout > 0 && now - S.start >= S.cfg.timeout) vk_set_stop(ST_TIMEOUT);
+    if (S.cfg.progress && now >= S.next_progress) {
+        S.next_progress = now + S.cfg.progress_interval;
+        uint64_t done = atomic_load(&S.next_chunk) * CHUNK;
+        int64_t queue = (int64_t)(S.n_cur > done ? S.n_cur - done : 0) + (int64_t)S.lvl_n;
+        if (S.cfg.progress((int64_t)S.count, S.depth, queue, now - S.start))
+            vk_set_stop(ST_INTERRUPTED);
+    }
+}
+
+static int is_terminal(const uint64_t *s, int *fault) {
+    for (int t = 0; t < S.n_term; t++) {
+        int holds = 0, rc = vk_prop(S.term[t], s, &holds);
+        if (rc == VK_UNREPRESENTABLE) vk_set_stop(ST_UNREPRESENTABLE);
+        if (rc != VK_OK) {
+            *fault = 1;
+            return 0;
+        }
+        if (holds) return 1;
+    }
+    return 0;
+}
+
+static void expand_one(worker *w, uint64_t j) {
+    vk_out *o = &w->out;
+    int64_t parent = S.base + (int64_t)j;
+    o->n = 0;
+    o->fault = VK_OK;
+    int rc = S.is_root ? vk_init_states(o) : vk_successors(S.cur + j * VK_W, o);
+    if (o->nomem) {
+        vk_set_stop(ST_OUT_OF_MEMORY);
+        return;
+    }
+    if (rc == VK_OK && o->fault != VK_OK) rc = o->fault;
+    if (rc == VK_UNREPRESENTABLE) {
+        vk_set_stop(ST_UNREPRESENTABLE);
+        return;
+    }
+    if (rc != VK_OK) {
+        S.nsucc[j] = 0;
+        worker_event(w, S.is_root ? EV_INIT_FAULT : EV_TRANSITION_FAULT, parent);
+        return;
+    }
+    S.nsucc[j] = (uint32_t)o->n;
+    if (o->n > ORD_MASK) {
+        vk_set_stop(ST_UNSUPPORTED);
+        return;
+    }
+    for (size_t k = 0; k < o->n; k++)
+        if (o->actions[k] >= 0 && o->actions[k] < VK_N_ACTIONS) w->hits[o->actions[k]]++;
+    if (o->n == 0) {
+        int fault = 0;
+        if (!S.is_root && S.cfg.deadlock && !is_terminal(S.cur + j * VK_W, &fault))
+            worker_event(w, fault ? EV_TERMINAL_FAULT : EV_DEADLOCK, parent);
+        return;
+    }
+    uint64_t key0 = (uint64_t)(parent + 1) << ORD_BITS, fps[64];
+    for (size_t k0 = 0; k0 < o->n; k0 += 64) {
+        size_t k1 = o->n - k0 < 64 ? o->n : k0 + 64;
+        for (size_t k = k0; k < k1; k++) {  /* fetch the table slots of all before probing any */
+            fps[k - k0] = vk_hash(o->states + k * VK_W);
+            __builtin_prefetch((const void *)&S.tab[(fps[k - k0] & (S.tab_cap - 1)) * tab_stride()]);
+        }
+        for (size_t k = k0; k < k1; k++) {
+            const uint64_t *t = o->states + k * VK_W;
+            uint64_t fp = fps[k - k0];
+            if (tab_contains(t, fp)) continue;
+        if (S.probing) {
+            atomic_store_explicit(&S.cut, 1, memory_order_relaxed);
+            continue;
+        }
+            lvl_offer(w, t, fp, key0 | k);
+        }
+    }
+}
+
+static void phase_expand(worker *w) {
+    for (;;) {
+        if (w->id == 0) progress_tick();
+        if (atomic_load_explicit(&S.stop, memory_order_relaxed) ||
+            atomic_load_explicit(&S.lvl_full, memory_order_relaxed))
+            return;
+        uint64_t c = atomic_fetch_add(&S.next_chunk, 1), lo = c * CHUNK;
+        if (lo >= S.n_cur) return;
+        uint64_t hi = lo + CHUNK < S.n_cur ? lo + CHUNK : S.n_cur;
+        for (uint64_t j = lo; j < hi; j++) expand_one(w, j);
+    }
+}
+
+/* ------------------------------------------------------------------ phase B: order */
+
+static int cmp_key(const void *a, const void *b) {
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* The level's new states in discovery order: nkey, nfp and nxt (their words). */
+static int order_level(void) {
+    uint64_t n = atomic_load(&S.lvl_n), groups = S.n_cur + 1;
+    uint64_t *start = (uint64_t *)calloc(groups + 1, sizeof(uint64_t));
+    uint64_t *idx = (uint64_t *)malloc((n ? n : 1) * 2 * sizeof(uint64_t));
+    S.nkey = (uint64_t *)malloc((n ? n : 1) * sizeof(uint64_t));
+    S.nfp = (uint64_t *)malloc((n ? n : 1) * sizeof(uint64_t));
+    S.nxt = (uint64_t *)malloc((n ? n : 1) * VK_W * sizeof(uint64_t));
+    if (!start || !idx || !S.nkey || !S.nfp || !S.nxt) {
+        free(start);
+        free(idx);
+        return 0;
+    }
+    int64_t first = S.base + 1; /* key parent field of cur[0] */
+    for (uint64_t i = 0; i < S.lvl_cap; i++)
+        if (S.lvl[i].fp) start[((S.lvl[i].key - 1) >> ORD_BITS) - (uint64_t)first + 1]++;
+    for (uint64_t g = 0; g < groups; g++) start[g + 1] += start[g];
+    for (uint64_t i = 0; i < S.lvl_cap; i++) {
+        if (!S.lvl[i].fp) continue;
+        uint64_t key = S.lvl[i].key - 1, at = start[(key >> ORD_BITS) - (uint64_t)first]++;
+        idx[2 * at] = key;
+        idx[2 * at + 1] = i;
+    }
+    /* within one parent, by ordinal: groups are small */
+    for (uint64_t a = 0, b; a < n; a = b) {
+        for (b = a + 1; b < n && idx[2 * b] >> ORD_BITS == idx[2 * a] >> ORD_BITS; b++) {
+        }
+        if (b - a > 1) qsort(idx + 2 * a, b - a, 2 * sizeof(uint64_t), cmp_key);
+    }
+    for (uint64_t i = 0; i < n; i++) {
+        lvl_entry *e = &S.lvl[idx[2 * i + 1]];
+        S.nkey[i] = idx[2 * i];
+        S.nfp[i] = e->fp;
+        memcpy(S.nxt + i * VK_W, e->words, sizeof(uint64_t) * VK_W);
+    }
+    S.n_new = n;
+    free(start);
+    free(idx);
+    return 1;
+}
+
+/* ------------------------------------------------------------------ phase C: evaluate */
+
+static int eval_prop(int p, const uint64_t *s, int *holds) {
+    int rc = vk_prop(p, s, holds);
+    if (rc == VK_UNREPRESENTABLE) vk_set_stop(ST_UNREPRESENTABLE);
+    return rc;
+}
+
+static void evaluate_one(uint64_t i) {
+    const uint64_t *s = S.nxt + i * VK_W;
+    rec *r = &S.recs[i];
+    memset(r, 0, sizeof *r);
+    int holds;
+    for (int c = 0; c < S.n_cons; c++) {
+        if (eval_prop(S.cons[c], s, &holds) != VK_OK) {
+            r->flags |= R_CFAULT;
+            return;
+        }
+        if (!holds) {
+            r->flags |= R_OUTSIDE;
+            break;
+        }
+    }
+    for (int j = 0; j < S.n_inv; j++) {
+        if (eval_prop(S.inv[j], s, &holds) != VK_OK) {
+            r->flags |= R_IFAULT;
+            return;
+        }
+        if (!holds) r->inv |= 1u << j;
+    }
+    if (r->flags & R_OUTSIDE) return;
+    for (int j = 0; j < S.n_reach; j++) {
+        if (!(S.pending >> j & 1)) continue;
+        if (eval_prop(S.reach[j], s, &holds) != VK_OK)
+            r->bad |= 1u << j;
+        else if (holds)
+            r->hold |= 1u << j;
+    }
+}
+
+static void phase_evaluate(worker *w) {
+    (void)w;
+    for (;;) {
+        uint64_t c = atomic_fetch_add(&S.next_chunk, 1), lo = c * CHUNK;
+        if (lo >= S.n_new) return;
+        uint64_t hi = lo + CHUNK < S.n_new ? lo + CHUNK : S.n_new;
+        for (uint64_t i = lo; i < hi; i++) evaluate_one(i);
+    }
+}
+
+/* ------------------------------------------------------------------ phase D: walk */
+
+static int record(int kind, int prop, int64_t parent, int64_t ordinal) {
+    if (kind == EV_INVARIANT) {
+        if (S.reported_inv[prop]) return 0;
+        S.reported_inv[prop] = 1;
+        prop = S.inv[prop];
+    } else if (kind == EV_DEADLOCK) {
+        if (S.reported_deadlock) return 0;
+        S.reported_deadlock = 1;
+    } else if (kind == EV_REACHABLE) {
+        prop = S.reach[prop];
+    }
+    if ((int64_t)S.n_events >= S.cfg.max_events) {
+        vk_set_stop(ST_TOO_MANY_EVENTS);
+        return 1;
+    }
+    vk_event e = {kind, prop, parent, ordinal};
+    if (!push_event(&S.events, &S.n_events, &S.cap_events, e)) {
+        vk_set_stop(ST_OUT_OF_MEMORY);
+        return 1;
+    }
+    if (kind == EV_REACHABLE) return 0;
+    S.halted = S.cfg.stop_at_first;
+    return S.halted;
+}
+
+static int cmp_event(const void *a, const void *b) {
+    const vk_event *x = (const vk_event *)a, *y = (const vk_event *)b;
+    return x->parent < y->parent ? -1 : x->parent > y->parent;
+}
+
+static vk_event *gather_parent_events(size_t *n) {
+    size_t total = 0, at = 0;
+    for (int i = 0; i < S.workers; i++) total += S.w[i].n_events;
+    vk_event *all = (vk_event *)malloc((total ? total : 1) * sizeof(vk_event));
+    if (!all) return NULL;
+    for (int i = 0; i < S.workers; i++) {
+        memcpy(all + at, S.w[i].events, S.w[i].n_events * sizeof(vk_event));
+        at += S.w[i].n_events;
+        S.w[i].n_events = 0;
+    }
+    qsort(all, total, sizeof(vk_event), cmp_event);
+    *n = total;
+    return all;
+}
+
+/* Store the i-th new state; 0 when the state array cannot grow. */
+static int store(uint64_t i) {
+    if (S.count == S.pk_cap) {
+        uint64_t cap = S.pk_cap ? 2 * S.pk_cap : 1024;
+        uint64_t *grown = (uint64_t *)realloc(S.pk, cap * sizeof(uint64_t));
+        if (!grown) return 0;
+        S.pk = grown;
+        if (S.cfg.full_states) {
+            uint64_t *all = (uint64_t *)realloc(S.all, cap * VK_W * sizeof(uint64_t));
+            if (!all) return 0;
+            S.all = all;
+        }
+        S.pk_cap = cap;
+    }
+    if (S.cfg.full_states) memcpy(S.all + S.count * VK_W, S.nxt + i * VK_W, sizeof(uint64_t) * VK_W);
+    S.pk[S.count++] = S.nkey[i];
+    return 1;
+}
+
+/* Apply engine/search.py's rules to one new state (the k-th successor of parent) in
+   discovery order; 1 when the search must end there. */
+static int visit(uint64_t i, int64_t parent, int64_t k, uint64_t *kept) {
+    uint64_t limit = S.cfg.max_states > 0 ? (uint64_t)S.cfg.max_states : UINT64_MAX;
+    rec *r = &S.recs[i];
+    if (r->flags & R_CFAULT) return record(EV_PREDICATE_FAULT, -1, parent, k);
+    if (!(r->flags & R_OUTSIDE)) {
+        if (S.count >= limit) return S.status = ST_MAX_STATES, 1;
+        if (!store(i)) return S.status = ST_OUT_OF_MEMORY, 1;
+        S.nfp[*kept] = S.nfp[i];
+        if (*kept != i) memcpy(S.nxt + *kept * VK_W, S.nxt + i * VK_W, sizeof(uint64_t) * VK_W);
+        ++*kept;
+    }
+    for (int j = 0; j < S.n_inv; j++)
+        if (r->inv >> j & 1 && record(EV_INVARIANT, j, parent, k)) return 1;
+    if (r->flags & R_IFAULT) return record(EV_PREDICATE_FAULT, -1, parent, k);
+    if (r->flags & R_OUTSIDE) return 0;
+    for (int j = 0; j < S.n_reach; j++) {
+        if (!(S.pending >> j & 1)) continue;
+        if (r->bad >> j & 1) return record(EV_PREDICATE_FAULT, -1, parent, k);
+        if (r->hold >> j & 1) {
+            S.pending &= ~(1u << j);
+            record(EV_REACHABLE, j, parent, k);
+        }
+    }
+    return 0;
+}
+
+/* Walk the level's new states in discovery order, merged with the events of their parents
+   (deadlocks, faults: those parents have no successors). Returns the number of new states
+   kept (compacted to the front of nxt/nfp); sets S.halted or S.status when the search ends. */
+static uint64_t walk(void) {
+    size_t n_pev = 0, e = 0;
+    vk_event *pev = gather_parent_events(&n_pev);
+    if (!pev) {
+        S.status = ST_OUT_OF_MEMORY;
+        return 0;
+    }
+    uint64_t kept = 0, i = 0;
+    int64_t last = S.base + (int64_t)S.n_cur - 1, at = last; /* transitions count through `at` */
+    for (;;) {
+        int64_t parent = i < S.n_new ? (int64_t)(S.nkey[i] >> ORD_BITS) - 1 : INT64_MAX;
+        if (e < n_pev && pev[e].parent < parent) {
+            if (record(pev[e].kind, -1, pev[e].parent, -1)) {
+                at = pev[e].parent;
+                break;
+            }
+            e++;
+        } else if (i < S.n_new) {
+            if (visit(i, parent, (int64_t)(S.nkey[i] & ORD_MASK), &kept)) {
+                at = parent;
+                break;
+            }
+            i++;
+        } else {
+            break;
+        }
+        if (atomic_load_explicit(&S.stop, memory_order_relaxed)) break;
+    }
+    free(pev);
+    if (!S.is_root)
+        for (int64_t p = S.base; p <= at; p++) S.transitions += S.nsucc[p - S.base];
+    return kept;
+}
+
+/* ------------------------------------------------------------------ phase E: insert */
+
+static uint64_t insert_from;
+
+static void phase_insert(worker *w) {
+    (void)w;
+    for (;;) {
+        uint64_t c = atomic_fetch_add(&S.next_chunk, 1), lo = c * CHUNK * 16;
+        if (lo >= S.n_new) return;
+        uint64_t hi = lo + CHUNK * 16 < S.n_new ? lo + CHUNK * 16 : S.n_new;
+        for (uint64_t i = lo; i < hi; i++) tab_put(S.tab, S.tab_cap, S.nfp[i], insert_from + i);
+    }
+}
+
+/* ------------------------------------------------------------------ one level */
+
+static void level_free(void) {
+    free(S.nkey);
+    free(S.nfp);
+    free(S.recs);
+    S.nkey = S.nfp = NULL;
+    S.recs = NULL;
+}
+
+/* Expand S.cur; leaves the next level in S.cur. 0 when the search ends. */
+static int level(void) {
+    /* room for the new states at load <= 3/4, guessed from the previous level's growth */
+    double guess = (double)S.n_cur * (S.growth > 1.0 ? S.growth : 1.0) * 1.25 + 1024.0;
+    uint64_t cap = 1024;
+    while ((double)(cap / 4 * 3) < guess) cap *= 2;
+    S.nsucc = (uint32_t *)calloc(S.n_cur ? S.n_cur : 1, sizeof(uint32_t));
+    if (!S.nsucc) return S.status = ST_OUT_OF_MEMORY, 0;
+    for (;;) {
+        if (!lvl_alloc(cap)) return S.status = ST_OUT_OF_MEMORY, 0;
+        atomic_store(&S.next_chunk, 0);
+        for (int i = 0; i < S.workers; i++) {
+            S.w[i].n_events = 0;
+            memset(S.w[i].hits, 0, sizeof S.w[i].hits);
+        }
+        parallel(phase_expand);
+        if (!atomic_load(&S.lvl_full) || atomic_load(&S.stop)) break;
+        for (int i = 0; i < S.workers; i++) blocks_free(&S.w[i]);
+        cap *= 4; /* the estimate was short: expand this level again with room to spare */
+    }
+    for (int i = 0; i < S.workers; i++)
+        for (int a = 0; a < VK_N_ACTIONS; a++) S.hits[a] += S.w[i].hits[a], S.w[i].hits[a] = 0;
+    if (atomic_load(&S.stop)) {
+        S.status = atomic_load(&S.stop);
+        return 0;
+    }
+    if (S.n_cur) S.growth = (double)atomic_load(&S.lvl_n) / (double)S.n_cur;
+    int ok = order_level();
+    free(S.lvl);
+    S.lvl = NULL;
+    for (int i = 0; i < S.workers; i++) blocks_free(&S.w[i]);
+    S.recs = ok ? (rec *)malloc((S.n_new ? S.n_new : 1) * sizeof(rec)) : NULL;
+    if (!S.recs) return S.status = ST_OUT_OF_MEMORY, 0;
+    atomic_store(&S.next_chunk, 0);
+    parallel(phase_evaluate);
+    if (atomic_load(&S.stop)) return S.status = atomic_load(&S.stop), 0;
+    uint64_t before = S.count, kept = walk();
+    free(S.nsucc);
+    S.nsucc = NULL;
+    if (!S.status && atomic_load(&S.stop)) S.status = atomic_load(&S.stop);
+    if (!tab_reserve(kept)) {
+        S.count = before; /* the level is dropped whole: figures stay consistent */
+        S.status = ST_OUT_OF_MEMORY;
+    }
+    if (S.status == ST_OUT_OF_MEMORY) return 0;
+    S.n_new = kept;
+    insert_from = before;
+    atomic_store(&S.next_chunk, 0);
+    parallel(phase_insert);
+    free(S.cur);
+    S.cur = S.nxt;
+    S.nxt = NULL;
+    S.n_cur = kept;
+    S.base = (int64_t)before;
+    level_free();
+    return !(S.halted || S.status);
+}
+
+/* ------------------------------------------------------------------ exports */
+
+static void classify(void) {
+    S.n_inv = S.n_reach = S.n_cons = S.n_term = 0;
+    for (int p = 0; p < VK_N_PROPS; p++) {
+        const char *kind = VK_PROP_KINDS[p];
+        if (!strcmp(kind, "invariant") || !strcmp(kind, "lemma")) {
+            if (S.n_inv == MAX_MASKED) S.status = ST_UNSUPPORTED;
+            else S.inv[S.n_inv++] = p;
+        } else if (!strcmp(kind, "reachable")) {
+            if (S.n_reach == MAX_MASKED) S.status = ST_UNSUPPORTED;
+            else S.reach[S.n_reach++] = p;
+        } else if (!strcmp(kind, "constraint")) {
+            S.cons[S.n_cons++] = p;
+        } else if (!strcmp(kind, "terminal")) {
+            S.term[S.n_term++] = p;
+        }
+    }
+    S.growth = 4.0;
+    S.pending = S.n_reach == 32 ? 0xffffffffu : (1u << S.n_reach) - 1;
+}
+
+static void search_free(void) {
+    if (S.w)
+        for (int i = 0; i < S.workers; i++) {
+            out_free(&S.w[i].out);
+            blocks_free(&S.w[i]);
+            free(S.w[i].events);
+        }
+    free(S.w);
+    free((void *)S.tab);
+    free(S.all);
+    free(S.pk);
+    free(S.cur);
+    free(S.nxt);
+    free(S.nsucc);
+    free(S.lvl);
+    free(S.events);
+    level_free();
+    memset(&S, 0, sizeof S);
+}
+
+/* Release everything a search kept (its events and paths stay readable until then). */
+void vk_api_release(void) { search_free(); }
+
+/* Run one whole search; figures into *out. The events and paths stay readable until the next
+   vk_api_search or vk_api_release. Never two at once (the state is global). */
+int vk_api_search(const vk_config *cfg, vk_stats *out) {
+    search_free();
+    S.cfg = *cfg;
+    if (S.cfg.max_events <= 0) S.cfg.max_events = 10000;
+    if (S.cfg.progress_interval <= 0) S.cfg.progress_interval = 1.0;
+    S.workers = cfg->workers < 1 ? 1 : cfg->workers > MAX_WORKERS ? MAX_WORKERS : cfg->workers;
+    S.start = vk_now();
+    S.next_progress = S.start + S.cfg.progress_interval;
+    classify();
+    S.w = (worker *)calloc((size_t)S.workers, sizeof(worker));
+    S.tab_cap = 1024;
+    S.tab = (_Atomic uint64_t *)calloc(S.tab_cap * (size_t)tab_stride(), sizeof(uint64_t));
+    int ok = S.w && S.tab;
+    for (int i = 0; ok && i < S.workers; i++) {
+        S.w[i].id = i;
+        ok = out_init(&S.w[i].out);
+    }
+    if (!ok) S.status = ST_OUT_OF_MEMORY;
+    /* the initial states are the successors of a virtual root */
+    S.cur = (uint64_t *)calloc(VK_W, sizeof(uint64_t));
+    S.n_cur = 1;
+    S.base = -1;
+    S.is_root = 1;
+    int more = !S.status && S.cur && level();
+    if (!S.cur) S.status = ST_OUT_OF_MEMORY;
+    S.is_root = 0;
+    uint64_t stored_before = 0;
+    while (more && S.n_cur > 0) {
+        S.depth++;
+        if ((int64_t)S.n_cur > S.peak) S.peak = (int64_t)S.n_cur;
+        S.probing = S.cfg.max_depth > 0 && S.depth == S.cfg.max_depth;
+        stored_before = S.count;
+        more = level();
+    }
+    if (S.count > stored_before && (S.halted || S.status)) S.depth++;
+    int cut = atomic_load(&S.cut);
+    if (!S.halted && !S.status && cut) S.status = ST_MAX_DEPTH;
+    if (S.halted && !S.status) S.status = ST_HALTED;
+    out->distinct = (int64_t)S.count;
+    out->transitions = S.transitions;
+    out->depth = S.depth;
+    out->peak_queue = S.peak;
+    out->n_events = (int64_t)S.n_events;
+    out->seconds = vk_now() - S.start;
+    out->status = S.status;
+    out->cut = cut;
+    out->table_slots = (int64_t)S.tab_cap;
+    return S.status;
+}
+
+int vk_api_events(vk_event *buf, int64_t cap) {
+    int64_t n = (int64_t)S.n_events < cap ? (int64_t)S.n_events : cap;
+    memcpy(buf, S.events, (size_t)n * sizeof(vk_event));
+    return (int)n;
+}
+
+void vk_api_action_hits(int64_t *buf) {
+    for (int a = 0; a < VK_N_ACTIONS; a++) buf[a] = S.hits[a];
+}
+
+/* Init ordinal, then successor ordinals, to the stored state `index`; its length, or -1 when
+   `cap` is too small (or the index unknown). */
+int64_t vk_api_path(int64_t index, int64_t *buf, int64_t cap) {
+    int64_t n = 0;
+    for (int64_t i = index; i >= 0; i = (int64_t)(S.pk[i] >> ORD_BITS) - 1) {
+        if (i >= (int64_t)S.count || n == cap) return -1;
+        buf[n++] = (int64_t)(S.pk[i] & ORD_MASK);
+    }
+    for (int64_t a = 0, b = n - 1; a < b; a++, b--) {
+        int64_t t = buf[a];
+        buf[a] = buf[b];
+        buf[b] = t;
+    }
+    return n;
+}
+
+int vk_api_state_words(void) { return VK_W; }
+int vk_api_n_actions(void) { return VK_N_ACTIONS; }
+int vk_api_n_props(void) { return VK_N_PROPS; }
+const char *vk_api_action_name(int i) { return i >= 0 && i < VK_N_ACTIONS ? VK_ACTION_NAMES[i] : ""; }
+const char *vk_api_prop_kind(int i) { return i >= 0 && i < VK_N_PROPS ? VK_PROP_KINDS[i] : ""; }
+
+static int copy_out(vk_out *o, int rc, uint64_t *buf, int32_t *actions, int cap, int *n) {
+    if (rc == VK_OK && o->fault != VK_OK) rc = o->fault;
+    if (o->nomem) rc = VK_NOMEM;
+    if (rc == VK_OK && (int64_t)o->n > cap) {
+        *n = (int)o->n;
+        out_free(o);
+        return -1;
+    }
+    *n = rc == VK_OK ? (int)o->n : 0;
+    if (rc == VK_OK) {
+        memcpy(buf, o->states, o->n * VK_W * sizeof(uint64_t));
+        memcpy(actions, o->actions, o->n * sizeof(int32_t));
+    }
+    out_free(o);
+    return rc;
+}
+
+int vk_api_init(uint64_t *buf, int32_t *actions, int cap, int *n) {
+    vk_out o;
+    if (!out_init(&o)) return VK_NOMEM;
+    return copy_out(&o, vk_init_states(&o), buf, actions, cap, n);
+}
+
+int vk_api_successors(const uint64_t *s, uint64_t *buf, int32_t *actions, int cap, int *n) {
+    vk_out o;
+    if (!out_init(&o)) return VK_NOMEM;
+    return copy_out(&o, vk_successors(s, &o), buf, actions, cap, n);
+}
+
+int vk_api_prop(int i, const uint64_t *s, int *holds) { return vk_prop(i, s, holds); }
+int vk_api_trigger(int i, const uint64_t *s, int *holds) { return vk_trigger(i, s, holds); }
