@@ -7,8 +7,10 @@
  *   bits 2N+2..3N+1        tmPrepared     bit r: r+1 in tmPrepared
  *   bits 3N+2..4N+1        msgs           bit r: Msg{Prepared, r+1} in msgs
  *   bit  4N+2 / 4N+3       msgs           Msg{Commit, none} / Msg{Abort, none} in msgs
- * Defining VK_TEST_FAULT makes TMCommit fault (as a division by zero would) so the tests can
- * follow a fault through the search; VK_TEST_UNREPRESENTABLE makes it unrepresentable instead.
+ * Test switches: VK_TEST_FAULT makes TMCommit fault (as a division by zero would) and
+ * VK_TEST_UNREPRESENTABLE makes it report an unrepresentable value; VK_TEST_STRICT turns
+ * TCConsistent into "no RM has committed"; VK_TEST_NO_RECEIVE disables RMRcvCommitMsg and
+ * RMRcvAbortMsg (so the model deadlocks).
  */
 #ifndef VK_RMS
 #define VK_RMS 3
@@ -61,10 +63,12 @@ static int vk_successors(const uint64_t *sp, vk_out *o) {
         if (RM(s, r) == 0) vk_push(o, 3)[0] = set_rm(s, r, 1) | 1ull << (MSGPREP_SHIFT + r);
     for (r = 0; r < VK_RMS; r++)
         if (RM(s, r) == 0) vk_push(o, 4)[0] = set_rm(s, r, 3);
+#ifndef VK_TEST_NO_RECEIVE
     if (s & COMMIT_BIT)
         for (r = 0; r < VK_RMS; r++) vk_push(o, 5)[0] = set_rm(s, r, 2);
     if (s & ABORT_BIT)
         for (r = 0; r < VK_RMS; r++) vk_push(o, 6)[0] = set_rm(s, r, 3);
+#endif
     return VK_OK;
 }
 
@@ -77,7 +81,11 @@ static int vk_prop(int i, const uint64_t *sp, int *holds) {
     }
     switch (i) {
     case 0: *holds = 1; return VK_OK; /* msgs hold exactly the well-typed messages */
+#ifdef VK_TEST_STRICT
+    case 1: *holds = !committed; return VK_OK;
+#else
     case 1: *holds = !(committed && aborted); return VK_OK;
+#endif
     case 2: *holds = committed; return VK_OK;
     case 3: *holds = aborted; return VK_OK;
     }

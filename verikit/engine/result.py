@@ -60,6 +60,23 @@ class Discovery:
 
 
 @dataclass(frozen=True)
+class Backend:
+    """Which explicit-state backend ran and why: reported in one line, text and JSON.
+
+    `build_seconds` is code generation plus C compilation (compilation is 0 when the cache held
+    the library), apart from `search_seconds`. With 64-bit fingerprints two states may share
+    one; `collision_probability` is TLC's optimistic estimate of that having happened."""
+
+    name: str  # "native" or "python"
+    reason: str
+    workers: int = 1
+    build_seconds: float = 0.0
+    cached: bool = False
+    search_seconds: float = 0.0
+    collision_probability: float | None = None
+
+
+@dataclass(frozen=True)
 class CheckResult:
     """The outcome of `engine.check`.
 
@@ -86,3 +103,4 @@ class CheckResult:
     liveness_cut_off: int = 0  # its states with a successor outside a constraint
     liveness_cut_by: tuple[str, ...] = ()  # the constraints those successors fail
     liveness_seconds: float = 0.0  # building the graph and deciding every property
+    backend: Backend | None = None  # set by engine.native.check (None: engine.check directly)

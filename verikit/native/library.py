@@ -168,6 +168,7 @@ class NativeLibrary:
         lib.vk_api_path.argtypes = [ctypes.c_int64, _I64P, ctypes.c_int64]
         lib.vk_api_path.restype = ctypes.c_int64
         lib.vk_api_release.restype = None
+        lib.vk_api_request_stop.restype = None
         lib.vk_api_prop_kind.restype = ctypes.c_char_p
         lib.vk_api_action_name.restype = ctypes.c_char_p
 
@@ -279,6 +280,10 @@ class NativeLibrary:
             if cap > 1 << 26:
                 raise IndexError(f"no stored state {index}")
             cap *= 4
+
+    def request_stop(self) -> None:
+        """Make a running search return soon with status INTERRUPTED (any thread may call it)."""
+        self._lib.vk_api_request_stop()
 
     def release(self) -> None:
         """Free the memory the last search kept for its paths."""

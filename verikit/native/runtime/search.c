@@ -874,6 +874,9 @@ int vk_api_search(const vk_config *cfg, vk_stats *out) {
     return S.status;
 }
 
+/* Ask a running search to stop (status interrupted); safe from any thread, e.g. on Ctrl-C. */
+void vk_api_request_stop(void) { vk_set_stop(ST_INTERRUPTED); }
+
 int vk_api_events(vk_event *buf, int64_t cap) {
     int64_t n = (int64_t)S.n_events < cap ? (int64_t)S.n_events : cap;
     memcpy(buf, S.events, (size_t)n * sizeof(vk_event));
