@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import subprocess
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +39,13 @@ def test_a_second_build_of_the_same_source_loads_the_cached_library(
     monkeypatch.setattr(subprocess, "run", no_compiling)
     second = build_twophase(3)
     assert second.cached and second.path == first.path and second.compile_seconds == 0.0
+
+
+def test_builds_of_one_source_at_the_same_time_do_not_trip_over_each_other() -> None:
+    with ThreadPoolExecutor(4) as pool:
+        built = list(pool.map(lambda _: build_twophase(5), range(4)))
+    assert {b.path for b in built} == {built[0].path}
+    assert all(b.library.init_states() == [(-1, (0,))] for b in built)
 
 
 def test_another_source_is_another_cache_entry() -> None:

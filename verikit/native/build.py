@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import os
+import secrets
 import shutil
 import subprocess
 import tempfile
@@ -130,9 +131,11 @@ def build_c(model_c: str) -> Built:
         except OSError:
             library_path.unlink(missing_ok=True)  # a damaged entry: build it again
     started = time.monotonic()
-    c_file = directory / f"vk-{key}.c"
+    # names of this process's own: other processes may be building the same entry right now
+    mine = f"{os.getpid()}-{secrets.token_hex(4)}"
+    c_file = directory / f"vk-{key}.{mine}.c"
     c_file.write_text(unit, encoding="utf-8")
-    partial = directory / f"vk-{key}.{os.getpid()}.so.part"
+    partial = directory / f"vk-{key}.{mine}.so.part"
     command = [compiler.path, *FLAGS, "-I", str(RUNTIME), str(c_file), "-o", str(partial)]
     try:
         run = subprocess.run(command, capture_output=True, text=True, timeout=600, check=False)
@@ -145,6 +148,7 @@ def build_c(model_c: str) -> Built:
             f"the C compiler rejected the generated code (kept in {c_file}):\n{detail}", c_file
         )
     os.replace(partial, library_path)  # whole or absent: another process may load it
+    os.replace(c_file, directory / f"vk-{key}.c")  # kept beside it, to read
     seconds = time.monotonic() - started
     return Built(NativeLibrary(library_path), library_path, False, seconds)
 
