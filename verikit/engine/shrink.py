@@ -1,0 +1,440 @@
+"""Shrinking a violation a random walk found, and replaying the last one first.
+
+Two stages, under one time budget:
+
+1. hypothesis. A walk is a sequence of draws, `[initial state, action, index, action, index,
+   ...]` (engine/simulate.py records the walker's choices in this encoding): the action is an
+   index into the model's actions (a disabled one means the next enabled one, cyclically) and
+   the index picks among that action's successors (modulo their number). The failing choices
+   are handed to hypothesis through its example database, which it replays first; its
+   shrinker then deletes and lowers draws for as long as the walk still shows the same
+   violation within as many steps. The database lives under a verikit cache directory and
+   keeps the last failure of each spec, so the next simulation replays it first.
+2. A final pass on the steps themselves (each step named by its action, parameters and which
+   of that action's equal-looking successors it is): remove chunks of steps, then single
+   steps, while the violation still shows; then, among traces of equal length, prefer fewer
+   fault steps (loss, duplication, crash, partition) and fewer switches between nodes
+   (swapping neighbouring steps, or taking another action in place of a fault).
+
+A shrunk trace is never longer than the one it came from: every candidate is capped at the
+current length, and only a better one (by length, then faults, then switches) replaces it.
+Liveness lassos are reported as found.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import time
+import unittest
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from verikit.compile.compiled import CompiledModel, State, Successor
+from verikit.core.model import LIVENESS_KINDS
+from verikit.engine.result import Discovery
+from verikit.engine.simulate import (
+    Checks,
+    Found,
+    Shrinking,
+    SimulateOptions,
+    python_expander,
+)
+from verikit.errors import SpecFault
+
+FAULT_KINDS = ("drop", "duplicate", "crash", "restart", "partition", "heal")
+INDEX_BOUND = 2**16  # an index draw is taken modulo the number of successors
+CACHE_ENV = "VERIKIT_CACHE"
+
+
+def cache_directory() -> Path:
+    """$VERIKIT_CACHE, else $XDG_CACHE_HOME/verikit, else ~/.cache/verikit."""
+    explicit = os.environ.get(CACHE_ENV)
+    if explicit:
+        return Path(explicit)
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "verikit"
+
+
+def database_directory() -> str:
+    return str(cache_directory() / "hypothesis")
+
+
+# ---------------------------------------------------------------- walks from draws
+
+
+Draw = Callable[[int], int]  # draw(n): a value in 0..n-1
+
+
+class Executor:
+    """Runs a walk whose choices come from `draw`, checking what the walker checks."""
+
+    def __init__(self, compiled: CompiledModel, deadlock: bool) -> None:
+        self.compiled = compiled
+        self.checks = Checks(compiled, deadlock)
+        self.expand = python_expander(compiled)
+        self.inits = compiled.init_states()
+        self.width = len(compiled.model.actions)
+
+    def run(self, draw: Draw, limit: int) -> tuple[Discovery | None, list[int]]:
+        """(the violation the walk shows within `limit` steps, the choices drawn)."""
+        choices = [draw(len(self.inits))]
+        path = [choices[0]]
+        state = self.inits[choices[0]]
+        found, go_on = self.checks.state(state, path)
+        for _ in range(limit):
+            if found is not None or not go_on:
+                break
+            try:
+                succs, counts = self.expand(state)
+            except SpecFault as fault:
+                return self.checks.step_fault(fault, path), choices
+            if not succs:
+                return self.checks.dead_end(state, path), choices
+            wanted = draw(self.width)
+            action = next(a % self.width for a in range(wanted, wanted + self.width)
+                          if counts[a % self.width])  # fmt: skip
+            index = draw(INDEX_BOUND) % counts[action]
+            choices += (action, index)
+            path.append(sum(counts[:action]) + index)
+            state = succs[path[-1]]
+            found, go_on = self.checks.state(state, path)
+        return found, choices
+
+
+def same(a: Discovery, b: Discovery) -> bool:
+    return a.kind == b.kind and a.property == b.property
+
+
+# ---------------------------------------------------------------- hypothesis
+
+
+class _Shows(Exception):
+    """Raised inside hypothesis's test: this walk shows the violation."""
+
+
+def database_key(compiled: CompiledModel) -> bytes:
+    """One key per spec, constants and generated code: a changed spec starts afresh."""
+    model = compiled.model
+    text = f"{model.name}\0{model.consts!r}\0{compiled.source}"
+    return b"verikit-simulate-" + hashlib.sha256(text.encode()).hexdigest()[:32].encode()
+
+
+def _seeded_database(
+    directory: str | None, key: bytes, seeds: Iterable[bytes], read_stored: bool
+) -> Any:
+    """hypothesis's example database for one spec: every key hypothesis asks about maps to
+    this spec's `key` (its secondary corpora to `key` plus their suffix); the walker's
+    failing choices come first."""
+    from hypothesis.database import DirectoryBasedExampleDatabase, ExampleDatabase
+
+    inner = DirectoryBasedExampleDatabase(directory) if directory else None
+
+    class Seeded(ExampleDatabase):  # type: ignore[misc]
+        def _map(self, asked: bytes) -> bytes:
+            for suffix in (b".secondary", b".pareto"):
+                if asked.endswith(suffix):
+                    return key + suffix
+            return key
+
+        def fetch(self, asked: bytes) -> Iterable[bytes]:
+            mapped = self._map(asked)
+            if mapped == key:
+                yield from seeds
+            if inner is not None and read_stored:
+                yield from inner.fetch(mapped)
+
+        def save(self, asked: bytes, value: bytes) -> None:
+            if inner is not None:
+                inner.save(self._map(asked), value)
+
+        def delete(self, asked: bytes, value: bytes) -> None:
+            if inner is not None:
+                inner.delete(self._map(asked), value)
+
+    return Seeded()
+
+
+@dataclass
+class _Best:
+    discovery: Discovery | None
+    choices: list[int]
+    known: set[tuple[int, ...]]
+
+
+def hypothesis_search(
+    executor: Executor,
+    seed: int,
+    limit: int,
+    deadline: float,
+    database: str | None,
+    seeds: list[list[int]],
+    target: Discovery | None,
+    read_stored: bool,
+) -> _Best:
+    """Let hypothesis replay `seeds` (and, with `read_stored`, the database's stored failures)
+    and shrink the first that shows `target` (None: any safety violation). Past the deadline
+    only walks already known to fail still fail, so hypothesis stops shrinking at once."""
+    import hypothesis
+    from hypothesis import HealthCheck, Phase, Verbosity, given, settings
+    from hypothesis import strategies as st
+    from hypothesis.database import choices_to_bytes
+
+    best = _Best(None, [], set())
+    key = database_key(executor.compiled)
+    db = _seeded_database(database, key, [choices_to_bytes(c) for c in seeds], read_stored)
+
+    @settings(
+        database=db,
+        phases=[Phase.reuse, Phase.shrink],
+        deadline=None,
+        suppress_health_check=list(HealthCheck),
+        verbosity=Verbosity.quiet,
+        report_multiple_bugs=False,
+        print_blob=False,
+        max_examples=1,
+    )
+    @hypothesis.seed(seed)  # under @settings: a seed alone would switch the database off
+    @given(st.data())
+    def attempt(data: Any) -> None:
+        def draw(n: int) -> int:
+            return int(data.draw(st.integers(0, n - 1)))
+
+        found, choices = executor.run(draw, limit)
+        if found is None or target is not None and not same(found, target):
+            return
+        if best.discovery is not None and not same(found, best.discovery):
+            return  # without a target, the first violation replayed is the one shrunk
+        if time.monotonic() > deadline and found.path not in best.known:
+            return
+        best.known.add(found.path)
+        if best.discovery is None or len(found.path) < len(best.discovery.path):
+            best.discovery, best.choices = found, choices
+        raise _Shows
+
+    try:
+        attempt()
+    except (_Shows, unittest.SkipTest):  # SkipTest: nothing in the database to replay
+        pass
+    except Exception as error:  # hypothesis's own complaints (flaky, ...): keep the best seen
+        if not _from_hypothesis(error):
+            raise
+    return best
+
+
+def _from_hypothesis(error: BaseException) -> bool:
+    if type(error).__module__.startswith("hypothesis"):
+        return True
+    inner = getattr(error, "exceptions", ())
+    return bool(inner) and all(isinstance(e, _Shows) or _from_hypothesis(e) for e in inner)
+
+
+# ---------------------------------------------------------------- the final pass
+
+
+Label = tuple[int, tuple[Any, ...], int]  # action, parameters, which of the equal-looking
+
+
+class Steps:
+    """Replays walks named by step labels, and judges them: (length, faults, switches)."""
+
+    def __init__(self, compiled: CompiledModel, checks: Checks, target: Discovery) -> None:
+        self.compiled = compiled
+        self.checks = checks
+        self.target = target
+        self.inits = compiled.init_states()
+        model = compiled.model
+        self.fault = [a.kind in FAULT_KINDS for a in model.actions]
+        names = [[p.name for p in a.params] for a in model.actions]
+        self.node_at = [
+            names[i].index(a.node_param) if a.node_param in names[i] else None
+            for i, a in enumerate(model.actions)
+        ]
+
+    def labels(self, path: tuple[int, ...]) -> list[Label]:
+        state = self.inits[path[0]]
+        labels = []
+        for ordinal in path[1:]:
+            succs = self.compiled.labelled_successors(state)
+            labels.append(_label(succs, ordinal))
+            state = succs[ordinal].state
+        return labels
+
+    def replay(self, init: int, labels: list[Label]) -> tuple[Discovery, list[Label]] | None:
+        """The target shown by these steps (cut where it first shows), else None."""
+        path = [init]
+        state = self.inits[init]
+        found, go_on = self.checks.state(state, path)
+        for count, label in enumerate(labels):
+            if found is not None:
+                return (found, labels[:count]) if same(found, self.target) else None
+            if not go_on:
+                return None
+            try:
+                succs = self.compiled.labelled_successors(state)
+            except SpecFault as fault:
+                found = self.checks.step_fault(fault, path)
+                return (found, labels[:count]) if same(found, self.target) else None
+            ordinal = _find(succs, label)
+            if ordinal is None:
+                return None
+            path.append(ordinal)
+            state = succs[ordinal].state
+            found, go_on = self.checks.state(state, path)
+        if found is None and go_on:
+            found = self._end(state, path)
+        if found is not None and same(found, self.target):
+            return found, labels
+        return None
+
+    def _end(self, state: State, path: list[int]) -> Discovery | None:
+        try:
+            succs = self.compiled.next_states(state)
+        except SpecFault as fault:
+            return self.checks.step_fault(fault, path)
+        return None if succs else self.checks.dead_end(state, path)
+
+    def score(self, labels: list[Label]) -> tuple[int, int, int]:
+        faults = sum(1 for a, _, _ in labels if self.fault[a])
+        nodes = [self._node(label) for label in labels]
+        acting = [n for n in nodes if n is not None]
+        switches = sum(1 for x, y in zip(acting, acting[1:], strict=False) if x != y)
+        return len(labels), faults, switches
+
+    def _node(self, label: Label) -> Any:
+        position = self.node_at[label[0]]
+        return None if position is None else label[1][position]
+
+    def alternatives(self, init: int, labels: list[Label], at: int) -> list[Label]:
+        """Other steps possible at position `at` (not faults), for replacing a fault step."""
+        state = self.inits[init]
+        for label in labels[:at]:
+            succs = self.compiled.labelled_successors(state)
+            ordinal = _find(succs, label)
+            if ordinal is None:
+                return []
+            state = succs[ordinal].state
+        succs = self.compiled.labelled_successors(state)
+        return [_label(succs, k) for k, s in enumerate(succs) if not self.fault[s.action]]
+
+
+def _label(succs: list[Successor], ordinal: int) -> Label:
+    chosen = succs[ordinal]
+    twins = sum(
+        1 for s in succs[:ordinal] if s.action == chosen.action and s.params == chosen.params
+    )
+    return chosen.action, chosen.params, twins
+
+
+def _find(succs: list[Successor], label: Label) -> int | None:
+    action, params, twins = label
+    for k, s in enumerate(succs):
+        if s.action == action and s.params == params:
+            if twins == 0:
+                return k
+            twins -= 1
+    return None
+
+
+def final_pass(steps: Steps, found: Discovery, deadline: float) -> Discovery:
+    """Remove steps while the violation shows, then prefer fewer faults and node switches."""
+    init = found.path[0]
+    labels = steps.labels(found.path)
+    best: tuple[Discovery, list[Label]] = (found, labels)
+
+    def better(candidate: list[Label]) -> bool:
+        nonlocal best
+        outcome = steps.replay(init, candidate)
+        if outcome is None or steps.score(outcome[1]) >= steps.score(best[1]):
+            return False
+        best = outcome
+        return True
+
+    size = max(len(labels) // 2, 1)
+    while size >= 1 and time.monotonic() < deadline:
+        start, progressed = len(best[1]) - size, False
+        while start >= 0 and time.monotonic() < deadline:
+            current = best[1]
+            if better(current[:start] + current[start + size :]):
+                progressed = True
+            start = min(start - 1, len(best[1]) - size)
+        if not progressed:
+            size //= 2
+    _prefer(steps, init, better, lambda: best[1], deadline)
+    return best[0]
+
+
+def _prefer(
+    steps: Steps,
+    init: int,
+    better: Callable[[list[Label]], bool],
+    current: Callable[[], list[Label]],
+    deadline: float,
+) -> None:
+    """Equal length, fewer faults and switches: replace a fault step by another step, swap
+    neighbours; until nothing improves or time is up."""
+    improved = True
+    while improved and time.monotonic() < deadline:
+        improved = False
+        labels = current()
+        for at, label in enumerate(labels):
+            if not steps.fault[label[0]] or time.monotonic() >= deadline:
+                continue
+            for other in steps.alternatives(init, labels, at):
+                if better(labels[:at] + [other] + labels[at + 1 :]):
+                    improved = True
+                    break
+            labels = current()
+        for at in range(len(labels) - 1):
+            if time.monotonic() >= deadline:
+                break
+            labels = current()
+            if at + 1 < len(labels) and labels[at] != labels[at + 1]:
+                swapped = labels[:at] + [labels[at + 1], labels[at]] + labels[at + 2 :]
+                improved = better(swapped) or improved
+
+
+# ---------------------------------------------------------------- the entry points
+
+
+class Shrink:
+    """What engine.simulate calls: `replay_last` before walking, `__call__` on a violation."""
+
+    def __init__(self, compiled: CompiledModel, options: SimulateOptions, seed: int) -> None:
+        self.compiled = compiled
+        self.options = options
+        self.seed = seed
+        self.executor = Executor(compiled, options.deadlock)
+
+    def replay_last(self) -> Found | None:
+        """The database's last failure for this spec, shrunk, if it still fails."""
+        if self.options.database is None or not self.options.replay_database:
+            return None
+        start = time.monotonic()
+        deadline = start + self.options.shrink_seconds
+        best = hypothesis_search(self.executor, self.seed, self.options.depth, deadline,
+                                 self.options.database, [], None, True)  # fmt: skip
+        if best.discovery is None:
+            return None
+        return Found(-1, best.discovery, tuple(best.choices), time.monotonic() - start)
+
+    def __call__(self, found: Found, seconds: float) -> tuple[Discovery, Shrinking]:
+        start = time.monotonic()
+        deadline = start + seconds
+        original = found.discovery
+        length = len(original.path) - 1
+        if original.kind in LIVENESS_KINDS or not original.path:
+            why = "not shrunk: a lasso" if original.path else "nothing to shrink"
+            return original, Shrinking(max(length, 0), max(length, 0), 0.0, why)
+        shrunk, by = original, "step removal"
+        if found.choices:
+            best = hypothesis_search(self.executor, self.seed, length, deadline,
+                                     self.options.database, [list(found.choices)], original,
+                                     False)  # fmt: skip
+            if best.discovery is not None and len(best.discovery.path) <= len(shrunk.path):
+                shrunk, by = best.discovery, "hypothesis and step removal"
+        steps = Steps(self.compiled, self.executor.checks, original)
+        shrunk = final_pass(steps, shrunk, deadline + 1.0)
+        return shrunk, Shrinking(length, len(shrunk.path) - 1, time.monotonic() - start, by)
