@@ -80,7 +80,24 @@ def ident(t: Type) -> Any:
     return ("other", str(t))
 
 
+INT_WINDOW = 128  # a computed set of unbounded ints holds values of one window this wide
+
+
+def int_window(t: IntType) -> tuple[int, int]:
+    """The values a set of `t` can hold: its range, or a window of INT_WINDOW values around
+    zero when unbounded (a value outside is unrepresentable)."""
+    if t.lo is not None and t.hi is not None:
+        return t.lo, t.hi
+    if t.lo is not None:
+        return t.lo, t.lo + INT_WINDOW - 1
+    if t.hi is not None:
+        return t.hi - INT_WINDOW + 1, t.hi
+    return -INT_WINDOW // 2, INT_WINDOW // 2 - 1
+
+
 def _domain_or_none(t: Type) -> Any:
+    if isinstance(t, IntType):
+        return ("int", *int_window(t))
     size = finite_size(t, SET_LIMIT)
     return None if size is None else ("dom", domain(t))
 
@@ -98,6 +115,9 @@ def ordinal_types_ok(t: Type) -> bool:
             return all(ordinal_types_ok(v) for v in variants)
         case MapType(key=key, value=value):
             return ordinal_types_ok(key) and ordinal_types_ok(value)
+        case SetType(elem=elem):
+            size = finite_size(elem, 62)
+            return size is not None and ordinal_types_ok(elem)
     return False
 
 
@@ -158,6 +178,10 @@ class CTypes:
         raise NativeRefusal(f"a value of type {t}", span)
 
     def set_size(self, t: SetType, span: Span = NO_SPAN) -> int:
+        if isinstance(t.elem, IntType):
+            lo, hi = int_window(t.elem)
+            if hi - lo + 1 <= SET_LIMIT:
+                return hi - lo + 1
         size = finite_size(t.elem, SET_LIMIT)
         if size is None or not ordinal_types_ok(t.elem):
             raise NativeRefusal(f"a set over {t.elem} (not a finite domain of at most "
@@ -213,7 +237,11 @@ class CTypes:
                 return "{" + ", ".join(parts) + "}"
             case SetType(elem=elem):
                 words = [0] * self.set_words(t, span)
-                ords = _ordinal_table(elem)
+                if isinstance(elem, IntType):
+                    lo, hi = int_window(elem)
+                    ords = {v: v - lo for v in value if lo <= v <= hi}
+                else:
+                    ords = _ordinal_table(elem)
                 for x in value:
                     if x not in ords:
                         raise NativeRefusal(f"a constant {x!r} outside {elem}", span)
@@ -266,10 +294,9 @@ class CTypes:
         match t:
             case BoolType():
                 return f"({x} == 0 || {x} == 1 ? {x} : -1)"
-            case IntType(lo=lo, hi=hi):
-                if lo is None or hi is None:
-                    raise NativeRefusal(f"an ordinal of an unbounded int ({t})")
-                return f"({x} >= {lo} && {x} <= {hi} ? {x} - {lo} : -1)"
+            case IntType():
+                lo, hi = int_window(t)
+                return f"({x} >= {lo} && {x} <= {hi} ? {x} - ({lo}) : -1)"
             case EnumType(members=members):
                 return f"((uint64_t){x} < {len(members)} ? {x} : -1)"
             case NodeType():
@@ -314,6 +341,20 @@ class CTypes:
                 lines.append(f"    r = r * {size} + o;")
                 lines.append("  }")
                 lines.append("  return r;")
+            case SetType(elem=elem):
+                # domain order: by size, then the combinations of that size in lex order
+                n = self.set_size(t, span)
+                binom = self._binomials(n)
+                lines += [
+                    "  uint64_t m = v->w[0]; int k = __builtin_popcountll(m), i = 0, prev = -1;",
+                    f"  for (int j = 0; j < k; j++) r += {binom}[{n} * 64 + j];",
+                    "  for (; m; m &= m - 1) {",
+                    "    int c = __builtin_ctzll(m); i++;",
+                    f"    for (int u = prev + 1; u < c; u++) r += {binom}[({n} - u - 1) * 64 + k - i];",
+                    "    prev = c;",
+                    "  }",
+                    "  (void)o; return r;",
+                ]
             case _:
                 raise NativeRefusal(f"an ordinal of a value of type {t}", span)
         lines.append("}")
@@ -334,8 +375,8 @@ class CTypes:
         match t:
             case BoolType() | EnumType():
                 return o
-            case IntType(lo=lo):
-                return f"({o} + {lo})"
+            case IntType():
+                return f"({o} + ({int_window(t)[0]}))"
             case NodeType():
                 ids = list(domain(t))
                 if ids == list(range(ids[0], ids[0] + len(ids))):
@@ -372,6 +413,18 @@ class CTypes:
                 lines.append(f"    int64_t q = o % {size}; o /= {size}; out->has[i] = 1;")
                 lines.append("    " + self.decode(vt, "q", "out->v[i]", span))
                 lines.append("  }")
+            case SetType():
+                n = self.set_size(t, span)
+                binom = self._binomials(n)
+                lines += [
+                    "  int k = 0, u = 0;",
+                    f"  while (o >= {binom}[{n} * 64 + k]) {{ o -= {binom}[{n} * 64 + k]; k++; }}",
+                    "  for (int i = 1; i <= k; i++, u++) {",
+                    f"    while (o >= {binom}[({n} - u - 1) * 64 + k - i]) "
+                    f"{{ o -= {binom}[({n} - u - 1) * 64 + k - i]; u++; }}",
+                    "    out->w[0] |= 1ULL << u;",
+                    "  }",
+                ]
             case _:
                 raise NativeRefusal(f"a value of type {t} from its ordinal", span)
         lines.append("}")
@@ -455,6 +508,14 @@ class CTypes:
                         f"{inner}{pad}}}\n{pad}x = {a}.len; y = {b}.len;\n{ret}")  # fmt: skip
         raise NativeRefusal(f"ordering values of type {t}", span)
 
+    def _binomials(self, n: int) -> str:
+        """A table of C(a, b) at [a * 64 + b] for a, b <= n."""
+        values = [0] * ((n + 1) * 64)
+        for a in range(n + 1):
+            for b in range(a + 1):
+                values[a * 64 + b] = _binom(a, b)
+        return self._table(tuple(values))
+
     def _rank_table(self, names: tuple[str, ...]) -> str:
         """rank[ordinal] = position of the name in alphabetical order."""
         return self._table(tuple(sorted(names).index(n) for n in names))
@@ -471,6 +532,12 @@ class CTypes:
             body = ", ".join(map(str, values)) or "0"
             self.tables.append(f"static const int64_t {name}[{max(len(values), 1)}] = {{{body}}};")
         return self._consts[key]
+
+
+def _binom(a: int, b: int) -> int:
+    from math import comb
+
+    return comb(a, b)
 
 
 def _value_order_is_ordinal(t: Type) -> bool:
