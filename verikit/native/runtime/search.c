@@ -22,6 +22,10 @@
 #include <pthread.h>
 #include <stdatomic.h>
 #include <time.h>
+#include <sys/mman.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 #define VK_W VK_STATE_WORDS
 #define ORD_BITS 24
@@ -115,6 +119,14 @@ typedef struct worker {
     int64_t hits[VK_N_ACTIONS > 0 ? VK_N_ACTIONS : 1];
 } worker;
 
+#define SHARD_BITS 6
+#define SHARDS (1 << SHARD_BITS)
+
+typedef struct shard {
+    uint64_t *slots;
+    uint64_t cap, count;
+} shard;
+
 typedef struct rec {
     uint32_t inv;    /* violated invariants (bit j: j-th safety property) before any fault */
     uint32_t hold;   /* pending reachables that hold */
@@ -132,9 +144,9 @@ static struct {
     /* property classes, as indices into the model's properties */
     int inv[MAX_MASKED], n_inv, reach[MAX_MASKED], n_reach, cons[VK_N_PROPS + 1], n_cons,
         term[VK_N_PROPS + 1], n_term;
-    /* visited table: fp per slot (full_states: fp, index) */
-    _Atomic uint64_t *tab;
-    uint64_t tab_cap;
+    /* visited table: SHARDS open-addressing tables picked by the fingerprint's top bits, so
+       one grows at a time (full_states: fp, index per slot) */
+    shard shards[SHARDS];
     uint64_t *all;          /* full_states: every stored state */
     uint64_t *pk;           /* per stored state: (parent + 1) << ORD_BITS | ordinal */
     uint64_t count, pk_cap;
@@ -176,6 +188,28 @@ static double vk_now(void) {
 static void vk_set_stop(int status) {
     int expected = 0;
     atomic_compare_exchange_strong(&S.stop, &expected, status);
+}
+
+/* ------------------------------------------------------------------ memory */
+
+#define BIG (2u << 20)
+
+/* Zeroed memory for a hash table; big ones in huge pages where the system offers them
+   (random probes into tens of megabytes miss the TLB less). Free with table_free(p, bytes). */
+static void *table_alloc(size_t bytes) {
+    if (bytes < BIG) return calloc(1, bytes);
+    void *p = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (p == MAP_FAILED) return NULL;
+#ifdef MADV_HUGEPAGE
+    madvise(p, bytes, MADV_HUGEPAGE);
+#endif
+    return p;
+}
+
+static void table_free(void *p, size_t bytes) {
+    if (!p) return;
+    if (bytes < BIG) free(p);
+    else munmap(p, bytes);
 }
 
 /* ------------------------------------------------------------------ worker helpers */
@@ -264,58 +298,81 @@ static void parallel(void (*fn)(worker *)) {
 
 static int tab_stride(void) { return S.cfg.full_states ? 2 : 1; }
 
+static inline shard *shard_of(uint64_t fp) { return &S.shards[fp >> (64 - SHARD_BITS)]; }
+
+static inline const uint64_t *tab_home(uint64_t fp) {
+    shard *sh = shard_of(fp);
+    return sh->slots + (fp & (sh->cap - 1)) * (uint64_t)tab_stride();
+}
+
+/* Read-only while workers expand (the table changes only in phase E). */
 static int tab_contains(const uint64_t *s, uint64_t fp) {
-    uint64_t mask = S.tab_cap - 1, i = fp & mask;
+    shard *sh = shard_of(fp);
+    uint64_t mask = sh->cap - 1, i = fp & mask;
     int stride = tab_stride();
     for (;;) {
-        uint64_t f = atomic_load_explicit(&S.tab[i * stride], memory_order_relaxed);
+        uint64_t f = sh->slots[i * stride];
         if (f == 0) return 0;
-        if (f == fp) {
-            if (stride == 1) return 1;
-            uint64_t index = atomic_load_explicit(&S.tab[i * 2 + 1], memory_order_relaxed);
-            if (vk_same(S.all + index * VK_W, s)) return 1;
-        }
+        if (f == fp && (stride == 1 || vk_same(S.all + sh->slots[i * 2 + 1] * VK_W, s))) return 1;
         i = (i + 1) & mask;
     }
 }
 
-static void tab_put(_Atomic uint64_t *tab, uint64_t cap, uint64_t fp, uint64_t index) {
+static void slots_put(uint64_t *slots, uint64_t cap, uint64_t fp, uint64_t index) {
     uint64_t mask = cap - 1, i = fp & mask;
     int stride = tab_stride();
-    for (;;) {
-        uint64_t expected = 0;
-        if (atomic_compare_exchange_strong_explicit(&tab[i * stride], &expected, fp,
-                                                    memory_order_relaxed, memory_order_relaxed)) {
-            if (stride == 2) atomic_store_explicit(&tab[i * 2 + 1], index, memory_order_relaxed);
-            return;
-        }
-        i = (i + 1) & mask;
-    }
+    while (slots[i * stride]) i = (i + 1) & mask;
+    slots[i * stride] = fp;
+    if (stride == 2) slots[i * 2 + 1] = index;
 }
 
-/* Make room for `extra` more states at load <= 3/4; 0 when memory ran out. */
-static int tab_reserve(uint64_t extra) {
-    uint64_t need = S.count + extra, cap = S.tab_cap;
-    while (need > cap / 4 * 3) cap *= 2;
-    if (cap == S.tab_cap) return 1;
-    int stride = tab_stride();
-    _Atomic uint64_t *grown = (_Atomic uint64_t *)calloc(cap * stride, sizeof(uint64_t));
-    if (!grown) return 0;
-    for (uint64_t i = 0; i < S.tab_cap; i++) {
-        uint64_t f = atomic_load_explicit(&S.tab[i * stride], memory_order_relaxed);
-        if (f) tab_put(grown, cap, f, stride == 2 ? S.tab[i * 2 + 1] : 0);
+static size_t shard_bytes(uint64_t cap) {
+    return (size_t)cap * (size_t)tab_stride() * sizeof(uint64_t);
+}
+
+static int shard_init(shard *sh) {
+    sh->cap = 1024;
+    sh->count = 0;
+    sh->slots = (uint64_t *)table_alloc(shard_bytes(sh->cap));
+    return sh->slots != NULL;
+}
+
+/* Add a state to its shard (one thread per shard), doubling it at load 3/4; 0: no memory. */
+static int shard_put(shard *sh, uint64_t fp, uint64_t index) {
+    if (sh->count + 1 > sh->cap / 4 * 3) {
+        int stride = tab_stride();
+        uint64_t cap = sh->cap * 2;
+        uint64_t *grown = (uint64_t *)table_alloc(shard_bytes(cap));
+        if (!grown) return 0;
+        for (uint64_t i = 0; i < sh->cap; i++)
+            if (sh->slots[i * stride])
+                slots_put(grown, cap, sh->slots[i * stride], stride == 2 ? sh->slots[i * 2 + 1] : 0);
+        table_free(sh->slots, shard_bytes(sh->cap));
+        sh->slots = grown;
+        sh->cap = cap;
     }
-    free((void *)S.tab);
-    S.tab = grown;
-    S.tab_cap = cap;
+    slots_put(sh->slots, sh->cap, fp, index);
+    sh->count++;
     return 1;
+}
+
+static uint64_t tab_slots(void) {
+    uint64_t total = 0;
+    for (int i = 0; i < SHARDS; i++) total += S.shards[i].cap;
+    return total;
 }
 
 /* ------------------------------------------------------------------ level table */
 
+static void lvl_free(void) {
+    table_free(S.lvl, S.lvl_cap * sizeof(lvl_entry));
+    S.lvl = NULL;
+    S.lvl_cap = 0;
+}
+
 static int lvl_alloc(uint64_t cap) {
-    free(S.lvl);
-    S.lvl = (lvl_entry *)calloc(cap, sizeof(lvl_entry));
+    lvl_free();
+    S.lvl = (lvl_entry *)table_alloc(cap * sizeof(lvl_entry));
     S.lvl_cap = S.lvl ? cap : 0;
     atomic_store(&S.lvl_n, 0);
     atomic_store(&S.lvl_full, 0);
@@ -438,7 +495,8 @@ static void expand_one(worker *w, uint64_t j) {
         size_t k1 = o->n - k0 < 64 ? o->n : k0 + 64;
         for (size_t k = k0; k < k1; k++) {  /* fetch the table slots of all before probing any */
             fps[k - k0] = vk_hash(o->states + k * VK_W);
-            __builtin_prefetch((const void *)&S.tab[(fps[k - k0] & (S.tab_cap - 1)) * tab_stride()]);
+            __builtin_prefetch((const void *)tab_home(fps[k - k0]));
+            if (!S.probing) __builtin_prefetch((const void *)&S.lvl[fps[k - k0] & (S.lvl_cap - 1)], 1);
         }
         for (size_t k = k0; k < k1; k++) {
             const uint64_t *t = o->states + k * VK_W;
@@ -468,49 +526,74 @@ static void phase_expand(worker *w) {
 
 /* ------------------------------------------------------------------ phase B: order */
 
-static int cmp_key(const void *a, const void *b) {
-    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-    return x < y ? -1 : x > y;
+static void swap_new(uint64_t a, uint64_t b) {
+    uint64_t t = S.nkey[a];
+    S.nkey[a] = S.nkey[b];
+    S.nkey[b] = t;
+    t = S.nfp[a];
+    S.nfp[a] = S.nfp[b];
+    S.nfp[b] = t;
+    for (int i = 0; i < VK_W; i++) {
+        t = S.nxt[a * VK_W + i];
+        S.nxt[a * VK_W + i] = S.nxt[b * VK_W + i];
+        S.nxt[b * VK_W + i] = t;
+    }
 }
 
-/* The level's new states in discovery order: nkey, nfp and nxt (their words). */
+/* Sort new states [lo, hi) of one parent by key (= by ordinal): heapsort, in place. */
+static void sift(uint64_t lo, uint64_t root, uint64_t n) {
+    for (uint64_t child; (child = 2 * root + 1) < n; root = child) {
+        if (child + 1 < n && S.nkey[lo + child] < S.nkey[lo + child + 1]) child++;
+        if (S.nkey[lo + root] >= S.nkey[lo + child]) return;
+        swap_new(lo + root, lo + child);
+    }
+}
+
+static void sort_group(uint64_t lo, uint64_t hi) {
+    uint64_t n = hi - lo;
+    if (n < 16) {
+        for (uint64_t i = lo + 1; i < hi; i++)
+            for (uint64_t j = i; j > lo && S.nkey[j - 1] > S.nkey[j]; j--) swap_new(j - 1, j);
+        return;
+    }
+    for (uint64_t i = n / 2; i-- > 0;) sift(lo, i, n);
+    for (uint64_t end = n; end-- > 1;) {
+        swap_new(lo, lo + end);
+        sift(lo, 0, end);
+    }
+}
+
+/* The level's new states in discovery order: nkey, nfp and nxt (their words), by a counting
+   sort on the parent, then on the ordinal within each parent's (small) group. */
 static int order_level(void) {
     uint64_t n = atomic_load(&S.lvl_n), groups = S.n_cur + 1;
     uint64_t *start = (uint64_t *)calloc(groups + 1, sizeof(uint64_t));
-    uint64_t *idx = (uint64_t *)malloc((n ? n : 1) * 2 * sizeof(uint64_t));
     S.nkey = (uint64_t *)malloc((n ? n : 1) * sizeof(uint64_t));
     S.nfp = (uint64_t *)malloc((n ? n : 1) * sizeof(uint64_t));
     S.nxt = (uint64_t *)malloc((n ? n : 1) * VK_W * sizeof(uint64_t));
-    if (!start || !idx || !S.nkey || !S.nfp || !S.nxt) {
+    if (!start || !S.nkey || !S.nfp || !S.nxt) {
         free(start);
-        free(idx);
         return 0;
     }
-    int64_t first = S.base + 1; /* key parent field of cur[0] */
+    uint64_t first = (uint64_t)(S.base + 1); /* key parent field of cur[0] */
     for (uint64_t i = 0; i < S.lvl_cap; i++)
-        if (S.lvl[i].fp) start[((S.lvl[i].key - 1) >> ORD_BITS) - (uint64_t)first + 1]++;
+        if (S.lvl[i].fp) start[((S.lvl[i].key - 1) >> ORD_BITS) - first + 1]++;
     for (uint64_t g = 0; g < groups; g++) start[g + 1] += start[g];
     for (uint64_t i = 0; i < S.lvl_cap; i++) {
-        if (!S.lvl[i].fp) continue;
-        uint64_t key = S.lvl[i].key - 1, at = start[(key >> ORD_BITS) - (uint64_t)first]++;
-        idx[2 * at] = key;
-        idx[2 * at + 1] = i;
+        lvl_entry *e = &S.lvl[i];
+        if (!e->fp) continue;
+        uint64_t key = e->key - 1, at = start[(key >> ORD_BITS) - first]++;
+        S.nkey[at] = key;
+        S.nfp[at] = e->fp;
+        memcpy(S.nxt + at * VK_W, e->words, sizeof(uint64_t) * VK_W);
     }
-    /* within one parent, by ordinal: groups are small */
     for (uint64_t a = 0, b; a < n; a = b) {
-        for (b = a + 1; b < n && idx[2 * b] >> ORD_BITS == idx[2 * a] >> ORD_BITS; b++) {
+        for (b = a + 1; b < n && S.nkey[b] >> ORD_BITS == S.nkey[a] >> ORD_BITS; b++) {
         }
-        if (b - a > 1) qsort(idx + 2 * a, b - a, 2 * sizeof(uint64_t), cmp_key);
-    }
-    for (uint64_t i = 0; i < n; i++) {
-        lvl_entry *e = &S.lvl[idx[2 * i + 1]];
-        S.nkey[i] = idx[2 * i];
-        S.nfp[i] = e->fp;
-        memcpy(S.nxt + i * VK_W, e->words, sizeof(uint64_t) * VK_W);
+        if (b - a > 1) sort_group(a, b);
     }
     S.n_new = n;
     free(start);
-    free(idx);
     return 1;
 }
 
@@ -699,13 +782,15 @@ static uint64_t walk(void) {
 
 static uint64_t insert_from;
 
+/* Each worker inserts the new states of the shards it owns: no two threads touch one shard. */
 static void phase_insert(worker *w) {
-    (void)w;
-    for (;;) {
-        uint64_t c = atomic_fetch_add(&S.next_chunk, 1), lo = c * CHUNK * 16;
-        if (lo >= S.n_new) return;
-        uint64_t hi = lo + CHUNK * 16 < S.n_new ? lo + CHUNK * 16 : S.n_new;
-        for (uint64_t i = lo; i < hi; i++) tab_put(S.tab, S.tab_cap, S.nfp[i], insert_from + i);
+    for (uint64_t i = 0; i < S.n_new; i++) {
+        uint64_t fp = S.nfp[i];
+        if ((int)((fp >> (64 - SHARD_BITS)) % (uint64_t)S.workers) != w->id) continue;
+        if (!shard_put(shard_of(fp), fp, insert_from + i)) {
+            vk_set_stop(ST_OUT_OF_MEMORY);
+            return;
+        }
     }
 }
 
@@ -747,8 +832,7 @@ static int level(void) {
     }
     if (S.n_cur) S.growth = (double)atomic_load(&S.lvl_n) / (double)S.n_cur;
     int ok = order_level();
-    free(S.lvl);
-    S.lvl = NULL;
+    lvl_free();
     for (int i = 0; i < S.workers; i++) blocks_free(&S.w[i]);
     S.recs = ok ? (rec *)malloc((S.n_new ? S.n_new : 1) * sizeof(rec)) : NULL;
     if (!S.recs) return S.status = ST_OUT_OF_MEMORY, 0;
@@ -759,15 +843,11 @@ static int level(void) {
     free(S.nsucc);
     S.nsucc = NULL;
     if (!S.status && atomic_load(&S.stop)) S.status = atomic_load(&S.stop);
-    if (!tab_reserve(kept)) {
-        S.count = before; /* the level is dropped whole: figures stay consistent */
-        S.status = ST_OUT_OF_MEMORY;
-    }
     if (S.status == ST_OUT_OF_MEMORY) return 0;
     S.n_new = kept;
     insert_from = before;
-    atomic_store(&S.next_chunk, 0);
     parallel(phase_insert);
+    if (!S.status && atomic_load(&S.stop)) S.status = atomic_load(&S.stop);
     free(S.cur);
     S.cur = S.nxt;
     S.nxt = NULL;
@@ -807,13 +887,13 @@ static void search_free(void) {
             free(S.w[i].events);
         }
     free(S.w);
-    free((void *)S.tab);
+    for (int i = 0; i < SHARDS; i++) table_free(S.shards[i].slots, shard_bytes(S.shards[i].cap));
     free(S.all);
     free(S.pk);
     free(S.cur);
     free(S.nxt);
     free(S.nsucc);
-    free(S.lvl);
+    lvl_free();
     free(S.events);
     level_free();
     memset(&S, 0, sizeof S);
@@ -826,6 +906,11 @@ void vk_api_release(void) { search_free(); }
    vk_api_search or vk_api_release. Never two at once (the state is global). */
 int vk_api_search(const vk_config *cfg, vk_stats *out) {
     search_free();
+#ifdef __GLIBC__
+    /* big buffers come and go every level: give them back to the system when freed (glibc
+       would otherwise raise its mmap threshold and keep freed levels in the heap) */
+    mallopt(M_MMAP_THRESHOLD, 1 << 20);
+#endif
     S.cfg = *cfg;
     if (S.cfg.max_events <= 0) S.cfg.max_events = 10000;
     if (S.cfg.progress_interval <= 0) S.cfg.progress_interval = 1.0;
@@ -834,9 +919,8 @@ int vk_api_search(const vk_config *cfg, vk_stats *out) {
     S.next_progress = S.start + S.cfg.progress_interval;
     classify();
     S.w = (worker *)calloc((size_t)S.workers, sizeof(worker));
-    S.tab_cap = 1024;
-    S.tab = (_Atomic uint64_t *)calloc(S.tab_cap * (size_t)tab_stride(), sizeof(uint64_t));
-    int ok = S.w && S.tab;
+    int ok = S.w != NULL;
+    for (int i = 0; ok && i < SHARDS; i++) ok = shard_init(&S.shards[i]);
     for (int i = 0; ok && i < S.workers; i++) {
         S.w[i].id = i;
         ok = out_init(&S.w[i].out);
@@ -870,7 +954,7 @@ int vk_api_search(const vk_config *cfg, vk_stats *out) {
     out->seconds = vk_now() - S.start;
     out->status = S.status;
     out->cut = cut;
-    out->table_slots = (int64_t)S.tab_cap;
+    out->table_slots = (int64_t)tab_slots();
     return S.status;
 }
 
