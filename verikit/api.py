@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import re
+import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from fractions import Fraction
@@ -21,8 +22,9 @@ from typing import Any
 from verikit.compile import build
 from verikit.core.model import Model
 from verikit.engine import CheckOptions, check
+from verikit.engine.deadline import DeadlineExpired, deadline_of, interrupt_at
 from verikit.engine.result import CheckResult, Discovery, Stats, Verdict
-from verikit.errors import Diagnostic, SourceFile, SpecError, SpecFault
+from verikit.errors import Diagnostic, SourceFile, Span, SpecError, SpecFault
 from verikit.report import BoundedRun, Loaded, ProveReport, QueryReport, SpecReport
 from verikit.semantics import ConstValue, analyze
 from verikit.symbolic.answer import Answer
@@ -101,10 +103,31 @@ def load_source(source: SourceFile, consts: Mapping[str, ConstValue] | None = No
 
 
 def _load_parsed(
-    source: SourceFile, spec: ast.Spec, consts: Mapping[str, ConstValue] | None
+    source: SourceFile,
+    spec: ast.Spec,
+    consts: Mapping[str, ConstValue] | None,
+    sources: Mapping[str, str] | None = None,
 ) -> Loaded:
-    model = analyze(spec, dict(consts or {}))
+    model = analyze(spec, dict(consts or {}), sources)
     return Loaded(source, spec, model, build(model))
+
+
+def _load_within(
+    source: SourceFile, consts: Mapping[str, ConstValue] | None, options: CheckOptions
+) -> Loaded:
+    """`load_source`, stopped by DeadlineExpired once `options.timeout` has passed (its clock
+    started at `options.started`): a spec too big to load in time is a limit, not a hang."""
+    with interrupt_at(deadline_of(options.timeout, options.started)):
+        return load_source(source, consts)
+
+
+def _stopped_loading(path: str | Path, options: CheckOptions) -> SpecReport:
+    message = (
+        f"INCOMPLETE: timeout {options.timeout} s reached while loading the spec (parsing, "
+        "checking and compiling it); nothing was checked"
+    )
+    diagnostic = Diagnostic(Span(str(path), 1, 1), message, severity="warning")
+    return SpecReport(str(path), "incomplete", diagnostics=(diagnostic,))
 
 
 def spec_files(target: str | Path) -> list[Path]:
@@ -130,11 +153,14 @@ def check_file(
     With `strict`, warnings (actions never enabled, liveness cut off by a constraint) make
     the verdict "error"."""
     source = read_source(path)
+    options = replace(options or CheckOptions(), started=time.monotonic())  # loading counts
     try:
-        loaded = load_source(source, consts)
+        loaded = _load_within(source, consts, options)
     except SpecError as error:
         return SpecReport(str(path), "error", source=source, diagnostics=error.diagnostics)
-    result = check(loaded.compiled, options or CheckOptions())
+    except DeadlineExpired:
+        return _stopped_loading(path, options)
+    result = check(loaded.compiled, options)
     traces = tuple(replay(loaded.compiled, d) for d in result.violations if d.path)
     warnings = (
         *_never_enabled_warnings(loaded.model, result),
@@ -368,7 +394,10 @@ def _load_for_trace(
         raise UsageError(
             f"{trace_path} is a trace of spec {recorded}, not of {spec.name} ({spec_path})"
         )
-    return _load_parsed(source, spec, {**saved, **dict(consts or {})})
+    user = dict(consts or {})
+    # the trace's constants meet the same checks and size limits as --const, named as its own
+    sources = {name: f"{trace_path}'s #meta" for name in saved if name not in user}
+    return _load_parsed(source, spec, {**saved, **user}, sources)
 
 
 def _read_itf(path: str | Path) -> dict[str, Any]:

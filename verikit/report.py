@@ -72,7 +72,7 @@ class BoundedRun:
 
 
 def to_text(report: SpecReport) -> str:
-    if report.verdict == "error" and report.result is None:
+    if report.result is None:  # a bad spec, or one whose loading a limit stopped
         return "\n".join(render(d, report.source) for d in report.diagnostics)
     assert report.result is not None and report.loaded is not None
     result = report.result

@@ -26,6 +26,7 @@ from verikit.core.types import (
     SetType,
     Type,
     domain,
+    domain_size,
     is_finite,
     ordinal,
 )
@@ -102,11 +103,18 @@ class Facts:
         return replace(self, known=known)
 
 
+KNOWN_LIMIT = 4096  # a local bound to more values than this is not tracked in Facts
+
+
 def constant_values(dom: ir.Expr) -> tuple[Any, ...] | None:
-    """The elements of a constant set expression (in no particular order), else None."""
+    """The elements of a constant set expression (in no particular order), else None. None
+    also for a domain of more than KNOWN_LIMIT values: proving every key of it in range at
+    every map read would make compiling quadratic in the domain's size, and an unproven key
+    only keeps its (cheap) runtime check."""
     match dom:
         case ir.Domain(of=of) if is_finite(of):
-            return domain(of)
+            size = domain_size(of)
+            return domain(of) if size is not None and size <= KNOWN_LIMIT else None
         case ir.Lit(value=frozenset() as value):
             return tuple(value)
         case ir.SetLit(elems=elems) if all(isinstance(x, ir.Lit) for x in elems):
@@ -120,7 +128,7 @@ def slot_of(kt: Type, value: Any) -> int:
         at = ordinal(kt, value)
     except (KeyError, TypeError):
         return -1
-    return at if 0 <= at < len(domain(kt)) else -1
+    return at if 0 <= at < (domain_size(kt) or 0) else -1
 
 
 def key_in_range(key: ir.Expr, kt: Type, facts: Facts) -> bool:
@@ -177,7 +185,7 @@ def constant_nonempty(dom: ir.Expr) -> bool:
     """Whether a set expression is a constant with at least one element."""
     match dom:
         case ir.Domain(of=of):
-            return is_finite(of) and len(domain(of)) > 0
+            return bool(domain_size(of))
         case ir.Lit(value=frozenset() as value):
             return bool(value)
         case ir.SetLit(elems=elems):

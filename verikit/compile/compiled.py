@@ -38,6 +38,9 @@ class CompiledModel:
     action_hits: list[int]  # per action: successors produced by next_states since reset
     # `P leads_to Q`, by property name: the compiled P (the property's own predicate is Q)
     triggers: dict[str, Predicate] = field(default_factory=dict)
+    # what init_states runs: calls its argument with each initial state, repeats included,
+    # in the same order (a search with a state limit stops it early by raising from there)
+    init_block: Callable[[Callable[[State], None]], None] | None = None
 
     def predicates(self, *kinds: str) -> tuple[tuple[Property, Predicate], ...]:
         return tuple(pair for pair in self.properties if pair[0].kind in kinds)

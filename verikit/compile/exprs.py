@@ -10,6 +10,7 @@ Set iteration that can be observed (a body that may fault) follows the contract'
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -37,6 +38,7 @@ from verikit.core.types import (
     SetType,
     Type,
     domain,
+    domain_size,
     is_finite,
 )
 
@@ -125,6 +127,8 @@ class Exprs:
         )
 
     def domain_tuple(self, t: Type) -> str:
+        if isinstance(t, IntType) and (domain_size(t) or 0) > _INLINE_DOMAIN:
+            return self.consts.add("DOM", f"range({t.lo}, {t.hi} + 1)", str(t))  # never listed
         values = domain(t)
         if len(values) <= _INLINE_DOMAIN:
             return self.consts.add("DOM", literal(values), str(t))
@@ -310,6 +314,8 @@ class Exprs:
             return f"{self.expr(left, sc, BOR)} is{' not' if op == 'ne' else ''} None", CMP
         if op in ("eq", "ne") and _is_none(left):
             return f"{self.expr(right, sc, BOR)} is{' not' if op == 'ne' else ''} None", CMP
+        if op == "in" and (interval := self._interval(right, sc)) is not None:
+            return interval.format(self.expr(left, sc, BOR)), CMP
         if op in _CMP:
             return f"{self.expr(left, sc, BOR)} {_CMP[op]} {self.expr(right, sc, BOR)}", CMP
         if op in ("div", "mod"):
@@ -320,6 +326,17 @@ class Exprs:
             elems = ", ".join(self.arg(x, sc) for x in right.elems)
             return f"{self.expr(left, sc, prec)} {sym} {{{elems}}}", prec
         return f"{self.expr(left, sc, prec)} {sym} {self.expr(right, sc, prec + 1)}", prec
+
+    def _interval(self, e: ir.Expr, sc: Scope) -> str | None:
+        """Membership in an int range as a format string over the element, tested without
+        building the set (`x in 0..1000000000` must not list a billion values)."""
+        match e:
+            case ir.Domain(of=IntType(lo=int() as lo, hi=int() as hi)):
+                return f"{lo} <= {{}} <= {hi}"
+            case ir.Call(name="range", args=(lo, hi)):
+                bounds = f"{self.arg(lo, sc)}, {self.expr(hi, sc, ADD)} + 1"
+                return "{} in range(" + bounds.replace("{", "{{").replace("}", "}}") + ")"
+        return None
 
     def _division(self, e: ir.Binary, sc: Scope) -> tuple[str, int]:
         sym = "//" if e.op == "div" else "%"
@@ -372,9 +389,11 @@ class Exprs:
         fn = "all" if q.kind == "forall" else "any"
         return f"{fn}({self.arg(q.body, inner)} for {var} in {dom})", ATOM
 
-    def constant_members(self, e: ir.Expr) -> tuple[Any, ...] | None:
+    def constant_members(self, e: ir.Expr) -> Sequence[Any] | None:
         """The elements of a constant set expression in iteration order, else None."""
         match e:
+            case ir.Domain(of=IntType(lo=int() as lo, hi=int() as hi)):
+                return range(lo, hi + 1)  # a huge range stays lazy
             case ir.Domain(of=of) if is_finite(of):
                 return domain(of)
             case ir.Lit(value=frozenset() as value):
@@ -427,7 +446,7 @@ def _copies(e: ir.Expr) -> int:
 def _constant_size(e: ir.Expr) -> int | None:
     match e:
         case ir.Domain(of=of) if is_finite(of):
-            return len(domain(of))
+            return domain_size(of)
         case ir.Lit(value=frozenset() as value):
             return len(value)
         case ir.SetLit(elems=elems) if all(isinstance(x, ir.Lit) for x in elems):

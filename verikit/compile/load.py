@@ -33,4 +33,5 @@ def load(model: Model, source: str) -> CompiledModel:
         fingerprint=namespace["fingerprint"],
         action_hits=namespace["action_hits"],
         triggers=namespace["TRIGGERS"],
+        init_block=namespace["init_block"],
     )

@@ -18,7 +18,10 @@ evaluator in tests, Z3, trace display). A value of each type is represented as:
     RealType      fractions.Fraction (exact); exists only in `query` blocks, never in a state
 
 `domain(t)` enumerates a finite type in a fixed order and `ordinal(t, v)` is the position of
-`v` in it; map slots and symmetry use them.
+`v` in it; map slots and symmetry use them. `domain_size(t)` counts the values without listing
+them, so a huge type costs nothing until something would enumerate it; `domain` refuses to
+list more than MAX_DOMAIN values (DomainTooLarge) rather than exhaust memory. The limits here
+are documented in docs/limits.md; semantics refuses specs that exceed them, with a span.
 """
 
 from __future__ import annotations
@@ -202,6 +205,29 @@ INT = IntType()
 REAL = RealType()
 
 
+MAX_NODES = 1_000  # nodes in one node group
+MAX_DOMAIN = 1_000_000  # values of a domain that is enumerated (iterated, listed or chosen from)
+MAX_STATE_WIDTH = 10_000  # entries of a state's fixed layout (map slots, record fields)
+MAX_RENAMINGS = 5_040  # node renamings symmetry tries per state (7!: one group of 7 nodes)
+BEYOND = 10**18  # domain_size saturates here: "more than 10^18" is all a message needs
+
+
+class DomainTooLarge(Exception):
+    """Raised by `domain` for a finite type with more than MAX_DOMAIN values."""
+
+    def __init__(self, type_: Type, size: int) -> None:
+        super().__init__(
+            f"type {type_} has {size_text(size)} values; at most {MAX_DOMAIN:,} can be listed"
+        )
+        self.type = type_
+        self.size = size
+
+
+def size_text(size: int) -> str:
+    """A count as a message shows it: `100,000`, or `more than 10^18` once it saturates."""
+    return "more than 10^18" if size >= BEYOND else f"{size:,}"
+
+
 class InfiniteDomain(Exception):
     """Raised by `domain` for a type whose values cannot be enumerated."""
 
@@ -230,8 +256,82 @@ def is_finite(t: Type) -> bool:
 
 @cache
 def domain(t: Type) -> tuple[Any, ...]:
-    """Every value of a finite type, in a fixed order (the order ordinals refer to)."""
+    """Every value of a finite type, in a fixed order (the order ordinals refer to); a type
+    with more than MAX_DOMAIN values is DomainTooLarge, never a MemoryError."""
+    size = domain_size(t)
+    if size is not None and size > MAX_DOMAIN:
+        raise DomainTooLarge(t, size)
     return tuple(_enumerate(t))
+
+
+@cache
+def domain_size(t: Type) -> int | None:
+    """How many values `domain(t)` has, without listing them (None: infinite). Saturates at
+    BEYOND, so a type like set<set<1..100>> costs no astronomically large int."""
+    match t:
+        case BoolType():
+            return 2
+        case IntType(lo=lo, hi=hi):
+            return None if lo is None or hi is None else _capped(max(0, hi - lo + 1))
+        case EnumType(members=members):
+            return len(members)
+        case NodeType(groups=groups):
+            return _capped(sum(g.count for g in groups))
+        case OptionType(inner=inner):
+            return _sum([1, domain_size(inner)])
+        case RecordType(fields=fields):
+            return _product([domain_size(ft) for _, ft in fields])
+        case MessageType(variants=variants):
+            return _sum([domain_size(v) for v in variants])
+        case SetType(elem=elem):
+            n = domain_size(elem)
+            return None if n is None else _capped(2**n) if n < 64 else BEYOND
+        case MapType(key=key, value=value):
+            keys, values = domain_size(key), domain_size(value)
+            if keys is None or values is None:
+                return None
+            return _power(values, keys)  # total maps, as `_enumerate` lists them
+    return None
+
+
+def _capped(n: int) -> int:
+    return min(n, BEYOND)
+
+
+def _sum(sizes: list[int | None]) -> int | None:
+    return None if any(n is None for n in sizes) else _capped(sum(n or 0 for n in sizes))
+
+
+def _product(sizes: list[int | None]) -> int | None:
+    total = 1
+    for n in sizes:
+        if n is None:
+            return None
+        total = _capped(total * n)
+    return total
+
+
+def _power(base: int, exponent: int) -> int:
+    if exponent == 0:
+        return 1
+    if base <= 1:
+        return base
+    return BEYOND if exponent >= 64 else _capped(base**exponent)
+
+
+def layout_width(t: Type) -> int:
+    """Entries a value of `t` occupies in a state's fixed layout: a map holds one slot per
+    key (each as wide as its value), a record its fields; anything else one entry (a set or
+    sequence grows with its content, which the search's limits bound). Saturates at BEYOND."""
+    match t:
+        case MapType(key=key, value=value):
+            keys = domain_size(key)
+            return BEYOND if keys is None else _capped(keys * layout_width(value))
+        case RecordType(fields=fields):
+            return _capped(sum(layout_width(ft) for _, ft in fields))
+        case OptionType(inner=inner):
+            return layout_width(inner)
+    return 1
 
 
 @cache
@@ -330,7 +430,7 @@ def default_value(t: Type) -> Any:
         case SetType() | BagType():
             return frozenset()
         case MapType(key=key):
-            return (MISSING,) * len(domain(key))
+            return (MISSING,) * (domain_size(key) or 0)
         case SeqType():
             return ()
         case MessageType(variants=variants):

@@ -30,7 +30,7 @@ from verikit.engine.spans import action_at
 from verikit.engine.store import ROOT
 from verikit.errors import SpecFault
 
-TICK = 1024  # expanded states between clock reads
+TICK = 1024  # work between clock reads: states expanded + edges recorded
 OUTSIDE = -1  # index of a state outside the constraints (not a node)
 NONE = 0  # the label / enabled-set id with no obligation
 
@@ -267,8 +267,10 @@ class _Builder:
         fingerprint, index_get = self.compiled.fingerprint, self.index.get
         targets, ordinals, labels = g.targets.append, g.edge_ordinals.append, g.edge_labels.append
         nxt: list[State] = []
+        next_read = base + len(g.targets)  # read the clock when s + edges reaches it
         for s, state in enumerate(level, base):
-            if not (s - base) % TICK:
+            if s + len(g.targets) >= next_read:
+                next_read = s + len(g.targets) + TICK
                 self.budget.tick(len(g.parents), depth, len(level) - s + base + len(nxt))
             succs, tags = self._successors(s, state)
             g.ends.append(not succs)

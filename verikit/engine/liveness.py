@@ -22,6 +22,7 @@ from typing import cast
 
 from verikit.compile.compiled import CompiledModel
 from verikit.core.model import Property
+from verikit.engine.deadline import DeadlineExpired, interrupt_at
 from verikit.engine.fair import FairParts, fair_components, fair_loop
 from verikit.engine.graph import Budget, Interrupted, StateGraph, explore
 from verikit.engine.options import CheckOptions
@@ -39,13 +40,16 @@ def extend(compiled: CompiledModel, options: CheckOptions, result: CheckResult) 
         return replace(result, liveness_undecided=reason)
     started = time.monotonic()
     left = None if options.timeout is None else max(0.0, options.timeout - result.stats.seconds)
+    if options.timeout is not None and options.started is not None:  # loading counted too
+        left = max(0.0, options.started + options.timeout - started)
     budget = Budget(options, left)
     found: list[Discovery] = []
     checked: list[str] = []
     undecided: str | None = None
     graph: StateGraph | None = None
     try:
-        graph = explore(compiled, budget)
+        with interrupt_at(budget.deadline):  # stops generated code too; the pass is discarded
+            graph = explore(compiled, budget)
         for prop in compiled.model.liveness:
             lasso = violation(graph, prop, budget)
             checked.append(prop.name)
@@ -59,6 +63,8 @@ def extend(compiled: CompiledModel, options: CheckOptions, result: CheckResult) 
         undecided = stop.reason
         if stop.fault is not None:
             found.append(stop.fault)
+    except DeadlineExpired:
+        undecided = f"timeout {options.timeout} s (liveness)"
     violations = result.violations + tuple(found)
     limit = undecided if undecided is not None and not found else None
     verdict = Verdict.VIOLATED if violations else Verdict.INCOMPLETE if limit else result.verdict

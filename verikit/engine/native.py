@@ -24,6 +24,7 @@ from typing import Any, Literal, Protocol
 from verikit import interrupts
 from verikit.compile.compiled import CompiledModel, State
 from verikit.core.model import Model
+from verikit.core.types import DomainTooLarge
 from verikit.engine import liveness
 from verikit.engine import search as python_search
 from verikit.engine.options import CheckOptions, Progress
@@ -81,7 +82,7 @@ def check(
         return _python(compiled, options, "asked for with --backend python")
     try:
         library, build_seconds, cached = _native_library(compiled, options, generate)
-    except (NativeUnavailable, NativeRefused) as why:
+    except (NativeUnavailable, NativeRefused, DomainTooLarge) as why:  # too large to list in C
         if backend == "native":
             raise BackendUnavailable(f"--backend native: {why}") from None
         return _python(compiled, options, str(why))

@@ -36,6 +36,9 @@ class CheckOptions:
     progress: Callable[[Progress], None] | None = None
     stop_at_first: bool = True
     symmetry: bool = True
+    # when the run's clock started (time.monotonic()); None: when the search starts. The API
+    # sets it before loading the spec, so that loading counts against `timeout` too
+    started: float | None = None
 
     def __post_init__(self) -> None:
         for name in ("max_states", "max_depth"):

@@ -19,11 +19,12 @@ from __future__ import annotations
 import gc
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 
 from verikit.compile.compiled import CompiledModel, Predicate, State
 from verikit.core.model import SAFETY_KINDS, Property
 from verikit.engine import liveness
+from verikit.engine.deadline import GENERATED, DeadlineExpired, deadline_of, interrupt_at
 from verikit.engine.options import CheckOptions, Progress
 from verikit.engine.result import CheckResult, Discovery, Stats, Verdict
 from verikit.engine.spans import action_at as action_at  # re-exported (trace imports it)
@@ -31,7 +32,7 @@ from verikit.engine.store import ROOT, Store
 from verikit.engine.symmetry import canonical_key
 from verikit.errors import SpecFault
 
-TICK = 1024  # expanded states between clock reads (timeout, progress)
+TICK = 1024  # work between clock reads (timeout, progress): states expanded + successors made
 DEFAULT = CheckOptions()
 
 
@@ -74,7 +75,9 @@ class _Search:
         self.cut = False  # the level at max_depth has successors beyond it
         self.depth = self.transitions = self.peak = 0
         self.start = time.monotonic()
-        self.deadline = self.start + options.timeout if options.timeout else None
+        started = self.start if options.started is None else options.started
+        self.deadline = started + options.timeout if options.timeout else None
+        self.alarm = deadline_of(options.timeout, options.started)  # the same, for interrupt_at
         self.next_report = self.start + 1.0
 
     # ------------------------------------------------------------ driver
@@ -87,7 +90,9 @@ class _Search:
         while level and not self.stopped:
             self.depth += 1
             self.peak = max(self.peak, len(level))
-            nxt = self._expand(level, base, self.compiled.next_states)
+            # a state whose successors alone outlast the deadline is stopped mid-call
+            with interrupt_at(self.alarm, only_in=GENERATED):
+                nxt = self._expand(level, base, self.compiled.next_states)
             base += len(level)
             level = nxt
         if len(self.store) > base:  # stopped early with counted states one level deeper
@@ -103,13 +108,42 @@ class _Search:
     def _initial(self) -> list[State]:
         """Admit the initial states as the successors of a virtual root (parent ROOT)."""
         try:
-            states = self.compiled.init_states()
+            with interrupt_at(self.alarm):
+                states, complete = self._initial_states()
         except SpecFault as fault:
             self._record(Discovery("init", "fault", (), fault))
             return []
+        except DeadlineExpired:
+            self.reason = self._timeout("while computing the initial states")
+            return []
         level = self._expand([()], ROOT, lambda _: states) if states else []
         self.transitions = 0
+        if not complete and not self.stopped:
+            self.reason = f"max states {self.max_states} reached while computing the initial states"
         return level
+
+    def _initial_states(self) -> tuple[list[State], bool]:
+        """`init_states()`, and whether it is all of them: with a state limit, generating
+        stops once more distinct states than the limit exist (a spec can have 10^9)."""
+        block = self.compiled.init_block
+        if block is None or self.options.max_states is None:
+            return self.compiled.init_states(), True
+        found: dict[State, None] = {}  # distinct, first occurrence first (as init_states)
+        keys: set[Hashable] = set()
+        key, limit = self.key, self.max_states
+
+        def admit(state: State) -> None:
+            if state not in found:
+                found[state] = None
+                keys.add(key(state))
+                if len(keys) > limit:
+                    raise _Enough
+
+        try:
+            block(admit)
+        except _Enough:
+            return list(found), False
+        return list(found), True
 
     # ------------------------------------------------------------ hot path
 
@@ -129,52 +163,58 @@ class _Search:
         probing = self.depth == self.options.max_depth
         deadlock = self.deadlock
         transitions = 0
+        next_read = base  # read the clock when parent + transitions reaches it
         nxt: list[State] = []
         nxt_append = nxt.append
-        for parent, s in enumerate(level, base):
-            if not (parent - base) % TICK and self._tick(len(level) - parent + base + len(nxt)):
-                break
-            try:
-                succs = successors(s)
-            except SpecFault as fault:
-                if self._transition_fault(parent, fault):
-                    break
-                continue
-            transitions += len(succs)
-            if not succs:
-                if deadlock and self._dead_end(s, parent):
-                    break
-                continue
-            if probing:
-                self.cut = self.cut or any(fingerprint(t) not in seen for t in succs)
-                continue
-            for k, t in enumerate(succs):
-                fp = fingerprint(t)
-                if fp in seen:
-                    continue
+        try:  # the deadline may stop generated code mid-call (see run)
+            for parent, s in enumerate(level, base):
+                if parent + transitions >= next_read:
+                    next_read = parent + transitions + TICK
+                    if self._tick(len(level) - parent + base + len(nxt)):
+                        break
                 try:
-                    if within is not None and not within(t):
-                        if self._outside(t, parent, k):
-                            return self._done(transitions, nxt)
-                        continue
-                    if count >= limit:
-                        self.reason = f"max states {limit} reached"
-                        return self._done(transitions, nxt)
-                    seen_add(fp)
-                    parents_append(parent)
-                    ordinals_append(k)
-                    count += 1
-                    for name, holds in invariants:
-                        if not holds(t) and self._violated(name, parent, k):
-                            return self._done(transitions, nxt)
-                    if pending:
-                        self._reach(t, parent, k)
+                    succs = successors(s)
                 except SpecFault as fault:
-                    if self._predicate_fault(t, parent, k, fault):
-                        return self._done(transitions, nxt)
-                    if fp not in seen:  # the constraint itself faulted: the state is not stored
+                    if self._transition_fault(parent, fault):
+                        break
+                    continue
+                transitions += len(succs)
+                if not succs:
+                    if deadlock and self._dead_end(s, parent):
+                        break
+                    continue
+                if probing:
+                    self.cut = self.cut or any(fingerprint(t) not in seen for t in succs)
+                    continue
+                for k, t in enumerate(succs):
+                    fp = fingerprint(t)
+                    if fp in seen:
                         continue
-                nxt_append(t)
+                    try:
+                        if within is not None and not within(t):
+                            if self._outside(t, parent, k):
+                                return self._done(transitions, nxt)
+                            continue
+                        if count >= limit:
+                            self.reason = f"max states {limit} reached"
+                            return self._done(transitions, nxt)
+                        seen_add(fp)
+                        parents_append(parent)
+                        ordinals_append(k)
+                        count += 1
+                        for name, holds in invariants:
+                            if not holds(t) and self._violated(name, parent, k):
+                                return self._done(transitions, nxt)
+                        if pending:
+                            self._reach(t, parent, k)
+                    except SpecFault as fault:
+                        if self._predicate_fault(t, parent, k, fault):
+                            return self._done(transitions, nxt)
+                        if fp not in seen:  # the constraint itself faulted: the state is not stored
+                            continue
+                    nxt_append(t)
+        except DeadlineExpired:
+            self.reason = self._timeout()
         return self._done(transitions, nxt)
 
     def _done(self, transitions: int, nxt: list[State]) -> list[State]:
@@ -232,7 +272,7 @@ class _Search:
         """Read the clock: stop on timeout, report progress about once a second."""
         now = time.monotonic()
         if self.deadline is not None and now >= self.deadline:
-            self.reason = f"timeout {self.options.timeout} s"
+            self.reason = self._timeout()
             return True
         report = self.options.progress
         if report is not None and now >= self.next_report:
@@ -241,6 +281,9 @@ class _Search:
             distinct = len(self.store)
             report(Progress(distinct, self.depth, distinct / seconds, queue, seconds))
         return False
+
+    def _timeout(self, where: str = "") -> str:
+        return f"timeout {self.options.timeout} s" + (f" {where}" if where else "")
 
     def _result(self) -> CheckResult:
         seconds = time.monotonic() - self.start
@@ -271,6 +314,11 @@ class _Search:
             self.reason,
             symmetry,
         )
+
+
+class _Enough(BaseException):
+    """More initial states than the state limit: generating them stops (a BaseException, so
+    that generated code passes it on rather than reporting it as a fault)."""
 
 
 def _conjunction(predicates: list[Predicate]) -> Predicate | None:

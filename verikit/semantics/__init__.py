@@ -28,18 +28,24 @@ from verikit.semantics.lower import (
 from verikit.semantics.network import Network, read_settings
 from verikit.semantics.queries import lower_queries
 from verikit.semantics.scope import declare
+from verikit.semantics.sizes import check_domains, check_layout
 from verikit.semantics.types import Types
 from verikit.syntax import ast
 
 __all__ = ["ConstValue", "analyze"]
 
 
-def analyze(spec: ast.Spec, consts: Mapping[str, ConstValue] | None = None) -> Model:
-    """Check `spec` and lower it to a core Model; `consts` overrides declared constants.
+def analyze(
+    spec: ast.Spec,
+    consts: Mapping[str, ConstValue] | None = None,
+    sources: Mapping[str, str] | None = None,
+) -> Model:
+    """Check `spec` and lower it to a core Model; `consts` overrides declared constants
+    (`--const`, unless `sources` says where one came from, e.g. "trace.json's #meta").
     Raises SpecError carrying every diagnostic when the spec is wrong."""
     diags = Diagnostics()
     decls = declare(spec, diags)
-    values = Consts(decls, consts or {}, diags)
+    values = Consts(decls, consts or {}, diags, sources)
     groups = number_groups(decls, values, diags)
     types = Types(decls, values, groups, diags)
     types.resolve_all()
@@ -54,12 +60,14 @@ def analyze(spec: ast.Spec, consts: Mapping[str, ConstValue] | None = None) -> M
         network = Network(settings, tuple(groups.values()), types.all_messages(), len(slots), span)
         env.network = network
         slots += network.vars
+    check_layout(slots, values, diags, decls.network.span if decls.network else spec.span)
     env.fns = FnLibrary(env)
     lowering = Lowering(env)
     init = lowering.init()
     actions = lowering.actions()
     properties = lowering.properties()
     env.fns.lower_all()
+    check_domains(init, actions, properties, values, diags)
     queries = lower_queries(decls, values, diags)
     final_consts = values.final()  # evaluates (and checks) unused constants too
     expected = expected_violations(decls, diags)

@@ -43,11 +43,16 @@ class Consts:
     """Evaluates constant expressions; the declared constants lazily, overrides applied."""
 
     def __init__(
-        self, decls: Declarations, overrides: Mapping[str, Value], diags: Diagnostics
+        self,
+        decls: Declarations,
+        overrides: Mapping[str, Value],
+        diags: Diagnostics,
+        sources: Mapping[str, str] | None = None,
     ) -> None:
         self.decls = decls
         self.overrides = dict(overrides)
         self.diags = diags
+        self.sources = dict(sources or {})  # override -> where it is from, if not --const
         self.values: dict[str, Value | None] = {}
         self.active: list[str] = []
         self._check_overrides()
@@ -57,13 +62,15 @@ class Consts:
         for name, value in self.overrides.items():
             if name not in self.decls.consts:
                 hint = did_you_mean(name, self.decls.consts)
-                self.diags.error(spec.span, f"unknown constant `{name}` in --const{hint}")
+                where = self.sources.get(name, "--const")
+                self.diags.error(spec.span, f"unknown constant `{name}` in {where}{hint}")
                 continue
             declared = self._declared(name)
             if declared is not None and not _fits(value, declared):
                 want, got = type_word(declared), type_word(value)
                 self.diags.error(
-                    spec.span, f"--const {name} must be {want} like its declaration, got {got}"
+                    spec.span,
+                    f"{self.source(name)} must be {want} like its declaration, got {got}",
                 )
 
     def _declared(self, name: str) -> Value | None:
@@ -94,6 +101,25 @@ class Consts:
                 value = Fraction(value)  # `--const Rho=0` for a real constant
         self.values[name] = value
         return value
+
+    def source(self, name: str) -> str:
+        """An override as messages name it: `--const N`, or `N in <where it came from>`."""
+        where = self.sources.get(name)
+        return f"--const {name}" if where is None else f"`{name}` in {where}"
+
+    def naming(self, numbers: set[int]) -> str:
+        """The constants that give a size its value, for a message: ` (N = 100000, from
+        --const N)`; empty when no constant has one of `numbers` as its value."""
+        numbers = {n for n in numbers if abs(n) > 1}  # 0 and 1 would name every flag
+        matches = [
+            name
+            for name in self.decls.consts
+            if type(value := self.values.get(name)) is int and value in numbers
+        ]
+        overridden = [name for name in matches if name in self.overrides]
+        found = [f"{name} = {self.values[name]}" for name in overridden or matches]
+        origin = f", from {', '.join(self.source(n) for n in overridden)}" if overridden else ""
+        return f" ({', '.join(found)}{origin})" if found else ""
 
     def final(self) -> tuple[tuple[str, object], ...]:
         """Every constant with its final value, in declaration order (broken ones left out)."""

@@ -13,10 +13,15 @@ Node style lowers to the same vocabulary as global style:
 
 from __future__ import annotations
 
+import math
+
 from verikit.core import ir
 from verikit.core.model import Action, Param, Property, Var
 from verikit.core.types import (
+    BEYOND,
     BOOL,
+    MAX_NODES,
+    MAX_RENAMINGS,
     MapType,
     MessageType,
     NodeGroup,
@@ -24,7 +29,9 @@ from verikit.core.types import (
     SetType,
     Type,
     is_finite,
+    size_text,
 )
+from verikit.errors import Span
 from verikit.semantics.consts import Consts
 from verikit.semantics.context import Ctx, Env, NodeCtx
 from verikit.semantics.diagnostics import Diagnostics, did_you_mean
@@ -36,7 +43,9 @@ from verikit.syntax import ast
 
 
 def number_groups(decls: Declarations, consts: Consts, diags: Diagnostics) -> dict[str, NodeGroup]:
-    """Node groups with their global ids, in declaration order, starting at 0."""
+    """Node groups with their global ids, in declaration order, starting at 0. A count beyond
+    MAX_NODES is an error, and the group keeps one node meanwhile, so
+    nothing later unrolls a loop over 10^20 ids before the error is reported."""
     groups: dict[str, NodeGroup] = {}
     first = 0
     for name, node in decls.nodes.items():
@@ -48,9 +57,44 @@ def number_groups(decls: Declarations, consts: Consts, diags: Diagnostics) -> di
                     node.decl.count.span, f"node group `{name}` needs at least 1 node, got {count}"
                 )
                 count = None
+            elif count is not None and count > MAX_NODES:
+                _too_many_nodes(name, count, node.decl.count.span, consts, diags)
+                count = None
         groups[name] = NodeGroup(name, first, count or 1)
         first += count or 1
+    _check_symmetry(decls, groups, consts, diags)
     return groups
+
+
+def _check_symmetry(
+    decls: Declarations, groups: dict[str, NodeGroup], consts: Consts, diags: Diagnostics
+) -> None:
+    """The search tries every renaming of the symmetric groups' nodes on every state: the
+    product of their sizes' factorials must stay within MAX_RENAMINGS."""
+    renamings = 1
+    for name, node in decls.nodes.items():
+        count = groups[name].count
+        if not node.decl.symmetric or count < 2:
+            continue
+        renamings *= math.factorial(count) if count <= 20 else BEYOND
+        if renamings > MAX_RENAMINGS:
+            span = node.decl.count.span if node.decl.count is not None else node.decl.span
+            diags.error(
+                span,
+                f"symmetric node group `{name}` of {count:,} nodes{consts.naming({count})} "
+                f"gives {size_text(renamings)} renamings to try on every state; verikit tries "
+                f"at most {MAX_RENAMINGS:,} (7 nodes; docs/limits.md): use fewer nodes, or "
+                "drop `symmetric`",
+            )
+            return
+
+
+def _too_many_nodes(name: str, count: int, span: Span, consts: Consts, diags: Diagnostics) -> None:
+    diags.error(
+        span,
+        f"node group `{name}` has {count:,} nodes{consts.naming({count})}; verikit explores "
+        f"at most {MAX_NODES:,} nodes in a group (docs/limits.md)",
+    )
 
 
 def build_slots(
