@@ -307,8 +307,10 @@ class Steps:
         position = self.node_at[label[0]]
         return None if position is None else label[1][position]
 
-    def alternatives(self, init: int, labels: list[Label], at: int) -> list[Label]:
-        """Other steps possible at position `at` (not faults), for replacing a fault step."""
+    def alternatives(
+        self, init: int, labels: list[Label], at: int, faults: bool = False
+    ) -> list[Label]:
+        """The steps possible at position `at` (faults only when asked for)."""
         state = self.inits[init]
         for label in labels[:at]:
             succs = self.compiled.labelled_successors(state)
@@ -317,7 +319,7 @@ class Steps:
                 return []
             state = succs[ordinal].state
         succs = self.compiled.labelled_successors(state)
-        return [_label(succs, k) for k, s in enumerate(succs) if not self.fault[s.action]]
+        return [_label(succs, k) for k, s in enumerate(succs) if faults or not self.fault[s.action]]
 
 
 def _label(succs: list[Successor], ordinal: int) -> Label:
@@ -352,18 +354,63 @@ def final_pass(steps: Steps, found: Discovery, deadline: float) -> Discovery:
         best = outcome
         return True
 
-    size = max(len(labels) // 2, 1)
+    def current() -> list[Label]:
+        return best[1]
+
+    length = len(labels) + 1
+    while len(best[1]) < length and time.monotonic() < deadline:
+        length = len(best[1])
+        _remove_chunks(better, current, deadline)
+        _replace_windows(steps, init, better, current, deadline)
+    _prefer(steps, init, better, current, deadline)
+    return best[0]
+
+
+def _remove_chunks(
+    better: Callable[[list[Label]], bool], current: Callable[[], list[Label]], deadline: float
+) -> None:
+    """Remove chunks of steps, halving their size down to single steps (from the end)."""
+    size = max(len(current()) // 2, 1)
     while size >= 1 and time.monotonic() < deadline:
-        start, progressed = len(best[1]) - size, False
+        start, progressed = len(current()) - size, False
         while start >= 0 and time.monotonic() < deadline:
-            current = best[1]
-            if better(current[:start] + current[start + size :]):
+            labels = current()
+            if better(labels[:start] + labels[start + size :]):
                 progressed = True
-            start = min(start - 1, len(best[1]) - size)
+            start = min(start - 1, len(current()) - size)
         if not progressed:
             size //= 2
-    _prefer(steps, init, better, lambda: best[1], deadline)
-    return best[0]
+
+
+WINDOW = 4  # the most steps one other step may stand in for
+
+
+def _replace_windows(
+    steps: Steps,
+    init: int,
+    better: Callable[[list[Label]], bool],
+    current: Callable[[], list[Label]],
+    deadline: float,
+) -> None:
+    """Let one other step stand in for up to WINDOW steps (a detour the walk took where a
+    single step would do), from the start of the trace on, until nothing improves."""
+    at = 0
+    while at < len(current()) and time.monotonic() < deadline:
+        labels = current()
+        replaced = False
+        for other in steps.alternatives(init, labels, at, faults=True):
+            if time.monotonic() >= deadline:
+                return
+            for width in range(1, WINDOW + 1):
+                if at + width > len(labels):
+                    break
+                if better(labels[:at] + [other] + labels[at + width :]):
+                    replaced = True
+                    break
+            if replaced:
+                break
+        if not replaced:
+            at += 1
 
 
 def _prefer(

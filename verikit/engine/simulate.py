@@ -289,12 +289,12 @@ class Walker:
                 off.update(feature)
         return frozenset(off)
 
-    def walk(self, seed: int) -> tuple[Discovery | None, list[int]]:
-        """One run; returns its violation (if any) and its choices."""
+    def walk(self, seed: int) -> tuple[Discovery | None, list[int], list[int]]:
+        """One run: its violation (if any), its choices and its path (successor ordinals)."""
         tally = self.tally
         tally.runs += 1
         if not self.inits:
-            return None, []
+            return None, [], []
         rng = random.Random(seed)
         first = rng.randrange(len(self.inits))
         state = self.inits[first]
@@ -303,7 +303,7 @@ class Walker:
         seen_add(hash(fingerprint(state)))
         found, go_on = self.checks.state(state, path)
         if found is not None or not go_on:
-            return found, choices
+            return found, choices, path
         self._reach(state, path)
         off = self.switched_off(rng)
         taken, enabled = tally.taken, tally.enabled
@@ -359,7 +359,7 @@ class Walker:
                         break
         tally.steps += steps
         tally.longest = max(tally.longest, steps)
-        return found, choices
+        return found, choices, path
 
     def _reach(self, state: State, path: list[int]) -> None:
         witnesses = self.tally.witnesses
@@ -408,7 +408,7 @@ def run_many(
         why = stop(run)
         if why is not None:
             return None, why
-        found, choices = walker.walk(seed + run)
+        found, choices, _ = walker.walk(seed + run)
         if found is not None:
             stop.found(run)
             return Found(run, found, tuple(choices), time.monotonic() - start), "violation"
@@ -614,4 +614,3 @@ def _result(
         (),
         reason,
     )
-
