@@ -21,8 +21,9 @@ from typing import Any
 
 from verikit.compile import build
 from verikit.core.model import Model
-from verikit.engine import CheckOptions, check
+from verikit.engine import CheckOptions, native
 from verikit.engine.deadline import DeadlineExpired, deadline_of, interrupt_at
+from verikit.engine.native import BackendChoice
 from verikit.engine.result import CheckResult, Discovery, Stats, Verdict
 from verikit.errors import Diagnostic, SourceFile, Span, SpecError, SpecFault
 from verikit.report import BoundedRun, Loaded, ProveReport, QueryReport, SpecReport
@@ -148,10 +149,14 @@ def check_file(
     consts: Mapping[str, ConstValue] | None = None,
     options: CheckOptions | None = None,
     strict: bool = False,
+    backend: str = "auto",
+    workers: int | None = None,
 ) -> SpecReport:
     """Load and check one spec; a bad spec becomes an "error" report, never an exception.
     With `strict`, warnings (actions never enabled, liveness cut off by a constraint) make
-    the verdict "error"."""
+    the verdict "error". `backend` and `workers` choose how the search runs (engine/native.py);
+    `backend="native"` where it cannot run is a UsageError."""
+    chosen = _backend(backend)
     source = read_source(path)
     options = replace(options or CheckOptions(), started=time.monotonic())  # loading counts
     try:
@@ -160,7 +165,10 @@ def check_file(
         return SpecReport(str(path), "error", source=source, diagnostics=error.diagnostics)
     except DeadlineExpired:
         return _stopped_loading(path, options)
-    result = check(loaded.compiled, options)
+    try:
+        result = native.check(loaded.compiled, options, chosen, workers)
+    except native.BackendUnavailable as why:
+        raise UsageError(str(why)) from None
     traces = tuple(replay(loaded.compiled, d) for d in result.violations if d.path)
     warnings = (
         *_never_enabled_warnings(loaded.model, result),
@@ -179,6 +187,13 @@ def check_file(
         traces=traces,
         warnings=warnings,
     )
+
+
+def _backend(name: str) -> BackendChoice:
+    for choice in native.BACKENDS:
+        if name == choice:
+            return choice
+    raise UsageError(f"--backend must be auto, native or python, got `{name}`")
 
 
 def query_file(

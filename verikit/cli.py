@@ -98,12 +98,24 @@ def check_command(
     depth: Annotated[
         int | None, typer.Option(help="With --engine smt: check runs of up to this many steps.")
     ] = None,
+    backend: Annotated[
+        str,
+        typer.Option(
+            help="explicit engine: native (C, every core), python, or auto (native when a C "
+            "compiler is found and the spec is supported)."
+        ),
+    ] = "auto",
+    workers: Annotated[
+        int | None,
+        typer.Option(help="Native backend: search threads (default: this machine's cores)."),
+    ] = None,
 ) -> None:
     """Explore every reachable state of each spec and check its properties."""
     code = _guarded(
         lambda: _check(
             target, const or [], output_format, max_states, max_depth, timeout,
             trace_out, diagram, force, strict, no_deadlock, no_symmetry, engine, depth,
+            backend=backend, workers=workers,
         )
     )  # fmt: skip
     raise typer.Exit(code)
@@ -152,10 +164,13 @@ def _check(
     no_symmetry: bool = False,
     engine: str = "explicit",
     depth: int | None = None,
+    backend: str = "auto",
+    workers: int | None = None,
 ) -> int:
     if output_format not in ("text", "json"):
         raise api.UsageError(f"--format must be text or json, got `{output_format}`")
     _check_engine(engine, depth, max_states, max_depth)
+    _check_backend(engine, backend, workers)
     for name, value in (("--max-states", max_states), ("--max-depth", max_depth)):
         if value is not None and value < 1:
             raise api.UsageError(f"{name} must be at least 1, got {value}")
@@ -189,7 +204,9 @@ def _check(
             symmetry=not no_symmetry,
             progress=_progress_printer() if output_format == "text" else None,
         )
-        report = api.check_file(file, consts, options, strict=strict)
+        report = api.check_file(
+            file, consts, options, strict=strict, backend=backend, workers=workers
+        )
         _clear_progress()
         typer.echo(to_json(report) if output_format == "json" else to_text(report))
         reports.append(report)
@@ -415,6 +432,15 @@ def _guarded(run: Any) -> int:
         typer.echo("interrupted", err=True)
         return 130
     return api.EXIT_ERROR
+
+
+def _check_backend(engine: str, backend: str, workers: int | None) -> None:
+    if backend not in ("auto", "native", "python"):
+        raise api.UsageError(f"--backend must be auto, native or python, got `{backend}`")
+    if workers is not None and workers < 1:
+        raise api.UsageError(f"--workers must be at least 1, got {workers}")
+    if engine == "smt" and (backend != "auto" or workers is not None):
+        raise api.UsageError("--backend and --workers choose how the explicit engine runs")
 
 
 def _check_timeout(timeout: float | None) -> None:

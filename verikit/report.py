@@ -14,7 +14,7 @@ from typing import Any
 from verikit.compile.compiled import CompiledModel
 from verikit.core.model import Model
 from verikit.core.types import format_real
-from verikit.engine.result import CheckResult, Discovery
+from verikit.engine.result import Backend, CheckResult, Discovery
 from verikit.errors import Diagnostic, SourceFile, render
 from verikit.symbolic.answer import Answer
 from verikit.symbolic.proof import Outcome, Proof
@@ -79,6 +79,8 @@ def to_text(report: SpecReport) -> str:
     lines = [f"{report.path}: {report.loaded.model.name} — {_headline(report)}"]
     if report.bounded is None:
         lines.append("  " + _stats_line(result))
+        if result.backend is not None:
+            lines.append("  " + backend_line(result.backend))
         lines += ["  " + line for line in _liveness_lines(report.loaded.model, result)]
     else:
         lines += ["  " + line for line in _bounded_lines(report.bounded)]
@@ -167,6 +169,34 @@ def _stats_line(result: CheckResult) -> str:
         f"{s.distinct_states:,} distinct states{reduced}, {s.transitions:,} transitions, "
         f"depth {s.depth}, {s.seconds:.2f} s ({s.states_per_second:,.0f} states/s)"
     )
+
+
+def backend_line(backend: Backend) -> str:
+    """Which backend ran and why, in one line (docs/native.md)."""
+    if backend.name == "python":
+        return f"backend: python ({backend.reason})"
+    workers = f"{backend.workers} worker{'s' if backend.workers != 1 else ''}"
+    build = "cached" if backend.cached else "compiled"
+    collision = backend.collision_probability or 0.0
+    return (
+        f"backend: native, {workers} ({backend.reason}); build {backend.build_seconds:.2f} s "
+        f"({build}), search {backend.search_seconds:.2f} s; fingerprint collision "
+        f"probability {collision:.1e}"
+    )
+
+
+def _backend_dict(backend: Backend | None) -> dict[str, Any] | None:
+    if backend is None:
+        return None
+    return {
+        "name": backend.name,
+        "reason": backend.reason,
+        "workers": backend.workers,
+        "build_seconds": round(backend.build_seconds, 4),
+        "cached": backend.cached,
+        "search_seconds": round(backend.search_seconds, 4),
+        "collision_probability": backend.collision_probability,
+    }
 
 
 def _liveness_lines(model: Model, result: CheckResult) -> list[str]:
@@ -271,6 +301,7 @@ def to_dict(report: SpecReport) -> dict[str, Any]:
             "violations": [_violation(report, d) for d in result.violations],
             "unreached": list(result.unreached),
             "never_enabled": list(result.never_enabled),
+            "backend": _backend_dict(result.backend),
         }
         if report.loaded is not None:
             doc["liveness"] = _liveness_dict(report.loaded.model, result)

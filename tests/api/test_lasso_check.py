@@ -40,7 +40,7 @@ def spec(tmp_path: Path, extra: str = "") -> Path:
 def test_a_lost_ping_retried_forever_is_printed_as_a_lasso(tmp_path: Path) -> None:
     checked = api.check_file(spec(tmp_path))
     assert checked.verdict == "violated"
-    assert report.to_text(checked).splitlines()[4:] == [
+    assert report.to_text(checked).splitlines()[5:] == [
         "  Retry: eventually EventuallyAcked violated: a fair behavior never reaches it"
         " — prefix of 1 step, then steps 2–3 repeat forever",
         "   0. initial state",
@@ -61,10 +61,10 @@ def test_a_lost_ping_retried_forever_is_printed_as_a_lasso(tmp_path: Path) -> No
 
 def test_the_report_says_what_the_liveness_pass_decided_and_at_what_cost(tmp_path: Path) -> None:
     checked = api.check_file(spec(tmp_path))
-    line = report.to_text(checked).splitlines()[2]
+    line = report.to_text(checked).splitlines()[3]  # after the stats and backend lines
     assert line.startswith("  liveness: EventuallyAcked decided on 5 states, ")
     assert "(every cycle: no fairness declared, no symmetry)" in line and line.endswith(" s")
-    fair = report.to_text(api.check_file(spec(tmp_path, "fair delivery\n"))).splitlines()[2]
+    fair = report.to_text(api.check_file(spec(tmp_path, "fair delivery\n"))).splitlines()[3]
     assert "(fair cycles, no symmetry)" in fair
     doc = report.to_dict(checked)["liveness"]
     assert (doc["checked"], doc["undecided"], doc["states"]) == (["EventuallyAcked"], [], 5)

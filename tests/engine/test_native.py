@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import signal
 import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,7 +21,7 @@ from verikit.core.model import Model
 from verikit.engine import native
 from verikit.engine import search as python_search
 from verikit.engine.options import CheckOptions
-from verikit.engine.result import CheckResult
+from verikit.engine.result import CheckResult, Verdict
 from verikit.native.build import HasC
 
 from ..native.handwritten import SPEC, needs_compiler, twophase_c
@@ -190,3 +191,10 @@ def test_ctrl_c_stops_the_native_search_with_its_figures_so_far() -> None:
     partial = caught.value.partial
     assert partial.incomplete_reason == "interrupted"
     assert 0 < partial.stats.distinct_states < 1_745_408
+
+
+def test_time_spent_before_the_search_counts_against_the_timeout() -> None:
+    options = CheckOptions(timeout=1.0, started=time.monotonic() - 5.0)
+    result = native.check(compiled(4), options, "native", 1, handwritten(4))
+    assert result.verdict is Verdict.INCOMPLETE
+    assert result.incomplete_reason == "timeout 1.0 s"

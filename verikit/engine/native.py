@@ -157,6 +157,14 @@ def _codegen() -> Generator:
     return generate
 
 
+def _time_left(options: CheckOptions) -> float | None:
+    """Seconds of `timeout` left for the search: loading and building count too."""
+    if options.timeout is None:
+        return None
+    spent = 0.0 if options.started is None else time.monotonic() - options.started
+    return max(options.timeout - spent, 1e-9)
+
+
 def _needs_python(outcome: SearchOutcome) -> str | None:
     """Why a native outcome cannot stand as the answer (None: it can)."""
     reasons = {
@@ -185,7 +193,7 @@ class _NativeRun:
             workers=self.workers,
             max_states=self.options.max_states,
             max_depth=self.options.max_depth,
-            timeout=self.options.timeout,
+            timeout=_time_left(self.options),
             deadlock=self.options.deadlock and self.compiled.model.deadlock,
             stop_at_first=self.options.stop_at_first,
             full_states=self.full_states,
