@@ -38,8 +38,10 @@ diagrams: $(STAMP)
 lease-region: $(STAMP)
 	$(BIN)/python scripts/lease_region.py
 
-## bench: verikit against a hand-written BFS of the same model, same run
+## bench: the native backend against SPIN and the Python backend (bench/native.py), then the
+## Python backend against a hand-written BFS of the same model (bench/run.py); each in one run
 bench: $(STAMP)
+	$(BIN)/python bench/native.py
 	$(BIN)/python bench/run.py
 
 ## fuzz: 1,000 mutated specs through every command; exit-code histogram and each failure's seed
