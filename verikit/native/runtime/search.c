@@ -112,7 +112,9 @@ typedef struct block {
 
 typedef struct worker {
     int id;
-    vk_out out;
+    vk_out out, out2;     /* two, for the generate/probe pipeline */
+    uint64_t *fps[2];     /* fingerprints of each buffer's successors */
+    size_t fps_cap[2];
     block *blocks;
     vk_event *events;
     size_t n_events, cap_events;
@@ -457,71 +459,85 @@ static int is_terminal(const uint64_t *s, int *fault) {
     return 0;
 }
 
-static void expand_one(worker *w, uint64_t j) {
-    vk_out *o = &w->out;
+/* Stage 1 for parent j: its successors into o, their fingerprints into o's fps, and the
+   table slots they will probe on their way into the cache. 0: nothing to probe. */
+static int expand_generate(worker *w, uint64_t j, vk_out *o, uint64_t **fps, size_t *fps_cap) {
     int64_t parent = S.base + (int64_t)j;
     o->n = 0;
     o->fault = VK_OK;
     int rc = S.is_root ? vk_init_states(o) : vk_successors(S.cur + j * VK_W, o);
-    if (o->nomem) {
-        vk_set_stop(ST_OUT_OF_MEMORY);
-        return;
-    }
+    if (o->nomem) return vk_set_stop(ST_OUT_OF_MEMORY), 0;
     if (rc == VK_OK && o->fault != VK_OK) rc = o->fault;
-    if (rc == VK_UNREPRESENTABLE) {
-        vk_set_stop(ST_UNREPRESENTABLE);
-        return;
-    }
+    if (rc == VK_UNREPRESENTABLE) return vk_set_stop(ST_UNREPRESENTABLE), 0;
     if (rc != VK_OK) {
         S.nsucc[j] = 0;
         worker_event(w, S.is_root ? EV_INIT_FAULT : EV_TRANSITION_FAULT, parent);
-        return;
+        return 0;
     }
     S.nsucc[j] = (uint32_t)o->n;
-    if (o->n > ORD_MASK) {
-        vk_set_stop(ST_UNSUPPORTED);
-        return;
-    }
+    if (o->n > ORD_MASK) return vk_set_stop(ST_UNSUPPORTED), 0;
     for (size_t k = 0; k < o->n; k++)
         if (o->actions[k] >= 0 && o->actions[k] < VK_N_ACTIONS) w->hits[o->actions[k]]++;
     if (o->n == 0) {
         int fault = 0;
         if (!S.is_root && S.cfg.deadlock && !is_terminal(S.cur + j * VK_W, &fault))
             worker_event(w, fault ? EV_TERMINAL_FAULT : EV_DEADLOCK, parent);
-        return;
+        return 0;
     }
-    uint64_t key0 = (uint64_t)(parent + 1) << ORD_BITS, fps[64];
-    for (size_t k0 = 0; k0 < o->n; k0 += 64) {
-        size_t k1 = o->n - k0 < 64 ? o->n : k0 + 64;
-        for (size_t k = k0; k < k1; k++) {  /* fetch the table slots of all before probing any */
-            fps[k - k0] = vk_hash(o->states + k * VK_W);
-            __builtin_prefetch((const void *)tab_home(fps[k - k0]));
-            if (!S.probing) __builtin_prefetch((const void *)&S.lvl[fps[k - k0] & (S.lvl_cap - 1)], 1);
-        }
-        for (size_t k = k0; k < k1; k++) {
-            const uint64_t *t = o->states + k * VK_W;
-            uint64_t fp = fps[k - k0];
-            if (tab_contains(t, fp)) continue;
+    if (o->n > *fps_cap) {
+        uint64_t *grown = (uint64_t *)realloc(*fps, o->n * 2 * sizeof(uint64_t));
+        if (!grown) return vk_set_stop(ST_OUT_OF_MEMORY), 0;
+        *fps = grown;
+        *fps_cap = o->n * 2;
+    }
+    for (size_t k = 0; k < o->n; k++) {
+        uint64_t fp = vk_hash(o->states + k * VK_W);
+        (*fps)[k] = fp;
+        __builtin_prefetch((const void *)tab_home(fp));
+        if (!S.probing) __builtin_prefetch((const void *)&S.lvl[fp & (S.lvl_cap - 1)], 1);
+    }
+    return 1;
+}
+
+/* Stage 2 for parent j: successors not yet visited go to the level table (or, at the last
+   level max_depth allows, only say that the search was cut). */
+static void expand_probe(worker *w, uint64_t j, const vk_out *o, const uint64_t *fps) {
+    uint64_t key0 = (uint64_t)(S.base + (int64_t)j + 1) << ORD_BITS;
+    for (size_t k = 0; k < o->n; k++) {
+        const uint64_t *t = o->states + k * VK_W;
+        if (tab_contains(t, fps[k])) continue;
         if (S.probing) {
             atomic_store_explicit(&S.cut, 1, memory_order_relaxed);
-            continue;
+            return;
         }
-            lvl_offer(w, t, fp, key0 | k);
-        }
+        lvl_offer(w, t, fps[k], key0 | k);
     }
 }
 
+/* Expand chunks of the level; parent j+1 is generated (its probes prefetched) before parent j
+   is probed, so memory latency overlaps with successor generation. */
 static void phase_expand(worker *w) {
+    vk_out *outs[2] = {&w->out, &w->out2};
+    uint64_t *fps[2] = {w->fps[0], w->fps[1]};
+    size_t caps[2] = {w->fps_cap[0], w->fps_cap[1]};
     for (;;) {
         if (w->id == 0) progress_tick();
         if (atomic_load_explicit(&S.stop, memory_order_relaxed) ||
             atomic_load_explicit(&S.lvl_full, memory_order_relaxed))
-            return;
+            break;
         uint64_t c = atomic_fetch_add(&S.next_chunk, 1), lo = c * CHUNK;
-        if (lo >= S.n_cur) return;
+        if (lo >= S.n_cur) break;
         uint64_t hi = lo + CHUNK < S.n_cur ? lo + CHUNK : S.n_cur;
-        for (uint64_t j = lo; j < hi; j++) expand_one(w, j);
+        int pending = 0;
+        for (uint64_t j = lo; j <= hi; j++) {
+            int slot = (int)(j & 1);
+            int ready = j < hi && expand_generate(w, j, outs[slot], &fps[slot], &caps[slot]);
+            if (pending) expand_probe(w, j - 1, outs[slot ^ 1], fps[slot ^ 1]);
+            pending = ready;
+        }
     }
+    w->fps[0] = fps[0], w->fps[1] = fps[1];
+    w->fps_cap[0] = caps[0], w->fps_cap[1] = caps[1];
 }
 
 /* ------------------------------------------------------------------ phase B: order */
@@ -883,6 +899,9 @@ static void search_free(void) {
     if (S.w)
         for (int i = 0; i < S.workers; i++) {
             out_free(&S.w[i].out);
+            out_free(&S.w[i].out2);
+            free(S.w[i].fps[0]);
+            free(S.w[i].fps[1]);
             blocks_free(&S.w[i]);
             free(S.w[i].events);
         }
@@ -923,7 +942,7 @@ int vk_api_search(const vk_config *cfg, vk_stats *out) {
     for (int i = 0; ok && i < SHARDS; i++) ok = shard_init(&S.shards[i]);
     for (int i = 0; ok && i < S.workers; i++) {
         S.w[i].id = i;
-        ok = out_init(&S.w[i].out);
+        ok = out_init(&S.w[i].out) && out_init(&S.w[i].out2);
     }
     if (!ok) S.status = ST_OUT_OF_MEMORY;
     /* the initial states are the successors of a virtual root */
