@@ -3,7 +3,7 @@
     report = api.check_file("specs/two_phase_commit.dsl", consts={"N": 4})
     report.verdict   # "holds" | "expected" | "violated" | "incomplete" | "error"
     api.exit_code([report])   # 0 holds (or the expected bug), 1 violated, 2 bad spec or
-                              # usage, 3 limit reached
+                              # usage, 3 limit reached, 4 internal error (a verikit bug)
 
 The CLI is a thin layer over these functions, and tests use them directly.
 """
@@ -11,22 +11,35 @@ The CLI is a thin layer over these functions, and tests use them directly.
 from __future__ import annotations
 
 import json
+import platform
 import re
+import sys
+import tempfile
 import time
+import traceback
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
+from verikit import __version__, interrupts
 from verikit.compile import build
 from verikit.core.model import Model
 from verikit.engine import CheckOptions, native
 from verikit.engine.deadline import DeadlineExpired, deadline_of, interrupt_at
 from verikit.engine.native import BackendChoice
 from verikit.engine.result import CheckResult, Discovery, Stats, Verdict
+from verikit.engine.search import Interrupted as SearchInterrupted
 from verikit.errors import Diagnostic, SourceFile, Span, SpecError, SpecFault
-from verikit.report import BoundedRun, Loaded, ProveReport, QueryReport, SpecReport
+from verikit.report import (
+    BoundedRun,
+    InternalError,
+    Loaded,
+    ProveReport,
+    QueryReport,
+    SpecReport,
+)
 from verikit.semantics import ConstValue, analyze
 from verikit.symbolic.answer import Answer
 from verikit.syntax import ast, parse
@@ -47,7 +60,19 @@ class UsageError(Exception):
     """The command is wrong (missing file, malformed --const): exit code 2, no traceback."""
 
 
+class Interrupted(KeyboardInterrupt):
+    """Ctrl-C stopped work on one spec. `what` says where it stopped; `report` is what `check`
+    had found by then (an "incomplete" report with the search's figures), else None."""
+
+    def __init__(self, what: str, report: SpecReport | None = None) -> None:
+        super().__init__(what)
+        self.what = what
+        self.report = report
+
+
 EXIT_HOLDS, EXIT_VIOLATED, EXIT_ERROR, EXIT_INCOMPLETE = 0, 1, 2, 3
+EXIT_INTERNAL = 4  # a verikit bug, never a verdict about the spec
+EXIT_INTERRUPTED = 130  # Ctrl-C (128 + SIGINT, as shells report it)
 DEFAULT_GRAPH_LIMIT = DEFAULT_LIMIT  # states `verikit graph` draws unless told otherwise
 
 
@@ -169,6 +194,9 @@ def check_file(
         result = native.check(loaded.compiled, options, chosen, workers)
     except native.BackendUnavailable as why:
         raise UsageError(str(why)) from None
+    except SearchInterrupted as stop:
+        partial = SpecReport(str(path), "incomplete", source, loaded, stop.partial)
+        raise Interrupted(f"{path}: check stopped", partial) from None
     traces = tuple(replay(loaded.compiled, d) for d in result.violations if d.path)
     warnings = (
         *_never_enabled_warnings(loaded.model, result),
@@ -209,8 +237,16 @@ def query_file(
         return QueryReport(str(path), "error", source=source, diagnostics=error.diagnostics)
     from verikit.symbolic.query import answer  # loads Z3: only `verikit query` gets here
 
+    interrupts.z3_interruptible()
     expected = tuple(q.name for q in model.queries if q.name in model.expected)
-    answers = tuple(answer(q, timeout) for q in model.queries)
+    answered: list[Answer] = []
+    try:
+        for query in model.queries:
+            answered.append(answer(query, timeout))
+    except KeyboardInterrupt:
+        done = f"{len(answered)} of {len(model.queries)} queries answered"
+        raise Interrupted(f"{path}: query stopped ({done})") from None
+    answers = tuple(answered)
     verdict = query_verdict(answers, expected)
     return QueryReport(str(path), verdict, source, model, answers, expected)
 
@@ -448,11 +484,13 @@ def source_of(error: SpecError) -> SourceFile | None:
         return None
 
 
-def exit_code(reports: Sequence[SpecReport | QueryReport]) -> int:
-    """A bad spec outranks a violation, which outranks an incomplete search; "expected" (a
-    bug variant that still shows its bug) is a success."""
+def exit_code(reports: Sequence[SpecReport | QueryReport | InternalError]) -> int:
+    """An internal error outranks everything (whatever else a run found, it cannot be
+    trusted); then a bad spec outranks a violation, which outranks an incomplete search;
+    "expected" (a bug variant that still shows its bug) is a success."""
     verdicts = {r.verdict for r in reports}
     for verdict, code in (
+        ("internal", EXIT_INTERNAL),
         ("error", EXIT_ERROR),
         ("violated", EXIT_VIOLATED),
         ("incomplete", EXIT_INCOMPLETE),
@@ -460,6 +498,37 @@ def exit_code(reports: Sequence[SpecReport | QueryReport]) -> int:
         if verdict in verdicts:
             return code
     return EXIT_HOLDS
+
+
+def internal_error(spec: str | Path, command: str, error: BaseException) -> InternalError:
+    """A verikit bug met while handling `spec`: its traceback goes to a crash report file in
+    the temporary directory (the user sends it to the maintainers), never to the terminal."""
+    summary = traceback.format_exception_only(error)[-1].strip()
+    return InternalError(
+        str(spec), command, summary, _write_crash_report(spec, command, error), __version__
+    )
+
+
+def _write_crash_report(spec: str | Path, command: str, error: BaseException) -> str | None:
+    """The crash report's path, or None when even that cannot be written (a full disk)."""
+    lines = [
+        f"verikit {__version__}: internal error (a bug in verikit)",
+        f"command: verikit {command}",
+        f"spec: {spec}",
+        f"arguments: {sys.argv[1:]}",
+        f"python: {sys.version.split()[0]} on {platform.platform()}",
+        f"time: {time.strftime('%Y-%m-%d %H:%M:%S %z')}",
+        "",
+        *traceback.format_exception(error),
+    ]
+    try:
+        with tempfile.NamedTemporaryFile(
+            "w", prefix="verikit-crash-", suffix=".txt", delete=False, encoding="utf-8"
+        ) as report:
+            report.write("\n".join(line.rstrip("\n") for line in lines) + "\n")
+    except OSError:
+        return None
+    return report.name
 
 
 # ---------------------------------------------------------------- prove (k-induction, Z3)
@@ -477,12 +546,15 @@ def prove_file(
     bad spec, or one Z3 cannot express, is an "error" report, never an exception."""
     from verikit.symbolic.induction import ProveOptions, prove  # loads z3: only when proving
 
+    interrupts.z3_interruptible()
     source = read_source(path)
     try:
         loaded = load_source(source, consts)
         proof = prove(loaded.model, ProveOptions(max_k=k, timeout=timeout))
     except SpecError as error:  # Unsupported (cannot encode for Z3) is one too
         return ProveReport(str(path), "error", source=source, diagnostics=error.diagnostics)
+    except KeyboardInterrupt:
+        raise Interrupted(f"{path}: prove stopped; nothing proved") from None
     violated = tuple(o for o in proof.with_status("violated") if o.kind != "fault")
     traces = tuple(_run_trace(loaded, o.property, o.states, o.actions) for o in violated)
     ctis = tuple(cti_view(loaded.compiled, o) for o in proof.with_status("not_inductive"))
@@ -553,11 +625,13 @@ def _fault_of(loaded: Loaded, fault: Any) -> tuple[Trace | None, tuple[Diagnosti
     return None, (Diagnostic(loaded.model.span, message),)
 
 
-def prove_exit_code(reports: Sequence[ProveReport]) -> int:
+def prove_exit_code(reports: Sequence[ProveReport | InternalError]) -> int:
     """0 everything proved, 1 a real counterexample, 2 a bad spec, 3 something unproved
-    (not inductive or unknown: nothing is known to be wrong, and nothing is proved)."""
+    (not inductive or unknown: nothing is known to be wrong, and nothing is proved), 4 an
+    internal error, which outranks the rest."""
     verdicts = {r.verdict for r in reports}
     for verdict, code in (
+        ("internal", EXIT_INTERNAL),
         ("error", EXIT_ERROR),
         ("violated", EXIT_VIOLATED),
         ("unproved", EXIT_INCOMPLETE),
@@ -587,6 +661,7 @@ def bmc_file(
     `progress(depth, seconds)` is called as each depth is done (deep runs take minutes)."""
     from verikit.symbolic import bmc as smt  # loads Z3: only bmc gets here
 
+    interrupts.z3_interruptible()
     source = read_source(path)
     try:
         loaded = load_source(source, consts)
@@ -595,8 +670,11 @@ def bmc_file(
             str(path), "error", source=source, diagnostics=error.diagnostics, engine="smt"
         )
     model = loaded.model
+    checked = _DepthsChecked(progress)
     try:
-        run = smt.bmc(model, depth, deadlock=deadlock, timeout=timeout, progress=progress)
+        run = smt.bmc(model, depth, deadlock=deadlock, timeout=timeout, progress=checked)
+    except KeyboardInterrupt:
+        raise Interrupted(f"{path}: bmc stopped; {checked.so_far(depth)}") from None
     except SpecError as error:  # Unsupported
         return SpecReport(
             str(path), "error", source, loaded, diagnostics=error.diagnostics, engine="smt"
@@ -625,6 +703,24 @@ def bmc_file(
     return SpecReport(
         str(path), verdict, source, loaded, result, traces, engine="smt", bounded=bounded
     )
+
+
+class _DepthsChecked:
+    """bmc's progress callback, remembering the deepest depth done (for an interrupted run)."""
+
+    def __init__(self, progress: Callable[[int, float], None] | None) -> None:
+        self.progress = progress
+        self.deepest = -1
+
+    def __call__(self, done: int, seconds: float) -> None:
+        self.deepest = done
+        if self.progress is not None:
+            self.progress(done, seconds)
+
+    def so_far(self, depth: int) -> str:
+        if self.deepest < 0:
+            return "no depth checked yet"
+        return f"no violation within depth {self.deepest} (of {depth} asked)"
 
 
 def _bounded_result(loaded: Loaded, run: Any, deadlock: bool) -> CheckResult:

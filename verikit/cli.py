@@ -12,17 +12,24 @@ import math
 import os
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
+import click
 import typer
 
-from verikit import __version__, api
+from verikit import __version__, api, interrupts
 from verikit.engine import CheckOptions
 from verikit.engine.options import Progress
 from verikit.errors import SpecError, render_all
 from verikit.report import (
+    InternalError,
+    ProveReport,
+    QueryReport,
     SpecReport,
+    internal_to_json,
+    internal_to_text,
     prove_to_json,
     prove_to_text,
     query_to_json,
@@ -116,7 +123,8 @@ def check_command(
             target, const or [], output_format, max_states, max_depth, timeout,
             trace_out, diagram, force, strict, no_deadlock, no_symmetry, engine, depth,
             backend=backend, workers=workers,
-        )
+        ),
+        "check", target,
     )  # fmt: skip
     raise typer.Exit(code)
 
@@ -144,7 +152,8 @@ def bmc_command(
         lambda: _check(
             target, const or [], output_format, None, None, timeout, trace_out, diagram,
             force, False, no_deadlock, False, "smt", depth,
-        )
+        ),
+        "bmc", target,
     )  # fmt: skip
     raise typer.Exit(code)
 
@@ -186,16 +195,12 @@ def _check(
                 raise api.UsageError(f"{flag} needs a single spec file, not a directory")
     if diagram is not None:
         api.check_diagram_format(diagram)
-    reports = []
-    for file in files:
+
+    def one(file: Path) -> SpecReport:
         if engine == "smt":
             bounded = api.DEFAULT_BMC_DEPTH if depth is None else depth
             progress = _bmc_progress_printer(bounded) if output_format == "text" else None
-            report = api.bmc_file(file, consts, bounded, timeout, not no_deadlock, progress)
-            _clear_progress()
-            typer.echo(to_json(report) if output_format == "json" else to_text(report))
-            reports.append(report)
-            continue
+            return api.bmc_file(file, consts, bounded, timeout, not no_deadlock, progress)
         options = CheckOptions(
             max_states=max_states,
             max_depth=max_depth,
@@ -204,18 +209,58 @@ def _check(
             symmetry=not no_symmetry,
             progress=_progress_printer() if output_format == "text" else None,
         )
-        report = api.check_file(
+        return api.check_file(
             file, consts, options, strict=strict, backend=backend, workers=workers
         )
-        _clear_progress()
-        typer.echo(to_json(report) if output_format == "json" else to_text(report))
-        reports.append(report)
+
+    as_json = output_format == "json"
+    command = "bmc" if engine == "smt" else "check"
+    reports = _each_spec(files, command, as_json, one, to_json if as_json else to_text)
+    first = reports[0]
     written = True
-    if trace_out is not None:
-        written = _write_trace(reports[0], trace_out, force, output_format == "text")
-    if diagram is not None:
-        written = _write_diagram(reports[0], diagram, force, output_format == "text") and written
+    if trace_out is not None and isinstance(first, SpecReport):
+        written = _write_trace(first, trace_out, force, output_format == "text")
+    if diagram is not None and isinstance(first, SpecReport):
+        written = _write_diagram(first, diagram, force, output_format == "text") and written
     return api.exit_code(reports) if written else api.EXIT_ERROR  # asked for, not written
+
+
+Report = TypeVar("Report", SpecReport, QueryReport, ProveReport)
+
+
+def _each_spec(
+    files: list[Path],
+    command: str,
+    as_json: bool,
+    run: Callable[[Path], Report],
+    show: Callable[[Report], str | None],
+) -> list[Report | InternalError]:
+    """Run each spec in turn and print its report (`show` None: skip it). A crash (a verikit
+    bug) becomes that spec's own internal-error report, and the next spec still runs; Ctrl-C
+    prints what the interrupted spec had found (check's figures), then stops the run."""
+    reports: list[Report | InternalError] = []
+    for file in files:
+        report: Report | InternalError
+        try:
+            report = done = run(file)
+            text = show(done)
+        except api.Interrupted as stop:
+            interrupts.acknowledge()
+            _clear_progress()
+            if stop.report is not None:
+                typer.echo(to_json(stop.report) if as_json else to_text(stop.report))
+            raise
+        except (api.UsageError, SpecError, click.exceptions.Exit, click.exceptions.Abort):
+            raise
+        except Exception as error:
+            _clear_progress()
+            report = api.internal_error(file, command, error)
+            text = internal_to_json(report) if as_json else internal_to_text(report)
+        _clear_progress()
+        if text is not None:
+            typer.echo(text)
+            reports.append(report)
+    return reports
 
 
 def _write_diagram(report: SpecReport, path: Path, force: bool, chatty: bool) -> bool:
@@ -269,7 +314,7 @@ def replay_command(
         typer.echo(outcome.message)
         return api.EXIT_HOLDS if outcome.ok else api.EXIT_VIOLATED
 
-    raise typer.Exit(_guarded(run))
+    raise typer.Exit(_guarded(run, "replay", spec))
 
 
 @app.command("render")
@@ -293,7 +338,7 @@ def render_command(
         typer.echo(outcome.message, err=not outcome.ok)
         return api.EXIT_HOLDS if outcome.ok else api.EXIT_ERROR
 
-    raise typer.Exit(_guarded(run))
+    raise typer.Exit(_guarded(run, "render", spec))
 
 
 @app.command("graph")
@@ -320,7 +365,7 @@ def graph_command(
         typer.echo(outcome.message, err=not outcome.ok)
         return api.EXIT_HOLDS if outcome.ok else api.EXIT_ERROR
 
-    raise typer.Exit(_guarded(run))
+    raise typer.Exit(_guarded(run, "graph", spec))
 
 
 @app.command("compile")
@@ -338,7 +383,7 @@ def compile_command(
         typer.echo(loaded.compiled.source if emit_python else api.describe(loaded.model))
         return api.EXIT_HOLDS
 
-    raise typer.Exit(_guarded(run))
+    raise typer.Exit(_guarded(run, "compile", spec))
 
 
 @app.command("query")
@@ -359,18 +404,21 @@ def query_command(
         _check_timeout(timeout)
         consts = api.parse_const_overrides(const or [])
         files = api.spec_files(target)
-        reports = []
-        for file in files:
-            report = api.query_file(file, consts, timeout)
+
+        def show(report: QueryReport) -> str | None:
             if len(files) > 1 and report.model is not None and not report.model.queries:
-                continue  # in a directory, only the specs that ask something
-            typer.echo(query_to_json(report) if output_format == "json" else query_to_text(report))
-            reports.append(report)
+                return None  # in a directory, only the specs that ask something
+            return query_to_json(report) if output_format == "json" else query_to_text(report)
+
+        def one(file: Path) -> QueryReport:
+            return api.query_file(file, consts, timeout)
+
+        reports = _each_spec(files, "query", output_format == "json", one, show)
         if not reports and output_format == "text":
             typer.echo(f"{target}: no spec here has a timing query", err=True)
         return api.exit_code(reports)
 
-    raise typer.Exit(_guarded(run))
+    raise typer.Exit(_guarded(run, "query", target))
 
 
 @app.command("prove")
@@ -395,14 +443,16 @@ def prove_command(
             raise api.UsageError(f"--k must be at least 1, got {k}")
         _check_timeout(timeout)
         consts = api.parse_const_overrides(const or [])
-        reports = []
-        for file in api.spec_files(target):
-            report = api.prove_file(file, consts, k, timeout)
-            typer.echo(prove_to_json(report) if output_format == "json" else prove_to_text(report))
-            reports.append(report)
+
+        def one(file: Path) -> ProveReport:
+            return api.prove_file(file, consts, k, timeout)
+
+        as_json = output_format == "json"
+        show = prove_to_json if as_json else prove_to_text
+        reports = _each_spec(api.spec_files(target), "prove", as_json, one, show)
         return api.prove_exit_code(reports)
 
-    raise typer.Exit(_guarded(run))
+    raise typer.Exit(_guarded(run, "prove", target))
 
 
 def _check_engine(
@@ -419,19 +469,33 @@ def _check_engine(
         raise api.UsageError("--max-states and --max-depth bound the explicit engine; use --depth")
 
 
-def _guarded(run: Any) -> int:
-    """Run a command body; user errors become a message and exit code 2, never a traceback."""
+def _guarded(run: Callable[[], int], command: str, spec: Path) -> int:
+    """Run a command body; never a traceback. User errors become a message and exit code 2,
+    Ctrl-C "interrupted" and 130, a crash (a verikit bug) a crash report and exit code 4."""
+    global _said_interrupted
     try:
-        code: int = run()
-        return code
+        return run()
     except api.UsageError as error:
         typer.echo(f"error: {error}", err=True)
     except SpecError as error:
         typer.echo(render_all(error, api.source_of(error)), err=True)
-    except KeyboardInterrupt:
-        typer.echo("interrupted", err=True)
-        return 130
+    except KeyboardInterrupt as stop:
+        interrupts.acknowledge()
+        _clear_progress()
+        what = stop.what if isinstance(stop, api.Interrupted) else f"{command} {spec}"
+        typer.echo(f"interrupted: {what}", err=True)
+        _said_interrupted = True
+        return api.EXIT_INTERRUPTED
+    except (click.exceptions.Exit, click.exceptions.Abort):
+        raise
+    except Exception as error:
+        _clear_progress()
+        typer.echo(internal_to_text(api.internal_error(spec, command, error)), err=True)
+        return api.EXIT_INTERNAL
     return api.EXIT_ERROR
+
+
+_said_interrupted = False  # main() says it when Ctrl-C came outside a command body
 
 
 def _check_backend(engine: str, backend: str, workers: int | None) -> None:
@@ -499,4 +563,18 @@ def _clear_progress() -> None:
 
 
 def main() -> None:
-    app()
+    """The `verikit` program. Ctrl-C stops native work too (verikit/interrupts.py); one that
+    comes while Typer builds or parses the command (outside every command body) still says
+    "interrupted" and exits 130."""
+    try:
+        interrupts.install()
+        app()
+    except KeyboardInterrupt:  # while Typer builds the command, before any command body runs
+        interrupts.acknowledge()
+        typer.echo("interrupted", err=True)
+        raise SystemExit(api.EXIT_INTERRUPTED) from None
+    except SystemExit as done:
+        if done.code == api.EXIT_INTERRUPTED and not _said_interrupted:
+            interrupts.acknowledge()
+            typer.echo("interrupted", err=True)
+        raise

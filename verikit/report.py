@@ -332,7 +332,9 @@ def _bounded_dict(run: BoundedRun) -> dict[str, Any]:
 
 
 def _diagnostic(d: Diagnostic) -> dict[str, Any]:
-    return {"file": d.span.file, "line": d.span.line, "col": d.span.col, "message": d.message}
+    """A problem in the spec, where it is (an internal error has `kind` "internal")."""
+    return {"kind": "spec", "file": d.span.file, "line": d.span.line, "col": d.span.col,
+            "message": d.message}  # fmt: skip
 
 
 def _violation(report: SpecReport, d: Discovery) -> dict[str, Any]:
@@ -642,3 +644,52 @@ def _answer_dict(answer: Answer, consts: tuple[tuple[str, object], ...]) -> dict
         "reason": answer.reason or None,
         "at": None if span is None else {"file": span.file, "line": span.line, "col": span.col},
     }
+
+
+# ---------------------------------------------------------------- internal errors
+
+
+@dataclass(frozen=True)
+class InternalError:
+    """A verikit bug met while handling one spec: never a verdict about the spec (exit 4).
+    `crash_report` is the file holding the full traceback (None if it could not be written);
+    the user is asked to send it, with the spec, to the verikit maintainers."""
+
+    path: str  # the spec being handled, or the command line when no spec was
+    command: str  # check, bmc, query, prove, replay, render, graph or compile
+    error: str  # the exception's type and message, one line
+    crash_report: str | None
+    version: str
+    verdict: str = "internal"
+
+
+def internal_to_text(crash: InternalError) -> str:
+    where = (
+        f"the full traceback is in {crash.crash_report}; please send that file, with the spec, "
+        "to the verikit maintainers"
+        if crash.crash_report is not None
+        else "no crash report could be written; please send this message, with the spec and "
+        "the command line, to the verikit maintainers"
+    )
+    return (
+        f"{crash.path}: internal error in verikit {crash.version} ({crash.command}): this is a "
+        f"bug in verikit, not in the spec\n  {crash.error}\n  {where}"
+    )
+
+
+def internal_to_dict(crash: InternalError) -> dict[str, Any]:
+    """The error object of docs/json.md, `kind` "internal"; `verdict` "internal" (exit 4)."""
+    error = {
+        "kind": "internal",
+        "file": crash.path,
+        "line": None,
+        "col": None,
+        "message": f"internal error in verikit {crash.version}: {crash.error}",
+        "version": crash.version,
+        "crash_report": crash.crash_report,
+    }
+    return {"spec": crash.path, "verdict": crash.verdict, "warnings": [], "errors": [error]}
+
+
+def internal_to_json(crash: InternalError) -> str:
+    return json.dumps(internal_to_dict(crash), ensure_ascii=False)

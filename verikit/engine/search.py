@@ -42,14 +42,26 @@ def check(compiled: CompiledModel, options: CheckOptions = DEFAULT) -> CheckResu
 
     The cyclic garbage collector is paused meanwhile: the search allocates millions of
     acyclic tuples, and scanning them repeatedly costs about 10% of the run for nothing."""
+    search = _Search(compiled, options)
     was_enabled = gc.isenabled()
     gc.disable()
     try:
-        result = _Search(compiled, options).run()
+        result = search.run()
         return liveness.extend(compiled, options, result) if compiled.model.liveness else result
+    except KeyboardInterrupt:
+        raise Interrupted(search.interrupted()) from None
     finally:
         if was_enabled:
             gc.enable()
+
+
+class Interrupted(KeyboardInterrupt):
+    """Ctrl-C stopped the search; `partial` is what it had found by then (its figures, and
+    the verdict INCOMPLETE, reason "interrupted", unless it had already found a violation)."""
+
+    def __init__(self, partial: CheckResult) -> None:
+        super().__init__("interrupted")
+        self.partial = partial
 
 
 class _Search:
@@ -284,6 +296,11 @@ class _Search:
 
     def _timeout(self, where: str = "") -> str:
         return f"timeout {self.options.timeout} s" + (f" {where}" if where else "")
+
+    def interrupted(self) -> CheckResult:
+        """The result so far, when Ctrl-C stopped the run (the last level only partly done)."""
+        self.reason = "interrupted"
+        return self._result()
 
     def _result(self) -> CheckResult:
         seconds = time.monotonic() - self.start
