@@ -33,7 +33,7 @@ import os
 import random
 import signal
 import time
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -46,7 +46,7 @@ from verikit.errors import SpecFault
 
 DEFAULT_RUNS = 1000  # runs when neither --runs nor --timeout is given
 DEFAULT_DEPTH = 100  # steps per run
-CLOCK_EVERY = 256  # steps between clock reads
+BACKENDS = ("auto", "native", "python")
 FAULT_GROUPS = (("drop",), ("duplicate",), ("crash", "restart"), ("partition", "heal"))
 
 
@@ -66,6 +66,7 @@ class SimulateOptions:
     shrink_seconds: float = 20.0
     database: str | None = None  # directory of hypothesis's example database; None: off
     replay_database: bool = True  # try the database's last failure first
+    backend: str = "auto"  # "native" (engine/native_walk.py), "python", or native when it can
 
     def __post_init__(self) -> None:
         if self.runs is not None and self.runs < 1:
@@ -76,6 +77,8 @@ class SimulateOptions:
             raise ValueError(f"workers must be at least 1, got {self.workers}")
         if self.timeout is not None and self.timeout <= 0:
             raise ValueError(f"timeout must be positive, got {self.timeout}")
+        if self.backend not in BACKENDS:
+            raise ValueError(f"backend must be one of {', '.join(BACKENDS)}, got {self.backend}")
 
 
 @dataclass(frozen=True)
@@ -122,6 +125,9 @@ class Simulation:
     shrinking: Shrinking | None = None
     from_database: bool = False  # the violation is the example database's last failure
     nothing_to_find: bool = False  # no invariant, no deadlock check, no liveness property
+    backend: str = "python"  # the Space the walks ran on
+    backend_reason: str = ""
+    build_seconds: float = 0.0  # choosing the Space: generating and compiling C, or loading it
 
     @property
     def steps_per_second(self) -> float:
@@ -141,7 +147,57 @@ class Expander(Protocol):
     """A state's successors and, per action in model order, how many of them it produced
     (the successors of action a come right after those of actions 0..a-1)."""
 
-    def __call__(self, state: State) -> tuple[list[State], list[int]]: ...
+    def __call__(self, state: Any) -> tuple[Sequence[Any], list[int]]: ...
+
+
+@dataclass(frozen=True)
+class Space:
+    """What the walks see of a model: its states in some representation, their successors
+    in compile's order, the model's properties by index into `Model.properties`, and a
+    fingerprint. The compiled Python model is one; the native library (engine/native_walk.py)
+    another, whose walks make the same choices."""
+
+    name: str  # "python" or "native"
+    reason: str  # why this one, for the report
+    init_states: Callable[[], list[Any]]
+    expand: Expander
+    predicate: Callable[[int], Callable[[Any], bool]]
+    fingerprint: Callable[[Any], Hashable]
+
+
+class SpaceGaveUp(Exception):
+    """A space other than Python's cannot go on (a fault it cannot word, a value it cannot
+    hold): the simulation is repeated on the Python model, which makes the same choices."""
+
+
+class BackendUnavailable(Exception):
+    """`backend="native"` was asked for and cannot run: the message says why."""
+
+
+def choose_space(compiled: CompiledModel, backend: str) -> Space:
+    """The native library when asked for or (`auto`) when it can run, else Python's model."""
+    if backend == "python":
+        return python_space(compiled, "asked for with --backend python")
+    from verikit.engine.native_walk import native_space  # imports this module
+
+    found = native_space(compiled)
+    if isinstance(found, Space):
+        return found
+    if backend == "native":
+        raise BackendUnavailable(f"--backend native: {found}")
+    return python_space(compiled, found)
+
+
+def python_space(compiled: CompiledModel, reason: str = "asked for") -> Space:
+    predicates = [f for _, f in compiled.properties]
+    return Space(
+        "python",
+        reason,
+        compiled.init_states,
+        python_expander(compiled),
+        predicates.__getitem__,
+        compiled.fingerprint,
+    )
 
 
 def python_expander(compiled: CompiledModel) -> Expander:
@@ -162,12 +218,16 @@ def python_expander(compiled: CompiledModel) -> Expander:
 class Checks:
     """What every walk checks, shared by the walker and the shrinker."""
 
-    def __init__(self, compiled: CompiledModel, deadlock: bool) -> None:
+    def __init__(self, compiled: CompiledModel, deadlock: bool, space: Space | None = None) -> None:
         self.compiled = compiled
-        self.invariants = tuple((p.name, f) for p, f in compiled.predicates(*SAFETY_KINDS))
-        self.constraints = tuple(f for _, f in compiled.predicates("constraint"))
-        self.terminals = tuple(f for _, f in compiled.predicates("terminal"))
-        self.reachables = tuple((p.name, f) for p, f in compiled.predicates("reachable"))
+        space = space or python_space(compiled)
+        props = list(enumerate(compiled.model.properties))
+        self.invariants = tuple((p.name, space.predicate(i)) for i, p in props
+                                if p.kind in SAFETY_KINDS)  # fmt: skip
+        self.constraints = tuple(space.predicate(i) for i, p in props if p.kind == "constraint")
+        self.terminals = tuple(space.predicate(i) for i, p in props if p.kind == "terminal")
+        self.reachables = tuple((p.name, space.predicate(i)) for i, p in props
+                                if p.kind == "reachable")  # fmt: skip
         self.deadlock = deadlock and compiled.model.deadlock
 
     def state(self, state: State, path: list[int]) -> tuple[Discovery | None, bool]:
@@ -262,22 +322,23 @@ class Walker:
         self,
         compiled: CompiledModel,
         options: SimulateOptions,
-        expand: Expander | None = None,
+        space: Space | None = None,
     ) -> None:
         self.compiled = compiled
         self.options = options
-        self.expand = expand or python_expander(compiled)
-        self.checks = Checks(compiled, options.deadlock)
+        self.space = space or python_space(compiled)
+        self.expand = self.space.expand
+        self.checks = Checks(compiled, options.deadlock, self.space)
         self.features = features(compiled.model) if options.swarm else []
         self.lasso = LassoJudge(compiled) if compiled.model.liveness else None
-        self.fingerprint = compiled.fingerprint
+        self.fingerprint = self.space.fingerprint
         width = len(compiled.model.actions)
         self.tally = Tally(taken=[0] * width, enabled=[0] * width)
         self.inits: list[State] = []
 
     def start(self) -> Discovery | None:
         try:
-            self.inits = self.compiled.init_states()
+            self.inits = self.space.init_states()
         except SpecFault as fault:
             return Discovery("init", "fault", (), fault)
         return None
@@ -415,12 +476,38 @@ def run_many(
     return None, "runs"
 
 
+Outcome = tuple[Found | None, Tally, str, Discovery | None]
+
+
 def simulate_runs(
-    compiled: CompiledModel, options: SimulateOptions, seed: int, max_runs: int | None
-) -> tuple[Found | None, Tally, str, Discovery | None]:
+    compiled: CompiledModel,
+    options: SimulateOptions,
+    seed: int,
+    max_runs: int | None,
+    space: Space | None = None,
+) -> tuple[Outcome, Space]:
+    """All runs on `space` (Python's model by default), repeated on Python's when the space
+    gives up: (the outcome, the space that produced it)."""
+    space = space or python_space(compiled)
+    try:
+        return _runs(compiled, options, seed, max_runs, space), space
+    except SpaceGaveUp as why:
+        if space.name == "python":
+            raise
+        fallback = python_space(compiled, f"{space.name} gave up ({why}); the runs were repeated")
+        return _runs(compiled, options, seed, max_runs, fallback), fallback
+
+
+def _runs(
+    compiled: CompiledModel,
+    options: SimulateOptions,
+    seed: int,
+    max_runs: int | None,
+    space: Space,
+) -> Outcome:
     """All runs, in this process or in workers: (the lowest-numbered violation, the merged
     tally, why the runs stopped, an initial-state fault)."""
-    walker = Walker(compiled, options)
+    walker = Walker(compiled, options, space)
     fault = walker.start()
     if fault is not None:
         return None, walker.tally, "violation", fault
@@ -462,8 +549,13 @@ def _parallel(
         except KeyboardInterrupt:
             interrupted = True
             shared[0] = 1
+        if results and results[-1][2].startswith(GAVE_UP):
+            shared[0] = 1  # the others stop too: everything is repeated on Python
     for p in processes:
         p.join()
+    gave_up = [why for _, _, why in results if why.startswith(GAVE_UP)]
+    if gave_up:
+        raise SpaceGaveUp(gave_up[0].removeprefix(GAVE_UP))
     tally = _merge([t for _, t, _ in results], walker.tally)
     found = [f for f, _, _ in results if f is not None]
     best = min(found, key=lambda f: f.run) if found else None
@@ -490,9 +582,15 @@ def _worker(
 ) -> None:
     """A forked worker: Ctrl-C is the parent's to handle (it sets the shared stop flag)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    found, why = run_many(walker, seed, runs, Stop(deadline, shared), start)
+    try:
+        found, why = run_many(walker, seed, runs, Stop(deadline, shared), start)
+    except SpaceGaveUp as gave_up:
+        found, why = None, GAVE_UP + str(gave_up)
     queue.put((found, walker.tally, why))
     os._exit(0)  # no atexit handlers of the parent (hypothesis, pytest) in the child
+
+
+GAVE_UP = "gave up: "
 
 
 def _merge(tallies: list[Tally], into: Tally) -> Tally:
@@ -525,6 +623,7 @@ def simulate(
     options: SimulateOptions,
     shrinker: Shrinker | None = None,
     replayer: Replayer | None = None,
+    space: Space | None = None,
 ) -> SimulationResult:
     """Walk, then shrink what was found. `replayer` tries the example database's last failure
     first (engine/shrink.py); `shrinker` shortens a violation (both None: as found)."""
@@ -542,11 +641,16 @@ def simulate(
         found = replayer() if replayer is not None else None
     except KeyboardInterrupt:
         found = None
+    searched, build = time.monotonic() - start, 0.0
     if found is not None:
         from_database, why = True, "violation"
     else:
-        found, tally, why, fault = simulate_runs(compiled, options, seed, max_runs)
-    searched = time.monotonic() - start
+        if space is None:
+            space = choose_space(compiled, options.backend)
+            build = time.monotonic() - start - searched
+        walking = time.monotonic()
+        (found, tally, why, fault), space = simulate_runs(compiled, options, seed, max_runs, space)
+        searched = time.monotonic() - walking
     violation, shrinking = fault, None
     if found is not None:
         violation = found.discovery
@@ -580,6 +684,9 @@ def simulate(
         shrinking=shrinking,
         from_database=from_database,
         nothing_to_find=nothing_to_find(model, options.deadlock),
+        backend="python" if space is None else space.name,
+        backend_reason="" if space is None else space.reason,
+        build_seconds=build,
     )
     return SimulationResult(_result(compiled, violation, tally, run, seconds), run)
 
