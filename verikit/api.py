@@ -448,7 +448,30 @@ def _load_for_trace(
     user = dict(consts or {})
     # the trace's constants meet the same checks and size limits as --const, named as its own
     sources = {name: f"{trace_path}'s #meta" for name in saved if name not in user}
-    return _load_parsed(source, spec, {**saved, **user}, sources)
+    try:
+        return _load_parsed(source, spec, {**saved, **user}, sources)
+    except SpecError as error:
+        raise _blame_trace(error, spec, user, trace_path, {n: saved[n] for n in sources}) from None
+
+
+def _blame_trace(
+    error: SpecError,
+    spec: ast.Spec,
+    user: Mapping[str, ConstValue],
+    trace_path: str | Path,
+    given: Mapping[str, ConstValue],
+) -> SpecError:
+    """A spec that loads with its own constants but not with the trace's (`N = 0` in #meta
+    empties a node group) is a bad trace, not a bad spec: each diagnostic says so."""
+    if not given:
+        return error
+    try:
+        analyze(spec, dict(user))
+    except SpecError:
+        return error  # the spec is broken whatever the trace says
+    values = ", ".join(f"{name} = {json.dumps(value)}" for name, value in given.items())
+    hint = f"{trace_path} sets {values} in its #meta (a bad or tampered trace); --const overrides it"
+    return SpecError([replace(d, hint=d.hint or hint) for d in error.diagnostics])
 
 
 def _read_itf(path: str | Path) -> dict[str, Any]:
