@@ -98,6 +98,7 @@ class _Stats(ctypes.Structure):
         ("status", ctypes.c_int32),
         ("cut", ctypes.c_int32),
         ("table_slots", ctypes.c_int64),
+        ("phase_seconds", ctypes.c_double * 5),
     ]
 
 
@@ -140,6 +141,7 @@ class SearchOutcome:
     action_hits: tuple[int, ...]
     paths: Callable[[int], tuple[int, ...]]  # stored index -> init ordinal, successor ordinals
     table_slots: int
+    phase_seconds: tuple[float, ...] = ()  # expand, order, evaluate, walk, insert
 
 
 class NativeLibrary:
@@ -266,6 +268,7 @@ class NativeLibrary:
             action_hits=tuple(hits[: self.n_actions]),
             paths=self._path,
             table_slots=stats.table_slots,
+            phase_seconds=tuple(stats.phase_seconds),
         )
 
     def _path(self, index: int) -> tuple[int, ...]:

@@ -71,6 +71,7 @@ typedef struct vk_stats {
     int32_t status;
     int32_t cut;       /* max_depth: the last level has successors beyond it */
     int64_t table_slots;
+    double phase_seconds[5]; /* expand, order, evaluate, walk, insert (for bench/ and tuning) */
 } vk_stats;
 
 /* ------------------------------------------------------------------ hashing */
@@ -179,6 +180,7 @@ static struct {
     int status, halted;
     double start, next_progress;
     worker *w;
+    double phase_seconds[5]; /* expand, order, evaluate, walk, insert */
 } S;
 
 static double vk_now(void) {
@@ -580,36 +582,66 @@ static void sort_group(uint64_t lo, uint64_t hi) {
 }
 
 /* The level's new states in discovery order: nkey, nfp and nxt (their words), by a counting
-   sort on the parent, then on the ordinal within each parent's (small) group. */
-static int order_level(void) {
-    uint64_t n = atomic_load(&S.lvl_n), groups = S.n_cur + 1;
-    uint64_t *start = (uint64_t *)calloc(groups + 1, sizeof(uint64_t));
-    S.nkey = (uint64_t *)malloc((n ? n : 1) * sizeof(uint64_t));
-    S.nfp = (uint64_t *)malloc((n ? n : 1) * sizeof(uint64_t));
-    S.nxt = (uint64_t *)malloc((n ? n : 1) * VK_W * sizeof(uint64_t));
-    if (!start || !S.nkey || !S.nfp || !S.nxt) {
-        free(start);
-        return 0;
+   sort on the parent, then on the ordinal within each parent's (small) group. Each worker
+   owns a range of parents: it counts, places and sorts the entries of its range only. */
+static uint64_t *order_start; /* per parent group: first position (after counting: size) */
+static uint64_t order_bound[MAX_WORKERS + 1]; /* worker w places [bound[w], bound[w+1]) */
+
+static void owned_groups(const worker *w, uint64_t *g0, uint64_t *g1) {
+    uint64_t groups = S.n_cur;
+    *g0 = groups * (uint64_t)w->id / (uint64_t)S.workers;
+    *g1 = groups * (uint64_t)(w->id + 1) / (uint64_t)S.workers;
+}
+
+static void phase_order_count(worker *w) {
+    uint64_t g0, g1, first = (uint64_t)(S.base + 1); /* key parent field of cur[0] */
+    owned_groups(w, &g0, &g1);
+    for (uint64_t i = 0; i < S.lvl_cap; i++) {
+        if (!S.lvl[i].fp) continue;
+        uint64_t g = ((S.lvl[i].key - 1) >> ORD_BITS) - first;
+        if (g >= g0 && g < g1) order_start[g + 1]++;
     }
-    uint64_t first = (uint64_t)(S.base + 1); /* key parent field of cur[0] */
-    for (uint64_t i = 0; i < S.lvl_cap; i++)
-        if (S.lvl[i].fp) start[((S.lvl[i].key - 1) >> ORD_BITS) - first + 1]++;
-    for (uint64_t g = 0; g < groups; g++) start[g + 1] += start[g];
+}
+
+static void phase_order_place(worker *w) {
+    uint64_t g0, g1, first = (uint64_t)(S.base + 1);
+    owned_groups(w, &g0, &g1);
+    uint64_t lo = order_bound[w->id], hi = order_bound[w->id + 1];
     for (uint64_t i = 0; i < S.lvl_cap; i++) {
         lvl_entry *e = &S.lvl[i];
         if (!e->fp) continue;
-        uint64_t key = e->key - 1, at = start[(key >> ORD_BITS) - first]++;
+        uint64_t key = e->key - 1, g = (key >> ORD_BITS) - first;
+        if (g < g0 || g >= g1) continue;
+        uint64_t at = order_start[g]++;
         S.nkey[at] = key;
         S.nfp[at] = e->fp;
         memcpy(S.nxt + at * VK_W, e->words, sizeof(uint64_t) * VK_W);
     }
-    for (uint64_t a = 0, b; a < n; a = b) {
-        for (b = a + 1; b < n && S.nkey[b] >> ORD_BITS == S.nkey[a] >> ORD_BITS; b++) {
+    for (uint64_t a = lo, b; a < hi; a = b) {
+        for (b = a + 1; b < hi && S.nkey[b] >> ORD_BITS == S.nkey[a] >> ORD_BITS; b++) {
         }
         if (b - a > 1) sort_group(a, b);
     }
+}
+
+static int order_level(void) {
+    uint64_t n = atomic_load(&S.lvl_n), groups = S.n_cur;
+    order_start = (uint64_t *)calloc(groups + 1, sizeof(uint64_t));
+    S.nkey = (uint64_t *)malloc((n ? n : 1) * sizeof(uint64_t));
+    S.nfp = (uint64_t *)malloc((n ? n : 1) * sizeof(uint64_t));
+    S.nxt = (uint64_t *)malloc((n ? n : 1) * VK_W * sizeof(uint64_t));
+    if (!order_start || !S.nkey || !S.nfp || !S.nxt) {
+        free(order_start);
+        return 0;
+    }
+    parallel(phase_order_count);
+    for (uint64_t g = 0; g < groups; g++) order_start[g + 1] += order_start[g];
+    for (int i = 0; i <= S.workers; i++)  /* fixed before placing moves the group starts */
+        order_bound[i] = order_start[groups * (uint64_t)i / (uint64_t)S.workers];
+    parallel(phase_order_place);
     S.n_new = n;
-    free(start);
+    free(order_start);
+    order_start = NULL;
     return 1;
 }
 
@@ -835,7 +867,9 @@ static int level(void) {
             S.w[i].n_events = 0;
             memset(S.w[i].hits, 0, sizeof S.w[i].hits);
         }
+        double t0 = vk_now();
         parallel(phase_expand);
+        S.phase_seconds[0] += vk_now() - t0;
         if (!atomic_load(&S.lvl_full) || atomic_load(&S.stop)) break;
         for (int i = 0; i < S.workers; i++) blocks_free(&S.w[i]);
         cap *= 4; /* the estimate was short: expand this level again with room to spare */
@@ -847,22 +881,30 @@ static int level(void) {
         return 0;
     }
     if (S.n_cur) S.growth = (double)atomic_load(&S.lvl_n) / (double)S.n_cur;
+    double t1 = vk_now();
     int ok = order_level();
+    S.phase_seconds[1] += vk_now() - t1;
     lvl_free();
     for (int i = 0; i < S.workers; i++) blocks_free(&S.w[i]);
     S.recs = ok ? (rec *)malloc((S.n_new ? S.n_new : 1) * sizeof(rec)) : NULL;
     if (!S.recs) return S.status = ST_OUT_OF_MEMORY, 0;
     atomic_store(&S.next_chunk, 0);
+    double t2 = vk_now();
     parallel(phase_evaluate);
+    S.phase_seconds[2] += vk_now() - t2;
     if (atomic_load(&S.stop)) return S.status = atomic_load(&S.stop), 0;
+    double t3 = vk_now();
     uint64_t before = S.count, kept = walk();
+    S.phase_seconds[3] += vk_now() - t3;
     free(S.nsucc);
     S.nsucc = NULL;
     if (!S.status && atomic_load(&S.stop)) S.status = atomic_load(&S.stop);
     if (S.status == ST_OUT_OF_MEMORY) return 0;
     S.n_new = kept;
     insert_from = before;
+    double t4 = vk_now();
     parallel(phase_insert);
+    S.phase_seconds[4] += vk_now() - t4;
     if (!S.status && atomic_load(&S.stop)) S.status = atomic_load(&S.stop);
     free(S.cur);
     S.cur = S.nxt;
@@ -974,6 +1016,7 @@ int vk_api_search(const vk_config *cfg, vk_stats *out) {
     out->status = S.status;
     out->cut = cut;
     out->table_slots = (int64_t)tab_slots();
+    for (int i = 0; i < 5; i++) out->phase_seconds[i] = S.phase_seconds[i];
     return S.status;
 }
 
