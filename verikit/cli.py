@@ -1,8 +1,9 @@
 """`verikit` on the command line: a thin Typer layer over verikit.api.
 
 Exit codes: 0 every property holds, 1 a property is violated, 2 the spec or the command is
-wrong, 3 the search stopped at a limit. Errors are caught here once and printed without a
-traceback.
+wrong, 3 the search stopped at a limit, 4 an internal error (a verikit bug: a crash report
+file holds the traceback), 130 interrupted. Errors are caught here once and printed without a
+traceback; a crash on one spec of a directory does not stop the others (`_each_spec`).
 """
 
 from __future__ import annotations

@@ -126,3 +126,35 @@ def test_ctrl_c_while_verikit_starts_is_quiet() -> None:
     assert code == 130
     assert "interrupted" in err
     assert "Traceback" not in out + err and "KeyboardInterrupt" not in err
+
+
+SWALLOWED_ONCE = """\
+import sys, time
+from verikit import interrupts
+interrupts.install()
+print("ready", flush=True)
+try:
+    time.sleep(30)
+except KeyboardInterrupt:
+    print("swallowed", flush=True)  # as Python does with one raised inside a __del__
+try:
+    time.sleep(30)
+except KeyboardInterrupt:
+    print("reminded", flush=True)
+    interrupts.acknowledge()
+    time.sleep(30)  # a second Ctrl-C now ends the process at once
+"""
+
+
+def test_an_interrupt_that_gets_lost_is_sent_again_until_acknowledged() -> None:
+    process = subprocess.Popen(
+        [sys.executable, "-c", SWALLOWED_ONCE], cwd=ROOT, stdout=subprocess.PIPE, text=True
+    )
+    assert process.stdout is not None
+    assert process.stdout.readline() == "ready\n"
+    os.kill(process.pid, signal.SIGINT)
+    assert process.stdout.readline() == "swallowed\n"
+    assert process.stdout.readline() == "reminded\n"  # within REMIND_AFTER, not 30 s
+    os.kill(process.pid, signal.SIGINT)
+    assert process.wait(timeout=10) == 130
+    process.stdout.close()
