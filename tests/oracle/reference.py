@@ -16,8 +16,9 @@ Choices the contract leaves open (all met by well-typed specs only at the edges)
 short-circuit like `and`/`or` in domain order; `SetComp` evaluates `elem` only where `filter`
 holds; a map key outside the key type has no entry (`has` is false, `delete` keeps the map,
 reading or assigning it is a "missing map key" fault, building a `MapLit` with it a fault).
-Nothing else is a fault: in particular a sequence may grow past its type's max_len (core/ir.py
-lists no such fault, and `append` is "seq with x at the end").
+Nothing else is a fault: in particular a value may lie outside its static type until it is
+stored (`append` may grow a sequence past its type's max_len, `R { a: 5 }` may be compared);
+storing it faults (core/ir.py, core/stored.py).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from typing import Any, NamedTuple
 
 from verikit.core import ir
 from verikit.core.model import Model, Param, Property
+from verikit.core.stored import outside_type
 from verikit.core.types import (
     MISSING,
     BagType,
@@ -76,15 +78,13 @@ def _seq_position(seq: tuple[Any, ...], i: int, span: Span) -> int:
     return i - 1
 
 
-def _check_range(t: Type, value: Any, span: Span) -> None:
-    """Assigning outside a bounded IntType target, or a sequence longer than a SeqType
-    target's max_len, is a fault (nothing else is range-checked)."""
-    if isinstance(t, SeqType) and t.max_len is not None and len(value) > t.max_len:
-        raise SpecFault(f"sequence of length {len(value)} exceeds its maximum {t.max_len}", span)
-    if not isinstance(t, IntType):
-        return
-    if (t.lo is not None and value < t.lo) or (t.hi is not None and value > t.hi):
-        raise SpecFault(f"value {value} out of range {t}", span)
+def _check_type(t: Type, value: Any, span: Span) -> None:
+    """Storing a value outside the target's type is a fault, at any depth: an int out of its
+    range, a sequence longer than its max_len, and the same in a field, element, position,
+    entry or option (core/stored.py words it)."""
+    problem = outside_type(t, value)
+    if problem is not None:
+        raise SpecFault(problem, span)
 
 
 def _field_position(base_type: Type, index: int) -> int:
@@ -366,7 +366,7 @@ def _hiding(
 
 def _assign(stmt: ir.Assign, state: State, env: Env) -> Fork:
     value = eval_expr(stmt.value, state, env)
-    _check_range(stmt.target_type, value, stmt.span)
+    _check_type(stmt.target_type, value, stmt.span)
     root = stmt.root
     old = state[root.index] if isinstance(root, ir.StateVar) else env[root.name]
     new = _update(root.type, old, stmt.path, value, state, env, stmt.span)

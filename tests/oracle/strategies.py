@@ -11,9 +11,9 @@ of an absent element) stay possible on purpose, so back ends are compared on the
 `states(model)` draws arbitrary well-typed states, reachable or not.
 
 State spaces stay finite and small: the product of the slot domain sizes is at most
-STATE_BUDGET, ints nested in a record or option are kept in range by construction (only an
-assignment to an int location is range-checked), every sequence stored is cut to its max_len
-with `take`, and bags hold each element at most MAX_COPIES times.
+STATE_BUDGET, a value stored outside its type faults (so no state holds one, however deep),
+every sequence stored is cut to its max_len with `take`, and bags hold each element at most
+MAX_COPIES times.
 """
 
 from __future__ import annotations
@@ -439,14 +439,34 @@ class _Gen:
         return self.expr(SetType(elem), d, sc), self.fresh(elem)
 
     def stored(self, t: Type, d: int, sc: Scope) -> ir.Expr:
-        """A value to store in a location of type t: for a top-level int maybe out of range,
-        for a sequence cut to its max_len."""
+        """A value to store in a location of type t: for an int, top-level or nested in a
+        record, message, option or set element, maybe out of range (storing it faults); for
+        a sequence cut to its max_len."""
         match t:
             case IntType(lo=int()) if self.chance(3):
                 return self.expr(INT, d, sc)
             case SeqType(max_len=int(n)):
                 return ir.Call("take", (self.expr(t, d, sc), ir.Lit(n, INT)), t)
+            case OptionType(inner=IntType(lo=int())) if self.chance(3):
+                return self.expr(INT, d, sc)
+            case RecordType(fields=fields) if self.chance(3):
+                return ir.RecordLit(tuple(self.loose(ft, d, sc) for _, ft in fields), t)
+            case MessageType() if self.chance(3):
+                return self.loose_vote(t, d, sc)
+            case SetType(elem=MessageType() as elem) if self.chance(3):
+                vote = ir.SetLit((self.loose_vote(elem, d, sc),), t)
+                return ir.Binary("union", self.expr(t, d, sc), vote, t)
         return self.expr(t, d, sc)
+
+    def loose(self, t: Type, d: int, sc: Scope) -> ir.Expr:
+        """An expression for a part of type t; for a bounded int, half the time any int."""
+        if isinstance(t, IntType) and t.lo is not None and self.chance(2):
+            return self.expr(INT, d, sc)
+        return self.expr(t, d, sc)
+
+    def loose_vote(self, t: MessageType, d: int, sc: Scope) -> ir.Expr:
+        fields = tuple(self.loose(ft, d, sc) for _, ft in t.variants[1].fields)
+        return ir.MessageLit("Vote", fields, t)
 
     # ------------------------------------------------------------ statements
 

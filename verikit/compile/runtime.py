@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable
 from typing import Any, NoReturn
 
 from verikit.compile.compiled import Successor as Successor
+from verikit.core.stored import outside_type
 from verikit.core.types import MISSING as MISSING
 from verikit.core.types import BagType as BagType
 from verikit.core.types import BoolType as BoolType
@@ -27,6 +28,7 @@ from verikit.core.types import SeqType as SeqType
 from verikit.core.types import SetType as SetType
 from verikit.core.types import Type, is_finite
 from verikit.core.types import domain as domain
+from verikit.core.types import within_type as within_type
 from verikit.errors import Span as Span
 from verikit.errors import SpecFault
 
@@ -50,8 +52,9 @@ def index_fault(i: Any, seq: Tup, span: Span) -> NoReturn:
     raise SpecFault(f"sequence index {i} out of range 1..{len(seq)}", span)
 
 
-def range_fault(value: Any, t: Type, span: Span) -> NoReturn:
-    raise SpecFault(f"value {value} out of range {t}", span)
+def type_fault(value: Any, t: Type, span: Span) -> NoReturn:
+    """Storing `value` where `t` is expected, outside it (`within_type` said so)."""
+    raise SpecFault(outside_type(t, value) or f"value {value!r} out of its type {t}", span)
 
 
 def internal_fault(exc: Exception, what: str, span: Span) -> SpecFault:
@@ -107,10 +110,6 @@ def set_max(s: frozenset[Any], span: Span) -> Any:
     if not s:
         fault("max of an empty set", span)
     return max(s)
-
-
-def length_fault(seq: Tup, max_len: int, span: Span) -> NoReturn:
-    raise SpecFault(f"sequence of length {len(seq)} exceeds its maximum {max_len}", span)
 
 
 def seq_head(seq: Tup, span: Span) -> Any:
@@ -353,12 +352,12 @@ EXPORTED = (
     "SeqType",
     "SetType",
     "domain",
+    "within_type",
     # faults
     "fault",
     "missing_key",
     "index_fault",
-    "range_fault",
-    "length_fault",
+    "type_fault",
     "internal_fault",
     # checked reads
     "map_get",

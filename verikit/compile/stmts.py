@@ -22,8 +22,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from verikit.compile.analysis import assigned, constant_values, forks
+from verikit.compile.analysis import assigned, constant_values, forks, may_fault
 from verikit.compile.exprs import ADD, SIMPLE, Exprs, Scope
+from verikit.compile.fits import Guarantee, Part, bound, elements, fits, split
 from verikit.compile.source import Namer, Writer
 from verikit.core import ir
 from verikit.core.types import IntType, MapType, MessageType, RecordType, SeqType, Type
@@ -45,27 +46,44 @@ class Bindings:
     env: dict[str, int]
     values: dict[int, str]
     known: dict[int, tuple[Any, ...]] = field(default_factory=dict)  # a binding's values
+    within: dict[int, Guarantee] = field(default_factory=dict)  # what a binding's value lies in
 
     def scope(self) -> Scope:
         names = {n: self.values[b] for n, b in self.env.items()}
         known = {n: self.known[b] for n, b in self.env.items() if b in self.known}
         return Scope(self.slots, names, known=known)
 
-    def bind(self, var: str, name: str, values: tuple[Any, ...] | None = None) -> Bindings:
-        """A new binding of `var` to Python `name` (`values`: what it can hold, if known)."""
+    def guarantees(self) -> dict[str, Guarantee]:
+        """What each local in scope is known to hold (compile/fits.py)."""
+        out: dict[str, Guarantee] = {}
+        for n, b in self.env.items():
+            g = self.known.get(b, self.within.get(b))
+            if g is not None:
+                out[n] = g
+        return out
+
+    def bind(self, var: str, name: str, values: tuple[Any, ...] | None = None,
+             within: Guarantee | None = None) -> Bindings:  # fmt: skip
+        """A new binding of `var` to Python `name` (`values`: what it can hold, if known;
+        `within`: what it is known to hold otherwise)."""
         binding = len(self.values)
         known = self.known if values is None else {**self.known, binding: values}
+        types = self.within if within is None else {**self.within, binding: within}
         return Bindings(self.slots, {**self.env, var: binding}, {**self.values, binding: name},
-                        known)  # fmt: skip
+                        known, types)  # fmt: skip
 
     def with_slot(self, index: int, name: str) -> Bindings:
         return replace(self, slots=(*self.slots[:index], name, *self.slots[index + 1 :]))
 
-    def with_local(self, var: str, name: str) -> Bindings:
-        """`var` was reassigned: a new Python name, and nothing known about its value."""
+    def with_local(self, var: str, name: str, within: Type | None = None) -> Bindings:
+        """`var` was reassigned: a new Python name, and nothing known about its value but
+        `within` (the type a checked assignment of the whole local guarantees)."""
         binding = self.env[var]
         known = {b: v for b, v in self.known.items() if b != binding}
-        return replace(self, values={**self.values, binding: name}, known=known)
+        types = {b: t for b, t in self.within.items() if b != binding or within is None}
+        if within is not None:
+            types[binding] = within
+        return replace(self, values={**self.values, binding: name}, known=known, within=types)
 
     def local(self, var: str) -> str:
         return self.values[self.env[var]]
@@ -94,7 +112,7 @@ class Body:
                     case ir.Choose(var=var, domain=dom, body=body):
                         name = self.namer.fresh(var)
                         w.line(f"for {name} in {self.ex.iterate(dom, b.scope())}:")
-                        inner = b.bind(var, name, constant_values(dom))
+                        inner = self.bind_over(b, var, name, dom)
                         with w.indent():
                             self.run([(body, inner.env), *rest], inner)
                         return
@@ -156,7 +174,7 @@ class Body:
                     name = self.namer.fresh(var)
                     w.line(f"for {name} in {self.ex.iterate(dom, b.scope())}:")
                     with w.indent():
-                        inner = b.bind(var, name, constant_values(dom))
+                        inner = self.bind_over(b, var, name, dom)
                         self._branch(body, inner, own | {name})
                 case ir.LetStmt():
                     b = self.simple(st, b, own)
@@ -171,6 +189,12 @@ class Body:
         after = self.region(stmts, b, own)
         assert after.slots == b.slots, "a region reassigns its prepared names in place"
 
+    def bind_over(self, b: Bindings, var: str, name: str, domain: ir.Expr) -> Bindings:
+        """`var`, held in Python `name`, ranges over `domain` (a parameter, a choice, a loop)."""
+        values = constant_values(domain)
+        within = None if values is not None else elements(domain, b.guarantees())
+        return b.bind(var, name, values, within)
+
     # ------------------------------------------------------------ assignments
 
     def simple(self, st: ir.Stmt, b: Bindings, own: frozenset[str] | None) -> Bindings:
@@ -180,26 +204,33 @@ class Body:
             case ir.LetStmt(var=var, value=value):
                 name = self.namer.fresh(var)
                 self.w.line(f"{name} = {self.ex.expr(value, b.scope())}")
-                return b.bind(var, name)
+                return b.bind(var, name, within=bound(value, b.guarantees()))
             case ir.Assign():
                 return self.assign(st, b, own)
         raise TypeError(f"not a simple statement: {st!r}")
 
     def assign(self, st: ir.Assign, b: Bindings, own: frozenset[str] | None) -> Bindings:
         sc = b.scope()
-        value = self.ex.expr(st.value, sc)
         location = st.target_type
-        bounded = isinstance(location, IntType) and _needs_range_check(location, st.value)
-        long = isinstance(location, SeqType) and _needs_length_check(location, st.value)
-        if bounded or long or st.path:  # the value is evaluated (and checked) before the keys
+        check = not fits(st.value, location, b.guarantees())
+        found = self._split(st.value, location, b) if check else None
+        if found is None:
+            value = self.ex.expr(st.value, sc)
+        else:  # check only the parts that may not fit (a new message, not the whole network)
+            expr, parts = found
+            inner = b
+            for name, part, _ in parts:
+                inner = inner.bind(name, self._temp_for(self.ex.expr(part, inner.scope()), "_p"))
+            value = self.ex.expr(expr, inner.scope())
+        if check or st.path:  # the value is evaluated (and checked) before the keys
             value = self._temp_for(value, "_v")
-        if bounded and isinstance(location, IntType):
-            self._range_check(value, location, st.span)
-        if long and isinstance(location, SeqType):
-            self.w.line(f"if len({value}) > {location.max_len}:")
-            with self.w.indent():
-                span = self.ex.consts.span(st.span)
-                self.w.line(f"length_fault({value}, {location.max_len}, {span})")
+        if found is not None:
+            names = inner.scope().names
+            tests = [self._within(names[name], want, part, b) for name, part, want in found[1]]
+            self._fault_unless(" and ".join(tests), value, location, st.span)
+        elif check:
+            self._fault_unless(self._within(value, location, st.value, b), value, location,
+                               st.span)  # fmt: skip
         root = st.root
         if isinstance(root, ir.StateVar):
             current, stem = b.slots[root.index], self.var_names[root.index]
@@ -213,7 +244,7 @@ class Body:
         self.w.line(f"{target} = {new}")
         if isinstance(root, ir.StateVar):
             return b.with_slot(root.index, target)
-        return b.with_local(root.name, target)
+        return b.with_local(root.name, target, None if st.path else location)
 
     def _temp_for(self, text: str, hint: str) -> str:
         """A name for a value to evaluate now, or to use more than once (the text itself when
@@ -224,14 +255,32 @@ class Body:
         self.w.line(f"{name} = {text}")
         return name
 
-    def _range_check(self, value: str, t: IntType, span: Span) -> None:
-        if t.lo is not None and t.hi is not None:
-            cond = f"{t.lo} <= {value} <= {t.hi}"
-        else:
-            cond = f"{t.lo} <= {value}" if t.lo is not None else f"{value} <= {t.hi}"
-        self.w.line(f"if not {cond}:")
+    def _split(self, value: ir.Expr, t: Type, b: Bindings) -> tuple[ir.Expr, list[Part]] | None:
+        """`value` with the parts to check hoisted (compile/fits.py), None: check it whole."""
+        if isinstance(t, IntType):
+            return None
+        facts = self.ex.facts(b.scope())
+        return split(value, t, b.guarantees(), lambda e: may_fault(e, facts))
+
+    def _within(self, value: str, t: Type, expr: ir.Expr, b: Bindings) -> str:
+        """A Python test that `value` (of `expr`) lies within `t`: a range test for an int, a
+        length test for a sequence whose elements are known to fit, else the whole walk."""
+        if isinstance(t, IntType):
+            if t.lo is not None and t.hi is not None:
+                return f"{t.lo} <= {value} <= {t.hi}"
+            return f"{t.lo} <= {value}" if t.lo is not None else f"{value} <= {t.hi}"
+        if isinstance(t, SeqType) and t.max_len is not None:
+            loose = replace(t, max_len=None)  # the same elements, any length
+            if fits(expr, loose, b.guarantees()):
+                return f"len({value}) <= {t.max_len}"
+        return f"within_type({self.ex.type(t)}, {value})"
+
+    def _fault_unless(self, test: str, value: str, t: Type, span: Span) -> None:
+        """Fault when `test` fails, with the message of storing `value` where `t` is expected
+        (core/stored.py finds the offending part: the same words as every other engine)."""
+        self.w.line(f"if not ({test}):" if " and " in test else f"if not {test}:")
         with self.w.indent():
-            self.w.line(f"range_fault({value}, {self.ex.type(t)}, {self.ex.consts.span(span)})")
+            self.w.line(f"type_fault({value}, {self.ex.type(t)}, {self.ex.consts.span(span)})")
 
     def update(self, current: str, t: Type, path: tuple[ir.FieldStep | ir.IndexStep, ...],
                value: str, sc: Scope, span: Span, total: bool = False) -> str:  # fmt: skip
@@ -305,30 +354,3 @@ class Body:
         self.w.line(f"{items}[{at}] = {value}")
         return f"tuple({items})"
 
-
-def _needs_range_check(target: IntType, value: ir.Expr) -> bool:
-    """A bounded int target needs a check unless the value (a constant, or its type) already
-    lies within it."""
-    lo, hi = target.lo, target.hi
-    if lo is None and hi is None:
-        return False
-    if isinstance(value, ir.Lit) and isinstance(value.value, int):
-        return not ((lo is None or lo <= value.value) and (hi is None or value.value <= hi))
-    t = value.type
-    if isinstance(t, IntType):
-        lo_ok = lo is None or (t.lo is not None and t.lo >= lo)
-        hi_ok = hi is None or (t.hi is not None and t.hi <= hi)
-        return not (lo_ok and hi_ok)
-    return True
-
-
-def _needs_length_check(target: SeqType, value: ir.Expr) -> bool:
-    """A sequence target with a max_len needs a check unless the value is a literal that fits
-    (a sequence's type does not bound its length: `append` may grow it past max_len)."""
-    if target.max_len is None:
-        return False
-    if isinstance(value, ir.Lit) and isinstance(value.value, tuple):
-        return len(value.value) > target.max_len
-    if isinstance(value, ir.SeqLit):
-        return len(value.elems) > target.max_len
-    return True
