@@ -31,6 +31,8 @@ from verikit.engine.deadline import DeadlineExpired, deadline_of, interrupt_at
 from verikit.engine.native import BackendChoice
 from verikit.engine.result import CheckResult, Discovery, Stats, Verdict
 from verikit.engine.search import Interrupted as SearchInterrupted
+from verikit.engine.shrink import Shrink
+from verikit.engine.simulate import BackendUnavailable, SimulateOptions, new_seed, simulate
 from verikit.errors import Diagnostic, SourceFile, Span, SpecError, SpecFault
 from verikit.report import (
     BoundedRun,
@@ -765,3 +767,65 @@ def _bounded_result(loaded: Loaded, run: Any, deadlock: bool) -> CheckResult:
     stats = Stats(0, 0, run.checked + 1, seconds, 0.0, 0)
     reason = None if run.unknown is None else f"solver: {run.unknown}"
     return CheckResult(verdict, stats, violations, witnesses, run.unreached, (), reason)
+
+
+# ---------------------------------------------------------------- simulate (random walks)
+
+
+def simulate_file(
+    path: str | Path,
+    consts: Mapping[str, ConstValue] | None = None,
+    options: SimulateOptions | None = None,
+) -> SpecReport:
+    """Random walks over one spec (engine/simulate.py), a violation shrunk (engine/shrink.py)
+    and replayed like check's. The verdict is never "holds": "incomplete" when no violation
+    showed (exit 3), "expected" when a bug variant's bug did. A bad spec is an "error"
+    report; Ctrl-C ends the walks and reports what they did."""
+    options = options or SimulateOptions()
+    if options.seed is None:
+        options = replace(options, seed=new_seed())
+    source = read_source(path)
+    try:
+        loaded = load_source(source, consts)
+    except SpecError as error:
+        return SpecReport(
+            str(path), "error", source=source, diagnostics=error.diagnostics, engine="simulate"
+        )
+    shrink = Shrink(loaded.compiled, options, options.seed or 0)
+    try:
+        outcome = simulate(loaded.compiled, options, shrink, shrink.replay_last)
+    except BackendUnavailable as why:
+        raise UsageError(str(why)) from None
+    result = outcome.result
+    traces = tuple(replay(loaded.compiled, d) for d in result.violations if d.path)
+    verdict = verdict_of(result, loaded.model.expected_properties)
+    if verdict == "holds":  # never: a simulation proves nothing
+        verdict = "incomplete"
+    return SpecReport(
+        str(path),
+        verdict,
+        source=source,
+        loaded=loaded,
+        result=result,
+        traces=traces,
+        warnings=_simulation_warnings(loaded.model, options),
+        engine="simulate",
+        simulated=outcome.run,
+    )
+
+
+def _simulation_warnings(model: Model, options: SimulateOptions) -> tuple[Diagnostic, ...]:
+    """A spec with no invariant gives a simulation little to find: say so."""
+    if model.props("invariant", "lemma"):
+        return ()
+    deadlock = options.deadlock and model.deadlock
+    looks_for = [w for w, on in (("deadlocks", deadlock), ("liveness violations",
+                 bool(model.liveness))) if on] + ["runtime faults"]  # fmt: skip
+    return (
+        Diagnostic(
+            model.span,
+            "the spec has no invariant: the simulation can only find " + ", ".join(looks_for),
+            severity="warning",
+            hint="state what must never happen as an `invariant`",
+        ),
+    )

@@ -14,6 +14,7 @@ import os
 import sys
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
@@ -23,6 +24,8 @@ import typer
 from verikit import __version__, api, interrupts
 from verikit.engine import CheckOptions
 from verikit.engine.options import Progress
+from verikit.engine.shrink import database_directory
+from verikit.engine.simulate import BACKENDS, DEFAULT_DEPTH, DEFAULT_RUNS, SimulateOptions
 from verikit.errors import SpecError, render_all
 from verikit.report import (
     InternalError,
@@ -117,8 +120,26 @@ def check_command(
         int | None,
         typer.Option(help="Native backend: search threads (default: this machine's cores)."),
     ] = None,
+    simulate: Annotated[
+        bool,
+        typer.Option("--simulate", help="Random walks instead (as `verikit simulate`)."),
+    ] = False,
+    runs: RunsOption = None,
+    seed: SeedOption = None,
 ) -> None:
     """Explore every reachable state of each spec and check its properties."""
+    if simulate:
+        options = SimulationFlags(runs, depth, seed, timeout, workers, False, False, backend)
+
+        def simulated() -> int:
+            _refuse_with_simulate(max_states, max_depth, engine, strict, no_symmetry)
+            return _simulate(target, const or [], output_format, options, trace_out, diagram,
+                             force, no_deadlock)  # fmt: skip
+
+        raise typer.Exit(_guarded(simulated, "check", target))
+    if runs is not None or seed is not None:
+        flag = "--runs" if runs is not None else "--seed"
+        raise typer.Exit(_guarded(_refuse(f"{flag} needs --simulate"), "check", target))
     code = _guarded(
         lambda: _check(
             target, const or [], output_format, max_states, max_depth, timeout,
@@ -128,6 +149,172 @@ def check_command(
         "check", target,
     )  # fmt: skip
     raise typer.Exit(code)
+
+
+RunsOption = Annotated[
+    int | None,
+    typer.Option(help=f"Simulation: random walks to run (default {DEFAULT_RUNS}, or until "
+                 "--timeout).")  # fmt: skip
+]
+SeedOption = Annotated[
+    int | None, typer.Option(help="Simulation: the seed to reproduce (printed by every run).")
+]
+
+
+@app.command("simulate")
+def simulate_command(
+    target: Annotated[Path, typer.Argument(help="A .dsl spec or a directory of them.")],
+    const: ConstOption = None,
+    output_format: FormatOption = "text",
+    runs: RunsOption = None,
+    depth: Annotated[int, typer.Option(help="Steps per run at most.")] = DEFAULT_DEPTH,
+    seed: SeedOption = None,
+    timeout: Annotated[
+        float | None, typer.Option(help="Stop walking after this many seconds per spec.")
+    ] = None,
+    workers: Annotated[
+        int, typer.Option(help="Processes sharing the runs (the violation found is the same).")
+    ] = 1,
+    trace_out: TraceOutOption = None,
+    diagram: DiagramOption = None,
+    force: ForceOption = False,
+    no_deadlock: NoDeadlockOption = False,
+    no_swarm: Annotated[
+        bool,
+        typer.Option("--no-swarm", help="Every run may take every action and every fault."),
+    ] = False,
+    no_cache: Annotated[
+        bool,
+        typer.Option(
+            "--no-cache",
+            help="Neither replay nor keep the last failure (hypothesis's example database "
+            "under $VERIKIT_CACHE or ~/.cache/verikit).",
+        ),
+    ] = False,
+    backend: Annotated[
+        str,
+        typer.Option(
+            help="native (C, several times faster), python, or auto (native when a C compiler "
+            "is found and the spec is supported; the runs are the same either way)."
+        ),
+    ] = "auto",
+) -> None:
+    """Random walks from random initial states, for specs too big to check exhaustively; a
+    violation is shrunk to a short trace. Exit 1 violated, 3 none found (never 0: a
+    simulation proves nothing). docs/simulate.md."""
+    options = SimulationFlags(runs, depth, seed, timeout, workers, no_swarm, no_cache, backend)
+    code = _guarded(
+        lambda: _simulate(target, const or [], output_format, options, trace_out, diagram,
+                          force, no_deadlock),
+        "simulate", target,
+    )  # fmt: skip
+    raise typer.Exit(code)
+
+
+@dataclass(frozen=True)
+class SimulationFlags:
+    runs: int | None
+    depth: int | None
+    seed: int | None
+    timeout: float | None
+    workers: int | None
+    no_swarm: bool
+    no_cache: bool
+    backend: str
+
+
+def _refuse(message: str) -> Callable[[], int]:
+    def refuse() -> int:
+        raise api.UsageError(message)
+
+    return refuse
+
+
+def _refuse_with_simulate(
+    max_states: int | None,
+    max_depth: int | None,
+    engine: str,
+    strict: bool,
+    no_symmetry: bool,
+) -> None:
+    """`check --simulate` takes simulate's options; the exhaustive search's make no sense."""
+    given = [flag for flag, on in (("--max-states", max_states is not None),
+             ("--max-depth", max_depth is not None), ("--engine", engine != "explicit"),
+             ("--strict", strict),
+             ("--no-symmetry", no_symmetry)) if on]  # fmt: skip
+    if given:
+        raise api.UsageError(
+            f"{', '.join(given)}: not for --simulate (it takes --runs, --depth, --seed, "
+            "--timeout, --workers and --backend)"
+        )
+
+
+def _simulation_options(flags: SimulationFlags, no_deadlock: bool) -> SimulateOptions:
+    """The flags, checked: a bad value is a UsageError naming the flag."""
+    if flags.runs is not None and flags.runs < 1:
+        raise api.UsageError(f"--runs must be at least 1, got {flags.runs}")
+    depth = DEFAULT_DEPTH if flags.depth is None else flags.depth
+    if depth < 0:
+        raise api.UsageError(f"--depth must be at least 0, got {depth}")
+    if flags.seed is not None and flags.seed < 0:
+        raise api.UsageError(f"--seed must be a non-negative integer, got {flags.seed}")
+    workers = 1 if flags.workers is None else flags.workers
+    if workers < 1:
+        raise api.UsageError(f"--workers must be at least 1, got {workers}")
+    _check_timeout(flags.timeout)
+    if flags.backend not in BACKENDS:
+        raise api.UsageError(f"--backend must be auto, native or python, got `{flags.backend}`")
+    return SimulateOptions(
+        runs=flags.runs,
+        depth=depth,
+        seed=flags.seed,
+        timeout=flags.timeout,
+        workers=workers,
+        swarm=not flags.no_swarm,
+        deadlock=not no_deadlock,
+        database=None if flags.no_cache else database_directory(),
+        replay_database=flags.seed is None,  # --seed reproduces a simulation exactly
+        backend=flags.backend,
+    )
+
+
+def _simulate(
+    target: Path,
+    const: list[str],
+    output_format: str,
+    flags: SimulationFlags,
+    trace_out: Path | None,
+    diagram: Path | None,
+    force: bool,
+    no_deadlock: bool,
+) -> int:
+    if output_format not in ("text", "json"):
+        raise api.UsageError(f"--format must be text or json, got `{output_format}`")
+    options = _simulation_options(flags, no_deadlock)
+    consts = api.parse_const_overrides(const)
+    files = api.spec_files(target)
+    if trace_out is not None and diagram is not None and trace_out.resolve() == diagram.resolve():
+        raise api.UsageError(f"--trace-out and --diagram both name {trace_out}")
+    for flag, out in (("--trace-out", trace_out), ("--diagram", diagram)):
+        if out is not None:
+            _check_writable(out, force)
+            if len(files) > 1:
+                raise api.UsageError(f"{flag} needs a single spec file, not a directory")
+    if diagram is not None:
+        api.check_diagram_format(diagram)
+    as_json = output_format == "json"
+
+    def one(file: Path) -> SpecReport:
+        return api.simulate_file(file, consts, options)
+
+    reports = _each_spec(files, "simulate", as_json, one, to_json if as_json else to_text)
+    first = reports[0]
+    written = True
+    if trace_out is not None and isinstance(first, SpecReport):
+        written = _write_trace(first, trace_out, force, not as_json)
+    if diagram is not None and isinstance(first, SpecReport):
+        written = _write_diagram(first, diagram, force, not as_json) and written
+    return api.exit_code(reports) if written else api.EXIT_ERROR
 
 
 @app.command("bmc")

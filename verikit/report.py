@@ -15,6 +15,7 @@ from verikit.compile.compiled import CompiledModel
 from verikit.core.model import Model
 from verikit.core.types import format_real
 from verikit.engine.result import Backend, CheckResult, Discovery
+from verikit.engine.simulate import Simulation
 from verikit.errors import Diagnostic, SourceFile, render
 from verikit.symbolic.answer import Answer
 from verikit.symbolic.proof import Outcome, Proof
@@ -49,6 +50,7 @@ class SpecReport:
     warnings: tuple[Diagnostic, ...] = ()  # e.g. actions never enabled
     engine: str = "explicit"  # "explicit" (breadth-first search) | "smt" (bounded, Z3)
     bounded: BoundedRun | None = None  # what `bmc` checked (engine "smt" only)
+    simulated: Simulation | None = None  # what `simulate` did (engine "simulate" only)
 
 
 @dataclass(frozen=True)
@@ -77,7 +79,9 @@ def to_text(report: SpecReport) -> str:
     assert report.result is not None and report.loaded is not None
     result = report.result
     lines = [f"{report.path}: {report.loaded.model.name} — {_headline(report)}"]
-    if report.bounded is None:
+    if report.simulated is not None:
+        lines += ["  " + line for line in simulation_lines(report.simulated, result)]
+    elif report.bounded is None:
         lines.append("  " + _stats_line(result))
         if result.backend is not None:
             lines.append("  " + backend_line(result.backend))
@@ -111,6 +115,8 @@ def _headline(report: SpecReport) -> str:
     assert result is not None
     model = report.loaded.model if report.loaded else None
     bound = report.bounded
+    if report.simulated is not None and report.verdict == "incomplete":
+        return simulation_headline(report.simulated, model)
     match report.verdict:
         case "holds" if bound is not None:
             return f"no violation within depth {bound.depth} (bounded check, not a proof)"
@@ -140,6 +146,10 @@ def _headline(report: SpecReport) -> str:
                 + ", ".join(model.expected_properties)
                 + " was not found; the spec no longer demonstrates its bug"
             )
+        case "incomplete" if result.explored_depth is not None and result.explored_depth >= 0:
+            d = result.explored_depth
+            return (f"INCOMPLETE: search stopped ({result.incomplete_reason}); no violation "
+                    f"within depth {d}, every state up to {d} explored")  # fmt: skip
         case "incomplete":
             return f"INCOMPLETE: search stopped ({result.incomplete_reason}); nothing proved"
         case "error" if any(d.kind == "fault" for d in result.violations):
@@ -297,6 +307,7 @@ def to_dict(report: SpecReport) -> dict[str, Any]:
             "seconds": round(s.seconds, 4),
             "states_per_second": round(s.states_per_second, 1),
             "incomplete_reason": result.incomplete_reason,
+            "explored_depth": result.explored_depth,
             "symmetry": list(result.symmetry),
             "violations": [_violation(report, d) for d in result.violations],
             "unreached": list(result.unreached),
@@ -308,6 +319,8 @@ def to_dict(report: SpecReport) -> dict[str, Any]:
     doc["engine"] = report.engine
     if report.bounded is not None:
         doc |= _bounded_dict(report.bounded)
+    if report.simulated is not None and result is not None:
+        doc["simulation"] = simulation_dict(report.simulated, result)
     doc["warnings"] = [_diagnostic(d) for d in report.warnings if d.severity == "warning"]
     doc["errors"] = [
         _diagnostic(d) for d in report.diagnostics + report.warnings if d.severity == "error"
@@ -693,3 +706,93 @@ def internal_to_dict(crash: InternalError) -> dict[str, Any]:
 
 def internal_to_json(crash: InternalError) -> str:
     return json.dumps(internal_to_dict(crash), ensure_ascii=False)
+
+
+# ---------------------------------------------------------------- simulate
+
+
+def simulation_headline(run: Simulation, model: Model | None) -> str:
+    """No violation found: what was tried, never a claim that the spec holds (exit 3)."""
+    words = {"timeout": " (time budget spent)", "interrupted": " (interrupted)"}
+    done = (f"no violation in {run.runs:,} run{'s' if run.runs != 1 else ''} of up to "
+            f"{run.depth} steps{words.get(run.stopped, '')} (not a proof)")  # fmt: skip
+    expected = model.expected_properties if model is not None else ()
+    if expected:
+        return f"INCOMPLETE: the expected violation of {', '.join(expected)} was not found; {done}"
+    if model is not None and model.expected:
+        return (f"INCOMPLETE: {done}; the expected violation of {', '.join(model.expected)} "
+                "is a timing query, answered by `verikit query`")  # fmt: skip
+    return f"INCOMPLETE: {done}"
+
+
+def simulation_lines(run: Simulation, result: CheckResult) -> list[str]:
+    """What the walks did: seed, runs, steps, states, coverage, and how a trace was shrunk."""
+    swarm = "swarm on" if run.swarm else "swarm off"
+    workers = f", {run.workers} workers" if run.workers > 1 else ""
+    lines = [
+        f"simulation: seed {run.seed}, {run.runs:,} run{'s' if run.runs != 1 else ''} of up "
+        f"to {run.depth} steps "
+        f"({swarm}{workers}), {run.steps:,} steps, {run.distinct_states:,} distinct states, "
+        f"longest run {run.longest} steps, {run.seconds:.2f} s ({run.steps_per_second:,.0f} "
+        "steps/s)"
+    ]
+    if run.backend_reason:
+        built = f"; ready in {run.build_seconds:.2f} s" if run.backend == "native" else ""
+        lines.append(f"backend: {run.backend} ({run.backend_reason}{built})")
+    if run.from_database:
+        lines.append("violation: the last failure in the example database still fails "
+                     "(replayed before any new run)")  # fmt: skip
+    elif run.found_run is not None and run.found_seed is not None:
+        lines.append(f"violation found by run {run.found_run} (seed {run.found_seed}; "
+                     f"`--seed {run.found_seed}` replays it as run 0) after "
+                     f"{run.found_seconds or 0.0:.2f} s")  # fmt: skip
+    if run.shrinking is not None:
+        s = run.shrinking
+        lines.append(f"shrunk from {s.original} to {s.shrunk} steps ({s.by}, {s.seconds:.2f} s)")
+    lines += [f"reachable {w.property}: witnessed in {len(w.path) - 1} steps"
+              for w in result.witnesses]  # fmt: skip
+    lines += [f"reachable {name}: not reached by any run" for name in result.unreached]
+    width = max((len(c.name) for c in run.coverage), default=0)
+    lines.append("coverage (successors taken / steps enabled):")
+    for c in run.coverage:
+        never = "  never enabled" if not c.enabled else ""
+        lines.append(f"  {c.name:<{width}}  {c.taken:>9,} / {c.enabled:,}{never}")
+    if run.nothing_to_find:
+        lines.append("note: no invariant, no liveness property and no deadlock check: only a "
+                     "runtime fault can show")  # fmt: skip
+    return lines
+
+
+def simulation_dict(run: Simulation, result: CheckResult) -> dict[str, Any]:
+    shrinking = run.shrinking
+    return {
+        "seed": run.seed,
+        "runs": run.runs,
+        "max_runs": run.max_runs,
+        "max_depth": run.depth,
+        "steps": run.steps,
+        "steps_per_second": round(run.steps_per_second, 1),
+        "distinct_states": run.distinct_states,
+        "longest_run": run.longest,
+        "seconds": round(run.seconds, 4),
+        "workers": run.workers,
+        "swarm": run.swarm,
+        "backend": run.backend,
+        "backend_reason": run.backend_reason,
+        "build_seconds": round(run.build_seconds, 4),
+        "stopped": run.stopped,
+        "found_run": run.found_run,
+        "found_seed": run.found_seed,
+        "found_seconds": None if run.found_seconds is None else round(run.found_seconds, 4),
+        "from_database": run.from_database,
+        "shrinking": None if shrinking is None else {
+            "original_length": shrinking.original,
+            "shrunk_length": shrinking.shrunk,
+            "seconds": round(shrinking.seconds, 4),
+            "by": shrinking.by,
+        },
+        "witnesses": {w.property: len(w.path) - 1 for w in result.witnesses},
+        "coverage": [{"action": c.name, "kind": c.kind, "taken": c.taken, "enabled": c.enabled}
+                     for c in run.coverage],  # fmt: skip
+        "nothing_to_find": run.nothing_to_find,
+    }

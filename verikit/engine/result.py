@@ -104,3 +104,6 @@ class CheckResult:
     liveness_cut_by: tuple[str, ...] = ()  # the constraints those successors fail
     liveness_seconds: float = 0.0  # building the graph and deciding every property
     backend: Backend | None = None  # set by engine.native.check (None: engine.check directly)
+    # a search a limit stopped: every state reachable in this many steps or fewer was found and
+    # checked against the invariants (-1: not even every initial state); None when not stopped
+    explored_depth: int | None = None

@@ -86,6 +86,7 @@ class _Search:
         self.reason: str | None = None  # a limit stopped the search
         self.cut = False  # the level at max_depth has successors beyond it
         self.depth = self.transitions = self.peak = 0
+        self.explored = 0  # BFS levels whose every state was stored and checked
         self.start = time.monotonic()
         started = self.start if options.started is None else options.started
         self.deadline = started + options.timeout if options.timeout else None
@@ -101,6 +102,7 @@ class _Search:
         base = 0
         while level and not self.stopped:
             self.depth += 1
+            self.explored = self.depth  # this level came whole from the one before
             self.peak = max(self.peak, len(level))
             # a state whose successors alone outlast the deadline is stopped mid-call
             with interrupt_at(self.alarm, only_in=GENERATED):
@@ -330,6 +332,7 @@ class _Search:
             never,
             self.reason,
             symmetry,
+            explored_depth=self.explored - 1 if self.reason is not None else None,
         )
 
 

@@ -50,12 +50,9 @@ CACHE_ENV = "VERIKIT_CACHE"
 
 
 def cache_directory() -> Path:
-    """$VERIKIT_CACHE, else $XDG_CACHE_HOME/verikit, else ~/.cache/verikit."""
+    """$VERIKIT_CACHE, else ~/.cache/verikit (where native/build.py keeps its libraries)."""
     explicit = os.environ.get(CACHE_ENV)
-    if explicit:
-        return Path(explicit)
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(base) / "verikit"
+    return Path(explicit) if explicit else Path.home() / ".cache" / "verikit"
 
 
 def database_directory() -> str:
