@@ -753,7 +753,7 @@ def _clear_progress() -> None:
 def main() -> None:
     """The `verikit` program. Ctrl-C stops native work too (verikit/interrupts.py); one that
     comes while Typer builds or parses the command (outside every command body) still says
-    "interrupted" and exits 130."""
+    "interrupted" and exits 130, and a crash there (or in reporting an error) exits 4."""
     try:
         interrupts.install()
         app()
@@ -766,3 +766,7 @@ def main() -> None:
             interrupts.acknowledge()
             typer.echo("interrupted", err=True)
         raise
+    except Exception as error:  # a bug outside every command body's guard
+        command = " ".join(["verikit", *sys.argv[1:]])
+        typer.echo(internal_to_text(api.internal_error(command, "verikit", error)), err=True)
+        raise SystemExit(api.EXIT_INTERNAL) from None

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from verikit import __version__, api
+from verikit import __version__, api, cli
 from verikit.cli import app
 from verikit.report import InternalError, SpecReport
 
@@ -115,3 +115,22 @@ def test_an_internal_error_outranks_every_other_exit_code() -> None:
     assert api.exit_code([reports["holds"], reports["incomplete"], reports["violated"]]) == 1
     assert api.exit_code([reports["holds"], reports["incomplete"]]) == 3
     assert api.prove_exit_code([crash]) == 4
+
+
+def test_a_crash_outside_any_command_body_still_exits_4(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def broken_error_report(*args: Any) -> str:
+        raise RuntimeError("the error report itself is broken")
+
+    monkeypatch.setattr(cli, "render_all", broken_error_report)  # used by _guarded itself
+    monkeypatch.setattr(cli.interrupts, "install", lambda: True)  # not in the test process
+    bad = CORPUS / "error" / "type_mismatch.dsl"
+    monkeypatch.setattr("sys.argv", ["verikit", "compile", str(bad)])  # a SpecError to render
+    with pytest.raises(SystemExit) as done:
+        cli.main()
+    assert done.value.code == 4
+    err = capsys.readouterr().err
+    assert "internal error in verikit" in err and "RuntimeError" in err
+    assert "Traceback" not in err
+    crash_report_of(err).unlink()
