@@ -123,3 +123,41 @@ def test_running_out_of_memory_ends_the_search_with_its_figures_not_a_crash(
     status, distinct, depth = done.stdout.split()
     assert status == "OUT_OF_MEMORY"
     assert 100_000 < int(distinct) < 10_340_352 and int(depth) > 5
+
+
+MANY_INITIAL_STATES = """spec Many
+var x: 0..4999 = any
+var y: 0..3 = 0
+action step when y < 3 { y = y + 1 }
+invariant Small: x + y < 5002
+terminal when y == 3
+"""
+
+
+def test_a_level_larger_than_its_table_is_expanded_again_with_the_same_result(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """5,000 initial states overflow the first level table (sized for a handful): the level
+    is expanded again, and the answer is the Python backend's."""
+    from verikit.api import load
+    from verikit.engine import search as python_search
+    from verikit.native.build import build
+    from verikit.native.codegen import generate
+
+    monkeypatch.setenv("VERIKIT_CACHE", str(tmp_path / "cache"))
+    spec = tmp_path / "many.dsl"
+    spec.write_text(MANY_INITIAL_STATES)
+    compiled = load(spec).compiled
+    expected = python_search.check(compiled)
+    library = build(generate(compiled.model)).library
+    for workers in (1, 2):
+        outcome = library.search(SearchConfig(workers=workers))
+        assert outcome.redone_levels > 0
+        assert (outcome.distinct, outcome.transitions, outcome.depth) == (
+            expected.stats.distinct_states,
+            expected.stats.transitions,
+            expected.stats.depth,
+        )
+        (event,) = outcome.events
+        (violation,) = expected.violations
+        assert (*outcome.paths(event.parent), event.ordinal) == violation.path

@@ -98,6 +98,7 @@ class _Stats(ctypes.Structure):
         ("status", ctypes.c_int32),
         ("cut", ctypes.c_int32),
         ("table_slots", ctypes.c_int64),
+        ("redone_levels", ctypes.c_int64),
         ("phase_seconds", ctypes.c_double * 5),
     ]
 
@@ -142,6 +143,7 @@ class SearchOutcome:
     paths: Callable[[int], tuple[int, ...]]  # stored index -> init ordinal, successor ordinals
     table_slots: int
     phase_seconds: tuple[float, ...] = ()  # expand, order, evaluate, walk, insert
+    redone_levels: int = 0  # levels expanded twice (the level table was too small)
 
 
 class NativeLibrary:
@@ -269,6 +271,7 @@ class NativeLibrary:
             paths=self._path,
             table_slots=stats.table_slots,
             phase_seconds=tuple(stats.phase_seconds),
+            redone_levels=stats.redone_levels,
         )
 
     def _path(self, index: int) -> tuple[int, ...]:

@@ -71,6 +71,7 @@ typedef struct vk_stats {
     int32_t status;
     int32_t cut;       /* max_depth: the last level has successors beyond it */
     int64_t table_slots;
+    int64_t redone_levels;   /* levels expanded twice because the level table was too small */
     double phase_seconds[5]; /* expand, order, evaluate, walk, insert (for bench/ and tuning) */
 } vk_stats;
 
@@ -119,6 +120,7 @@ typedef struct worker {
     block *blocks;
     vk_event *events;
     size_t n_events, cap_events;
+    uint64_t lvl_n; /* entries this worker added to the level table */
     int64_t hits[VK_N_ACTIONS > 0 ? VK_N_ACTIONS : 1];
 } worker;
 
@@ -181,6 +183,7 @@ static struct {
     double start, next_progress;
     worker *w;
     double phase_seconds[5]; /* expand, order, evaluate, walk, insert */
+    int64_t redone;          /* levels expanded twice: the level table was too small */
 } S;
 
 static double vk_now(void) {
@@ -393,8 +396,13 @@ static void atomic_min(_Atomic uint64_t *slot, uint64_t value) {
 }
 
 /* Offer a successor not in the visited table to the level table; the smallest key wins. */
+static inline uint64_t lvl_home(uint64_t fp) {
+    return (uint64_t)(((unsigned __int128)fp * S.lvl_cap) >> 64); /* any capacity, no modulo */
+}
+
 static void lvl_offer(worker *w, const uint64_t *s, uint64_t fp, uint64_t key) {
-    uint64_t mask = S.lvl_cap - 1, i = fp & mask;
+    uint64_t i = lvl_home(fp);
+    if (atomic_load_explicit(&S.lvl_full, memory_order_relaxed)) return; /* level is redone */
     for (;;) {
         lvl_entry *e = &S.lvl[i];
         uint64_t f = atomic_load_explicit(&e->fp, memory_order_acquire);
@@ -411,8 +419,13 @@ static void lvl_offer(worker *w, const uint64_t *s, uint64_t fp, uint64_t key) {
                 memcpy(slot, s, sizeof(uint64_t) * VK_W);
                 atomic_min(&e->key, key + 1);
                 atomic_store_explicit(&e->words, slot, memory_order_release);
-                uint64_t n = atomic_fetch_add(&S.lvl_n, 1) + 1;
-                if (n > S.lvl_cap / 4 * 3) atomic_store(&S.lvl_full, 1);
+                /* the shared count moves 64 at a time (one contended add per 64 states);
+                   full at 3/4, counting what each worker may not have added yet */
+                if (++w->lvl_n % 64 == 0) {
+                    uint64_t n = atomic_fetch_add(&S.lvl_n, 64) + 64;
+                    if (n + 64 * (uint64_t)S.workers > S.lvl_cap / 4 * 3)
+                        atomic_store(&S.lvl_full, 1);
+                }
                 return;
             }
             f = expected;
@@ -430,8 +443,14 @@ static void lvl_offer(worker *w, const uint64_t *s, uint64_t fp, uint64_t key) {
                 return;
             }
         }
-        i = (i + 1) & mask;
+        i = i + 1 == S.lvl_cap ? 0 : i + 1;
     }
+}
+
+static uint64_t lvl_count(void) {
+    uint64_t n = 0;
+    for (int i = 0; i < S.workers; i++) n += S.w[i].lvl_n;
+    return n;
 }
 
 /* ------------------------------------------------------------------ phase A: expand */
@@ -442,7 +461,7 @@ static void progress_tick(void) {
     if (S.cfg.progress && now >= S.next_progress) {
         S.next_progress = now + S.cfg.progress_interval;
         uint64_t done = atomic_load(&S.next_chunk) * CHUNK;
-        int64_t queue = (int64_t)(S.n_cur > done ? S.n_cur - done : 0) + (int64_t)S.lvl_n;
+        int64_t queue = (int64_t)(S.n_cur > done ? S.n_cur - done : 0) + (int64_t)lvl_count();
         if (S.cfg.progress((int64_t)S.count, S.depth, queue, now - S.start))
             vk_set_stop(ST_INTERRUPTED);
     }
@@ -496,7 +515,7 @@ static int expand_generate(worker *w, uint64_t j, vk_out *o, uint64_t **fps, siz
         uint64_t fp = vk_hash(o->states + k * VK_W);
         (*fps)[k] = fp;
         __builtin_prefetch((const void *)tab_home(fp));
-        if (!S.probing) __builtin_prefetch((const void *)&S.lvl[fp & (S.lvl_cap - 1)], 1);
+        if (!S.probing) __builtin_prefetch((const void *)&S.lvl[lvl_home(fp)], 1);
     }
     return 1;
 }
@@ -625,7 +644,7 @@ static void phase_order_place(worker *w) {
 }
 
 static int order_level(void) {
-    uint64_t n = atomic_load(&S.lvl_n), groups = S.n_cur;
+    uint64_t n = lvl_count(), groups = S.n_cur;
     order_start = (uint64_t *)calloc(groups + 1, sizeof(uint64_t));
     S.nkey = (uint64_t *)malloc((n ? n : 1) * sizeof(uint64_t));
     S.nfp = (uint64_t *)malloc((n ? n : 1) * sizeof(uint64_t));
@@ -855,9 +874,9 @@ static void level_free(void) {
 /* Expand S.cur; leaves the next level in S.cur. 0 when the search ends. */
 static int level(void) {
     /* room for the new states at load <= 3/4, guessed from the previous level's growth */
-    double guess = (double)S.n_cur * (S.growth > 1.0 ? S.growth : 1.0) * 1.25 + 1024.0;
-    uint64_t cap = 1024;
-    while ((double)(cap / 4 * 3) < guess) cap *= 2;
+    double growth = S.growth < 1.0 ? 1.0 : S.growth > 16.0 ? 16.0 : S.growth;
+    double guess = (double)S.n_cur * growth * 1.15 + 1024.0;
+    uint64_t cap = (uint64_t)(guess / 0.75) + 128 * (uint64_t)S.workers;
     S.nsucc = (uint32_t *)calloc(S.n_cur ? S.n_cur : 1, sizeof(uint32_t));
     if (!S.nsucc) return S.status = ST_OUT_OF_MEMORY, 0;
     for (;;) {
@@ -865,6 +884,7 @@ static int level(void) {
         atomic_store(&S.next_chunk, 0);
         for (int i = 0; i < S.workers; i++) {
             S.w[i].n_events = 0;
+            S.w[i].lvl_n = 0;
             memset(S.w[i].hits, 0, sizeof S.w[i].hits);
         }
         double t0 = vk_now();
@@ -872,7 +892,8 @@ static int level(void) {
         S.phase_seconds[0] += vk_now() - t0;
         if (!atomic_load(&S.lvl_full) || atomic_load(&S.stop)) break;
         for (int i = 0; i < S.workers; i++) blocks_free(&S.w[i]);
-        cap *= 4; /* the estimate was short: expand this level again with room to spare */
+        cap *= 2; /* the estimate was short: expand this level again with room to spare */
+        S.redone++;
     }
     for (int i = 0; i < S.workers; i++)
         for (int a = 0; a < VK_N_ACTIONS; a++) S.hits[a] += S.w[i].hits[a], S.w[i].hits[a] = 0;
@@ -880,7 +901,7 @@ static int level(void) {
         S.status = atomic_load(&S.stop);
         return 0;
     }
-    if (S.n_cur) S.growth = (double)atomic_load(&S.lvl_n) / (double)S.n_cur;
+    if (S.n_cur && !S.is_root) S.growth = (double)lvl_count() / (double)S.n_cur;
     double t1 = vk_now();
     int ok = order_level();
     S.phase_seconds[1] += vk_now() - t1;
@@ -1017,6 +1038,7 @@ int vk_api_search(const vk_config *cfg, vk_stats *out) {
     out->cut = cut;
     out->table_slots = (int64_t)tab_slots();
     for (int i = 0; i < 5; i++) out->phase_seconds[i] = S.phase_seconds[i];
+    out->redone_levels = S.redone;
     return S.status;
 }
 
