@@ -237,8 +237,19 @@ class _NativeRun:
             outcome.distinct, outcome.transitions, outcome.depth, seconds, rate, outcome.peak_queue
         )
         return CheckResult(
-            verdict, stats, tuple(violations), tuple(witnesses), unreached, never, reason
-        )
+            verdict, stats, tuple(violations), tuple(witnesses), unreached, never, reason,
+            explored_depth=self._explored(outcome) if reason else None,
+        )  # fmt: skip
+
+    def _explored(self, outcome: SearchOutcome) -> int:
+        """Steps within which every state was stored and checked, when a limit stopped the
+        search: levels 1..max_depth at a depth cut, else at least all but the last level
+        holding a state (that one, and the level before it, may be partial), and one fewer
+        with deadlock checking (the last complete level may not be expanded to its end)."""
+        if outcome.status is Status.MAX_DEPTH and self.options.max_depth is not None:
+            return self.options.max_depth - 1
+        deadlock = self.options.deadlock and self.compiled.model.deadlock
+        return max(outcome.depth - 2 - deadlock, -1)
 
     def _reason(self, outcome: SearchOutcome) -> str | None:
         options = self.options

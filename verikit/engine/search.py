@@ -87,6 +87,7 @@ class _Search:
         self.cut = False  # the level at max_depth has successors beyond it
         self.depth = self.transitions = self.peak = 0
         self.explored = 0  # BFS levels whose every state was stored and checked
+        self.finished = False
         self.start = time.monotonic()
         started = self.start if options.started is None else options.started
         self.deadline = started + options.timeout if options.timeout else None
@@ -111,6 +112,7 @@ class _Search:
             level = nxt
         if len(self.store) > base:  # stopped early with counted states one level deeper
             self.depth += 1
+        self.finished = not self.stopped  # every stored level expanded (deadlocks known)
         if self.cut and not self.stopped:
             self.reason = f"max depth {self.options.max_depth}"
         return self._result()
@@ -332,8 +334,14 @@ class _Search:
             never,
             self.reason,
             symmetry,
-            explored_depth=self.explored - 1 if self.reason is not None else None,
+            explored_depth=self._explored() if self.reason is not None else None,
         )
+
+    def _explored(self) -> int:
+        """Steps within which every state was checked: the complete levels, less the last of
+        them when deadlock checking is on and that level was not expanded to the end."""
+        partial = self.deadlock and not self.finished
+        return max(self.explored - 1 - partial, -1)
 
 
 class _Enough(BaseException):
