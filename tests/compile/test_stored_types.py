@@ -90,6 +90,11 @@ CASES = {
         "action grow when len(r.log) < 4 { r = R { log: append(r.log, true) } }",
         "sequence of length 3 exceeds its maximum 2 in field log",
     ),
+    "let reassigned in a branch": (
+        "type R = record { a: 0..2 }\nvar r: R = R { a: 0 }\n"
+        "action put { let y = 1\n if n > 2 { y = n }\n r = R { a: y } }",
+        "value 3 out of range 0..2 in field a",
+    ),
     "record through a local": (
         "type R = record { a: 0..2 }\nvar r: R = R { a: 0 }\n"
         "action put { let y = R { a: n }\n r = y }",

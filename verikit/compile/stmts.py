@@ -24,7 +24,7 @@ from typing import Any
 
 from verikit.compile.analysis import assigned, constant_values, forks, may_fault
 from verikit.compile.exprs import ADD, SIMPLE, Exprs, Scope
-from verikit.compile.fits import Guarantee, Part, bound, elements, fits, split
+from verikit.compile.fits import Guarantee, Part, elements, fits, split, trusted
 from verikit.compile.source import Namer, Writer
 from verikit.core import ir
 from verikit.core.types import IntType, MapType, MessageType, RecordType, SeqType, Type
@@ -204,7 +204,10 @@ class Body:
             case ir.LetStmt(var=var, value=value):
                 name = self.namer.fresh(var)
                 self.w.line(f"{name} = {self.ex.expr(value, b.scope())}")
-                return b.bind(var, name, within=bound(value, b.guarantees()))
+                # its own type, not its value: a later (checked) assignment, perhaps in a
+                # branch whose bindings are gone after it, keeps the local within that
+                within = value.type if trusted(value, b.guarantees()) else None
+                return b.bind(var, name, within=within)
             case ir.Assign():
                 return self.assign(st, b, own)
         raise TypeError(f"not a simple statement: {st!r}")

@@ -14,10 +14,17 @@ Conventions every back end implements identically:
 * `Index` on a map reads the slot of the key (a MISSING slot is a runtime fault "missing map
   key"); on a sequence it reads position i counting from 1 (out of range is a runtime fault).
 * `Unwrap` of `None` is a runtime fault ("value is none").
-* Assigning a value outside a bounded `IntType` target (the type of `Assign.target`) is a
-  runtime fault, as is an int literal outside its range in an initialiser. Likewise assigning
-  a sequence longer than a `SeqType` target's `max_len` is a runtime fault (checked at the
-  assignment, however the sequence grew; `append` itself never faults).
+* Storing a value outside the type of its location (`Assign.target_type`) is a runtime
+  fault, at any depth: an int outside a bounded `IntType`, a sequence longer than a
+  `SeqType`'s `max_len`, and the same inside a record or message field, an option, a set or
+  bag element, a sequence position or a map entry (`x = r.a` can therefore never copy an
+  out-of-range field: storing it in `r` faulted). The value is evaluated first, then
+  checked, then the path's keys. The message is `core.stored.outside_type(target_type,
+  value)`, word for word. This covers every store: action bodies, the init block and
+  variable initialisers (lowered to Assigns), and sends (an Assign to the network slot: a
+  message field outside its type faults at the send). Expressions are not checked: `append`
+  never faults, and `R { a: 5 }` may be built and compared; only storing it faults. So every
+  state an engine reaches holds every value within its variable's type.
 * Statement blocks run in order on a private copy of the state; a `Choose` forks one
   successor per value of its domain (none when empty); a `Require` whose condition is false
   ends that fork without a successor. The successors an action yields are ordered by its

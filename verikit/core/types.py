@@ -384,10 +384,8 @@ def _enumerate(t: Type) -> Iterator[Any]:
 
 
 def within_type(t: Type, value: Any) -> bool:
-    """Does `value` (runtime representation) lie within `t`? Only an assignment to an int
-    location is range-checked, so a record field, set element, sequence position or map entry
-    may hold a value outside its declared type; the explicit engine stores it, Z3's layout
-    cannot hold it."""
+    """Does `value` (runtime representation) lie within `t`, at any depth? Storing a value
+    that does not is a runtime fault (core/ir.py; core/stored.py says why in words)."""
     match t:
         case IntType(lo=lo, hi=hi):
             return (lo is None or value >= lo) and (hi is None or value <= hi)
