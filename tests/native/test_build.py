@@ -125,3 +125,16 @@ def test_a_fault_in_generated_code_raises_native_fault() -> None:
         library.successors(received)
     assert caught.value.code == 1
     assert library.prop_kinds() == ("invariant", "invariant", "reachable", "reachable")
+
+
+def test_an_interrupted_build_leaves_nothing_behind(
+    monkeypatch: pytest.MonkeyPatch, private_cache: Path
+) -> None:
+    def interrupted(*args: Any, **kwargs: Any) -> Any:
+        raise KeyboardInterrupt
+
+    find_compiler()  # known before the compiler is "interrupted"
+    monkeypatch.setattr(subprocess, "run", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        build_c(twophase_c(6))
+    assert not list((private_cache / "native").glob("vk-*"))

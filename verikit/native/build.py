@@ -140,7 +140,12 @@ def build_c(model_c: str) -> Built:
     try:
         run = subprocess.run(command, capture_output=True, text=True, timeout=600, check=False)
     except (OSError, subprocess.TimeoutExpired) as exc:
+        partial.unlink(missing_ok=True)
         raise NativeBuildError(f"the C compiler failed to run: {exc}", c_file) from None
+    except BaseException:  # Ctrl-C: leave no half-built files behind
+        partial.unlink(missing_ok=True)
+        c_file.unlink(missing_ok=True)
+        raise
     if run.returncode != 0:
         partial.unlink(missing_ok=True)
         detail = "\n".join(run.stderr.strip().splitlines()[:20])
