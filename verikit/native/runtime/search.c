@@ -850,10 +850,16 @@ static uint64_t walk(void) {
 static uint64_t insert_from;
 
 /* Each worker inserts the new states of the shards it owns: no two threads touch one shard. */
+static inline int owns(const worker *w, uint64_t fp) {
+    return (int)((fp >> (64 - SHARD_BITS)) % (uint64_t)S.workers) == w->id;
+}
+
 static void phase_insert(worker *w) {
     for (uint64_t i = 0; i < S.n_new; i++) {
         uint64_t fp = S.nfp[i];
-        if ((int)((fp >> (64 - SHARD_BITS)) % (uint64_t)S.workers) != w->id) continue;
+        if (i + 16 < S.n_new && owns(w, S.nfp[i + 16]))  /* its slot, on its way to the cache */
+            __builtin_prefetch((const void *)tab_home(S.nfp[i + 16]), 1);
+        if (!owns(w, fp)) continue;
         if (!shard_put(shard_of(fp), fp, insert_from + i)) {
             vk_set_stop(ST_OUT_OF_MEMORY);
             return;
