@@ -198,3 +198,18 @@ def test_time_spent_before_the_search_counts_against_the_timeout() -> None:
     result = native.check(compiled(4), options, "native", 1, handwritten(4))
     assert result.verdict is Verdict.INCOMPLETE
     assert result.incomplete_reason == "timeout 1.0 s"
+
+
+def test_a_deep_narrow_model_is_searched_level_by_level_without_losing_a_level(
+    tmp_path: Path,
+) -> None:
+    """20,000 levels of one state each (levels this small run on the calling thread)."""
+    spec = tmp_path / "chain.dsl"
+    spec.write_text(
+        "spec Chain\nvar x: 0..20000 = 0\naction step when x < 20000 { x = x + 1 }\n"
+        "invariant Below: x < 19999\n"
+    )
+    model = load(spec).compiled
+    for options in (CheckOptions(), CheckOptions(max_depth=100)):
+        expected = facts(python_search.check(model, options))
+        assert facts(native.check(model, options, "native", 2)) == expected

@@ -183,6 +183,7 @@ static struct {
     double start, next_progress;
     worker *w;
     double phase_seconds[5]; /* expand, order, evaluate, walk, insert */
+    int serial;              /* this level is too small to share out */
     int64_t redone;          /* levels expanded twice: the level table was too small */
 } S;
 
@@ -285,8 +286,13 @@ static void *job_run(void *arg) {
     return NULL;
 }
 
-/* Run fn on every worker: the calling thread is worker 0 (it alone calls the progress hook). */
+/* Run fn on every worker: the calling thread is worker 0 (it alone calls the progress hook).
+   A small level runs every worker's share in this thread: starting threads would cost more. */
 static void parallel(void (*fn)(worker *)) {
+    if (S.serial) {
+        for (int i = 0; i < S.workers; i++) fn(&S.w[i]);
+        return;
+    }
     pthread_t threads[MAX_WORKERS];
     job jobs[MAX_WORKERS];
     int started[MAX_WORKERS];
@@ -881,8 +887,9 @@ static void level_free(void) {
 static int level(void) {
     /* room for the new states at load <= 3/4, guessed from the previous level's growth */
     double growth = S.growth < 1.0 ? 1.0 : S.growth > 16.0 ? 16.0 : S.growth;
-    double guess = (double)S.n_cur * growth * 1.15 + 1024.0;
+    double guess = (double)S.n_cur * growth * 1.15 + 64.0;
     uint64_t cap = (uint64_t)(guess / 0.75) + 128 * (uint64_t)S.workers;
+    S.serial = S.workers == 1 || S.n_cur < 512;
     S.nsucc = (uint32_t *)calloc(S.n_cur ? S.n_cur : 1, sizeof(uint32_t));
     if (!S.nsucc) return S.status = ST_OUT_OF_MEMORY, 0;
     for (;;) {
