@@ -55,38 +55,63 @@ def identifier(text: str) -> str:
 
 class Namer:
     """Fresh local names for one generated function: a spec name when it is free, else with a
-    numeric suffix. Module-level names (constants, runtime helpers) are never handed out."""
+    numeric suffix. Module-level names (constants, runtime helpers) are never handed out, nor
+    any other `reserved` name (the state slots' names, which every function shares)."""
 
-    def __init__(self, reserved: set[str]) -> None:
-        self._used = set(reserved)
+    def __init__(self, *reserved: frozenset[str]) -> None:
+        self._reserved = reserved  # shared by every function of a module: never copied
+        self._used: set[str] = set()
 
     def fresh(self, hint: str) -> str:
         base = identifier(hint)
         name, n = base, 1
-        while name in self._used or _CONSTANT.fullmatch(name):
+        while self._taken(name) or _CONSTANT.fullmatch(name):
             n += 1
             name = f"{base}_{n}"
         self._used.add(name)
         return name
 
+    def _taken(self, name: str) -> bool:
+        return name in self._used or any(name in names for names in self._reserved)
+
+
+# CPython's own limits on one module's code: 99 levels of indentation, and 20 nested blocks
+# (`for`, `while`, `try`, `with`) in one function. Generated code nests a level per `if`,
+# parameter, `choose` and `for` (and statements after a `choose` run inside its loop).
+MAX_INDENT = 99
+MAX_BLOCKS = 20
+_BLOCKS = ("for ", "while ", "try:", "with ")
+
+
+class CodeTooDeep(Exception):
+    """The generated code would nest beyond CPython's limits (`MAX_INDENT`, `MAX_BLOCKS`)."""
+
 
 class Writer:
-    """Indented source lines."""
+    """Indented source lines; refuses to nest beyond what CPython compiles (CodeTooDeep)."""
 
     def __init__(self) -> None:
         self.lines: list[str] = []
         self._depth = 0
+        self._blocks: list[bool] = []  # per open indentation: does it open a block?
 
     def line(self, text: str = "") -> None:
         self.lines.append("    " * self._depth + text if text else "")
 
     @contextmanager
     def indent(self) -> Iterator[None]:
+        opener = self.lines[-1].lstrip() if self.lines else ""
+        self._blocks.append(opener.startswith(_BLOCKS))
         self._depth += 1
         try:
+            if self._depth > MAX_INDENT:
+                raise CodeTooDeep(f"more than {MAX_INDENT} levels of indentation")
+            if sum(self._blocks) > MAX_BLOCKS:
+                raise CodeTooDeep(f"more than {MAX_BLOCKS} nested loops and `try` blocks")
             yield
         finally:
             self._depth -= 1
+            self._blocks.pop()
 
     def text(self) -> str:
         return "\n".join(self.lines) + "\n"
@@ -97,12 +122,15 @@ class Constants:
 
     def __init__(self) -> None:
         self._by_text: dict[tuple[str, str], str] = {}
+        self._counts: dict[str, int] = {}  # constants per prefix: the next one's number
         self.defs: list[tuple[str, str, str]] = []  # (name, source text, comment)
 
     def add(self, prefix: str, text: str, comment: str = "") -> str:
         key = (prefix, text)
         if key not in self._by_text:
-            name = f"{prefix}_{sum(1 for n, _, _ in self.defs if n.startswith(prefix + '_'))}"
+            number = self._counts.get(prefix, 0)
+            self._counts[prefix] = number + 1
+            name = f"{prefix}_{number}"
             self._by_text[key] = name
             self.defs.append((name, text, comment))
         return self._by_text[key]

@@ -24,6 +24,7 @@ from lark.lexer import PatternStr
 
 from verikit.errors import Diagnostic, Span, SpecError
 from verikit.syntax import ast
+from verikit.syntax.depth import shape
 from verikit.syntax.transform import ToAst
 
 
@@ -47,11 +48,12 @@ def parse(text: str, filename: str = "<spec>") -> ast.Spec:
     except UnexpectedInput as error:
         raise SpecError([_diagnose(error, text, filename)]) from None
     try:
-        return ToAst(filename).transform(tree)
+        spec = ToAst(filename).transform(tree)
     except VisitError as error:
         if isinstance(error.orig_exc, SpecError):
             raise error.orig_exc from None
         raise
+    return shape(spec)  # balanced chains, bounded depth: every later stage may recurse
 
 
 # ---------------------------------------------------------------- error messages

@@ -12,8 +12,9 @@ from dataclasses import replace
 from fractions import Fraction
 from typing import Any
 
-from lark import Token, Transformer, Tree, v_args
+from lark import Token, Tree, v_args
 from lark.tree import Meta
+from lark.visitors import Transformer_NonRecursive
 
 from verikit.errors import NO_SPAN, Diagnostic, Span, SpecError
 from verikit.syntax import ast as a
@@ -33,8 +34,11 @@ Temporal = tuple[str, a.Expr | None, a.Expr]  # kind, leads_to trigger, expr
 
 
 @v_args(inline=True)
-class ToAst(Transformer[Token, a.Spec]):
-    """Builds the AST for one file; rule methods get the rule's children as arguments."""
+class ToAst(Transformer_NonRecursive[Token, a.Spec]):
+    """Builds the AST for one file; rule methods get the rule's children as arguments.
+
+    Non-recursive, so a deeply nested input reaches the depth check (syntax/depth.py) instead
+    of exhausting Python's stack here."""
 
     def __init__(self, filename: str) -> None:
         super().__init__(visit_tokens=False)
