@@ -178,11 +178,13 @@ def check_file(
     strict: bool = False,
     backend: str = "auto",
     workers: int | None = None,
+    full_states: bool = False,
 ) -> SpecReport:
     """Load and check one spec; a bad spec becomes an "error" report, never an exception.
     With `strict`, warnings (actions never enabled, liveness cut off by a constraint) make
     the verdict "error". `backend` and `workers` choose how the search runs (engine/native.py);
-    `backend="native"` where it cannot run is a UsageError."""
+    `backend="native"` where it cannot run is a UsageError; `full_states` makes the native search
+    compare whole states instead of fingerprints."""
     chosen = _backend(backend)
     source = read_source(path)
     options = replace(options or CheckOptions(), started=time.monotonic())  # loading counts
@@ -193,7 +195,7 @@ def check_file(
     except DeadlineExpired:
         return _stopped_loading(path, options)
     try:
-        result = native.check(loaded.compiled, options, chosen, workers)
+        result = native.check(loaded.compiled, options, chosen, workers, full_states=full_states)
     except native.BackendUnavailable as why:
         raise UsageError(str(why)) from None
     except SearchInterrupted as stop:

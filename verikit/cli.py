@@ -120,6 +120,14 @@ def check_command(
         int | None,
         typer.Option(help="Native backend: search threads (default: this machine's cores)."),
     ] = None,
+    full_states: Annotated[
+        bool,
+        typer.Option(
+            "--full-states",
+            help="Native backend: store whole states and compare them, instead of 64-bit "
+            "fingerprints (more memory, no collision risk).",
+        ),
+    ] = False,
     simulate: Annotated[
         bool,
         typer.Option("--simulate", help="Random walks instead (as `verikit simulate`)."),
@@ -144,7 +152,7 @@ def check_command(
         lambda: _check(
             target, const or [], output_format, max_states, max_depth, timeout,
             trace_out, diagram, force, strict, no_deadlock, no_symmetry, engine, depth,
-            backend=backend, workers=workers,
+            backend=backend, workers=workers, full_states=full_states,
         ),
         "check", target,
     )  # fmt: skip
@@ -363,6 +371,7 @@ def _check(
     depth: int | None = None,
     backend: str = "auto",
     workers: int | None = None,
+    full_states: bool = False,
 ) -> int:
     if output_format not in ("text", "json"):
         raise api.UsageError(f"--format must be text or json, got `{output_format}`")
@@ -398,8 +407,9 @@ def _check(
             progress=_progress_printer() if output_format == "text" else None,
         )
         return api.check_file(
-            file, consts, options, strict=strict, backend=backend, workers=workers
-        )
+            file, consts, options, strict=strict, backend=backend, workers=workers,
+            full_states=full_states,
+        )  # fmt: skip
 
     as_json = output_format == "json"
     command = "bmc" if engine == "smt" else "check"

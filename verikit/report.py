@@ -187,11 +187,15 @@ def backend_line(backend: Backend) -> str:
         return f"backend: python ({backend.reason})"
     workers = f"{backend.workers} worker{'s' if backend.workers != 1 else ''}"
     build = "cached" if backend.cached else "compiled"
-    collision = backend.collision_probability or 0.0
+    collision = backend.collision_probability
+    stored = (
+        "whole states compared"
+        if collision is None
+        else f"fingerprint collision probability {collision:.1e}"
+    )
     return (
         f"backend: native, {workers} ({backend.reason}); build {backend.build_seconds:.2f} s "
-        f"({build}), search {backend.search_seconds:.2f} s; fingerprint collision "
-        f"probability {collision:.1e}"
+        f"({build}), search {backend.search_seconds:.2f} s; {stored}"
     )
 
 

@@ -213,3 +213,11 @@ def test_a_deep_narrow_model_is_searched_level_by_level_without_losing_a_level(
     for options in (CheckOptions(), CheckOptions(max_depth=100)):
         expected = facts(python_search.check(model, options))
         assert facts(native.check(model, options, "native", 2)) == expected
+
+
+def test_full_state_storage_gives_the_same_answer_and_no_collision_risk() -> None:
+    model = compiled(4)
+    hashed = native.check(model, CheckOptions(), "native", 2, handwritten(4))
+    full = native.check(model, CheckOptions(), "native", 2, handwritten(4), full_states=True)
+    assert facts(full) == facts(hashed)
+    assert full.backend is not None and full.backend.collision_probability is None

@@ -111,7 +111,7 @@ def check(
         build_seconds,
         cached,
         outcome.seconds,
-        collision_probability(outcome.distinct, outcome.transitions),
+        None if full_states else collision_probability(outcome.distinct, outcome.transitions),
     )
     return replace(result, backend=info)
 

@@ -73,7 +73,7 @@ class Backend:
     build_seconds: float = 0.0
     cached: bool = False
     search_seconds: float = 0.0
-    collision_probability: float | None = None
+    collision_probability: float | None = None  # None: python, or native with full states
 
 
 @dataclass(frozen=True)
