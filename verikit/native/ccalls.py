@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from verikit.core import ir
 from verikit.core.types import BagType, EnumType, IntType, MapType, MessageType, SeqType, SetType
 from verikit.errors import Span
-from verikit.native.cvalues import is_scalar
+from verikit.native.cvalues import ident, is_scalar
 from verikit.native.layout import NativeRefusal
 
 if TYPE_CHECKING:
@@ -179,12 +179,14 @@ def _keys(ex: CExprs, e: ir.Call, args: tuple[ir.Expr, ...], sc: Scope) -> str:
     assert isinstance(mt, MapType)
     st = e.type
     assert isinstance(st, SetType)
-    ex.check_same(st, SetType(mt.key), e.span)
+    keys = SetType(mt.key)
     m = ex.expr(args[0], sc)
     n = ex.ct.map_size(mt, e.span)
-    out = ex.temp(st, e.span)
+    out = ex.temp(keys, e.span)
     ex.w.line(f"for (int j = 0; j < {n}; j++) if ({m}.has[j]) {out}.w[j >> 6] |= 1ULL << (j & 63);")
-    return out
+    if ident(keys) == ident(st):
+        return out
+    return ex.convert_set(out, keys, st, e.span, drop=False)
 
 
 def _has(ex: CExprs, e: ir.Call, args: tuple[ir.Expr, ...], sc: Scope) -> str:
@@ -224,8 +226,6 @@ def _bag_add(ex: CExprs, e: ir.Call, args: tuple[ir.Expr, ...], sc: Scope) -> st
     v = ex.value(args[1], bt.elem, sc)
     out = ex.temp(bt, e.span, zero=False)
     ex.w.line(f"{out} = {b};")
-    if is_scalar(bt.elem):
-        raise NativeRefusal("a bag of scalars", e.span)
     cmp = ex.ct.cmp_fn(bt.elem, e.span)
     cap = ex.ct.bag_cap
     c, at = ex.fresh(), ex.fresh()
@@ -295,6 +295,20 @@ def _total_len(ex: CExprs, e: ir.Call, args: tuple[ir.Expr, ...], sc: Scope) -> 
     return out
 
 
+def _bag_items(ex: CExprs, e: ir.Call, args: tuple[ir.Expr, ...], sc: Scope) -> str:
+    """The set of a bag's elements, as a bitmask (iteration and `in` read the bag itself)."""
+    st, bt = e.type, args[0].type
+    assert isinstance(st, SetType) and isinstance(bt, BagType)
+    ex.check_same(bt.elem, st.elem, e.span)
+    b = ex.expr(args[0], sc)
+    out = ex.temp(st, e.span)
+    with ex.w.block(f"for (int64_t j = 0; j < {b}.n; j++)"):
+        o = ex.ordinal(st.elem, f"{b}.v[j]", e.span)
+        ex.w.line(f"if ({o} < 0) {UNREP}")
+        ex.w.line(f"{out}.w[{o} >> 6] |= 1ULL << ({o} & 63);")
+    return out
+
+
 def _refuse(ex: CExprs, e: ir.Call, args: tuple[ir.Expr, ...], sc: Scope) -> str:
     raise NativeRefusal(f"{e.name}(...) as a value (only iterated or tested with `in`)", e.span)
 
@@ -320,6 +334,6 @@ _HANDLERS = {
     "bag_count": _bag_count,
     "msg_name": _msg_name,
     "total_len": _total_len,
-    "bag_items": _refuse,
+    "bag_items": _bag_items,
     "range": _refuse,
 }

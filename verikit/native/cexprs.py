@@ -122,14 +122,51 @@ class CExprs:
         self.w.line(f"{self.ct.c(t, span)} {name} = {text};")
         return name
 
+    def convert_set(self, text: str, have: SetType, want: SetType, span: Span, drop: bool
+                    ) -> str:  # fmt: skip
+        """The set `text` of type `have` as a set of type `want` (elements re-numbered)."""
+        self.check_same(have.elem, want.elem, span)
+        out = self.temp(want, span)
+        src = self.copy(have, text, span)
+        k = self.ct.set_words(have, span)
+        j, m = self.fresh("j"), self.fresh("m")
+        with self.w.block(f"for (int {j} = 0; {j} < {k}; {j}++)"):
+            with self.w.block(f"for (uint64_t {m} = {src}.w[{j}]; {m}; {m} &= {m} - 1)"):
+                x = self._decoded(have.elem, f"({j} * 64 + __builtin_ctzll({m}))", span)
+                o = self.ordinal(want.elem, x, span)
+                if drop:
+                    self.w.line(f"if ({o} < 0) continue;")
+                else:
+                    self.w.line(f"if ({o} < 0) {UNREP}")
+                self.w.line(f"{out}.w[{o} >> 6] |= 1ULL << ({o} & 63);")
+        return out
+
     def check_same(self, have: Type, want: Type, span: Span) -> None:
         if ident(have) != ident(want):
             raise NativeRefusal(f"a value of type {have} where {want} is expected", span)
 
-    def value(self, e: ir.Expr, want: Type, sc: Scope) -> str:
-        """`e` as a value of type `want` (same representation required)."""
+    def value(self, e: ir.Expr, want: Type, sc: Scope, drop: bool = False) -> str:
+        """`e` as a value of type `want` (same representation required, but for options and
+        sets). `drop`: a set element outside want's domain is left out (else unrepresentable)."""
+        if isinstance(e, ir.Lit) and isinstance(want, SetType) and isinstance(e.value, frozenset):
+            if drop:
+                ords = [self.ct.ordinal(want.elem, self.ct.const(e.type.elem, x), e.span)  # type: ignore[union-attr]
+                        for x in e.value] if is_scalar(want.elem) else None  # fmt: skip
+                if ords is not None:
+                    out = self.temp(want, e.span)
+                    for o in ords:
+                        o = self.scalar(o)
+                        self.w.line(f"if ({o} >= 0) {out}.w[{o} >> 6] |= 1ULL << ({o} & 63);")
+                    return out
+            if ident(e.type) != ident(want) and isinstance(e.type, SetType):
+                return self.convert_set(self.expr(e, sc), e.type, want, e.span, drop)
         if isinstance(e, ir.Lit) and not is_scalar(want):
             return self.ct.const(want, e.value, e.span)
+        if isinstance(e, ir.SetLit) and isinstance(want, SetType):
+            return self._set_lit(e, want, sc, drop)
+        if isinstance(want, SetType) and isinstance(e.type, SetType):
+            if ident(e.type) != ident(want):
+                return self.convert_set(self.expr(e, sc), e.type, want, e.span, drop)
         if isinstance(want, OptionType) and not isinstance(e.type, OptionType):
             inner = self.value(e, want.inner, sc)  # a value of the inner type is an option
             out = self.temp(want, e.span, zero=False)
@@ -207,6 +244,8 @@ class CExprs:
                 return self.ct.const(ir_set(of), frozenset(domain(of)), e.span)
             case ir.Unwrap(operand=x):
                 v = self.expr(x, sc)
+                if not isinstance(x.type, OptionType):  # a plain value is never none
+                    return v
                 self.w.line(f"if (!{v}.has) {FAULT}")
                 return f"{v}.v"
             case ir.Let(var=var, value=value, body=body):
@@ -331,6 +370,8 @@ class CExprs:
             left, right = right, left
         if isinstance(right, ir.Lit) and right.value is None:
             v = self.expr(left, sc)
+            if not isinstance(left.type, OptionType):  # a plain value is never none
+                return "1" if neg else "0"
             return f"({v}.has != 0)" if neg else f"({v}.has == 0)"
         if isinstance(right.type, OptionType) and not isinstance(left.type, OptionType):
             left, right = right, left
@@ -370,16 +411,19 @@ class CExprs:
     def _set_op(self, e: ir.Binary, sc: Scope) -> str:
         st = e.left.type
         assert isinstance(st, SetType)
-        a = self.expr(e.left, sc)
-        if e.op in ("diff", "inter") and isinstance(e.right, ir.SetLit):
-            b = self._set_lit(e.right, st, sc, drop=True)  # elements outside `a`'s domain
-        else:  # cannot matter
-            b = self.value(e.right, st, sc)
-        k = self.ct.set_words(st, e.span)
         if e.op == "subseteq":
+            st = e.right.type
+            assert isinstance(st, SetType)
+            a, b = self.value(e.left, st, sc), self.expr(e.right, sc)
+            k = self.ct.set_words(st, e.span)
             terms = [f"({a}.w[{j}] & ~{b}.w[{j}]) == 0" for j in range(k)]
             return "(" + " && ".join(terms) + ")"
-        self.check_same(st, e.type, e.span)
+        st = e.type
+        assert isinstance(st, SetType)
+        a = self.value(e.left, st, sc)
+        # elements of the right operand outside the result's domain cannot matter
+        b = self.value(e.right, st, sc, drop=e.op in ("diff", "inter"))
+        k = self.ct.set_words(st, e.span)
         sym = {"union": "|", "inter": "&", "diff": "& ~"}[e.op]
         out = self.temp(e.type, e.span, zero=False)
         for j in range(k):
@@ -425,7 +469,6 @@ class CExprs:
     def _set_lit(self, e: ir.SetLit, st: SetType, sc: Scope, drop: bool = False) -> str:
         """`{a, b, ...}` as a set of type `st`; `drop`: leave out elements outside its
         domain (else they are unrepresentable)."""
-        self.check_same(e.type, st, e.span)
         out = self.temp(st, e.span)
         for x in e.elems:
             self._set_bit(out, st, x, sc, drop)

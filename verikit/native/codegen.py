@@ -37,9 +37,10 @@ from verikit.native.cwalk import (
     forks,
     free_locals,
     message_universe,
+    model_types,
     state_vars,
 )
-from verikit.native.layout import NativeRefusal, StateLayout, state_layout
+from verikit.native.layout import BagL, NativeRefusal, StateLayout, state_layout
 
 __all__ = ["NativeRefusal", "NativeSource", "generate"]
 
@@ -79,7 +80,7 @@ static inline int64_t vk_floormod(int64_t a, int64_t b) {
 }"""
 
 
-def _caps(model: Model) -> tuple[int, int]:
+def _caps(model: Model) -> tuple[int, int]:  # noqa: C901 - one walk over the type forms
     """Working capacities of sequences and bags: the longest any state holds, plus room for
     what a step appends before the assignment's check (or the network's bound) rejects it."""
     longest = [1]
@@ -102,11 +103,12 @@ def _caps(model: Model) -> tuple[int, int]:
                 for v in variants:
                     walk(v)
 
-    for v in model.vars:
-        walk(v.type)
+    for t in model_types(model):
+        walk(t)
     nodes = sum(g.count for g in model.nodes)
     bound = model.network.max_in_flight if model.network and model.network.max_in_flight else 0
-    return max(*longest, bound + nodes) + 2, bound + nodes + 2
+    bags = [lay.cap for lay in state_layout(model).slots if isinstance(lay, BagL)]
+    return max([*longest, bound + nodes]) + 2, max([bound + nodes + 2, *bags])
 
 
 def _c_string(text: str) -> str:

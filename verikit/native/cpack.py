@@ -128,8 +128,8 @@ class Packer:
                     *out,
                     f"{pad}for (int64_t {i} = 0; {i} < {lv}.n; {i}++) {{",
                     *self.pack(el, t.elem, f"{lv}.v[{i}]", at, pad + "  "),  # type: ignore[union-attr]
-                    f"{pad}  if ((uint64_t){lv}.c[{i}] > {cap}) {bad}",
-                    f"{pad}  vk_put(w, {at} + {el.bits}, {lay.len_bits}, (uint64_t){lv}.c[{i}]);",
+                    f"{pad}  if ((uint64_t){lv}.c[{i}] > {lay.max_count}) {bad}",
+                    f"{pad}  vk_put(w, {at} + {el.bits}, {lay.count_bits}, (uint64_t){lv}.c[{i}]);",
                     f"{pad}}}",
                 ]
         raise TypeError(lay)
@@ -212,7 +212,7 @@ class Packer:
                     f"{pad}{lv}.n = {n};",
                     f"{pad}for (int64_t {i} = 0; {i} < {lv}.n; {i}++) {{",
                     *self.unpack(el, t.elem, f"{lv}.v[{i}]", at, pad + "  "),  # type: ignore[union-attr]
-                    f"{pad}  {lv}.c[{i}] = (int64_t)vk_get(w, {at} + {el.bits}, {lay.len_bits});",
+                    f"{pad}  {lv}.c[{i}] = (int64_t)vk_get(w, {at} + {el.bits}, {lay.count_bits});",
                     f"{pad}}}",
                 ]
         raise TypeError(lay)

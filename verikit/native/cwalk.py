@@ -122,6 +122,8 @@ def model_types(model: Model) -> Iterator[Type]:
     while exprs:
         e = exprs.pop()
         yield e.type
+        if isinstance(e, ir.SeqLit):  # its length bounds the sequences it stands for
+            yield SeqType(e.type.elem if isinstance(e.type, SeqType) else e.type, len(e.elems))
         exprs += children(e)
 
 

@@ -50,6 +50,8 @@ from verikit.errors import NO_SPAN, Span
 
 SET_LIMIT = 1024  # the largest element domain a set's bitmask covers
 MAP_LIMIT = 1024  # the largest key domain a map gets one field per key for
+BAG_LIMIT = 16  # a bag outside the network: at most this many distinct elements,
+BAG_COUNT = 255  # each at most this many times
 FIELD_LIMIT = 62  # the widest scalar field (ints need their range in a signed 64-bit word)
 
 
@@ -155,17 +157,22 @@ class SeqL:
 
 @dataclass(frozen=True)
 class BagL:
-    cap: int  # distinct entries, and the largest count
+    cap: int  # distinct entries
     elem_type: Type
     elem: Layout
+    max_count: int  # the largest count of one entry
 
     @property
     def len_bits(self) -> int:
         return bits_for(self.cap + 1)
 
     @property
+    def count_bits(self) -> int:
+        return bits_for(self.max_count + 1)
+
+    @property
     def entry_bits(self) -> int:
-        return self.elem.bits + self.len_bits
+        return self.elem.bits + self.count_bits
 
     @property
     def bits(self) -> int:
@@ -222,9 +229,13 @@ def layout_of(t: Type, span: Span = NO_SPAN, bound: int | None = None) -> Layout
                 raise NativeRefusal(f"a sequence without max_len ({t})", span)
             return SeqL(cap, layout_of(elem, span, bound))
         case BagType(elem=elem):
-            if bound is None:
-                raise NativeRefusal(f"a bag without max_in_flight ({t})", span)
-            return BagL(bound, elem, layout_of(elem, span, bound))
+            if bound is not None:
+                return BagL(bound, elem, layout_of(elem, span, bound), bound)
+            size = finite_size(elem, BAG_LIMIT)
+            if size is None:
+                raise NativeRefusal(f"a bag without max_in_flight over {elem} (more than "
+                                    f"{BAG_LIMIT} values)", span)  # fmt: skip
+            return BagL(size, elem, layout_of(elem, span, bound), BAG_COUNT)
     raise NativeRefusal(f"a value of type {t}", span)
 
 
@@ -407,13 +418,13 @@ def _pack(lay: Layout, value: Any, w: _Writer) -> None:
                 _pack_or_zero(el, value[i] if i < len(value) else None, w, i < len(value))
         case BagL(cap=cap, elem_type=et, elem=el):
             entries = sorted(value, key=lambda item: sort_key(et)(item[0]))
-            if len(entries) > cap or any(not 1 <= n <= cap for _, n in entries):
+            if len(entries) > cap or any(not 1 <= n <= lay.max_count for _, n in entries):
                 raise Unrepresentable(f"a bag beyond {cap} entries")
             w.put(len(entries), lay.len_bits)
             for i in range(cap):
                 present = i < len(entries)
                 _pack_or_zero(el, entries[i][0] if present else None, w, present)
-                w.put(entries[i][1] if present else 0, lay.len_bits)
+                w.put(entries[i][1] if present else 0, lay.count_bits)
 
 
 def _pack_or_zero(lay: Layout, value: Any, w: _Writer, present: bool | None = None) -> None:
@@ -462,7 +473,7 @@ def _unpack(lay: Layout, r: _Reader) -> Any:
             entries = []
             for _ in range(cap):
                 x = _unpack(el, r)
-                entries.append((x, r.get(lay.len_bits)))
+                entries.append((x, r.get(lay.count_bits)))
             return frozenset(entries[:n])
     raise TypeError(lay)
 
