@@ -221,3 +221,31 @@ def test_full_state_storage_gives_the_same_answer_and_no_collision_risk() -> Non
     full = native.check(model, CheckOptions(), "native", 2, handwritten(4), full_states=True)
     assert facts(full) == facts(hashed)
     assert full.backend is not None and full.backend.collision_probability is None
+
+
+CONSTRAINED = """spec Constrained
+var x: 0..10 = 0
+var y: 0..10 = 0
+action incx when x < 10 { x = x + 1 }
+action incy when y < 10 { y = y + 1 }
+constraint x + y <= 6
+invariant NeverSeven: x + y != 7
+reachable Six: x + y == 6
+"""
+
+
+@pytest.mark.parametrize(
+    "options",
+    [CheckOptions(), CheckOptions(stop_at_first=False), CheckOptions(max_states=10)],
+    ids=repr,
+)
+def test_states_outside_a_constraint_are_checked_but_neither_counted_nor_explored(
+    tmp_path: Path, options: CheckOptions
+) -> None:
+    spec = tmp_path / "constrained.dsl"
+    spec.write_text(CONSTRAINED)
+    model = load(spec).compiled
+    expected = facts(python_search.check(model, options))
+    for workers in (1, 2):
+        result = native.check(model, options, "native", workers)
+        assert facts(result) == expected
