@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import json
 import os
 import secrets
 import shutil
@@ -79,8 +80,24 @@ def find_compiler() -> Compiler:
     raise NativeUnavailable(f"no C compiler found (looked for {looked}); {INSTALL_HINT}")
 
 
-@functools.lru_cache(maxsize=8)
 def _compiler(path: str) -> Compiler:
+    """The compiler at `path` with its identity: its `--version` line, remembered in the cache
+    per (real path, size, modification time) so a cached run starts no process."""
+    real = os.path.realpath(path)
+    try:
+        stat = os.stat(real)
+    except OSError as exc:
+        message = f"the C compiler {path} cannot be used ({exc}); {INSTALL_HINT}"
+        raise NativeUnavailable(message) from None
+    stamp = f"{real}:{stat.st_size}:{stat.st_mtime_ns}"
+    known = _identities()
+    if stamp not in known:
+        known[stamp] = _version(path)
+        _remember(known)
+    return Compiler(path, known[stamp])
+
+
+def _version(path: str) -> str:
     try:
         run = subprocess.run(
             [path, "--version"], capture_output=True, text=True, timeout=30, check=False
@@ -89,7 +106,26 @@ def _compiler(path: str) -> Compiler:
         message = f"the C compiler {path} does not run ({exc}); {INSTALL_HINT}"
         raise NativeUnavailable(message) from None
     first = (run.stdout or run.stderr).strip().splitlines()
-    return Compiler(path, first[0] if first else path)
+    return first[0] if first else path
+
+
+def _identities() -> dict[str, str]:
+    try:
+        known = json.loads((cache_dir() / "compilers.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return {str(k): str(v) for k, v in known.items()} if isinstance(known, dict) else {}
+
+
+def _remember(known: dict[str, str]) -> None:
+    """Write the identities whole or not at all (other processes may read them meanwhile)."""
+    directory = cache_dir()
+    partial = directory / f"compilers.{os.getpid()}-{secrets.token_hex(4)}.part"
+    try:
+        partial.write_text(json.dumps(known), encoding="utf-8")
+        os.replace(partial, directory / "compilers.json")
+    except OSError:
+        partial.unlink(missing_ok=True)
 
 
 def translation_unit(model_c: str) -> str:
