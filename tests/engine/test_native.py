@@ -249,3 +249,9 @@ def test_states_outside_a_constraint_are_checked_but_neither_counted_nor_explore
     for workers in (1, 2):
         result = native.check(model, options, "native", workers)
         assert facts(result) == expected
+
+
+def test_more_workers_than_the_runtime_has_are_capped_and_reported_as_run() -> None:
+    result = native.check(compiled(3), CheckOptions(), "native", 1000, handwritten(3))
+    assert result.backend is not None and result.backend.workers == native.MAX_WORKERS
+    assert facts(result) == facts(python_search.check(compiled(3)))

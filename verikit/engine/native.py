@@ -43,6 +43,7 @@ from verikit.native.library import (
 
 BackendChoice = Literal["auto", "native", "python"]
 BACKENDS: tuple[BackendChoice, ...] = ("auto", "native", "python")
+MAX_WORKERS = 256  # runtime/search.c's MAX_WORKERS
 
 
 class NativeRefused(Exception):
@@ -86,7 +87,7 @@ def check(
         if backend == "native":
             raise BackendUnavailable(f"--backend native: {why}") from None
         return _python(compiled, options, str(why))
-    count = workers or default_workers()
+    count = min(workers or default_workers(), MAX_WORKERS)
     run = _NativeRun(compiled, options, library, count, full_states)
     try:
         outcome = run.search()
