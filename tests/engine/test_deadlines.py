@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
+import time
 from collections.abc import Callable
 
 import pytest
 
-from tests.engine.fakes import FakeAction, fake
+from tests.engine.fakes import FakeAction, fake, prop
 from tests.within import finishes_within
 from verikit.compile import build
 from verikit.compile.compiled import CompiledModel, State
@@ -61,6 +62,18 @@ def test_the_clock_is_read_by_successors_generated_not_only_by_states_expanded(
     assert result.stats.distinct_states == 1 + 2000 + 2000
 
 
+def test_a_deadline_passed_before_a_level_begins_stops_the_search() -> None:
+    def slow_invariant(s: State) -> bool:
+        time.sleep(0.3)  # checking the initial state outlasts the timeout
+        return True
+
+    step = FakeAction("inc", lambda s: [((), (s[0] + 1,))])
+    model = fake([("x", IntType())], [(0,)], [step], [prop("invariant", "Slow", slow_invariant)])
+    result = check(model, CheckOptions(timeout=0.1))
+    assert (result.verdict, result.incomplete_reason) == (Verdict.INCOMPLETE, "timeout 0.1 s")
+    assert result.stats.distinct_states == 1
+
+
 SLOW_STEP = """\
 spec SlowStep
 var x: 0..1 = 0
@@ -75,6 +88,21 @@ def test_a_state_whose_successors_outlast_the_timeout_is_stopped_mid_call() -> N
     assert result.verdict is Verdict.INCOMPLETE
     assert result.incomplete_reason == "timeout 0.5 s"
     assert result.stats.distinct_states == 1
+
+
+HUGE_INVARIANT = """\
+spec HugeInvariant
+var x: 0..1 = 0
+action a when x == 0 { x = 1 }
+invariant Everywhere: forall i in 0..99999999999999999999: i >= x
+"""
+
+
+def test_an_invariant_over_a_huge_range_stops_at_the_timeout_even_on_the_initial_state() -> None:
+    model = compiled(HUGE_INVARIANT)  # iterated lazily: 10^20 steps for one state
+    with finishes_within(10):
+        result = check(model, CheckOptions(timeout=0.5))
+    assert (result.verdict, result.incomplete_reason) == (Verdict.INCOMPLETE, "timeout 0.5 s")
 
 
 MANY_INITIAL = """\

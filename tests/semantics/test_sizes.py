@@ -98,6 +98,13 @@ def test_an_int_range_is_iterated_lazily_or_tested_for_membership_never_listed(
         assert [p.name for p in model_of(text).properties] == ["I"]
 
 
+def test_a_map_literal_over_a_huge_key_type_is_refused() -> None:
+    text = "spec M\nvar x: 0..3 = 0\ninvariant I: { i: 0 for i in 0..1000000000 } != {}\n"
+    with finishes_within(10):
+        line, col, message = the_error(text)
+    assert line == 3 and "0..1000000000 has 1,000,000,001 values" in message
+
+
 def test_all_of_a_huge_range_as_a_set_value_is_refused() -> None:
     text = "spec All\ntype Big = 0..1000000000\nvar s: set<Big> = {}\ninvariant I: s != all Big\n"
     with finishes_within(10):

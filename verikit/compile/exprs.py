@@ -10,6 +10,7 @@ Set iteration that can be observed (a body that may fault) follows the contract'
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -393,7 +394,8 @@ class Exprs:
         """The elements of a constant set expression in iteration order, else None."""
         match e:
             case ir.Domain(of=IntType(lo=int() as lo, hi=int() as hi)):
-                return range(lo, hi + 1)  # a huge range stays lazy
+                lazy = range(lo, hi + 1)  # a huge range stays lazy (len() fails past 2^63)
+                return lazy if hi - lo < sys.maxsize else None
             case ir.Domain(of=of) if is_finite(of):
                 return domain(of)
             case ir.Lit(value=frozenset() as value):

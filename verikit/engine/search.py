@@ -105,9 +105,7 @@ class _Search:
             self.depth += 1
             self.explored = self.depth  # this level came whole from the one before
             self.peak = max(self.peak, len(level))
-            # a state whose successors alone outlast the deadline is stopped mid-call
-            with interrupt_at(self.alarm, only_in=GENERATED):
-                nxt = self._expand(level, base, self.compiled.next_states)
+            nxt = self._level(level, base, self.compiled.next_states)
             base += len(level)
             level = nxt
         if len(self.store) > base:  # stopped early with counted states one level deeper
@@ -132,7 +130,7 @@ class _Search:
         except DeadlineExpired:
             self.reason = self._timeout("while computing the initial states")
             return []
-        level = self._expand([()], ROOT, lambda _: states) if states else []
+        level = self._level([()], ROOT, lambda _: states) if states else []
         self.transitions = 0
         if not complete and not self.stopped:
             self.reason = f"max states {self.max_states} reached while computing the initial states"
@@ -161,6 +159,18 @@ class _Search:
             return list(found), False
         return list(found), True
 
+    def _level(
+        self, level: list[State], base: int, successors: Callable[[State], list[State]]
+    ) -> list[State]:
+        """`_expand` with the deadline able to stop generated code mid-call (a state whose
+        successors, or a predicate over a huge range, alone outlast it)."""
+        try:
+            with interrupt_at(self.alarm, only_in=GENERATED):
+                return self._expand(level, base, successors)
+        except DeadlineExpired:  # it had passed before the level began
+            self.reason = self._timeout()
+            return []
+
     # ------------------------------------------------------------ hot path
 
     def _expand(
@@ -182,7 +192,7 @@ class _Search:
         next_read = base  # read the clock when parent + transitions reaches it
         nxt: list[State] = []
         nxt_append = nxt.append
-        try:  # the deadline may stop generated code mid-call (see run)
+        try:  # the deadline may stop generated code mid-call (see _level)
             for parent, s in enumerate(level, base):
                 if parent + transitions >= next_read:
                     next_read = parent + transitions + TICK

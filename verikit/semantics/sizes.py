@@ -84,7 +84,7 @@ class _Walk:
         self.consts = consts
         self.diags = diags
         self.seen: set[int] = set()
-        self.reported: set[Span] = set()
+        self.reported: set[Type] = set()
 
     def visit(self, node: object, span: Span) -> None:
         if isinstance(node, tuple):
@@ -96,6 +96,9 @@ class _Walk:
         self.seen.add(id(node))
         own = getattr(node, "span", NO_SPAN)
         span = own if isinstance(own, Span) and own != NO_SPAN else span
+        if isinstance(node, ir.MapLit) and isinstance(node.type, MapType):
+            key = node.type.key  # the map is a tuple with a slot per key: listed, whatever
+            self.enumerated(ir.Domain(key, SetType(key), node.span), span)  # it iterates
         if isinstance(node, _BINDERS):
             self.iterated(node.domain, span)
             if isinstance(node.domain, ir.Domain):  # iterated, not built as a set
@@ -131,9 +134,9 @@ class _Walk:
         if size is None or size <= MAX_DOMAIN or not isinstance(dom, ir.Domain):
             return
         own = dom.span if dom.span != NO_SPAN else span
-        if own in self.reported:
+        if dom.of in self.reported:  # once per type: its first listing says it all
             return
-        self.reported.add(own)
+        self.reported.add(dom.of)
         self.diags.error(
             own,
             f"{dom.of} has {size_text(size)} values{self.consts.naming(numbers)}; verikit "
