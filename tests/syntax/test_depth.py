@@ -125,18 +125,23 @@ def test_deeply_nested_types_are_refused() -> None:
 # ---------------------------------------------------------------- every stage at the limit
 
 
+def _load(text: str) -> object:
+    return api.load_source(SourceFile("deep.dsl", text))
+
+
 def _largest(make: Callable[[int], str]) -> str:
-    """The deepest spec `make` builds that the depth check accepts (and check the next is
-    refused)."""
+    """The deepest spec `make` builds that loading accepts (and check the next is refused
+    for its depth)."""
     lo, hi = 1, 4 * MAX_DEPTH
     while lo < hi:
         mid = (lo + hi + 1) // 2
         try:
-            parse(make(mid))
+            _load(make(mid))
             lo = mid
         except SpecError:
             hi = mid - 1
-    refusal(make(lo + 1))
+    with pytest.raises(SpecError, match=f"deeper than {MAX_DEPTH}|at most {MAX_DEPTH}"):
+        _load(make(lo + 1))
     return make(lo)
 
 
@@ -174,7 +179,16 @@ def _quantifiers(n: int) -> str:
     return HEAD + f"invariant Q: {e}"
 
 
-@pytest.mark.parametrize("make", [_nots, _minus, _if_exprs, _if_stmts, _quantifiers])
+def _fns(n: int) -> str:
+    """A chain of n fns, each calling the one before, called deep inside an expression."""
+    fns = "fn f0(a: int) -> int = a\n" + "".join(
+        f"fn f{i}(a: int) -> int = -f{i - 1}(0 - a)\n" for i in range(1, n + 1)
+    )
+    nots = "not " * (MAX_DEPTH - 6)
+    return HEAD + fns + f"invariant F: {nots}(f{n}(x) * {1 - 2 * (n % 2)} == 3)"
+
+
+@pytest.mark.parametrize("make", [_nots, _minus, _if_exprs, _if_stmts, _quantifiers, _fns])
 def test_every_engine_runs_a_spec_at_the_limit(tmp_path: Path, make: Callable[[int], str]) -> None:
     text = _largest(make)
     spec = parse(text, "deep.dsl")

@@ -19,6 +19,7 @@ from verikit.semantics.exprs import ExprChecker
 from verikit.semantics.stmts import StmtChecker
 from verikit.semantics.types import ERROR, error_expr
 from verikit.syntax import ast
+from verikit.syntax.depth import MAX_DEPTH, descendants
 
 FnKey = tuple[str, str]  # (node group or "", fn name)
 
@@ -29,6 +30,20 @@ class LoweredFn:
     expr: ir.Expr | None  # a pure fn's result
     body: tuple[ir.Stmt, ...]  # a procedure fn's statements
     effects: tuple[str, ...]  # "choose" / "require" in the body (not allowed inside `for`)
+    depth: int = 0  # how deep its IR nests (fns called inside it included)
+
+
+def ir_depth(*roots: object) -> int:
+    """How deep IR expressions and statements nest, without recursion of its own."""
+    deepest, stack = 0, [(r, 1) for r in roots]
+    while stack:
+        node, level = stack.pop()
+        deepest = max(deepest, level)
+        for value in vars(node).values():
+            for child in value if isinstance(value, tuple) else (value,):
+                if type(child).__module__ == ir.__name__:
+                    stack.append((child, level + 1))
+    return deepest
 
 
 class FnLibrary:
@@ -62,6 +77,13 @@ class FnLibrary:
                 self.lower((node.name, name), None)
 
     def lower(self, key: FnKey, call: ast.CallExpr | ast.CallStmt | None) -> LoweredFn | None:
+        """`key` checked and lowered (once); None when it is recursive."""
+        if key not in self.lowered and not self.active:
+            for callee in self._callees_first(key):  # so a chain of calls is not a recursion
+                self._lower_once(callee, None)
+        return self._lower_once(key, call)
+
+    def _lower_once(self, key: FnKey, call: ast.CallExpr | ast.CallStmt | None) -> LoweredFn | None:
         if key in self.active:
             cycle = " → ".join(k[1] for k in [*self.active[self.active.index(key) :], key])
             span = call.span if call is not None else self.decl(key).span
@@ -77,6 +99,35 @@ class FnLibrary:
             finally:
                 self.active.pop()
         return self.lowered[key]
+
+    def _callees_first(self, key: FnKey) -> list[FnKey]:
+        """The fns `key` calls, directly or not, that are not lowered yet, each after the fns
+        it calls (depth-first post-order); none when they recurse, which `lower` reports."""
+        order: list[FnKey] = []
+        seen, path = {key}, set()
+        stack: list[tuple[FnKey, bool]] = [(key, False)]
+        while stack:
+            k, done = stack.pop()
+            if done:
+                path.discard(k)
+                order.append(k)
+                continue
+            path.add(k)
+            stack.append((k, True))
+            for callee in self._calls(k):
+                if callee in path:
+                    return []
+                if callee not in seen and callee not in self.lowered:
+                    seen.add(callee)
+                    stack.append((callee, False))
+        return order[:-1]  # `key` itself comes last
+
+    def _calls(self, key: FnKey) -> list[FnKey]:
+        decl = self.decl(key)
+        node = self.env.nodes[key[0]] if key[0] else None
+        names = [n.name for n in descendants(decl) if isinstance(n, ast.CallExpr | ast.CallStmt)]
+        found = (self.find(name, node) for name in names)
+        return [k for k in found if k is not None]
 
     def _lower(self, key: FnKey) -> LoweredFn:
         decl = self.decl(key)
@@ -101,9 +152,10 @@ class FnLibrary:
                 expr = checker.expect(
                     decl.expr, self.env.types.resolve(decl.result), f" (result of `{decl.name}`)"
                 )
-            return LoweredFn(tuple(params), expr, (), ())
+            return LoweredFn(tuple(params), expr, (), (), ir_depth(expr))
         body = checker.block(decl.body or ())
-        return LoweredFn(tuple(params), None, body, tuple(sorted(self._effects(body))))
+        effects = tuple(sorted(self._effects(body)))
+        return LoweredFn(tuple(params), None, body, effects, ir_depth(*body))
 
     def _effects(self, stmts: tuple[ir.Stmt, ...]) -> set[str]:
         found: set[str] = set()
@@ -147,7 +199,7 @@ class FnLibrary:
             )
             return error_expr(call.span)
         args = self._arguments(checker, call, fn)
-        if args is None:
+        if args is None or self._too_deep(checker, call, fn, args):
             return error_expr(call.span)
         result = fn.expr
         for (name, _), arg in reversed(list(zip(fn.params, args, strict=True))):
@@ -181,9 +233,25 @@ class FnLibrary:
                 call.span, f"`{call.name}` uses {used}, which is not allowed inside `for`"
             )
         args = self._arguments(checker, call, fn)
-        if args is None:
+        if args is None or self._too_deep(checker, call, fn, args):
             return []
         lets: list[ir.Stmt] = [
             ir.LetStmt(name, arg, call.span) for (name, _), arg in zip(fn.params, args, strict=True)
         ]
         return [*lets, *fn.body]
+
+    def _too_deep(
+        self, checker: ExprChecker, call: ast.CallExpr | ast.CallStmt, fn: LoweredFn,
+        args: list[ir.Expr],
+    ) -> bool:  # fmt: skip
+        """Inlining nests a fn's body (and the fns it calls) at the call: refuse a call whose
+        inlined code would nest deeper than the syntax allows (syntax/depth.py)."""
+        nested = len(args) + max(fn.depth, ir_depth(*args))
+        if nested <= MAX_DEPTH:
+            return False
+        checker.error(
+            call.span,
+            f"calling `{call.name}` here nests {nested} levels deep once fns are inlined "
+            f"(at most {MAX_DEPTH}): fns calling fns add up",
+        )
+        return True

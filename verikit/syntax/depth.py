@@ -56,6 +56,15 @@ def _children(node: Any) -> Iterator[Any]:
             yield value
 
 
+def descendants(node: Any) -> Iterator[Any]:
+    """Every AST node below `node` (without recursion)."""
+    stack = list(_children(node))
+    while stack:
+        child = stack.pop()
+        yield child
+        stack += _children(child)
+
+
 def _rebuilt(node: Any, done: dict[int, Any]) -> Any:
     """`node` with each child replaced by its rebuilt version (the node itself if none changed)."""
     changes: dict[str, Any] = {}
