@@ -31,7 +31,7 @@ from verikit.engine.options import CheckOptions, Progress
 from verikit.engine.result import Backend, CheckResult, Discovery, Stats, Verdict
 from verikit.engine.spans import action_at
 from verikit.errors import Span, SpecFault
-from verikit.native.build import HasC, NativeUnavailable, build
+from verikit.native.build import HasC, NativeUnavailable, build, find_compiler
 from verikit.native.library import (
     Event,
     EventKind,
@@ -133,8 +133,6 @@ def _native_library(
     compiled: CompiledModel, options: CheckOptions, generate: Generator | None
 ) -> tuple[NativeLibrary, float, bool]:
     """Generate and build (or reuse) the model's library: (library, seconds, cached)."""
-    from verikit.native.build import find_compiler
-
     find_compiler()  # before generating: "no compiler" is the clearer reason
     model = compiled.model
     if model.symmetric and not options.symmetry:
