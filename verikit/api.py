@@ -624,6 +624,8 @@ def _fault_of(loaded: Loaded, fault: Any) -> tuple[Trace | None, tuple[Diagnosti
     """The run to a runtime fault as check would show it; or, when the layout cannot hold a
     successor (the compiled model does not fault), an encoding error."""
     compiled, states, actions = loaded.compiled, fault.states, fault.actions
+    if not states and not fault.overflow:  # the init block faults
+        return replay(compiled, discovery_of(compiled, (), (), "init")), ()
     if not states:
         message = (
             "cannot encode this spec for Z3: an initial state holds a value outside its "

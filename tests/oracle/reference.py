@@ -32,9 +32,13 @@ from verikit.core.stored import outside_type
 from verikit.core.types import (
     MISSING,
     BagType,
+    BoolType,
+    EnumType,
     IntType,
     MapType,
     MessageType,
+    NodeType,
+    OptionType,
     RecordType,
     SeqType,
     SetType,
@@ -42,6 +46,7 @@ from verikit.core.types import (
     default_value,
     domain,
     is_finite,
+    ordinal,
 )
 from verikit.errors import Span, SpecFault
 
@@ -60,8 +65,24 @@ def members(set_type: Type, value: frozenset[Any]) -> list[Any]:
     elem = set_type.elem
     if isinstance(elem, IntType) or not is_finite(elem):
         return sorted(value)
-    order = domain(elem)
-    return sorted(value, key=order.index)
+    return sorted(value, key=lambda v: _order_key(elem, v))
+
+
+def _order_key(t: Type, value: Any) -> Any:
+    """A key sorting values of a finite type in domain order, without listing the domain
+    (an envelope type has millions of values): records and messages in product order (core/
+    types.py enumerates them so), an option's none first."""
+    match t:
+        case OptionType(inner=inner):
+            return (0,) if value is None else (1, _order_key(inner, value))
+        case RecordType(fields=fields):
+            return tuple(_order_key(ft, v) for (_, ft), v in zip(fields, value, strict=True))
+        case MessageType(variants=variants):
+            at = [v.name for v in variants].index(value[0])
+            return (at, _order_key(variants[at], value[1:]))
+        case BoolType() | IntType() | EnumType() | NodeType():
+            return ordinal(t, value)
+    return domain(t).index(value)
 
 
 def _slot(map_type: Type, key: Any) -> int | None:

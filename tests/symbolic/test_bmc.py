@@ -9,12 +9,16 @@ from pathlib import Path
 
 import pytest
 
+from tests.compile.test_stored_types import CASES as STORED
+from tests.compile.test_stored_types import COUNTER as STORED_COUNTER
+from tests.semantics.helpers import model_of
 from verikit import api
 from verikit.compile import build
 from verikit.core import ir
 from verikit.core.model import Action, Model, Var
 from verikit.core.types import BOOL, INT, IntType, RecordType
-from verikit.symbolic.bmc import EncodingOverflow, bmc
+from verikit.engine import check
+from verikit.symbolic.bmc import bmc
 from verikit.trace.decoded import DecodedRunError, discovery_of, path_of
 
 from .support import load_text
@@ -118,17 +122,19 @@ def test_when_the_solver_runs_out_of_time_nothing_is_claimed() -> None:
     assert report.verdict == "incomplete" and api.exit_code([report]) == api.EXIT_INCOMPLETE
 
 
-def test_a_value_the_layout_cannot_hold_is_an_error_not_a_lost_state() -> None:
-    """A whole-record assignment stores its fields unchecked (core/ir.py checks ints at their
-    own locations only), so `r = R { g: 5 }` is a legal step the explicit engine takes; the
-    Z3 layout holds g in 0..2, so bmc refuses rather than drop that successor."""
+def test_a_field_stored_outside_its_type_is_a_fault_as_in_the_explicit_engine() -> None:
+    """`r = R { g: 5 }` with g: 0..2 faults (core/ir.py: a store outside its type, at any
+    depth); bmc reports the step as the explicit engine does, not an encoding overflow."""
     rec = RecordType("R", (("g", IntType(0, 2)),))
     r = ir.StateVar(0, "r", rec)
     five = ir.RecordLit((ir.Lit(5, INT),), rec)
     grow = Action("grow", "action", (), ir.Lit(True, BOOL), (ir.Assign(r, (), five, rec),))
     model = Model("M", (), (Var("r", rec),), (), (grow,), ())
-    with pytest.raises(EncodingOverflow, match="outside its variable's type"):
-        bmc(model, 2)
+    run = bmc(model, 2)
+    assert run.bad is not None and run.category == "step" and run.bad.states == (((0,),),)
+    (fault,) = check(build(model)).violations
+    assert fault.kind == "fault" and fault.fault is not None
+    assert fault.fault.message == "value 5 out of range 0..2 in field g"
 
 
 def test_a_run_the_compiled_model_does_not_make_is_an_internal_error(tmp_path: Path) -> None:
@@ -142,14 +148,14 @@ def test_a_run_the_compiled_model_does_not_make_is_an_internal_error(tmp_path: P
         discovery_of(compiled, [(0,), (1,)], ["inc"], "state")  # x = 1 is not bad
 
 
-def test_an_initial_value_the_layout_cannot_hold_is_an_error_too() -> None:
+def test_an_initial_value_outside_its_type_is_an_init_fault() -> None:
     rec = RecordType("R", (("g", IntType(0, 2)),))
     r = ir.StateVar(0, "r", rec)
     init = (ir.Assign(r, (), ir.RecordLit((ir.Lit(5, INT),), rec), rec),)
     stay = Action("stay", "action", (), ir.Lit(True, BOOL), ())
     model = Model("M", (), (Var("r", rec),), init, (stay,), ())
-    with pytest.raises(EncodingOverflow, match="an initial state"):
-        bmc(model, 1)
+    run = bmc(model, 1)
+    assert run.bad is not None and run.category == "init"
 
 
 TIE = """spec FifoDup
@@ -182,3 +188,22 @@ def test_a_bug_variant_fails_when_another_property_breaks_as_soon(
     assert report.verdict == "violated"
     assert report.result is not None
     assert [d.property for d in report.result.violations] == [other]
+
+
+@pytest.mark.parametrize("name", sorted(STORED))
+def test_a_store_outside_its_type_is_the_same_fault_in_bmc(name: str) -> None:
+    """Every nested store the compiled model and the reference fault on (a record field, a
+    set element, a sequence position, an option, a map entry …), bmc finds at the same
+    depth, and it replays to the same fault, word for word."""
+    body, message = STORED[name]
+    model = model_of(f"spec S\n{STORED_COUNTER}{body}\n")
+    compiled = build(model)
+    (expected,) = [d for d in check(compiled).violations if d.kind == "fault"]
+    run = bmc(model, 6)
+    assert run.bad is not None and run.category == "step"
+    names = [t.name for t in run.bad.transitions]
+    found = discovery_of(compiled, run.bad.states, names, "step")
+    assert (found.property, found.kind, found.path) == (
+        expected.property, expected.kind, expected.path
+    )
+    assert found.fault is not None and found.fault.message == message

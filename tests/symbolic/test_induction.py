@@ -215,33 +215,38 @@ invariant P: r.a <= 2
 """
 
 
-def test_a_step_out_of_a_fields_type_leaves_the_proof_unknown_never_proved(
-    tmp_path: Path,
-) -> None:
-    """`check` stores r.a = 5 and finds P violated after 7 steps; Z3's layout cannot hold
-    5 in a 0..2 field. P is 1-inductive over states within their types, but that runs stay
-    within them is not provable here, so P is unknown, and the CTI shows the step."""
+def test_a_step_out_of_a_fields_type_is_a_runtime_fault_as_in_check(tmp_path: Path) -> None:
+    """`r = R { a: 5 }` into a 0..2 field faults after 6 steps in `check` (core/ir.py: every
+    store is checked, however deep); prove finds the same fault, and P, which holds in every
+    state before it, is proved."""
     loaded = load_text(tmp_path, JUMP)
-    assert check(loaded.compiled).verdict is Verdict.VIOLATED
-    found = outcomes(proof_of(loaded))
-    assert found["P"].status == "unknown"
-    assert found["P"].reason is not None and "stay within their types" in found["P"].reason
-    assert found[NO_FAULT].status == "not_inductive"
-    report = api.prove_file(tmp_path / "spec.dsl")
-    assert report.verdict == "unproved" and api.prove_exit_code([report]) == 3
-    (cti,) = report.ctis
-    assert cti.fault is not None and "its step jump stores r = R { a: 5 }" in cti.fault
+    (fault,) = check(loaded.compiled).violations
+    assert fault.kind == "fault" and len(fault.path) - 1 == 6
+    assert fault.fault is not None and fault.fault.message == "value 5 out of range 0..2 in field a"
+    proof = proof_of(loaded, ProveOptions(max_k=7))
+    found = outcomes(proof)
+    assert found["P"].status == "proved"
+    assert (found[NO_FAULT].status, found[NO_FAULT].k) == ("violated", 6)
+    assert proof.fault is not None and not proof.fault.overflow
+    report = api.prove_file(tmp_path / "spec.dsl", k=7)
+    assert report.verdict == "error" and report.fault is not None
+    assert report.fault.fault is not None and report.fault.fault.message == fault.fault.message
 
 
-def test_an_initial_state_outside_its_types_is_an_encoding_error(tmp_path: Path) -> None:
+def test_an_initial_state_outside_its_types_is_an_init_fault(tmp_path: Path) -> None:
     text = JUMP.replace(
         "var r: R = R { a: 0 }", "var r: R = R { a: 0 }\ninit { r = R { a: n + 3 } }"
     )
-    load_text(tmp_path, text)
+    loaded = load_text(tmp_path, text)
+    (fault,) = check(loaded.compiled).violations
+    assert (fault.property, fault.kind, fault.path) == ("init", "fault", ())
+    proof = proof_of(loaded)
+    assert outcomes(proof)[NO_FAULT].status == "violated"
+    assert proof.fault is not None and proof.fault.states == () and not proof.fault.overflow
     report = api.prove_file(tmp_path / "spec.dsl")
-    assert report.verdict == "error" and api.prove_exit_code([report]) == 2
-    (diagnostic,) = report.diagnostics
-    assert "an initial state holds a value outside its variable's type" in diagnostic.message
+    assert report.verdict == "error" and report.fault is not None
+    assert report.fault.fault is not None
+    assert report.fault.fault.message == "value 3 out of range 0..2 in field a"
 
 
 def test_a_spec_without_invariants_is_still_proved_free_of_faults(tmp_path: Path) -> None:

@@ -23,9 +23,10 @@ Public API (stable; bmc.py and k-induction build on it):
 Finer pieces, all closed formulas over one frame (no hidden existential variables, so they
 may be negated): `enabled(f)` (some transition is enabled), `step_faults(f)` (computing f's
 successors faults), `prop_faults(expr, f)` (evaluating expr faults), `within(f)` (every
-`constraint` holds), `overflow(f)` (a successor would not fit the layout or holds a value
-outside its type: an encoding limit, reported as an error, never dropped; bmc asks the
-cheaper `layout_overflow(f)` and `Not(domain(g))` of the successor instead),
+`constraint` holds), `overflow(f)` (no step of f faults, yet a successor would not fit the
+layout or holds a value outside its type: an encoding limit, reported as an error, never
+dropped; since a store outside its type faults, only the layout's own bounds are left; bmc
+asks the cheaper `layout_overflow(f)` and `Not(domain(g))` of the successor instead),
 `init_faults()`, `init_overflow()`,
 `transition_taken(model, g)`.
 
@@ -138,9 +139,14 @@ class Encoding:
         pairs = list(zip(self._branches, fits, strict=True))
         unfit = [and_(b.pc, not_(fit)) for b, (fit, _) in pairs]
         untyped = [and_(b.pc, not_(typed)) for b, (_, typed) in pairs]
-        self._layout_overflow = self._pin(any_of(c for c in unfit if possible(c)))
-        self._overflow = self._pin(any_of(c for c in unfit + untyped if possible(c)))
-        self._step_faults = self._pin(any_of(c for c in faults if possible(c)))
+        # a state with a faulting step is never expanded (`check` stops at the fault), so
+        # what its successors would hold does not matter: a step storing a value outside
+        # its type faults, and is no overflow
+        step_faults = any_of(c for c in faults if possible(c))
+        fine = not_(step_faults)
+        self._layout_overflow = self._pin(and_(fine, any_of(c for c in unfit if possible(c))))
+        self._overflow = self._pin(and_(fine, any_of(c for c in unfit + untyped if possible(c))))
+        self._step_faults = self._pin(step_faults)
         self._enabled = self._pin(any_of(b.pc for b in self._branches))
 
     # ------------------------------------------------------------ frames
@@ -181,10 +187,12 @@ class Encoding:
         )
 
     def init_overflow(self) -> Any:
-        """Some initial state does not fit the layout or holds a value outside its type."""
-        return as_bool(
-            any_of(and_(pc, not_(self._fits(self._f, slots))) for pc, slots in self._init_states)
+        """The init block does not fault, yet some initial state does not fit the layout (a
+        value stored outside its type faults instead)."""
+        unfit = any_of(
+            and_(pc, not_(self._fits(self._f, slots))) for pc, slots in self._init_states
         )
+        return as_bool(and_(not_(self._init_faults), unfit))
 
     def _fits(self, f: Frame, slots: tuple[V, ...]) -> B:
         shaped = [

@@ -35,9 +35,10 @@ is all the soundness argument needs. That no reachable state faults at all is on
 "no runtime fault", proved in the same rounds: its base case looks for a faulting state at
 each depth (found: `Proof.fault`, a bug in the spec as `verikit check` reports it, and the
 proof stops there), its step case for a faultless path into one. An overflow is not a
-fault of the spec but a limit of the encoding (a step storing a value outside its type,
-which `check` keeps): the base case reports one it reaches (as an error), and "no runtime
-fault" covers it in its step case too. The other step cases assume none happens before sk,
+fault of the spec but a limit of the encoding (a successor the layout cannot hold, from a
+state none of whose steps faults; a step storing a value outside its type is a runtime fault,
+as in `check`): the base case reports one it reaches (as an error), and "no runtime fault"
+covers it in its step case too. The other step cases assume none happens before sk,
 so when "no runtime fault" is not proved and such a step is possible at all, no other
 property is reported proved (`_within_types_only`).
 
@@ -143,10 +144,11 @@ class _Prover:
         return Proof(outcomes, tried, seconds, self.queries, self.fault)
 
     def _may_overflow(self) -> bool:
-        """Can some state within its types step to one outside them (`r.a = 5` for a field
-        of type 0..2, which `check` stores)? Then every step case, which assumes no such
-        step before its last state, holds only for runs that keep their values within
-        their types, and that needs the "no runtime fault" goal proved."""
+        """Can some state within its types, none of whose steps faults, step to one the
+        layout cannot hold? (A store outside its type, `r.a = 5` for a field of type 0..2,
+        faults instead, as in `check`.) Then every step case, which assumes no such step
+        before its last state, holds only for runs that keep within the layout, and that
+        needs the "no runtime fault" goal proved."""
         f = self.enc.frame("overflow")
         return (
             self._check(z3.Solver(), [self.enc.domain(f), self.enc.overflow(f)]).status != "unsat"
@@ -207,19 +209,23 @@ class _Prover:
         return False
 
     def _initial_states_fit(self, goal: _Goal) -> bool:
-        """An initial state with a value outside its type (`init { s = {n} }` into a
-        set<0..2>) is one the layout cannot hold: an encoding limit, reported before any
-        base case (whose initial frames could not show it)."""
-        answer = self._check(z3.Solver(), [self.enc.init_overflow()])
-        if answer.status == "unsat":
-            return True
-        if answer.status == "sat":
-            self.outcomes[goal.name] = Outcome(goal.name, goal.kind, "violated", 0)
-            self.fault = Fault((), (), overflow=True)
-        else:
+        """The init block faults (`init { r = R { a: 5 } }` into a 0..2 field: a fault of
+        the spec, as `check` reports it), or an initial state does not fit the layout (an
+        encoding limit): either is reported before any base case, whose initial frames,
+        within their types, could not show it."""
+        checks = ((self.enc.init_faults(), False), (self.enc.init_overflow(), True))
+        for formula, overflow in checks:
+            answer = self._check(z3.Solver(), [formula])
+            if answer.status == "unsat":
+                continue
+            if answer.status == "sat":
+                self.outcomes[goal.name] = Outcome(goal.name, goal.kind, "violated", 0)
+                self.fault = Fault((), (), overflow=overflow)
+                return False
             reason = f"the initial states: {answer.reason}"
             self.outcomes[goal.name] = Outcome(goal.name, goal.kind, "unknown", 1, reason=reason)
-        return False
+            return False
+        return True
 
     def _base_path(self, depth: int) -> list[Any]:
         """The base solver's frames 0..depth (added one step at a time, kept for later k);
@@ -322,8 +328,8 @@ class _Prover:
 
     def _faulty(self, frame: Any) -> Any:
         """As `check` sees a state: an invariant, lemma or constraint that faults in it, or,
-        inside the constraints (where it computes successors), a step that faults or stores
-        a value outside its type."""
+        inside the constraints (where it computes successors), a step that faults (storing
+        a value outside its type included) or a successor the layout cannot hold."""
         enc = self.enc
         return z3.Or(enc.faults(frame), z3.And(enc.within(frame), enc.overflow(frame)))
 

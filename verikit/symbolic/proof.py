@@ -72,7 +72,7 @@ class Fault:
     successor Z3's layout cannot hold (`overflow`: an encoding limit). The base case stops
     there: nothing past a fault is proved."""
 
-    states: tuple[State, ...]  # empty: an initial state the layout cannot hold
+    states: tuple[State, ...]  # empty: the init block faults (or, overflow, does not fit)
     actions: tuple[str, ...]
     overflow: bool
 

@@ -17,17 +17,33 @@ from typing import Any
 
 from verikit.core import ir
 from verikit.core.model import Action
-from verikit.core.types import IntType, MessageType, RecordType, SeqType, Type
+from verikit.core.types import (
+    BagType,
+    IntType,
+    MapType,
+    MessageType,
+    OptionType,
+    RecordType,
+    SeqType,
+    SetType,
+    Type,
+    within_type,
+)
 from verikit.symbolic.exprs import Env, Evaluator, Slots, in_range, key_hits
 from verikit.symbolic.values import (
     B,
     Refusal,
     V,
+    VBag,
+    VElems,
     VInt,
     VMap,
     VMsg,
+    VOpt,
     VRec,
     VSeq,
+    VSet,
+    VSlots,
     and_,
     any_of,
     cmp_int,
@@ -253,8 +269,9 @@ class Executor:
 
 
 def out_of_range(t: Type, value: V) -> B:
-    """Storing value in a location of type t faults: an int outside a bounded range, or a
-    sequence longer than its maximum."""
+    """Storing value in a location of type t faults (core/stored.py): an int outside a
+    bounded range or a sequence longer than its maximum, at any depth (a record or message
+    field, an option, a set or bag element, a sequence position, a map entry)."""
     match t, value:
         case IntType(lo=lo, hi=hi), VInt(i=i):
             below = lo is not None and (value.lo is None or value.lo < lo)
@@ -262,11 +279,55 @@ def out_of_range(t: Type, value: V) -> B:
             return or_(
                 cmp_int("lt", i, lo) if below else False, cmp_int("gt", i, hi) if above else False
             )
-        case SeqType(max_len=int(n)), VSeq(length=length):
-            if length.hi is not None and length.hi <= n:
-                return False
-            return cmp_int("gt", length.i, n)
+        case OptionType(inner=inner), VOpt(present=present, inner=x):
+            return and_(present, out_of_range(inner, x))
+        case OptionType(inner=inner), _:
+            return out_of_range(inner, value)  # a value stored in an option as it is
+        case RecordType(fields=fields), VRec(fields=xs):
+            return any_of(out_of_range(ft, x) for (_, ft), x in zip(fields, xs, strict=True))
+        case MessageType(), VMsg():
+            return _message_out_of_range(t, value)
+        case SeqType(elem=elem, max_len=n), VSeq(length=length, elems=elems):
+            too_long: B = False
+            if n is not None and (length.hi is None or length.hi > n):
+                too_long = cmp_int("gt", length.i, n)
+            inside = (
+                and_(cmp_int("lt", j, length.i), out_of_range(elem, x)) for j, x in enumerate(elems)
+            )
+            return or_(too_long, any_of(inside))
+        case SetType(elem=elem), VSet(members=members):
+            return any_of(m for u, m in members.items() if not _within(elem, u))
+        case SetType(elem=elem), VElems(items=items):
+            return any_of(and_(m, out_of_range(elem, x)) for m, x in items)
+        case BagType(elem=elem), VBag(counts=counts):
+            return any_of(cmp_int("gt", n, 0) for u, n in counts.items() if not _within(elem, u))
+        case BagType(elem=elem), VSlots(size=size, slots=slots):
+            return any_of(
+                and_(cmp_int("lt", j, size.i), out_of_range(elem, x)) for j, x in enumerate(slots)
+            )
+        case MapType(value=vt), VMap(entries=entries):
+            return any_of(and_(present, out_of_range(vt, x)) for present, x in entries)
     return False
+
+
+def _message_out_of_range(t: MessageType, m: VMsg) -> B:
+    """Some field of the message's variant lies outside its type in t."""
+    theirs = {v.name: v for v in t.variants}
+    parts: list[B] = []
+    for i, (rec, xs) in enumerate(zip(m.type.variants, m.variants, strict=True)):
+        target = theirs.get(rec.name)
+        if target is None:
+            continue
+        bad = any_of(out_of_range(ft, x) for (_, ft), x in zip(target.fields, xs, strict=True))
+        parts.append(and_(eq_int(m.tag, i), bad))
+    return any_of(parts)
+
+
+def _within(t: Type, value: Any) -> bool:
+    try:
+        return within_type(t, value)
+    except (TypeError, KeyError, IndexError, ValueError):
+        return False
 
 
 def clamp(t: Type, value: V) -> V:
