@@ -4,13 +4,21 @@ cleanly with the figures so far."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from verikit.native.library import EventKind, NativeLibrary, SearchConfig, SearchOutcome, Status
+from verikit.native.library import (
+    EventKind,
+    NativeLibrary,
+    SearchConfig,
+    SearchOutcome,
+    Status,
+    default_memory_limit,
+)
 
 from .handwritten import build_twophase, needs_compiler
 
@@ -161,3 +169,23 @@ def test_a_level_larger_than_its_table_is_expanded_again_with_the_same_result(
         (event,) = outcome.events
         (violation,) = expected.violations
         assert (*outcome.paths(event.parent), event.ordinal) == violation.path
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc/self/statm")
+def test_the_search_stops_at_its_memory_limit_with_its_figures(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    """Before the system's OOM killer would: TwoPhase with 9 RMs needs ~300 MB."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("VERIKIT_CACHE", str(tmp_path_factory.mktemp("cache")))
+        library = build_twophase(9).library
+    with open("/proc/self/statm") as statm:
+        resident = int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    outcome = library.search(SearchConfig(workers=2, memory_limit=resident + (40 << 20)))
+    assert outcome.status is Status.OUT_OF_MEMORY
+    assert 100_000 < outcome.distinct < 10_340_352
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc/meminfo")
+def test_by_default_the_memory_limit_is_what_the_system_has_available() -> None:
+    assert default_memory_limit() > 100 << 20

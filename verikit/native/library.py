@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ctypes
 import enum
+import os
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -75,6 +76,7 @@ class _Config(ctypes.Structure):
         ("stop_at_first", ctypes.c_int32),
         ("full_states", ctypes.c_int32),
         ("progress", _PROGRESS),
+        ("memory_limit", ctypes.c_int64),
     ]
 
 
@@ -116,6 +118,7 @@ class SearchConfig:
     full_states: bool = False
     max_events: int = 10000
     progress_interval: float = 0.25
+    memory_limit: int | None = None  # resident bytes to stay below (None: default_memory_limit)
 
 
 @dataclass(frozen=True)
@@ -248,7 +251,9 @@ class NativeLibrary:
             stop_at_first=int(config.stop_at_first),
             full_states=int(config.full_states),
             progress=hook,
-        )
+            memory_limit=default_memory_limit() if config.memory_limit is None
+            else config.memory_limit,
+        )  # fmt: skip
         stats = _Stats()
         with self._lock:
             self._lib.vk_api_search(ctypes.byref(raw), ctypes.byref(stats))
@@ -295,6 +300,21 @@ class NativeLibrary:
         """Free the memory the last search kept for its paths."""
         with self._lock:
             self._lib.vk_api_release()
+
+
+def default_memory_limit() -> int:
+    """Resident bytes a search may grow to: what this process holds now plus 90% of the memory
+    the system has available (Linux's MemAvailable). Past it the search stops as out of memory
+    (INCOMPLETE, with its figures) rather than meet the OOM killer. 0 (none) where unknown."""
+    try:
+        with open("/proc/meminfo", encoding="ascii") as meminfo:
+            available = next(int(line.split()[1]) * 1024 for line in meminfo
+                             if line.startswith("MemAvailable:"))  # fmt: skip
+        with open("/proc/self/statm", encoding="ascii") as statm:
+            resident = int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, StopIteration, ValueError, IndexError):
+        return 0
+    return resident + available * 9 // 10
 
 
 def _hook(progress: ProgressHook) -> Callable[[int, int, int, float], int]:

@@ -22,7 +22,9 @@
 #include <pthread.h>
 #include <stdatomic.h>
 #include <time.h>
+#include <stdio.h>
 #include <sys/mman.h>
+#include <unistd.h>
 #ifdef __GLIBC__
 #include <malloc.h>
 #endif
@@ -56,6 +58,8 @@ typedef struct vk_config {
     int32_t stop_at_first;
     int32_t full_states;
     vk_progress_fn progress;
+    int64_t memory_limit; /* bytes of resident memory to stay below (0: none): the search stops
+                             as out of memory before the system's OOM killer would step in */
 } vk_config;
 
 typedef struct vk_event {
@@ -180,7 +184,7 @@ static struct {
     uint8_t reported_inv[MAX_MASKED], reported_deadlock;
     int64_t transitions, depth, peak, hits[VK_N_ACTIONS > 0 ? VK_N_ACTIONS : 1];
     int status, halted;
-    double start, next_progress;
+    double start, next_progress, next_memory_check;
     worker *w;
     double phase_seconds[5]; /* expand, order, evaluate, walk, insert */
     int serial;              /* this level is too small to share out */
@@ -461,9 +465,27 @@ static uint64_t lvl_count(void) {
 
 /* ------------------------------------------------------------------ phase A: expand */
 
+/* Resident memory of this process in bytes (Linux), 0 when unknown. */
+static int64_t vk_resident(void) {
+    FILE *f = fopen("/proc/self/statm", "r");
+    long long size = 0, resident = 0;
+    if (!f) return 0;
+    int got = fscanf(f, "%lld %lld", &size, &resident);
+    fclose(f);
+    return got == 2 ? (int64_t)resident * (int64_t)sysconf(_SC_PAGESIZE) : 0;
+}
+
+static void memory_check(void) {
+    if (S.cfg.memory_limit > 0 && vk_resident() > S.cfg.memory_limit) vk_set_stop(ST_OUT_OF_MEMORY);
+}
+
 static void progress_tick(void) {
     double now = vk_now();
     if (S.cfg.timeout > 0 && now - S.start >= S.cfg.timeout) vk_set_stop(ST_TIMEOUT);
+    if (now >= S.next_memory_check) {
+        S.next_memory_check = now + 0.05;
+        memory_check();
+    }
     if (S.cfg.progress && now >= S.next_progress) {
         S.next_progress = now + S.cfg.progress_interval;
         uint64_t done = atomic_load(&S.next_chunk) * CHUNK;
@@ -890,6 +912,9 @@ static int level(void) {
     double guess = (double)S.n_cur * growth * 1.15 + 64.0;
     uint64_t cap = (uint64_t)(guess / 0.75) + 128 * (uint64_t)S.workers;
     S.serial = S.workers == 1 || S.n_cur < 512;
+    if (S.cfg.memory_limit > 0 && vk_resident() + (int64_t)(cap * sizeof(lvl_entry)) >
+                                      S.cfg.memory_limit)
+        return S.status = ST_OUT_OF_MEMORY, 0; /* this level's table would not fit */
     S.nsucc = (uint32_t *)calloc(S.n_cur ? S.n_cur : 1, sizeof(uint32_t));
     if (!S.nsucc) return S.status = ST_OUT_OF_MEMORY, 0;
     for (;;) {
