@@ -29,7 +29,11 @@ Obligation = tuple[int, Hashable]
 
 class LassoJudge:
     """Decides, for the states of one walk, whether a loop or a stuttering end violates a
-    liveness property. Predicate values are cached per position until `reset`."""
+    liveness property. Per position it keeps, until `reset`, running counts of the states
+    where each property's Q (and a leads_to's P) held, the last position where Q held, and
+    (computed when a loop first needs them) the fairness obligations enabled there and taken
+    by the step from there; so a revisit costs the length of its loop at most, and the
+    successors of a state are computed once."""
 
     def __init__(self, compiled: CompiledModel) -> None:
         self.compiled = compiled
@@ -38,11 +42,17 @@ class LassoJudge:
         self.properties = [(p.name, p.kind, props[p.name], compiled.triggers.get(p.name))
                            for p in model.liveness]  # fmt: skip
         self.rules = _rules(model)
+        self.fair = any(self.rules)
         self.strong = [f.strong for f in model.fairness]
-        self.values: list[tuple[bool, ...]] = []
+        self.reset()
 
     def reset(self) -> None:
-        self.values = []
+        width = len(self.properties)
+        self.q_count: list[list[int]] = [[0] for _ in range(width)]  # states 0..i-1 with Q
+        self.p_count: list[list[int]] = [[0] for _ in range(width)]
+        self.last_q: list[list[int]] = [[] for _ in range(width)]  # last Q at or before i
+        self.enabled: list[set[Obligation] | None] = []
+        self.taken: list[set[Obligation] | None] = []
 
     def stutter(self, states: list[State], path: list[int]) -> Discovery | None:
         """The walk ends in a state without successors, where it stutters forever."""
@@ -62,60 +72,79 @@ class LassoJudge:
         self, states: list[State], path: list[int], start: int, last: int
     ) -> Discovery | None:
         try:
-            values = self._values(states)
+            self._extend(states)
         except SpecFault:
             return None  # the invariant checks of `verikit check` report faults
         for index, (name, kind, _, _) in enumerate(self.properties):
-            q = [v[index * 2] for v in values]
+            q = self.q_count[index]
             first = 0 if kind == "eventually" else start
-            if any(q[first : last + 1]):
-                continue
+            if q[last + 1] - q[first]:
+                continue  # Q holds somewhere it must not
             if kind == "leads_to":
-                since = last
-                while since > 0 and not q[since - 1]:
-                    since -= 1
-                if not any(v[index * 2 + 1] for v in values[since : last + 1]):
+                since = self.last_q[index][last] + 1  # Q false from here to the end
+                p = self.p_count[index]
+                if not p[last + 1] - p[since]:
                     continue
             return Discovery(name, kind, tuple(path), loop_start=start)  # type: ignore[arg-type]
         return None
 
-    def _values(self, states: list[State]) -> list[tuple[bool, ...]]:
-        """Per position: (Q, P) for each liveness property (P only for a leads_to)."""
-        values = self.values
-        for state in states[len(values) :]:
-            row: list[bool] = []
-            for _, _, holds, trigger in self.properties:
-                row += (bool(holds(state)), bool(trigger(state)) if trigger else False)
-            values.append(tuple(row))
-        return values
+    def _extend(self, states: list[State]) -> None:
+        """The counts for every position up to the last state of `states`."""
+        for position in range(len(self.q_count[0]) - 1 if self.properties else 0, len(states)):
+            state = states[position]
+            for index, (_, _, holds, trigger) in enumerate(self.properties):
+                q = bool(holds(state))
+                p = bool(trigger(state)) if trigger is not None else False
+                self.q_count[index].append(self.q_count[index][-1] + q)
+                self.p_count[index].append(self.p_count[index][-1] + p)
+                before = self.last_q[index][-1] if self.last_q[index] else -1
+                self.last_q[index].append(position if q else before)
 
     def _fair(self, states: list[State], path: list[int], start: int, last: int) -> bool:
         """No obligation starves on the loop states[start..last] (last == start: a stutter)."""
-        if not self.rules or start == last or not any(self.rules):
+        if not self.fair or start == last:
             return True
-        fp = self.compiled.fingerprint
-        enabled: list[set[Obligation]] = []
+        always: set[Obligation] | None = None
+        sometimes: set[Obligation] = set()
         taken: set[Obligation] = set()
         for position in range(start, last):
-            state = states[position]
-            here: set[Obligation] = set()
-            try:
-                succs = self.compiled.labelled_successors(state)
-            except SpecFault:
-                return False
-            for ordinal, succ in enumerate(succs):
-                if fp(succ.state) == fp(state):
-                    continue  # a stuttering step neither enables nor takes an obligation
-                owed = self._obligations(succ.action, succ.params)
-                here |= owed
-                if ordinal == path[position + 1]:
-                    taken |= owed
-            enabled.append(here)
-        always = set.intersection(*enabled)
-        sometimes = set.union(*enabled)
-        starved = {o for o in always if not self.strong[o[0]]}
+            here = self._obligations_at(states, path, position)
+            if here is None:
+                return False  # a fault: `verikit check` reports it
+            enabled, took = here
+            always = set(enabled) if always is None else always & enabled
+            sometimes |= enabled
+            taken |= took
+        starved = {o for o in always or () if not self.strong[o[0]]}
         starved |= {o for o in sometimes if self.strong[o[0]]}
         return not (starved - taken)
+
+    def _obligations_at(
+        self, states: list[State], path: list[int], position: int
+    ) -> tuple[set[Obligation], set[Obligation]] | None:
+        """(obligations enabled at `position`, those its step takes), computed once."""
+        while len(self.enabled) <= position:
+            self.enabled.append(None)
+            self.taken.append(None)
+        enabled, taken = self.enabled[position], self.taken[position]
+        if enabled is not None and taken is not None:
+            return enabled, taken
+        fp = self.compiled.fingerprint
+        state = states[position]
+        try:
+            succs = self.compiled.labelled_successors(state)
+        except SpecFault:
+            return None
+        enabled, taken = set(), set()
+        for ordinal, succ in enumerate(succs):
+            if fp(succ.state) == fp(state):
+                continue  # a stuttering step neither enables nor takes an obligation
+            owed = self._obligations(succ.action, succ.params)
+            enabled |= owed
+            if ordinal == path[position + 1]:
+                taken |= owed
+        self.enabled[position], self.taken[position] = enabled, taken
+        return enabled, taken
 
     def _obligations(self, action: int, params: tuple[object, ...]) -> set[Obligation]:
         return {
