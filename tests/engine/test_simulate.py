@@ -25,6 +25,7 @@ from verikit.engine.simulate import (
     SimulationResult,
     Walker,
     features,
+    run_seed,
     simulate,
 )
 from verikit.trace import replay
@@ -77,6 +78,14 @@ def test_the_printed_seed_of_the_failing_run_finds_the_same_violation_as_run_0()
     again = run(compiled, seed=found.run.found_seed, shrink=False)
     assert again.run.found_run == 0
     assert again.result.violations == found.result.violations
+
+
+def test_run_0_walks_with_the_seed_itself_and_nearby_seeds_share_no_runs() -> None:
+    assert run_seed(41, 0) == 41
+    first = {run_seed(1, i) for i in range(1, 1000)}
+    second = {run_seed(2, i) for i in range(1, 1000)}
+    assert len(first) == 999 and not first & second
+    assert all(0 <= seed < 2**63 for seed in first | second)
 
 
 def test_workers_report_the_violation_one_process_finds() -> None:
@@ -214,9 +223,9 @@ def test_shrinking_reaches_checks_shortest_counterexample_on_two_phase_commit() 
 
 
 def test_the_example_database_replays_the_last_failure_first(tmp_path: Path) -> None:
-    compiled = compiled_spec("two_phase_commit_crash_buggy.dsl")
+    compiled = compiled_spec("crdt_lww_buggy.dsl")
     first = run(compiled, seed=11, database=str(tmp_path), shrink_seconds=3.0)
-    assert not first.run.from_database
+    assert first.result.violations and not first.run.from_database
     second = run(compiled, seed=12345, database=str(tmp_path), shrink_seconds=1.0)
     assert second.run.from_database and second.run.runs == 0
     assert second.result.violations[0].property == first.result.violations[0].property
@@ -239,8 +248,8 @@ def test_every_simulated_step_is_a_successor_by_the_reference_interpreter(
     walker = Walker(compiled, SimulateOptions(depth=15, seed=seed))
     if walker.start() is not None:
         return  # the initial states fault: nothing to walk
-    for run_seed in range(seed, seed + 3):
-        _, choices, path = walker.walk(run_seed)
+    for walk_seed in range(seed, seed + 3):
+        _, choices, path = walker.walk(walk_seed)
         if not path:
             continue
         state = init_states(model)[path[0]]

@@ -11,8 +11,9 @@ state outside one is checked against the invariants, then the run ends), and col
 `reachable` witnesses; with liveness properties it also recognises a lasso when a walk
 returns to a state it visited (engine/lasso.py judges fairness and the property).
 
-Reproducible: run i of a simulation with seed S is seeded with S + i, so the seed printed for
-a failing run reproduces it as run 0 of a new simulation. Its choices are recorded as
+Reproducible: run 0 of a simulation with seed S is seeded with S itself, run i > 0 with a
+64-bit mix of S and i (`run_seed`), so the seed printed for a failing run reproduces it as run
+0 of a new simulation, and simulations with nearby seeds share no runs. Its choices are recorded as
 `[initial state, action, index within that action's successors, action, index, ...]`, the same
 encoding hypothesis draws in engine/shrink.py, which shrinks a violation afterwards.
 
@@ -469,7 +470,7 @@ def run_many(
         why = stop(run)
         if why is not None:
             return None, why
-        found, choices, _ = walker.walk(seed + run)
+        found, choices, _ = walker.walk(run_seed(seed, run))
         if found is not None:
             stop.found(run)
             return Found(run, found, tuple(choices), time.monotonic() - start), "violation"
@@ -614,6 +615,20 @@ Shrinker = Callable[[Found, float], tuple[Discovery, Shrinking]]
 Replayer = Callable[[], Found | None]
 
 
+MASK = 2**64 - 1
+
+
+def run_seed(seed: int, run: int) -> int:
+    """Run 0 walks with the simulation's seed, run i with splitmix64 of the seed and i (a
+    non-negative int below 2**63, as --seed takes)."""
+    if run == 0:
+        return seed
+    z = (seed + run * 0x9E3779B97F4A7C15) & MASK
+    z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & MASK
+    z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & MASK
+    return (z ^ (z >> 31)) >> 1
+
+
 def new_seed() -> int:
     return random.SystemRandom().randrange(1, 10**9)
 
@@ -679,7 +694,7 @@ def simulate(
         stopped=why,
         longest=tally.longest,
         found_run=None if found is None or from_database else found.run,
-        found_seed=None if found is None or from_database else seed + found.run,
+        found_seed=None if found is None or from_database else run_seed(seed, found.run),
         found_seconds=None if found is None else found.seconds,
         shrinking=shrinking,
         from_database=from_database,
