@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.specs.library_ii import LIBRARY_II
 from verikit import api
 from verikit.report import SpecReport
 
@@ -54,6 +55,7 @@ PINS = {
         "expected", 21_422, "EventuallyDecided", 1, 2, "eventually"
     ),
 }
+PINS.update({name: Pin(*pin) for name, pin in LIBRARY_II.items()})  # issue 15's specs
 
 
 @cache
