@@ -101,7 +101,7 @@ def save(outcome: Outcome, out: Path, limits: Limits) -> Path:
     report.write_text(
         f"{case.description}\n{repro_command(outcome, mutant, limits)}\n"
         f"exit {outcome.exit_label} after {outcome.seconds:.1f} s: {outcome.signature}\n\n"
-        f"{outcome.output}",
+        f"{outcome.output}\n{outcome.crash_report}",
         encoding="utf-8",
     )
     return mutant
@@ -110,10 +110,10 @@ def save(outcome: Outcome, out: Path, limits: Limits) -> Path:
 def print_summary(
     outcomes: list[Outcome], failures: list[Outcome], out: Path, limits: Limits
 ) -> None:
-    histogram = Counter(outcome.exit_label for outcome in outcomes)
+    histogram = Counter(_bucket(outcome) for outcome in outcomes)
     print("\nexit codes:")
     for label, count in sorted(histogram.items(), key=lambda item: _order(item[0])):
-        print(f"  {label:>14}: {count}")
+        print(f"  {label:>16}: {count}")
     commands = Counter(outcome.case.command for outcome in outcomes)
     print("commands: " + ", ".join(f"{name} {count}" for name, count in sorted(commands.items())))
     slowest = max(outcomes, key=lambda outcome: outcome.seconds, default=None)
@@ -132,8 +132,15 @@ def print_summary(
             print(f"    {repro_command(outcome, out / f'{case.name}.dsl', limits)[:200]}")
 
 
+def _bucket(outcome: Outcome) -> str:
+    """The exit code, with the runs that also printed a traceback counted apart."""
+    traceback = outcome.failure == "traceback"
+    return outcome.exit_label + (" + traceback" if traceback else "")
+
+
 def _order(label: str) -> tuple[int, str]:
-    return (int(label), "") if label.lstrip("-").isdigit() else (999, label)
+    code = label.split(" ")[0]
+    return (int(code), label) if code.lstrip("-").isdigit() else (999, label)
 
 
 if __name__ == "__main__":

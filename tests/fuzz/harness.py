@@ -93,6 +93,7 @@ class Outcome:
     exit_code: int | None  # None: killed at the wall-clock cap
     seconds: float
     output: str  # stdout and stderr, as text
+    crash_report: str = ""  # the file an internal error (exit 4) points to, if any
 
     @property
     def failure(self) -> str | None:
@@ -123,11 +124,12 @@ class Outcome:
         """A short key that groups failures of one cause: the failure kind, the innermost
         verikit frame and the exception's type (numbers and names blurred)."""
         kind = self.failure or "ok"
-        frames = re.findall(r'File "[^"]*?/(verikit/[^"]+)", line \d+, in (\w+)', self.output)
+        text = self.output + "\n" + self.crash_report
+        frames = re.findall(r'File "[^"]*?/(verikit/[^"]+)", line \d+, in (\w+)', text)
         where = f"{frames[-1][0]}:{frames[-1][1]}" if frames else ""
-        errors = re.findall(r"^(\w+(?:Error|Exception|Interrupt|Exit)\b)", self.output, re.M)
+        errors = re.findall(r"^([\w.]+(?:Error|Exception|Interrupt|Exit)\b)", text, re.M)
         if not errors:
-            errors = re.findall(r"\b(\w+Error)\b", self.output)
+            errors = re.findall(r"\b(\w+Error)\b", text)
         error = errors[-1] if errors else ""
         return " | ".join(part for part in (kind, error, where) if part)
 
@@ -157,7 +159,7 @@ def run_case(case: Case, workdir: Path, limits: Limits) -> Outcome:
     mutant = workdir / f"{case.name}.dsl"
     mutant.write_bytes(encode(case.text))
     argv = [sys.executable, "-m", "verikit", *case.argv(mutant, limits)]
-    env = {**os.environ, "CI": "true"}
+    env = {**os.environ, "CI": "true", "TMPDIR": str(workdir)}  # crash reports land here
     started = time.monotonic()
     process = subprocess.Popen(
         argv,
@@ -177,7 +179,18 @@ def run_case(case: Case, workdir: Path, limits: Limits) -> Outcome:
         raw, _ = process.communicate()
         code = None
     seconds = time.monotonic() - started
-    return Outcome(case, code, seconds, raw.decode("utf-8", errors="replace"))
+    output = raw.decode("utf-8", errors="replace")
+    return Outcome(case, code, seconds, output, _crash_report(output))
+
+
+def _crash_report(output: str) -> str:
+    match = re.search(r'([^\s"]*verikit-crash-[^\s"]*\.txt)', output)
+    if not match:
+        return ""
+    try:
+        return Path(match.group(1)).read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return ""
 
 
 def _capped(memory_mb: int) -> Callable[[], None]:

@@ -50,6 +50,12 @@ HUGE_NUMBERS = (
     "0",
 )
 
+SMALL_NUMBERS = ("0", "1", "2", "3", "7", "0.5")
+
+OPERATORS = ("==", "!=", "<", "<=", ">", ">=", "+", "-", "*", "/", "%", "&", "..") + (
+    ("and", "or", "not", "implies", "=>", "in", "subset", "?", ":", ",", ".", "->", "=")
+)
+
 NESTING_DEPTHS = (20, 60, 98, 120, 250, 500, 1000, 3000)
 
 # Odd bytes and characters: NUL, controls, a byte that is not UTF-8 (as a surrogate escape),
@@ -147,7 +153,8 @@ def swap_keyword(rng: random.Random, text: str) -> Mutation:
     tokens = tokenize(text)
     keywords = [i for i in significant(tokens) if tokens[i].text in KEYWORDS]
     i = rng.choice(keywords or significant(tokens))
-    old, new = tokens[i].text, rng.choice(KEYWORDS)
+    old = tokens[i].text
+    new = rng.choice([keyword for keyword in KEYWORDS if keyword != old])
     tokens[i] = Token("word", new)
     return Mutation(join(tokens), f"keyword {old!r} -> {new!r}")
 
@@ -162,6 +169,46 @@ def huge_number(rng: random.Random, text: str) -> Mutation:
     for i in chosen:
         tokens[i] = Token("number", huge)
     return Mutation(join(tokens), f"{len(chosen)} number(s) -> {_short(huge)}")
+
+
+def small_number(rng: random.Random, text: str) -> Mutation:
+    """A number made small or empty-making (`1..0`, a group of 0 nodes, `max_in_flight: 0`)."""
+    tokens = tokenize(text)
+    numbers = [i for i, token in enumerate(tokens) if token.kind == "number"]
+    if not numbers:
+        return huge_number(rng, text)
+    i = rng.choice(numbers)
+    old = tokens[i].text
+    tokens[i] = Token("number", rng.choice([n for n in SMALL_NUMBERS if n != old]))
+    return Mutation(join(tokens), f"number {old} -> {tokens[i].text}")
+
+
+def swap_operator(rng: random.Random, text: str) -> Mutation:
+    """An operator replaced by another: the spec still parses more often than not, so the
+    mutant reaches the type checker, the engines and the trace display."""
+    tokens = tokenize(text)
+    operators = [i for i in significant(tokens) if tokens[i].text in OPERATORS]
+    if not operators:
+        return swap_keyword(rng, text)
+    i = rng.choice(operators)
+    old = tokens[i].text
+    new = rng.choice([op for op in OPERATORS if op != old])
+    tokens[i] = Token("op", f" {new} ")
+    return Mutation(join(tokens), f"operator {old!r} -> {new!r}")
+
+
+def swap_name(rng: random.Random, text: str) -> Mutation:
+    """A name replaced by another name of the spec: a variable for a type, a node for an
+    action, a message for a field — mix-ups that parse but must be refused by name."""
+    tokens = tokenize(text)
+    words = [i for i in significant(tokens) if tokens[i].kind == "word"]
+    names = sorted({tokens[i].text for i in words if tokens[i].text not in KEYWORDS})
+    if len(names) < 2:
+        return swap_keyword(rng, text)
+    i = rng.choice([i for i in words if tokens[i].text in names])
+    old = tokens[i].text
+    tokens[i] = Token("word", rng.choice([name for name in names if name != old]))
+    return Mutation(join(tokens), f"name {old!r} -> {tokens[i].text!r}")
 
 
 def huge_const_override(rng: random.Random, text: str) -> Mutation:
@@ -350,6 +397,9 @@ MUTATORS: dict[str, Mutator] = {
     "keyword": swap_keyword,
     "huge-number": huge_number,
     "huge-const": huge_const_override,
+    "small-number": small_number,
+    "operator": swap_operator,
+    "name": swap_name,
     "nesting": deep_nesting,
     "truncate": truncate,
     "odd-bytes": odd_characters,
