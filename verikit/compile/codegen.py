@@ -51,6 +51,7 @@ from verikit.core import ir
 from verikit.core.model import Action, Model, Property
 from verikit.core.types import Type, default_value
 from verikit.errors import NO_SPAN, Diagnostic, Span, SpecError
+from verikit.syntax.heap import paused_gc
 
 _FIXED = {"s", "out", "append", "hits", "exc", "action_hits", "next_states",
           "labelled_successors", "init_block", "init_states", "fingerprint", "PROPERTIES",
@@ -62,7 +63,8 @@ Finish = Callable[[str, str], str]
 
 def generate(model: Model) -> str:
     """The Python source of `model`'s compiled module (deterministic: same model, same text)."""
-    return _Module(model).source()
+    with paused_gc():  # linear time in the size of the model (syntax/heap.py)
+        return _Module(model).source()
 
 
 def action_function(k: int, action: Action) -> str:

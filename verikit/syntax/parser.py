@@ -25,6 +25,7 @@ from lark.lexer import PatternStr
 from verikit.errors import Diagnostic, Span, SpecError
 from verikit.syntax import ast
 from verikit.syntax.depth import shape
+from verikit.syntax.heap import paused_gc
 from verikit.syntax.transform import ToAst
 
 
@@ -43,6 +44,11 @@ def _lark() -> Lark:
 
 def parse(text: str, filename: str = "<spec>") -> ast.Spec:
     """Parse one spec file; raise `SpecError` (one diagnostic) on the first syntax error."""
+    with paused_gc():  # linear time in the size of the spec (syntax/heap.py)
+        return _parse(text, filename)
+
+
+def _parse(text: str, filename: str) -> ast.Spec:
     try:
         tree: Tree[Token] = _lark().parse(text)
     except UnexpectedInput as error:
