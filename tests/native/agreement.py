@@ -88,7 +88,7 @@ def agree_on_state(
             assert have == want, f"{prop.kind} {prop.name} in {state}"
         if prop.trigger is not None:
             trigger = compiled.triggers[prop.name]
-            want = _python(lambda: bool(trigger(state)))
+            want = _python(lambda t=trigger: bool(t(state)))  # type: ignore[misc]
             have = _native(lambda i=i: lib.trigger(i, words))  # type: ignore[misc]
             if have == "unrepresentable" and strict:
                 raise Unrepresented(f"trigger of {prop.name} in {state}")

@@ -224,6 +224,10 @@ def _bag_add(ex: CExprs, e: ir.Call, args: tuple[ir.Expr, ...], sc: Scope) -> st
     assert isinstance(bt, BagType)
     b = ex.value(args[0], bt, sc)
     v = ex.value(args[1], bt.elem, sc)
+    if is_scalar(bt.elem):  # the comparison takes its address
+        x = ex.fresh()
+        ex.w.line(f"int64_t {x} = {v};")
+        v = x
     out = ex.temp(bt, e.span, zero=False)
     ex.w.line(f"{out} = {b};")
     cmp = ex.ct.cmp_fn(bt.elem, e.span)

@@ -130,15 +130,16 @@ class CExprs:
         src = self.copy(have, text, span)
         k = self.ct.set_words(have, span)
         j, m = self.fresh("j"), self.fresh("m")
-        with self.w.block(f"for (int {j} = 0; {j} < {k}; {j}++)"):
-            with self.w.block(f"for (uint64_t {m} = {src}.w[{j}]; {m}; {m} &= {m} - 1)"):
-                x = self._decoded(have.elem, f"({j} * 64 + __builtin_ctzll({m}))", span)
-                o = self.ordinal(want.elem, x, span)
-                if drop:
-                    self.w.line(f"if ({o} < 0) continue;")
-                else:
-                    self.w.line(f"if ({o} < 0) {UNREP}")
-                self.w.line(f"{out}.w[{o} >> 6] |= 1ULL << ({o} & 63);")
+        words = self.w.block(f"for (int {j} = 0; {j} < {k}; {j}++)")
+        bits = self.w.block(f"for (uint64_t {m} = {src}.w[{j}]; {m}; {m} &= {m} - 1)")
+        with words, bits:
+            x = self._decoded(have.elem, f"({j} * 64 + __builtin_ctzll({m}))", span)
+            o = self.ordinal(want.elem, x, span)
+            if drop:
+                self.w.line(f"if ({o} < 0) continue;")
+            else:
+                self.w.line(f"if ({o} < 0) {UNREP}")
+            self.w.line(f"{out}.w[{o} >> 6] |= 1ULL << ({o} & 63);")
         return out
 
     def check_same(self, have: Type, want: Type, span: Span) -> None:
@@ -164,9 +165,12 @@ class CExprs:
             return self.ct.const(want, e.value, e.span)
         if isinstance(e, ir.SetLit) and isinstance(want, SetType):
             return self._set_lit(e, want, sc, drop)
-        if isinstance(want, SetType) and isinstance(e.type, SetType):
-            if ident(e.type) != ident(want):
-                return self.convert_set(self.expr(e, sc), e.type, want, e.span, drop)
+        if (
+            isinstance(want, SetType)
+            and isinstance(e.type, SetType)
+            and ident(e.type) != ident(want)
+        ):
+            return self.convert_set(self.expr(e, sc), e.type, want, e.span, drop)
         if isinstance(want, OptionType) and not isinstance(e.type, OptionType):
             inner = self.value(e, want.inner, sc)  # a value of the inner type is an option
             out = self.temp(want, e.span, zero=False)
@@ -185,7 +189,9 @@ class CExprs:
         match e:
             case ir.Lit(value=value):
                 if value is None and not isinstance(e.type, OptionType):
-                    raise NativeRefusal(f"none as a {e.type}", e.span)
+                    # a placeholder (the value of an empty map literal): never evaluated
+                    self.w.line(UNREP)
+                    return "0" if is_scalar(e.type) else self.temp(e.type, e.span)
                 return self.ct.const(e.type, value, e.span)
             case ir.StateVar(index=index):
                 return f"{sc.state}.v{index}"
@@ -550,11 +556,12 @@ class CExprs:
         size = self.ct.set_size(st, span)
         k = self.ct.set_words(st, span)
         j, m, o = self.fresh("j"), self.fresh("m"), self.fresh("o")
-        with w.block(f"for (int {j} = 0; {j} < {k}; {j}++)"):
-            with w.block(f"for (uint64_t {m} = {s}.w[{j}]; {m}; {m} &= {m} - 1)"):
-                w.line(f"int64_t {o} = {j} * 64 + __builtin_ctzll({m});")
-                assert size > 0
-                yield self._decoded(st.elem, o, span)
+        assert size > 0
+        words = w.block(f"for (int {j} = 0; {j} < {k}; {j}++)")
+        bits = w.block(f"for (uint64_t {m} = {s}.w[{j}]; {m}; {m} &= {m} - 1)")
+        with words, bits:
+            w.line(f"int64_t {o} = {j} * 64 + __builtin_ctzll({m});")
+            yield self._decoded(st.elem, o, span)
 
     def _decoded(self, t: Type, o: str, span: Span) -> str:
         if is_scalar(t):

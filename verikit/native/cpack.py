@@ -98,38 +98,38 @@ class Packer:
                     out.append(f"{pad}vk_put(w, {_at(pos, 64 * j)}, {bits}, {lv}.w[{j}]);")
                 return out
             case MapL(size=size, value=vl):
-                i, stride = self._var(), 1 + vl.bits
-                at = f"{pos} + {i} * {stride}"
+                k, stride = self._var(), 1 + vl.bits
+                at = f"{pos} + {k} * {stride}"
                 return [
-                    f"{pad}for (int64_t {i} = 0; {i} < {size}; {i}++) if ({lv}.has[{i}]) {{",
+                    f"{pad}for (int64_t {k} = 0; {k} < {size}; {k}++) if ({lv}.has[{k}]) {{",
                     f"{pad}  vk_put(w, {at}, 1, 1);",
-                    *self.pack(vl, t.value, f"{lv}.v[{i}]", f"{at} + 1", pad + "  "),  # type: ignore[union-attr]
+                    *self.pack(vl, t.value, f"{lv}.v[{k}]", f"{at} + 1", pad + "  "),  # type: ignore[union-attr]
                     f"{pad}}}",
                 ]
             case SeqL(cap=cap, elem=el):
-                i = self._var()
-                at = f"{pos} + {lay.len_bits} + {i} * {el.bits}"
+                k = self._var()
+                at = f"{pos} + {lay.len_bits} + {k} * {el.bits}"
                 out = [f"{pad}if ((uint64_t){lv}.len > {cap}) {bad}"]
                 if lay.len_bits:
                     out.append(f"{pad}vk_put(w, {pos}, {lay.len_bits}, (uint64_t){lv}.len);")
                 return [
                     *out,
-                    f"{pad}for (int64_t {i} = 0; {i} < {lv}.len; {i}++) {{",
-                    *self.pack(el, t.elem, f"{lv}.v[{i}]", at, pad + "  "),  # type: ignore[union-attr]
+                    f"{pad}for (int64_t {k} = 0; {k} < {lv}.len; {k}++) {{",
+                    *self.pack(el, t.elem, f"{lv}.v[{k}]", at, pad + "  "),  # type: ignore[union-attr]
                     f"{pad}}}",
                 ]
             case BagL(cap=cap, elem=el):
-                i = self._var()
-                at = f"{pos} + {lay.len_bits} + {i} * {lay.entry_bits}"
+                k = self._var()
+                at = f"{pos} + {lay.len_bits} + {k} * {lay.entry_bits}"
                 out = [f"{pad}if ((uint64_t){lv}.n > {cap}) {bad}"]
                 if lay.len_bits:
                     out.append(f"{pad}vk_put(w, {pos}, {lay.len_bits}, (uint64_t){lv}.n);")
                 return [
                     *out,
-                    f"{pad}for (int64_t {i} = 0; {i} < {lv}.n; {i}++) {{",
-                    *self.pack(el, t.elem, f"{lv}.v[{i}]", at, pad + "  "),  # type: ignore[union-attr]
-                    f"{pad}  if ((uint64_t){lv}.c[{i}] > {lay.max_count}) {bad}",
-                    f"{pad}  vk_put(w, {at} + {el.bits}, {lay.count_bits}, (uint64_t){lv}.c[{i}]);",
+                    f"{pad}for (int64_t {k} = 0; {k} < {lv}.n; {k}++) {{",
+                    *self.pack(el, t.elem, f"{lv}.v[{k}]", at, pad + "  "),  # type: ignore[union-attr]
+                    f"{pad}  if ((uint64_t){lv}.c[{k}] > {lay.max_count}) {bad}",
+                    f"{pad}  vk_put(w, {at} + {el.bits}, {lay.count_bits}, (uint64_t){lv}.c[{k}]);",
                     f"{pad}}}",
                 ]
         raise TypeError(lay)
@@ -186,33 +186,33 @@ class Packer:
                     for j in range((size + 63) // 64)
                 ]
             case MapL(size=size, value=vl):
-                i, stride = self._var(), 1 + vl.bits
-                at = f"{pos} + {i} * {stride}"
+                k, stride = self._var(), 1 + vl.bits
+                at = f"{pos} + {k} * {stride}"
                 return [
-                    f"{pad}for (int64_t {i} = 0; {i} < {size}; {i}++) if (vk_get(w, {at}, 1)) {{",
-                    f"{pad}  {lv}.has[{i}] = 1;",
-                    *self.unpack(vl, t.value, f"{lv}.v[{i}]", f"{at} + 1", pad + "  "),  # type: ignore[union-attr]
+                    f"{pad}for (int64_t {k} = 0; {k} < {size}; {k}++) if (vk_get(w, {at}, 1)) {{",
+                    f"{pad}  {lv}.has[{k}] = 1;",
+                    *self.unpack(vl, t.value, f"{lv}.v[{k}]", f"{at} + 1", pad + "  "),  # type: ignore[union-attr]
                     f"{pad}}}",
                 ]
             case SeqL(elem=el):
-                i = self._var()
-                at = f"{pos} + {lay.len_bits} + {i} * {el.bits}"
+                k = self._var()
+                at = f"{pos} + {lay.len_bits} + {k} * {el.bits}"
                 n = f"(int64_t)vk_get(w, {pos}, {lay.len_bits})" if lay.len_bits else "0"
                 return [
                     f"{pad}{lv}.len = {n};",
-                    f"{pad}for (int64_t {i} = 0; {i} < {lv}.len; {i}++) {{",
-                    *self.unpack(el, t.elem, f"{lv}.v[{i}]", at, pad + "  "),  # type: ignore[union-attr]
+                    f"{pad}for (int64_t {k} = 0; {k} < {lv}.len; {k}++) {{",
+                    *self.unpack(el, t.elem, f"{lv}.v[{k}]", at, pad + "  "),  # type: ignore[union-attr]
                     f"{pad}}}",
                 ]
             case BagL(elem=el):
-                i = self._var()
-                at = f"{pos} + {lay.len_bits} + {i} * {lay.entry_bits}"
+                k = self._var()
+                at = f"{pos} + {lay.len_bits} + {k} * {lay.entry_bits}"
                 n = f"(int64_t)vk_get(w, {pos}, {lay.len_bits})" if lay.len_bits else "0"
                 return [
                     f"{pad}{lv}.n = {n};",
-                    f"{pad}for (int64_t {i} = 0; {i} < {lv}.n; {i}++) {{",
-                    *self.unpack(el, t.elem, f"{lv}.v[{i}]", at, pad + "  "),  # type: ignore[union-attr]
-                    f"{pad}  {lv}.c[{i}] = (int64_t)vk_get(w, {at} + {el.bits}, {lay.count_bits});",
+                    f"{pad}for (int64_t {k} = 0; {k} < {lv}.n; {k}++) {{",
+                    *self.unpack(el, t.elem, f"{lv}.v[{k}]", at, pad + "  "),  # type: ignore[union-attr]
+                    f"{pad}  {lv}.c[{k}] = (int64_t)vk_get(w, {at} + {el.bits}, {lay.count_bits});",
                     f"{pad}}}",
                 ]
         raise TypeError(lay)

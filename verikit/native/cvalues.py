@@ -264,9 +264,9 @@ class CTypes:
                     raise NativeRefusal(f"a constant bag of more than {self.bag_cap}", span)
                 if not entries:
                     return "{0}"
-                counts = ", ".join(str(n) for _, n in entries)
-                vals = ", ".join(self.initializer(elem, x, span) for x, _ in entries)
-                return f"{{{len(entries)}, {{{counts}}}, {{{vals}}}}}"
+                numbers = ", ".join(str(n) for _, n in entries)
+                members = ", ".join(self.initializer(elem, x, span) for x, _ in entries)
+                return f"{{{len(entries)}, {{{numbers}}}, {{{members}}}}}"
         raise NativeRefusal(f"a constant of type {t}", span)
 
     # ------------------------------------------------------------ helper functions
@@ -341,7 +341,7 @@ class CTypes:
                 lines.append(f"    r = r * {size} + o;")
                 lines.append("  }")
                 lines.append("  return r;")
-            case SetType(elem=elem):
+            case SetType():
                 # domain order: by size, then the combinations of that size in lex order
                 n = self.set_size(t, span)
                 binom = self._binomials(n)
@@ -463,9 +463,9 @@ class CTypes:
                     )
                 return f"{pad}x = {a}; y = {b};\n{ret}"
             case OptionType(inner=inner):
-                inner_cmp = self._cmp(inner, f"{a}.v", f"{b}.v", by_ordinal, span, depth + 1)
+                nested = self._cmp(inner, f"{a}.v", f"{b}.v", by_ordinal, span, depth + 1)
                 return (f"{pad}x = {a}.has; y = {b}.has;\n{ret}"
-                        f"{pad}if ({a}.has) {{\n{inner_cmp}{pad}}}\n")  # fmt: skip
+                        f"{pad}if ({a}.has) {{\n{nested}{pad}}}\n")  # fmt: skip
             case RecordType(fields=fields):
                 return "".join(
                     self._cmp(ft, f"{a}.f{i}", f"{b}.f{i}", by_ordinal, span, depth)
@@ -482,10 +482,10 @@ class CTypes:
                 rank = self._table(tuple(ranks))
                 out = f"{pad}x = {rank}[{a}.tag]; y = {rank}[{b}.tag];\n{ret}"
                 out += f"{pad}switch ({a}.tag) {{\n"
-                for v in variants:
-                    u = self.utag[v.name]
-                    inner = self._cmp(v, f"{a}.v{u}", f"{b}.v{u}", by_ordinal, span, depth + 1)
-                    out += f"{pad}case {u}:\n{inner}{pad}  break;\n"
+                for var in variants:
+                    u = self.utag[var.name]
+                    nested = self._cmp(var, f"{a}.v{u}", f"{b}.v{u}", by_ordinal, span, depth + 1)
+                    out += f"{pad}case {u}:\n{nested}{pad}  break;\n"
                 return out + f"{pad}}}\n"
             case SetType(elem=elem):
                 if not (by_ordinal or _value_order_is_ordinal(elem)):
@@ -495,17 +495,17 @@ class CTypes:
                 return f"{pad}x = {fn}({a}.w, {b}.w); y = 0;\n{ret}"
             case MapType(value=vt):
                 n = self.map_size(t, span)
-                inner = self._cmp(vt, f"{a}.v[i{depth}]", f"{b}.v[i{depth}]", by_ordinal, span,
+                nested = self._cmp(vt, f"{a}.v[i{depth}]", f"{b}.v[i{depth}]", by_ordinal, span,
                                   depth + 1)  # fmt: skip
                 return (f"{pad}for (int i{depth} = 0; i{depth} < {n}; i{depth}++) {{\n"
                         f"{pad}  x = {a}.has[i{depth}]; y = {b}.has[i{depth}];\n"
                         f"{pad}  if (x != y) return x < y ? -1 : 1;\n"
-                        f"{pad}  if (x) {{\n{inner}{pad}  }}\n{pad}}}\n")  # fmt: skip
+                        f"{pad}  if (x) {{\n{nested}{pad}  }}\n{pad}}}\n")  # fmt: skip
             case SeqType(elem=elem):
                 i = f"i{depth}"
-                inner = self._cmp(elem, f"{a}.v[{i}]", f"{b}.v[{i}]", by_ordinal, span, depth + 1)
+                nested = self._cmp(elem, f"{a}.v[{i}]", f"{b}.v[{i}]", by_ordinal, span, depth + 1)
                 return (f"{pad}for (int64_t {i} = 0; {i} < {a}.len && {i} < {b}.len; {i}++) {{\n"
-                        f"{inner}{pad}}}\n{pad}x = {a}.len; y = {b}.len;\n{ret}")  # fmt: skip
+                        f"{nested}{pad}}}\n{pad}x = {a}.len; y = {b}.len;\n{ret}")  # fmt: skip
         raise NativeRefusal(f"ordering values of type {t}", span)
 
     def _binomials(self, n: int) -> str:

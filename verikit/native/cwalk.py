@@ -117,8 +117,8 @@ def model_types(model: Model) -> Iterator[Type]:
                 case ir.Choose(domain=d, body=body) | ir.ForEach(domain=d, body=body):
                     exprs.append(d)
                     blocks.append(body)
-                case ir.LetStmt(value=v) | ir.Require(cond=v):
-                    exprs.append(v)
+                case ir.LetStmt(value=value) | ir.Require(cond=value):
+                    exprs.append(value)
     while exprs:
         e = exprs.pop()
         yield e.type

@@ -271,7 +271,7 @@ def _size(t: Type) -> int | None:
             k, v = _size(key), _size(value)
             if k is None or v is None or (v > 1 and k * v.bit_length() > 40):
                 return None
-            return v**k
+            return int(v**k)
     return scalar_count(t)
 
 

@@ -1,0 +1,138 @@
+"""The C code generator: what it refuses (by construct and span), the ABI it defines, and the
+faults, duplicates and initial states it produces exactly as compile does."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from verikit.api import load_source
+from verikit.core.model import Model
+from verikit.errors import SourceFile, SpecFault
+from verikit.native.codegen import NativeRefusal, generate
+from verikit.native.library import NativeFault
+
+from .agreement import agree, native, needs_compiler
+
+VK_FAULT = 1
+
+
+def model_of(text: str) -> Model:
+    return load_source(SourceFile("t.dsl", text)).model
+
+
+COUNTER = """
+spec Counter
+var x: 0..3 = 0
+var log: seq<bool, 2> = []
+action inc when x < 3 { x = x + 1 }
+action push(b: bool) when len(log) < 2 { log = append(log, b) }
+invariant Small: x <= 3
+reachable Full: len(log) == 2
+"""
+
+
+def test_the_source_names_its_layout_and_properties() -> None:
+    model = model_of(COUNTER)
+    source = generate(model)
+    assert source.properties == ("Small", "Full")
+    assert source.state_words == source.layout.words == 1
+    assert "#define VK_STATE_WORDS 1" in source.c
+    assert "#define VK_N_ACTIONS 2" in source.c
+    assert "#define VK_N_PROPS 2" in source.c
+    assert '"invariant", "reachable"' in source.c
+    assert generate(model).c == source.c  # deterministic
+
+
+def test_symmetric_groups_are_refused() -> None:
+    model = replace(model_of(COUNTER), symmetric=("P",))
+    with pytest.raises(NativeRefusal, match="symmetric") as refused:
+        generate(model)
+    assert refused.value.construct == "symmetric node groups (P)"
+
+
+@pytest.mark.parametrize(
+    ("text", "construct", "line"),
+    [
+        ("spec S\nvar x: int = 0\naction a { x = x + 1 }\n", "an unbounded int", 2),
+        ("spec S\nvar s: seq<bool> = []\naction a { s = append(s, true) }\n",
+         "a sequence without max_len", 2),
+        ("spec S\nvar s: set<0..5000> = {}\naction a { s = s + {1} }\n", "a set over 0..5000", 2),
+    ],
+)  # fmt: skip
+def test_what_has_no_bounded_layout_is_refused_with_its_span(
+    text: str, construct: str, line: int
+) -> None:
+    with pytest.raises(NativeRefusal, match=construct) as refused:
+        generate(model_of(text))
+    assert refused.value.span.file == "t.dsl"
+    assert refused.value.span.line == line
+
+
+FAULTS = {
+    "an int out of range": "var x: 0..2 = 2\naction a { x = x + 1 }",
+    "a sequence too long": "var s: seq<bool, 1> = [true]\naction a { s = append(s, true) }",
+    "a missing map key": "var m: map<0..2, bool> = {}\naction a when m[1] { m[0] = true }",
+    "a sequence index out of range": "var s: seq<bool, 2> = []\nvar b: bool = false\n"
+    "action a { b = s[1] }",
+    "a division by zero": "var x: 0..2 = 0\naction a { x = 2 / x }",
+    "unwrap of none": "var o: 0..2? = none\nvar x: 0..2 = 0\naction a { x = o }",
+    "min of an empty set": "var s: set<0..2> = {}\nvar x: 0..2 = 0\naction a { x = min(s) }",
+    "head of an empty sequence": "var s: seq<bool, 2> = []\nvar b: bool = false\n"
+    "action a { b = head(s) }",
+}
+
+
+@needs_compiler
+@pytest.mark.parametrize("body", FAULTS.values(), ids=list(FAULTS))
+def test_a_runtime_fault_fires_where_compile_raises_one(body: str) -> None:
+    model = model_of(f"spec F\n{body}\n")
+    source, lib = native(model)
+    from verikit.compile import build
+
+    compiled = build(model)
+    (state,) = compiled.init_states()
+    with pytest.raises(SpecFault):
+        compiled.next_states(state)
+    with pytest.raises(NativeFault) as fault:
+        lib.successors(source.layout.pack(state))
+    assert fault.value.code == VK_FAULT
+
+
+DUPLICATES = """
+spec Dup
+type C = enum { Red, Green, Blue }
+var c: C = any
+var n: 0..1 = 0
+init { choose k in 0..1 { n = 0 } }
+action paint(x: C) { choose y in {Red, Green} { c = Red } }
+action flip { n = 1 - n }
+"""
+
+
+@needs_compiler
+def test_successors_keep_compiles_duplicates_and_initial_states_are_distinct() -> None:
+    model = model_of(DUPLICATES)
+    source, lib = native(model)
+    inits = lib.init_states()
+    assert [source.layout.unpack(w) for _, w in inits] == [("Red", 0), ("Green", 0), ("Blue", 0)]
+    assert {a for a, _ in inits} == {-1}
+    successors = lib.successors(inits[1][1])
+    assert [a for a, _ in successors] == [0] * 6 + [1]  # 3 parameters x 2 choices, then flip
+    assert {source.layout.unpack(w) for _, w in successors[:6]} == {("Red", 0)}
+    assert agree(model, 100) == 6
+
+
+@needs_compiler
+def test_properties_and_leads_to_triggers_evaluate_on_packed_states() -> None:
+    model = model_of(
+        "spec L\nvar x: 0..3 = 0\naction inc when x < 3 { x = x + 1 }\n"
+        "invariant Low: x < 3\nproperty Up: x == 1 leads_to x == 3\nfair action inc\n"
+    )
+    source, lib = native(model)
+    states = {x: source.layout.pack((x,)) for x in range(4)}
+    assert [lib.prop(0, states[x]) for x in range(4)] == [True, True, True, False]
+    assert [lib.trigger(1, states[x]) for x in range(4)] == [False, True, False, False]
+    assert [lib.prop(1, states[x]) for x in range(4)] == [False, False, False, True]
+    assert not lib.trigger(0, states[1])  # an invariant has no trigger
