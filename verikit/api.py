@@ -155,7 +155,7 @@ def _stopped_loading(path: str | Path, options: CheckOptions) -> SpecReport:
         "checking and compiling it); nothing was checked"
     )
     diagnostic = Diagnostic(Span(str(path), 1, 1), message, severity="warning")
-    return SpecReport(str(path), "incomplete", diagnostics=(diagnostic,))
+    return SpecReport(str(path), "incomplete", warnings=(diagnostic,))  # JSON: "warnings"
 
 
 def spec_files(target: str | Path) -> list[Path]:

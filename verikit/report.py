@@ -75,7 +75,8 @@ class BoundedRun:
 
 def to_text(report: SpecReport) -> str:
     if report.result is None:  # a bad spec, or one whose loading a limit stopped
-        return "\n".join(render(d, report.source) for d in report.diagnostics)
+        found = report.diagnostics + report.warnings
+        return "\n".join(render(d, report.source) for d in found)
     assert report.result is not None and report.loaded is not None
     result = report.result
     lines = [f"{report.path}: {report.loaded.model.name} — {_headline(report)}"]

@@ -16,7 +16,7 @@ from verikit import api
 from verikit.core.model import Model
 from verikit.engine import CheckOptions
 from verikit.errors import SpecError
-from verikit.report import to_text
+from verikit.report import to_dict, to_text
 
 ROOT = Path(__file__).resolve().parents[2]
 TLA_TWO_PHASE = ROOT / "specs" / "reference" / "tla_two_phase.dsl"
@@ -71,10 +71,12 @@ def test_a_spec_that_takes_too_long_to_load_stops_at_the_timeout_as_incomplete(
     with finishes_within(10):
         report = api.check_file(BUGGY_2PC, options=CheckOptions(timeout=0.3))
     assert report.verdict == "incomplete" and api.exit_code([report]) == api.EXIT_INCOMPLETE
-    assert to_text(report) == (
-        f"{BUGGY_2PC}:1:1: warning: INCOMPLETE: timeout 0.3 s reached while loading the spec "
-        "(parsing, checking and compiling it); nothing was checked"
+    message = (
+        "INCOMPLETE: timeout 0.3 s reached while loading the spec (parsing, checking and "
+        "compiling it); nothing was checked"
     )
+    assert to_text(report) == f"{BUGGY_2PC}:1:1: warning: {message}"
+    assert [w["message"] for w in to_dict(report)["warnings"]] == [message]
 
 
 def tampered_trace(tmp_path: Path, n: int) -> Path:
