@@ -110,3 +110,15 @@ def test_an_override_of_a_trace_constant_is_named_as_the_command_line_s(tmp_path
     with pytest.raises(SpecError) as caught:
         api.replay_file(BUGGY_2PC, trace, {"N": 10**6})
     assert "(N = 1000000, from --const N)" in caught.value.diagnostics[0].message
+
+
+def test_graph_stops_generating_initial_states_past_its_state_limit(tmp_path: Path) -> None:
+    spec = tmp_path / "many.dsl"
+    spec.write_text(
+        "spec Many\nvar a: 0..999 = any\nvar b: 0..999 = any\nvar c: 0..999 = any\n"
+        "action reset when a > 0 { a = 0 }\n"  # 10^9 initial states
+    )
+    with finishes_within(5), pytest.raises(api.UsageError) as caught:  # memory grows meanwhile
+        api.graph_file(spec, tmp_path / "graph.svg", max_states=50)
+    assert "more than 50 reachable states" in str(caught.value)
+    assert not (tmp_path / "graph.svg").exists()

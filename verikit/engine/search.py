@@ -139,25 +139,9 @@ class _Search:
     def _initial_states(self) -> tuple[list[State], bool]:
         """`init_states()`, and whether it is all of them: with a state limit, generating
         stops once more distinct states than the limit exist (a spec can have 10^9)."""
-        block = self.compiled.init_block
-        if block is None or self.options.max_states is None:
+        if self.options.max_states is None:
             return self.compiled.init_states(), True
-        found: dict[State, None] = {}  # distinct, first occurrence first (as init_states)
-        keys: set[Hashable] = set()
-        key, limit = self.key, self.max_states
-
-        def admit(state: State) -> None:
-            if state not in found:
-                found[state] = None
-                keys.add(key(state))
-                if len(keys) > limit:
-                    raise _Enough
-
-        try:
-            block(admit)
-        except _Enough:
-            return list(found), False
-        return list(found), True
+        return initial_states(self.compiled, self.max_states, self.key)
 
     def _level(
         self, level: list[State], base: int, successors: Callable[[State], list[State]]
@@ -352,6 +336,33 @@ class _Search:
         them when deadlock checking is on and that level was not expanded to the end."""
         partial = self.deadlock and not self.finished
         return max(self.explored - 1 - partial, -1)
+
+
+def initial_states(
+    compiled: CompiledModel, limit: int, key: Callable[[State], Hashable] | None = None
+) -> tuple[list[State], bool]:
+    """`compiled.init_states()` cut short: its first states in its order, generated only
+    until more than `limit` distinct ones (distinct `key`s, when given) exist, and whether
+    that is all of them. A spec may have 10^9 initial states; a caller with a limit needs
+    one more than it, to know that there are more."""
+    block = compiled.init_block
+    if block is None:
+        return compiled.init_states(), True
+    found: dict[State, None] = {}  # distinct, first occurrence first (as init_states)
+    keys: set[Hashable] = set()
+
+    def admit(state: State) -> None:
+        if state not in found:
+            found[state] = None
+            keys.add(state if key is None else key(state))
+            if len(keys) > limit:
+                raise _Enough
+
+    try:
+        block(admit)
+    except _Enough:
+        return list(found), False
+    return list(found), True
 
 
 class _Enough(BaseException):

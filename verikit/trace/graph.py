@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from verikit.compile.compiled import CompiledModel, State, Successor
 from verikit.core.model import SAFETY_KINDS, Model
 from verikit.engine import CheckOptions, Discovery, check
+from verikit.engine.search import initial_states
 from verikit.errors import SpecFault
 from verikit.trace import display
 from verikit.trace.replay import replay
@@ -116,7 +117,8 @@ class _Explorer:
         self.edges: dict[tuple[int, int], list[str]] = {}
 
     def run(self) -> None:
-        added = (self._add(s, None, 0) for s in self.compiled.init_states())
+        first, _ = initial_states(self.compiled, self.limit)  # a spec may have 10^9
+        added = (self._add(s, None, 0) for s in first)
         level = [i for i in added if i is not None]
         depth = 0
         while level:
