@@ -416,10 +416,13 @@ def _title(action: Action) -> str:
 
 
 def _and(conds: list[ir.Expr]) -> ir.Expr:
-    out = conds[0]
-    for c in conds[1:]:
-        out = ir.Binary("and", out, c, out.type)
-    return out
+    """The conjunction of `conds`, balanced (a guard's conjuncts may be thousands: a
+    left-leaning chain would nest that deep)."""
+    if len(conds) == 1:
+        return conds[0]
+    mid = len(conds) // 2
+    left, right = _and(conds[:mid]), _and(conds[mid:])
+    return ir.Binary("and", left, right, left.type)
 
 
 def _where(span: Span) -> str:
