@@ -29,12 +29,13 @@ TRACEBACK = "Traceback (most recent call last)"
 GOOD_EXITS = frozenset({0, 1, 2, 3})
 INTERNAL_ERROR = 4
 
-# Case i runs COMMANDS[i % 20] with MUTATOR_NAMES[(i + i // 20) % 10] as its first mutation:
-# any 20 cases in a row run every command, twelve of them `check`, and 200 cases pair every
+# Case i runs COMMANDS[i % 20] with MUTATOR_NAMES[(i + i // 20) % 13] as its first mutation:
+# any 20 cases in a row run every command, eleven of them `check`, and 260 cases pair every
 # command with every mutator.
-_OTHERS = ("prove", "bmc", "graph", "query", "compile", "prove", "bmc", "graph")
-COMMANDS = tuple(name for other in _OTHERS for name in ("check", other)) + ("check",) * 4
-CHECK_OUTPUTS = ("text", "json", "trace-out")
+_OTHERS = ("prove", "bmc", "graph", "query", "compile", "prove", "bmc", "graph", "simulate")
+COMMANDS = tuple(name for other in _OTHERS for name in ("check", other)) + ("check",) * 2
+OUTPUTS = ("text", "json", "trace-out")  # for check and simulate
+BACKENDS = ("auto", "auto", "python")  # for check and simulate: auto is native when it can
 
 
 @dataclass(frozen=True)
@@ -58,6 +59,7 @@ class Case:
     command: str
     output: str
     consts: tuple[str, ...]
+    backend: str = "auto"
 
     @property
     def name(self) -> str:
@@ -69,13 +71,19 @@ class Case:
         timeout = str(limits.timeout)
         consts = [arg for const in self.consts for arg in ("--const", const)]
         output = mutant.with_suffix("")
-        if self.command == "check":
-            args = ["check", spec, "--timeout", timeout, "--max-states", str(limits.max_states)]
+        if self.command in ("check", "simulate"):
+            if self.command == "check":
+                args = ["check", spec, "--max-states", str(limits.max_states)]
+            else:
+                args = ["simulate", spec, "--runs", "50", "--depth", "30", "--seed", "1"]
+            args += ["--timeout", timeout, *consts]
+            if self.backend != "auto":
+                args += ["--backend", self.backend]
             if self.output == "json":
                 args += ["--format", "json"]
             elif self.output == "trace-out":
                 args += ["--trace-out", f"{output}.trace.json", "--diagram", f"{output}.dot"]
-            return args + consts
+            return args
         if self.command == "prove":
             return ["prove", spec, "--timeout", timeout, "--k", "2", *consts]
         if self.command == "bmc":
@@ -148,9 +156,18 @@ def make_case(seed: int, index: int, bases: list[Path]) -> Case:
     first = MUTATOR_NAMES[(index + index // len(COMMANDS)) % len(MUTATOR_NAMES)]
     mutation = mutate(rng, original, first)
     command = COMMANDS[index % len(COMMANDS)]
-    output = rng.choice(CHECK_OUTPUTS)
+    output = rng.choice(OUTPUTS)
+    backend = rng.choice(BACKENDS)
     return Case(
-        seed, index, base, mutation.description, mutation.text, command, output, mutation.consts
+        seed,
+        index,
+        base,
+        mutation.description,
+        mutation.text,
+        command,
+        output,
+        mutation.consts,
+        backend,
     )
 
 
@@ -159,7 +176,8 @@ def run_case(case: Case, workdir: Path, limits: Limits) -> Outcome:
     mutant = workdir / f"{case.name}.dsl"
     mutant.write_bytes(encode(case.text))
     argv = [sys.executable, "-m", "verikit", *case.argv(mutant, limits)]
-    env = {**os.environ, "CI": "true", "TMPDIR": str(workdir)}  # crash reports land here
+    # Crash reports, native builds and simulation's example database stay in the workdir.
+    env = {**os.environ, "CI": "true", "TMPDIR": str(workdir), "VERIKIT_CACHE": str(workdir)}
     started = time.monotonic()
     process = subprocess.Popen(
         argv,

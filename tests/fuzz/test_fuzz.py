@@ -12,7 +12,17 @@ from pathlib import Path
 
 import pytest
 
-from tests.fuzz.harness import Case, Limits, Outcome, make_case, repro_command, run_case, spec_paths
+from tests.fuzz.harness import (
+    BACKENDS,
+    COMMANDS,
+    Case,
+    Limits,
+    Outcome,
+    make_case,
+    repro_command,
+    run_case,
+    spec_paths,
+)
 from tests.fuzz.mutate import MUTATORS, NESTING_KINDS, encode, mutate, nest, tokenize
 
 SEED = 20261205
@@ -39,14 +49,8 @@ def explain(outcome: Outcome, workdir: Path) -> str:
 
 def test_the_slice_covers_every_command_and_every_mutator() -> None:
     cases = [make_case(SEED, index, BASES) for index in range(SLICE)]
-    assert {case.command for case in cases} == {
-        "check",
-        "prove",
-        "bmc",
-        "query",
-        "graph",
-        "compile",
-    }
+    assert {case.command for case in cases} == set(COMMANDS)
+    assert {case.backend for case in cases} == set(BACKENDS)
     used = {part.split(":")[0] for case in cases for part in case.description.split("; ")}
     assert used == set(MUTATORS)
 
