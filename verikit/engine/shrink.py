@@ -1,20 +1,25 @@
 """Shrinking a violation a random walk found, and replaying the last one first.
 
-Two stages, under one time budget:
+Three passes, under one time budget (and a count of hypothesis's walks, so that a seed
+shrinks the same way every time unless the clock runs out first):
 
-1. hypothesis. A walk is a sequence of draws, `[initial state, action, index, action, index,
+1. Step removal, on the steps themselves (each named by its action, parameters and which of
+   that action's equal-looking successors it is): remove chunks of steps, then single steps,
+   and let one step stand in for a detour of up to WINDOW steps, while the violation still
+   shows; repeat until nothing shortens. Every replayed prefix is kept in a trie, so each
+   state's checks and successors are computed once: this pass is fast.
+2. hypothesis. A walk is a sequence of draws, `[initial state, action, index, action, index,
    ...]` (engine/simulate.py records the walker's choices in this encoding): the action is an
    index into the model's actions (a disabled one means the next enabled one, cyclically) and
-   the index picks among that action's successors (modulo their number). The failing choices
-   are handed to hypothesis through its example database, which it replays first; its
-   shrinker then deletes and lowers draws for as long as the walk still shows the same
-   violation within as many steps. The database lives under a verikit cache directory and
-   keeps the last failure of each spec, so the next simulation replays it first.
-2. A final pass on the steps themselves (each step named by its action, parameters and which
-   of that action's equal-looking successors it is): remove chunks of steps, then single
-   steps, while the violation still shows; then, among traces of equal length, prefer fewer
-   fault steps (loss, duplication, crash, partition) and fewer switches between nodes
-   (swapping neighbouring steps, or taking another action in place of a fault).
+   the index picks among that action's successors (modulo their number). The shortened
+   trace's draws are handed to hypothesis through its example database, which replays them
+   first; its shrinker then deletes and lowers draws for as long as the walk still shows the
+   same violation within as many steps, finding different, shorter runs that step removal
+   cannot reach. The database lives under a verikit cache directory and keeps the last shrunk
+   failure of each spec, so the next simulation replays it first.
+3. Step removal again, then, among traces of equal length, fewer fault steps (loss,
+   duplication, crash, partition) and fewer switches between nodes (swapping neighbouring
+   steps, or taking another action in place of a fault).
 
 A shrunk trace is never longer than the one it came from: every candidate is capped at the
 current length, and only a better one (by length, then faults, then switches) replaces it.
@@ -46,6 +51,7 @@ from verikit.errors import SpecFault
 
 FAULT_KINDS = ("drop", "duplicate", "crash", "restart", "partition", "heal")
 INDEX_BOUND = 2**16  # an index draw is taken modulo the number of successors
+HYPOTHESIS_WALKS = 300  # walks hypothesis may try: a count, so a seed shrinks the same way
 CACHE_ENV = "VERIKIT_CACHE"
 
 
@@ -100,6 +106,21 @@ class Executor:
             found, go_on = self.checks.state(state, path)
         return found, choices
 
+    def choices_of(self, path: tuple[int, ...]) -> list[int]:
+        """The draws that walk `path`: each step's action, and its index among that action's
+        successors."""
+        choices = [path[0]]
+        state = self.inits[path[0]]
+        for ordinal in path[1:]:
+            succs, counts = self.expand(state)
+            action, before = 0, 0
+            while before + counts[action] <= ordinal:
+                before += counts[action]
+                action += 1
+            choices += (action, ordinal - before)
+            state = succs[ordinal]
+        return choices
+
 
 def same(a: Discovery, b: Discovery) -> bool:
     return a.kind == b.kind and a.property == b.property
@@ -110,6 +131,10 @@ def same(a: Discovery, b: Discovery) -> bool:
 
 class _Shows(Exception):
     """Raised inside hypothesis's test: this walk shows the violation."""
+
+
+class _OutOfTime(BaseException):
+    """The shrinking budget is spent: stop hypothesis, keep the best walk it has seen."""
 
 
 def database_key(compiled: CompiledModel) -> bytes:
@@ -123,8 +148,9 @@ def _seeded_database(
     directory: str | None, key: bytes, seeds: Iterable[bytes], read_stored: bool
 ) -> Any:
     """hypothesis's example database for one spec: every key hypothesis asks about maps to
-    this spec's `key` (its secondary corpora to `key` plus their suffix); the walker's
-    failing choices come first."""
+    this spec's `key` (its secondary corpora to `key` plus their suffix). The walker's failing
+    choices come as the secondary corpus: hypothesis does not shrink again what its primary
+    corpus holds (its last shrunk failures), but does shrink a secondary entry that fails."""
     from hypothesis.database import DirectoryBasedExampleDatabase, ExampleDatabase
 
     inner = DirectoryBasedExampleDatabase(directory) if directory else None
@@ -138,7 +164,7 @@ def _seeded_database(
 
         def fetch(self, asked: bytes) -> Iterable[bytes]:
             mapped = self._map(asked)
-            if mapped == key:
+            if mapped == key + b".secondary":  # the primary corpus counts as shrunk already
                 yield from seeds
             if inner is not None and read_stored:
                 yield from inner.fetch(mapped)
@@ -158,7 +184,7 @@ def _seeded_database(
 class _Best:
     discovery: Discovery | None
     choices: list[int]
-    known: set[tuple[int, ...]]
+    calls: int = 0
 
 
 def hypothesis_search(
@@ -172,14 +198,14 @@ def hypothesis_search(
     read_stored: bool,
 ) -> _Best:
     """Let hypothesis replay `seeds` (and, with `read_stored`, the database's stored failures)
-    and shrink the first that shows `target` (None: any safety violation). Past the deadline
-    only walks already known to fail still fail, so hypothesis stops shrinking at once."""
+    and shrink the first that shows `target` (None: any safety violation), until the
+    deadline."""
     import hypothesis
     from hypothesis import HealthCheck, Phase, Verbosity, given, settings
     from hypothesis import strategies as st
     from hypothesis.database import choices_to_bytes
 
-    best = _Best(None, [], set())
+    best = _Best(None, [])
     key = database_key(executor.compiled)
     db = _seeded_database(database, key, [choices_to_bytes(c) for c in seeds], read_stored)
 
@@ -196,6 +222,10 @@ def hypothesis_search(
     @hypothesis.seed(seed)  # under @settings: a seed alone would switch the database off
     @given(st.data())
     def attempt(data: Any) -> None:
+        best.calls += 1
+        if best.calls > HYPOTHESIS_WALKS or time.monotonic() > deadline:
+            raise _OutOfTime  # a BaseException: hypothesis lets it through and stops
+
         def draw(n: int) -> int:
             return int(data.draw(st.integers(0, n - 1)))
 
@@ -204,16 +234,13 @@ def hypothesis_search(
             return
         if best.discovery is not None and not same(found, best.discovery):
             return  # without a target, the first violation replayed is the one shrunk
-        if time.monotonic() > deadline and found.path not in best.known:
-            return
-        best.known.add(found.path)
         if best.discovery is None or len(found.path) < len(best.discovery.path):
             best.discovery, best.choices = found, choices
         raise _Shows
 
     try:
         attempt()
-    except (_Shows, unittest.SkipTest):  # SkipTest: nothing in the database to replay
+    except (_Shows, unittest.SkipTest, _OutOfTime):  # SkipTest: nothing to replay
         pass
     except Exception as error:  # hypothesis's own complaints (flaky, ...): keep the best seen
         if not _from_hypothesis(error):
@@ -234,6 +261,24 @@ def _from_hypothesis(error: BaseException) -> bool:
 Label = tuple[int, tuple[Any, ...], int]  # action, parameters, which of the equal-looking
 
 
+class _Node:
+    """A replayed prefix: its last state, the path to it, what checking it found, and (once
+    asked) its labelled successors and the prefixes extending it."""
+
+    __slots__ = ("state", "path", "found", "go_on", "succs", "end", "children")
+
+    def __init__(
+        self, state: State, path: tuple[int, ...], found: Discovery | None, go_on: bool
+    ) -> None:
+        self.state = state
+        self.path = path
+        self.found = found
+        self.go_on = go_on
+        self.succs: list[Successor] | None = None
+        self.end: Discovery | None = None  # a fault computing the successors
+        self.children: dict[Label, _Node] = {}
+
+
 class Steps:
     """Replays walks named by step labels, and judges them: (length, faults, switches)."""
 
@@ -242,6 +287,7 @@ class Steps:
         self.checks = checks
         self.target = target
         self.inits = compiled.init_states()
+        self.roots: dict[int, _Node] = {}
         model = compiled.model
         self.fault = [a.kind in FAULT_KINDS for a in model.actions]
         names = [[p.name for p in a.params] for a in model.actions]
@@ -260,38 +306,57 @@ class Steps:
         return labels
 
     def replay(self, init: int, labels: list[Label]) -> tuple[Discovery, list[Label]] | None:
-        """The target shown by these steps (cut where it first shows), else None."""
-        path = [init]
-        state = self.inits[init]
-        found, go_on = self.checks.state(state, path)
+        """The target shown by these steps (cut where it first shows), else None. Every
+        prefix replayed is kept in a trie, so each state's checks and successors are
+        computed once however many candidates share it."""
+        node = self.roots.get(init)
+        if node is None:
+            node = self.roots[init] = self._prefix(self.inits[init], (init,))
         for count, label in enumerate(labels):
-            if found is not None:
-                return (found, labels[:count]) if same(found, self.target) else None
-            if not go_on:
+            if node.found is not None:
+                return (node.found, labels[:count]) if same(node.found, self.target) else None
+            if not node.go_on:
                 return None
-            try:
-                succs = self.compiled.labelled_successors(state)
-            except SpecFault as fault:
-                found = self.checks.step_fault(fault, path)
-                return (found, labels[:count]) if same(found, self.target) else None
-            ordinal = _find(succs, label)
-            if ordinal is None:
-                return None
-            path.append(ordinal)
-            state = succs[ordinal].state
-            found, go_on = self.checks.state(state, path)
-        if found is None and go_on:
-            found = self._end(state, path)
+            succs = self._successors(node)
+            if succs is None:
+                fault = node.end
+                return (fault, labels[:count]) if fault and same(fault, self.target) else None
+            child = node.children.get(label)
+            if child is None:
+                ordinal = _find(succs, label)
+                if ordinal is None:
+                    return None
+                child = node.children[label] = self._prefix(
+                    succs[ordinal].state, (*node.path, ordinal)
+                )
+            node = child
+        found = node.found
+        if found is None and node.go_on:
+            found = self._end(node)
         if found is not None and same(found, self.target):
             return found, labels
         return None
 
-    def _end(self, state: State, path: list[int]) -> Discovery | None:
-        try:
-            succs = self.compiled.next_states(state)
-        except SpecFault as fault:
-            return self.checks.step_fault(fault, path)
-        return None if succs else self.checks.dead_end(state, path)
+    def _prefix(self, state: State, path: tuple[int, ...]) -> _Node:
+        found, go_on = self.checks.state(state, list(path))
+        return _Node(state, path, found, go_on)
+
+    def _successors(self, node: _Node) -> list[Successor] | None:
+        """The node's labelled successors (None when computing them faults: node.end)."""
+        if node.succs is None and node.end is None:
+            try:
+                node.succs = self.compiled.labelled_successors(node.state)
+            except SpecFault as fault:
+                node.end = self.checks.step_fault(fault, list(node.path))
+        return node.succs
+
+    def _end(self, node: _Node) -> Discovery | None:
+        """What the walk's last state shows by itself: a fault computing its successors, or
+        a deadlock."""
+        succs = self._successors(node)
+        if succs is None:
+            return node.end
+        return None if succs else self.checks.dead_end(node.state, list(node.path))
 
     def score(self, labels: list[Label]) -> tuple[int, int, int]:
         faults = sum(1 for a, _, _ in labels if self.fault[a])
@@ -308,14 +373,17 @@ class Steps:
         self, init: int, labels: list[Label], at: int, faults: bool = False
     ) -> list[Label]:
         """The steps possible at position `at` (faults only when asked for)."""
-        state = self.inits[init]
+        if self.replay(init, labels[:at]) is not None:
+            return []  # the violation shows before `at`
+        node = self.roots[init]
         for label in labels[:at]:
-            succs = self.compiled.labelled_successors(state)
-            ordinal = _find(succs, label)
-            if ordinal is None:
+            child = node.children.get(label)
+            if child is None:
                 return []
-            state = succs[ordinal].state
-        succs = self.compiled.labelled_successors(state)
+            node = child
+        succs = self._successors(node) if node.go_on and node.found is None else None
+        if succs is None:
+            return []
         return [_label(succs, k) for k, s in enumerate(succs) if faults or not self.fault[s.action]]
 
 
@@ -379,7 +447,7 @@ def _remove_chunks(
             size //= 2
 
 
-WINDOW = 4  # the most steps one other step may stand in for
+WINDOW = 8  # the most steps one other step may stand in for
 
 
 def _replace_windows(
@@ -472,13 +540,13 @@ class Shrink:
         if original.kind in LIVENESS_KINDS or not original.path:
             why = "not shrunk: a lasso" if original.path else "nothing to shrink"
             return original, Shrinking(max(length, 0), max(length, 0), 0.0, why)
-        shrunk, by = original, "step removal"
-        if found.choices:
-            best = hypothesis_search(self.executor, self.seed, length, deadline,
-                                     self.options.database, [list(found.choices)], original,
-                                     False)  # fmt: skip
-            if best.discovery is not None and len(best.discovery.path) <= len(shrunk.path):
-                shrunk, by = best.discovery, "hypothesis and step removal"
         steps = Steps(self.compiled, self.executor.checks, original)
-        shrunk = final_pass(steps, shrunk, deadline + 1.0)
+        shrunk = final_pass(steps, original, deadline)  # fast: hypothesis starts from it
+        by = "step removal"
+        choices = self.executor.choices_of(shrunk.path)
+        best = hypothesis_search(self.executor, self.seed, len(shrunk.path) - 1, deadline,
+                                 self.options.database, [choices], original, False)  # fmt: skip
+        if best.discovery is not None and len(best.discovery.path) <= len(shrunk.path):
+            shrunk, by = best.discovery, "step removal, hypothesis, step removal"
+            shrunk = final_pass(steps, shrunk, max(deadline, time.monotonic() + 1.0))
         return shrunk, Shrinking(length, len(shrunk.path) - 1, time.monotonic() - start, by)
