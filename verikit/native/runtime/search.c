@@ -405,11 +405,11 @@ static void atomic_min(_Atomic uint64_t *slot, uint64_t value) {
     }
 }
 
-/* Offer a successor not in the visited table to the level table; the smallest key wins. */
 static inline uint64_t lvl_home(uint64_t fp) {
     return (uint64_t)(((unsigned __int128)fp * S.lvl_cap) >> 64); /* any capacity, no modulo */
 }
 
+/* Offer a successor not in the visited table to the level table; the smallest key wins. */
 static void lvl_offer(worker *w, const uint64_t *s, uint64_t fp, uint64_t key) {
     uint64_t i = lvl_home(fp);
     if (atomic_load_explicit(&S.lvl_full, memory_order_relaxed)) return; /* level is redone */
@@ -445,9 +445,9 @@ static void lvl_offer(worker *w, const uint64_t *s, uint64_t fp, uint64_t key) {
                 atomic_min(&e->key, key + 1);
                 return;
             }
-            uint64_t *words;
-            while (!(words = atomic_load_explicit(&e->words, memory_order_acquire))) {
-            }
+            uint64_t *words; /* its finder is still copying it (or ran out of memory) */
+            while (!(words = atomic_load_explicit(&e->words, memory_order_acquire)))
+                if (atomic_load_explicit(&S.stop, memory_order_relaxed)) return;
             if (vk_same(words, s)) {
                 atomic_min(&e->key, key + 1);
                 return;
