@@ -158,6 +158,7 @@ def test_a_level_larger_than_its_table_is_expanded_again_with_the_same_result(
     compiled = load(spec).compiled
     expected = python_search.check(compiled)
     library = build(generate(compiled.model)).library
+    assert len(library.init_states()) == 5000  # one state at a time too: buffers grow to fit
     for workers in (1, 2):
         outcome = library.search(SearchConfig(workers=workers))
         assert outcome.redone_levels > 0
