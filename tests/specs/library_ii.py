@@ -10,4 +10,12 @@ LIBRARY_II: dict[str, tuple[str, int, str | None, int | None]] = {
     "paxos.dsl": ("holds", 1_157_946, None, None),
     "paxos_forgetful_acceptor.dsl": ("expected", 1_503_623, "Agreement", 18),
     "paxos_ignore_accepted.dsl": ("expected", 1_007_581, "Agreement", 16),
+    "queue_idempotent.dsl": ("holds", 13_734, None, None),
+    "queue_idempotent_no_dedup.dsl": ("expected", 88, "ExactlyOnce", 4),
+}
+
+# liveness specs, for tests/specs/test_liveness_pins.py: (verdict, liveness graph states and
+# transitions)
+LIBRARY_II_LIVENESS: dict[str, tuple[str, int, int]] = {
+    "queue_idempotent.dsl": ("holds", 13_734, 72_359),
 }

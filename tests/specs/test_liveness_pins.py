@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.specs.library_ii import LIBRARY_II_LIVENESS
 from verikit import api
 
 SPECS = Path(__file__).resolve().parents[2] / "specs"
@@ -34,6 +35,7 @@ PINS = {
     "two_phase_commit_liveness.dsl": LivePin("holds", 21_422, 83_506),
     "two_phase_commit_liveness_unfair.dsl": LivePin("expected", 21_422, 83_506, (0, 0, 0, 6), 1),
 }
+PINS.update({name: LivePin(*pin) for name, pin in LIBRARY_II_LIVENESS.items()})  # issue 15
 
 
 def test_every_bundled_liveness_spec_is_pinned() -> None:
