@@ -138,3 +138,21 @@ def test_an_interrupted_build_leaves_nothing_behind(
     with pytest.raises(KeyboardInterrupt):
         build_c(twophase_c(6))
     assert not list((private_cache / "native").glob("vk-*"))
+
+
+def test_a_compiler_that_cannot_build_the_runtime_is_no_compiler(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Say, a compiler without the C headers: an environment to fix, not a verikit bug."""
+    fake = tmp_path / "fakecc"
+    fake.write_text(
+        '#!/bin/sh\nif [ "$1" = --version ]; then echo "fakecc 1.0"; exit 0; fi\n'
+        'echo "probe.c:1:10: fatal error: stdint.h: No such file or directory" >&2\nexit 1\n'
+    )
+    fake.chmod(0o755)
+    monkeypatch.setenv("CC", str(fake))
+    with pytest.raises(NativeUnavailable) as caught:
+        find_compiler()
+    message = str(caught.value)
+    assert "cannot build verikit's runtime (probe.c:1:10: fatal error: stdint.h" in message
+    assert "apt-get install gcc libc6-dev" in message

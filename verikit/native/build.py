@@ -28,7 +28,7 @@ RUNTIME = Path(__file__).parent / "runtime"
 FLAGS = ("-O2", "-shared", "-fPIC", "-pthread", "-w")
 COMPILERS = ("cc", "gcc", "clang")
 INSTALL_HINT = (
-    "install one (Debian/Ubuntu: `apt-get install gcc`; Fedora: `dnf install gcc`; "
+    "install one (Debian/Ubuntu: `apt-get install gcc libc6-dev`; Fedora: `dnf install gcc`; "
     "macOS: `xcode-select --install`), set $CC to it, or use --backend python"
 )
 
@@ -81,8 +81,11 @@ def find_compiler() -> Compiler:
 
 
 def _compiler(path: str) -> Compiler:
-    """The compiler at `path` with its identity: its `--version` line, remembered in the cache
-    per (real path, size, modification time) so a cached run starts no process."""
+    """The compiler at `path` with its identity: its `--version` line. A compiler is used only
+    once it has built the runtime around a tiny model (a compiler without C headers, say, is
+    not one verikit can use: NativeUnavailable, so `auto` runs python); compilers that passed
+    are remembered in the cache per (real path, size, modification time), so a cached run
+    starts no process."""
     real = os.path.realpath(path)
     try:
         stat = os.stat(real)
@@ -92,9 +95,46 @@ def _compiler(path: str) -> Compiler:
     stamp = f"{real}:{stat.st_size}:{stat.st_mtime_ns}"
     known = _identities()
     if stamp not in known:
-        known[stamp] = _version(path)
+        identity = _version(path)
+        _probe(path)
+        known[stamp] = identity
         _remember(known)
     return Compiler(path, known[stamp])
+
+
+PROBE = """
+#define VK_STATE_WORDS 1
+#define VK_N_ACTIONS 1
+#define VK_N_PROPS 1
+static const char *const VK_ACTION_NAMES[VK_N_ACTIONS] = {"step"};
+static const char *const VK_PROP_KINDS[VK_N_PROPS] = {"invariant"};
+static int vk_init_states(vk_out *o) { vk_push(o, -1)[0] = 0; return VK_OK; }
+static int vk_successors(const uint64_t *s, vk_out *o) {
+    if (s[0] < 3) vk_push(o, 0)[0] = s[0] + 1;
+    return VK_OK;
+}
+static int vk_prop(int i, const uint64_t *s, int *holds) { (void)i; *holds = s[0] < 4; return 0; }
+static int vk_trigger(int i, const uint64_t *s, int *holds) { (void)i; (void)s; *holds = 0; return 0; }
+"""
+
+
+def _probe(path: str) -> None:
+    """Build the runtime around a tiny model with this compiler (unoptimised: quicker)."""
+    flags = [f for f in FLAGS if f != "-O2"]
+    with tempfile.TemporaryDirectory(prefix="verikit-probe-") as work:
+        source = Path(work) / "probe.c"
+        source.write_text(translation_unit(PROBE), encoding="utf-8")
+        command = [path, *flags, "-I", str(RUNTIME), str(source), "-o", str(Path(work) / "p.so")]
+        try:
+            run = subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)
+        except (OSError, subprocess.TimeoutExpired) as exc:
+            message = f"the C compiler {path} does not run ({exc}); {INSTALL_HINT}"
+            raise NativeUnavailable(message) from None
+    if run.returncode != 0:
+        errors = [line.strip() for line in run.stderr.splitlines() if "error" in line]
+        detail = errors[0] if errors else f"exit status {run.returncode}"
+        message = f"the C compiler {path} cannot build verikit's runtime ({detail}); "
+        raise NativeUnavailable(message + INSTALL_HINT)
 
 
 def _version(path: str) -> str:
