@@ -161,8 +161,9 @@ def check_command(
 
 RunsOption = Annotated[
     int | None,
-    typer.Option(help=f"Simulation: random walks to run (default {DEFAULT_RUNS}, or until "
-                 "--timeout).")  # fmt: skip
+    typer.Option(
+        help=f"Simulation: random walks to run (default {DEFAULT_RUNS}, or until --timeout)."
+    ),
 ]
 SeedOption = Annotated[
     int | None, typer.Option(help="Simulation: the seed to reproduce (printed by every run).")
@@ -257,7 +258,7 @@ def _refuse_with_simulate(
         )
 
 
-def _simulation_options(flags: SimulationFlags, no_deadlock: bool) -> SimulateOptions:
+def _simulation_options(flags: SimulationFlags, no_deadlock: bool, text: bool) -> SimulateOptions:
     """The flags, checked: a bad value is a UsageError naming the flag."""
     if flags.runs is not None and flags.runs < 1:
         raise api.UsageError(f"--runs must be at least 1, got {flags.runs}")
@@ -283,6 +284,7 @@ def _simulation_options(flags: SimulationFlags, no_deadlock: bool) -> SimulateOp
         database=None if flags.no_cache else database_directory(),
         replay_database=flags.seed is None,  # --seed reproduces a simulation exactly
         backend=flags.backend,
+        progress=_simulation_progress_printer() if text else None,
     )
 
 
@@ -298,7 +300,7 @@ def _simulate(
 ) -> int:
     if output_format not in ("text", "json"):
         raise api.UsageError(f"--format must be text or json, got `{output_format}`")
-    options = _simulation_options(flags, no_deadlock)
+    options = _simulation_options(flags, no_deadlock, output_format == "text")
     consts = api.parse_const_overrides(const)
     files = api.spec_files(target)
     if trace_out is not None and diagram is not None and trace_out.resolve() == diagram.resolve():
@@ -748,6 +750,21 @@ def _bmc_progress_printer(depth: int) -> Any:
         doing = f"checking depth {done + 1}" if done < depth else "done"
         sys.stderr.write(
             f"\r  bmc: depth {done} of {depth} checked ({seconds:.1f} s), {doing}  {elapsed:.0f} s   "
+        )
+        sys.stderr.flush()
+
+    return show
+
+
+def _simulation_progress_printer() -> Any:
+    """simulate's progress line, on an interactive terminal only (one process)."""
+    if not _on_terminal():
+        return None
+
+    def show(runs: int, steps: int, seconds: float) -> None:
+        rate = steps / seconds if seconds > 0 else 0.0
+        sys.stderr.write(
+            f"\r  simulate: {runs:,} runs  {steps:,} steps  {rate:,.0f} steps/s  {seconds:.0f} s   "
         )
         sys.stderr.flush()
 

@@ -193,6 +193,15 @@ def test_ctrl_c_ends_the_walks_and_keeps_what_they_found() -> None:
     assert 0 < result.run.runs < 10_000 and result.run.steps >= 400
 
 
+def test_progress_is_reported_about_once_a_second_while_the_runs_go_on() -> None:
+    seen: list[tuple[int, int, float]] = []
+    options = {"runs": None, "timeout": 2.5, "depth": 10, "progress": lambda *p: seen.append(p)}
+    result = run(compiled_spec("two_phase_commit.dsl"), backend="python", **options)
+    assert 1 <= len(seen) <= 3
+    assert [p[0] for p in seen] == sorted(p[0] for p in seen)
+    assert all(0 < runs <= result.run.runs and seconds >= 1.0 for runs, _, seconds in seen)
+
+
 def test_a_timeout_ends_the_walks() -> None:
     result = run(compiled_spec("two_phase_commit.dsl"), runs=None, timeout=0.2)
     assert result.run.stopped == "timeout" and result.run.runs > 0

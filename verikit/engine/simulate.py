@@ -68,6 +68,8 @@ class SimulateOptions:
     database: str | None = None  # directory of hypothesis's example database; None: off
     replay_database: bool = True  # try the database's last failure first
     backend: str = "auto"  # "native" (engine/native_walk.py), "python", or native when it can
+    # called about once a second with (runs done, steps, seconds), in one process only
+    progress: Callable[[int, int, float], None] | None = None
 
     def __post_init__(self) -> None:
         if self.runs is not None and self.runs < 1:
@@ -466,10 +468,15 @@ def run_many(
     walker: Walker, seed: int, runs: range, stop: Stop, start: float
 ) -> tuple[Found | None, str]:
     """Runs in `runs` order until a violation or a stop; (the violation, why it stopped)."""
+    progress, tally = walker.options.progress, walker.tally
+    next_report = start + 1.0
     for run in runs:
         why = stop(run)
         if why is not None:
             return None, why
+        if progress is not None and time.monotonic() >= next_report:
+            next_report = time.monotonic() + 1.0
+            progress(tally.runs, tally.steps, next_report - 1.0 - start)
         found, choices, _ = walker.walk(run_seed(seed, run))
         if found is not None:
             stop.found(run)
