@@ -11,8 +11,22 @@ from hypothesis import strategies as st
 from tests.oracle import reference
 from verikit.compile import build
 from verikit.core import ir
-from verikit.core.model import Action, Model, Var
-from verikit.core.types import BOOL, INT, MISSING, IntType, MapType, OptionType, SeqType, SetType
+from verikit.core.model import Action, Model, Param, Var
+from verikit.core.types import (
+    BOOL,
+    INT,
+    MISSING,
+    BagType,
+    IntType,
+    MapType,
+    MessageType,
+    OptionType,
+    RecordType,
+    SeqType,
+    SetType,
+    Type,
+    default_value,
+)
 from verikit.errors import SpecFault
 
 from .models import channels, evaluate, expr_model, two_phase
@@ -255,3 +269,44 @@ def test_random_blocks_agree_with_the_reference(
     assert verdict(lambda: compiled.next_states(state)) == expected, compiled.source
     labelled = verdict(lambda: [s.state for s in compiled.labelled_successors(state)])
     assert labelled == expected
+
+
+# ---------------------------------------------------------------- stores checked at any depth
+
+R2 = RecordType("R", (("a", KEY), ("b", BOOL)))
+MSG2 = MessageType((RecordType("Ping", ()), RecordType("Vote", (("n", KEY),))))
+NESTED: dict[str, tuple[Type, Any]] = {  # a slot type, and how to build a value of it from x
+    "field": (R2, lambda x: ir.RecordLit((x, ir.Lit(True, BOOL)), R2)),
+    "element": (SetType(KEY), lambda x: ir.SetLit((ir.Lit(0, KEY), x), SetType(KEY))),
+    "position": (SeqType(KEY, 2), lambda x: ir.SeqLit((x,), SeqType(KEY, 2))),
+    "option": (OptionType(KEY), lambda x: x),
+    "entry": (MapType(BOOL, KEY), lambda x: ir.MapLit("k", ir.Domain(BOOL, SetType(BOOL)), x,
+                                                     MapType(BOOL, KEY))),
+    "message": (BagType(MSG2), lambda x: ir.Call(
+        "bag_add", (ir.StateVar(1, "t", BagType(MSG2)), ir.MessageLit("Vote", (x,), MSG2)),
+        BagType(MSG2))),
+}  # fmt: skip
+
+
+@settings(max_examples=200, deadline=None)
+@given(where=st.sampled_from(sorted(NESTED)), n=st.integers(-3, 5), via=st.sampled_from(
+    ["slot", "param", "let", "sum"]))  # fmt: skip
+def test_stores_at_any_depth_agree_with_the_reference(where: str, n: int, via: str) -> None:
+    """An int stored inside a record, set, sequence, option, map or message faults exactly
+    when it leaves its 0..2 range, with the reference's words, however it got there."""
+    t, build_value = NESTED[where]
+    x: ir.Expr = {"slot": ir.StateVar(0, "x", INT), "param": ir.Local("p", INT),
+                  "let": ir.Local("y", INT),
+                  "sum": ir.Binary("add", ir.StateVar(0, "x", INT), ir.Lit(0, INT), INT)}[via]  # fmt: skip
+    target = ir.StateVar(1, "t", t)
+    body: tuple[ir.Stmt, ...] = (ir.Assign(target, (), build_value(x), t),)
+    if via == "let":
+        body = (ir.LetStmt("y", ir.StateVar(0, "x", INT)), *body)
+    params = (Param("p", INT, ir.SetLit((ir.StateVar(0, "x", INT),), SetType(INT))),)
+    act = Action("act", "action", params if via == "param" else (), ir.Lit(True, BOOL), body)
+    m = Model("Nested", (), (Var("x", INT), Var("t", t)), (), (act,), ())
+    state = (n, default_value(t))
+    expected = outcome(lambda: [s for _, _, s in reference.successors(m, state)])
+    compiled = build(m)
+    assert outcome(lambda: compiled.next_states(state)) == expected, compiled.source
+    assert expected[0] == ("value" if 0 <= n <= 2 else "fault")
