@@ -295,9 +295,13 @@ def test_stores_at_any_depth_agree_with_the_reference(where: str, n: int, via: s
     """An int stored inside a record, set, sequence, option, map or message faults exactly
     when it leaves its 0..2 range, with the reference's words, however it got there."""
     t, build_value = NESTED[where]
-    x: ir.Expr = {"slot": ir.StateVar(0, "x", INT), "param": ir.Local("p", INT),
-                  "let": ir.Local("y", INT),
-                  "sum": ir.Binary("add", ir.StateVar(0, "x", INT), ir.Lit(0, INT), INT)}[via]  # fmt: skip
+    sources: dict[str, ir.Expr] = {
+        "slot": ir.StateVar(0, "x", INT),
+        "param": ir.Local("p", INT),
+        "let": ir.Local("y", INT),
+        "sum": ir.Binary("add", ir.StateVar(0, "x", INT), ir.Lit(0, INT), INT),
+    }
+    x = sources[via]
     target = ir.StateVar(1, "t", t)
     body: tuple[ir.Stmt, ...] = (ir.Assign(target, (), build_value(x), t),)
     if via == "let":
