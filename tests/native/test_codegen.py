@@ -81,6 +81,15 @@ FAULTS = {
     "min of an empty set": "var s: set<0..2> = {}\nvar x: 0..2 = 0\naction a { x = min(s) }",
     "head of an empty sequence": "var s: seq<bool, 2> = []\nvar b: bool = false\n"
     "action a { b = head(s) }",
+    "a record field out of range": "type R = record { a: 0..2 }\nvar x: 0..5 = 5\n"
+    "var r: R = R { a: 0 }\naction a { r = R { a: x } }",
+    "a set element out of range": "var x: 0..5 = 5\nvar s: set<0..2> = {}\n"
+    "action a { s = s + {x} }",
+    "a sequence position out of range": "var x: 0..5 = 5\nvar s: seq<0..2, 3> = []\n"
+    "action a { s = append(s, x) }",
+    "a map entry out of range": "var x: 0..5 = 5\nvar m: map<bool, 0..2> = {}\n"
+    "action a { m[true] = x }",
+    "an option out of range": "var x: 0..5 = 5\nvar o: 0..2? = none\naction a { o = x }",
 }
 
 

@@ -21,6 +21,7 @@ from verikit.core.types import (
     IntType,
     MapType,
     MessageType,
+    NodeType,
     OptionType,
     RecordType,
     SeqType,
@@ -122,8 +123,8 @@ class CExprs:
         self.w.line(f"{self.ct.c(t, span)} {name} = {text};")
         return name
 
-    def convert_set(self, text: str, have: SetType, want: SetType, span: Span, drop: bool
-                    ) -> str:  # fmt: skip
+    def convert_set(self, text: str, have: SetType, want: SetType, span: Span, drop: bool,
+                    outside: str = UNREP) -> str:  # fmt: skip
         """The set `text` of type `have` as a set of type `want` (elements re-numbered)."""
         self.check_same(have.elem, want.elem, span)
         out = self.temp(want, span)
@@ -138,7 +139,7 @@ class CExprs:
             if drop:
                 self.w.line(f"if ({o} < 0) continue;")
             else:
-                self.w.line(f"if ({o} < 0) {UNREP}")
+                self.w.line(f"if ({o} < 0) {_outside(want, outside)}")
             self.w.line(f"{out}.w[{o} >> 6] |= 1ULL << ({o} & 63);")
         return out
 
@@ -146,9 +147,12 @@ class CExprs:
         if ident(have) != ident(want):
             raise NativeRefusal(f"a value of type {have} where {want} is expected", span)
 
-    def value(self, e: ir.Expr, want: Type, sc: Scope, drop: bool = False) -> str:
+    def value(
+        self, e: ir.Expr, want: Type, sc: Scope, drop: bool = False, outside: str = UNREP
+    ) -> str:
         """`e` as a value of type `want` (same representation required, but for options and
-        sets). `drop`: a set element outside want's domain is left out (else unrepresentable)."""
+        sets). A set element outside want's domain is left out when `drop`, else `outside`
+        (the statement for it: unrepresentable, or a fault where the value is stored)."""
         if isinstance(e, ir.Lit) and isinstance(want, SetType) and isinstance(e.value, frozenset):
             if drop:
                 ords = [self.ct.ordinal(want.elem, self.ct.const(e.type.elem, x), e.span)  # type: ignore[union-attr]
@@ -160,17 +164,25 @@ class CExprs:
                         self.w.line(f"if ({o} >= 0) {out}.w[{o} >> 6] |= 1ULL << ({o} & 63);")
                     return out
             if ident(e.type) != ident(want) and isinstance(e.type, SetType):
-                return self.convert_set(self.expr(e, sc), e.type, want, e.span, drop)
+                return self.convert_set(self.expr(e, sc), e.type, want, e.span, drop, outside)
         if isinstance(e, ir.Lit) and not is_scalar(want):
             return self.ct.const(want, e.value, e.span)
         if isinstance(e, ir.SetLit) and isinstance(want, SetType):
-            return self._set_lit(e, want, sc, drop)
+            return self._set_lit(e, want, sc, drop, outside)
+        if outside != UNREP and isinstance(e, ir.Binary) and e.op == "union":
+            assert isinstance(want, SetType)  # a stored union: built in the stored type
+            a = self.value(e.left, want, sc, outside=outside)
+            b = self.value(e.right, want, sc, outside=outside)
+            out = self.temp(want, e.span, zero=False)
+            for j in range(self.ct.set_words(want, e.span)):
+                self.w.line(f"{out}.w[{j}] = {a}.w[{j}] | {b}.w[{j}];")
+            return out
         if (
             isinstance(want, SetType)
             and isinstance(e.type, SetType)
             and ident(e.type) != ident(want)
         ):
-            return self.convert_set(self.expr(e, sc), e.type, want, e.span, drop)
+            return self.convert_set(self.expr(e, sc), e.type, want, e.span, drop, outside)
         if isinstance(want, OptionType) and not isinstance(e.type, OptionType):
             inner = self.value(e, want.inner, sc)  # a value of the inner type is an option
             out = self.temp(want, e.span, zero=False)
@@ -258,7 +270,7 @@ class CExprs:
                 text = self.expr(value, sc)
                 if is_scalar(value.type):
                     text = self.scalar(text)
-                return self.expr(body, sc.bind(var, text))
+                return self.value(body, e.type, sc.bind(var, text))
             case ir.Call():
                 from verikit.native.ccalls import call
 
@@ -472,22 +484,23 @@ class CExprs:
 
     # ------------------------------------------------------------ sets
 
-    def _set_lit(self, e: ir.SetLit, st: SetType, sc: Scope, drop: bool = False) -> str:
+    def _set_lit(self, e: ir.SetLit, st: SetType, sc: Scope, drop: bool = False,
+                 outside: str = UNREP) -> str:  # fmt: skip
         """`{a, b, ...}` as a set of type `st`; `drop`: leave out elements outside its
         domain (else they are unrepresentable)."""
         out = self.temp(st, e.span)
         for x in e.elems:
-            self._set_bit(out, st, x, sc, drop)
+            self._set_bit(out, st, x, sc, drop, outside)
         return out
 
-    def _set_bit(self, out: str, st: SetType, x: ir.Expr, sc: Scope, drop: bool = False
-                 ) -> None:  # fmt: skip
+    def _set_bit(self, out: str, st: SetType, x: ir.Expr, sc: Scope, drop: bool = False,
+                 outside: str = UNREP) -> None:  # fmt: skip
         """Add `x` to the set `out`; an element outside the domain is unrepresentable."""
         o = self.ordinal(st.elem, self.value(x, st.elem, sc), x.span)
         if drop:
             self.w.line(f"if ({o} >= 0) {out}.w[{o} >> 6] |= 1ULL << ({o} & 63);")
             return
-        self.w.line(f"if ({o} < 0) {UNREP}")
+        self.w.line(f"if ({o} < 0) {_outside(st, outside)}")
         self.w.line(f"{out}.w[{o} >> 6] |= 1ULL << ({o} & 63);")
 
     def _set_comp(self, e: ir.SetComp, sc: Scope) -> str:
@@ -571,6 +584,28 @@ class CExprs:
         x = self.temp(t, span, zero=False)
         self.w.line(self.ct.decode(t, o, x, span))
         return x
+
+
+def _outside(st: SetType, outside: str) -> str:
+    """What an element outside a stored set's domain means: a fault when only an int out of
+    its range can put it there (a value outside its type), else unrepresentable (a node id of
+    another group lies within a node type but not in the bitmask)."""
+    return outside if outside == UNREP or not _has_node(st.elem) else UNREP
+
+
+def _has_node(t: Type) -> bool:
+    match t:
+        case NodeType():
+            return True
+        case OptionType(inner=x) | SetType(elem=x) | SeqType(elem=x) | BagType(elem=x):
+            return _has_node(x)
+        case MapType(key=k, value=v):
+            return _has_node(k) or _has_node(v)
+        case RecordType(fields=fields):
+            return any(_has_node(ft) for _, ft in fields)
+        case MessageType(variants=variants):
+            return any(_has_node(v) for v in variants)
+    return False
 
 
 def ir_set(t: Type) -> SetType:

@@ -346,20 +346,14 @@ class _Body:
     def assign(self, st: ir.Assign, sc: Scope) -> None:
         w, ex = self.w, self.ex
         target = st.target_type
-        value = ex.value(st.value, target, sc)
+        value = ex.value(st.value, target, sc, outside=FAULT)
         if is_scalar(target):
             value = ex.scalar(value)
         elif "." in value or "[" in value:
             value = ex.copy(target, value, st.span)
-        if isinstance(target, IntType) and _needs_range_check(target, st.value):
-            conds = []
-            if target.lo is not None:
-                conds.append(f"{value} < {target.lo}")
-            if target.hi is not None:
-                conds.append(f"{value} > {target.hi}")
-            w.line(f"if ({' || '.join(conds)}) {FAULT}")
-        if isinstance(target, SeqType) and _needs_length_check(target, st.value):
-            w.line(f"if ({value}.len > {target.max_len}) {FAULT}")
+        # storing a value outside the location's type faults at any depth (core/stored.py),
+        # checked after the value and before the path's keys, as compile checks it
+        self.within(value, target)
         root = st.root
         cur = f"{sc.state}.v{root.index}" if isinstance(root, ir.StateVar) else sc.names[root.name]
         t: Type = root.type
@@ -382,6 +376,48 @@ class _Body:
                 cur, t = f"{cur}.v[{i} - 1]", t.elem
         w.line(f"{cur} = {value};")
 
+    def within(self, v: str, t: Type) -> None:
+        """Fault unless the value `v` (already in t's representation) lies within `t`."""
+        if not _constrained(t, self.ex.ct.universe):
+            return
+        w, ex = self.w, self.ex
+        match t:
+            case IntType(lo=lo, hi=hi):
+                conds = [f"{v} < {lo}"] if lo is not None else []
+                conds += [f"{v} > {hi}"] if hi is not None else []
+                w.line(f"if ({' || '.join(conds)}) {FAULT}")
+            case OptionType(inner=inner):
+                with w.block(f"if ({v}.has)"):
+                    self.within(f"{v}.v", inner)
+            case RecordType(fields=fields):
+                for i, (_, ft) in enumerate(fields):
+                    self.within(f"{v}.f{i}", ft)
+            case MessageType(variants=variants):
+                with w.block(f"switch ({v}.tag)"):
+                    for var in variants:
+                        u = ex.ct.utag[var.name]
+                        w.line(f"case {u}:")
+                        for i, (_, ft) in enumerate(var.fields):
+                            self.within(f"{v}.v{u}.f{i}", ft)
+                        w.line("  break;")
+                    w.line(f"default: {FAULT}")  # a message this type does not have
+            case SeqType(elem=elem, max_len=n):
+                if n is not None:
+                    w.line(f"if ({v}.len > {n}) {FAULT}")
+                if _constrained(elem, ex.ct.universe):
+                    j = ex.fresh("j")
+                    with w.block(f"for (int64_t {j} = 0; {j} < {v}.len; {j}++)"):
+                        self.within(f"{v}.v[{j}]", elem)
+            case MapType(value=vt):
+                j = ex.fresh("j")
+                entries = w.block(f"for (int64_t {j} = 0; {j} < {ex.ct.map_size(t)}; {j}++)")
+                with entries, w.block(f"if ({v}.has[{j}])"):
+                    self.within(f"{v}.v[{j}]", vt)
+            case BagType(elem=elem):
+                j = ex.fresh("j")
+                with w.block(f"for (int64_t {j} = 0; {j} < {v}.n; {j}++)"):
+                    self.within(f"{v}.v[{j}]", elem)
+
     def _field_step(self, cur: str, t: Type, index: int, st: ir.Assign) -> tuple[str, Type]:
         if isinstance(t, RecordType):
             return f"{cur}.f{index}", t.fields[index][1]
@@ -392,6 +428,28 @@ class _Body:
         tag = self.ex.ct.utag[fits[0].name]
         self.w.line(f"if ({cur}.tag != {tag}) FAIL(VK_UNREPRESENTABLE);")
         return f"{cur}.v{tag}.f{index}", fits[0].fields[index][1]
+
+
+def _constrained(t: Type, universe: tuple[RecordType, ...]) -> bool:
+    """Whether a value held in t's representation may lie outside `t` (a set holds only
+    elements of its domain, all within its element type)."""
+    match t:
+        case IntType(lo=lo, hi=hi):
+            return lo is not None or hi is not None
+        case OptionType(inner=x) | BagType(elem=x):
+            return _constrained(x, universe)
+        case SeqType(elem=x, max_len=n):
+            return n is not None or _constrained(x, universe)
+        case MapType(value=x):
+            return _constrained(x, universe)
+        case RecordType(fields=fields):
+            return any(_constrained(ft, universe) for _, ft in fields)
+        case MessageType(variants=variants):
+            names = [v.name for v in variants]
+            return names != [v.name for v in universe] or any(
+                _constrained(v, universe) for v in variants
+            )
+    return False
 
 
 def _needs_range_check(target: IntType, value: ir.Expr) -> bool:
