@@ -12,10 +12,13 @@ LIBRARY_II: dict[str, tuple[str, int, str | None, int | None]] = {
     "paxos_ignore_accepted.dsl": ("expected", 1_007_581, "Agreement", 16),
     "queue_idempotent.dsl": ("holds", 13_734, None, None),
     "queue_idempotent_no_dedup.dsl": ("expected", 88, "ExactlyOnce", 4),
+    "outbox.dsl": ("holds", 1_890, None, None),
+    "outbox_dual_write.dsl": ("expected", 79, "NoPhantomEvent", 4),
 }
 
 # liveness specs, for tests/specs/test_liveness_pins.py: (verdict, liveness graph states and
 # transitions)
 LIBRARY_II_LIVENESS: dict[str, tuple[str, int, int]] = {
     "queue_idempotent.dsl": ("holds", 13_734, 72_359),
+    "outbox.dsl": ("holds", 1_890, 7_785),
 }

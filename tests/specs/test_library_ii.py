@@ -1,0 +1,60 @@
+"""The second spec library (issue 15), beyond the pins of tests/specs/test_specs.py: what each
+counterexample shows about its bug, and which invariants `verikit prove` proves."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+from verikit import api
+from verikit.report import SpecReport
+
+SPECS = Path(__file__).resolve().parents[2] / "specs"
+
+
+@cache
+def check(name: str) -> SpecReport:
+    report = api.check_file(SPECS / name)
+    assert report.result is not None, report.diagnostics
+    return report
+
+
+def steps(name: str) -> list[tuple[str, str | None, str | None]]:
+    """The counterexample's steps after the initial state: (action, node, message received)."""
+    (trace,) = check(name).traces
+    return [
+        (step.action, step.node, step.envelope.body if step.envelope else None)
+        for step in trace.steps[1:]
+    ]
+
+
+def test_forgetful_acceptor_crashes_then_accepts_the_older_ballot() -> None:
+    path = steps("paxos_forgetful_acceptor.dsl")
+    assert path[-3:] == [
+        ("crash", "Acceptor[1]", None),
+        ("restart", "Acceptor[1]", None),
+        ("Acceptor.on Accept", "Acceptor[1]", "Accept { bal: 1, val: 1 }"),
+    ]
+
+
+def test_ignoring_the_reported_value_breaks_agreement_without_any_crash() -> None:
+    path = steps("paxos_ignore_accepted.dsl")
+    assert all(action != "crash" for action, _, _ in path)
+    report = ("Proposer.on Promise", "Proposer[2]", "Promise { bal: 2, accBal: 1, accVal: 1 }")
+    assert path.index(report) < path.index(("Proposer.propose", "Proposer[2]", None))
+
+
+def test_consumer_without_dedup_applies_one_delivery_twice() -> None:
+    path = steps("queue_idempotent_no_dedup.dsl")
+    received = ("Consumer.on Deliver", "Consumer", "Deliver { id: 1 }")
+    assert path[-2:] == [received, received]
+
+
+def test_dual_write_rolls_back_after_the_event_left() -> None:
+    actions = [action for action, _, _ in steps("outbox_dual_write.dsl")]
+    assert actions == ["Service.begin", "Service.publish", "Service.rollback", "Broker.on Publish"]
+
+
+def test_outbox_invariants_are_proved_by_induction_with_their_lemma() -> None:
+    report = api.prove_file(SPECS / "outbox.dsl")
+    assert report.verdict == "proved"
