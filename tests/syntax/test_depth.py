@@ -113,7 +113,7 @@ def test_98_nested_ifs_are_refused_with_their_span() -> None:
     assert refusal(f"spec Deep\nvar x: 0..3 = 0\naction a {{ {body} }}").startswith("deep.dsl:3:")
 
 
-@pytest.mark.parametrize("count", [1000, 100_000])
+@pytest.mark.parametrize("count", [1000, 20_000])
 def test_deep_parentheses_are_refused_without_recursion(count: int) -> None:
     refusal(HEAD + "invariant P: " + "(x - " * count + "x" + ")" * count + " >= 0")
 
