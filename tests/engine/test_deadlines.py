@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
+import signal
 import time
 from collections.abc import Callable
 
@@ -21,6 +22,7 @@ from verikit.compile.compiled import CompiledModel, State
 from verikit.core.types import IntType
 from verikit.engine import CheckOptions, Verdict, check, liveness
 from verikit.engine import search as search_module
+from verikit.engine.deadline import DeadlineExpired, interrupt_at
 from verikit.engine.result import CheckResult, Stats
 from verikit.semantics import analyze
 from verikit.syntax import parse
@@ -170,3 +172,22 @@ def test_the_liveness_pass_stops_at_the_deadline_even_inside_one_expansion() -> 
     assert result.verdict is Verdict.INCOMPLETE
     assert result.liveness_undecided == "timeout 0.5 s (liveness)"
     assert result.liveness_checked == ()
+
+
+def test_the_deadline_interrupts_once_however_slowly_the_work_unwinds() -> None:
+    """A second alarm while the first DeadlineExpired unwinds (through lark, say) escaped the
+    handler that would have caught it and killed the process with SIGALRM."""
+    again = 0
+    deadline = time.monotonic() + 0.05
+    with finishes_within(5), pytest.raises(DeadlineExpired), interrupt_at(deadline):
+        try:
+            while True:
+                pass
+        except DeadlineExpired:
+            try:
+                time.sleep(0.2)  # unwinding slowly: ten retry periods
+            except DeadlineExpired:
+                again += 1
+            raise
+    assert again == 0
+    assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
