@@ -14,6 +14,9 @@ LIBRARY_II: dict[str, tuple[str, int, str | None, int | None]] = {
     "queue_idempotent_no_dedup.dsl": ("expected", 88, "ExactlyOnce", 4),
     "outbox.dsl": ("holds", 1_890, None, None),
     "outbox_dual_write.dsl": ("expected", 79, "NoPhantomEvent", 4),
+    "saga.dsl": ("holds", 4_466, None, None),
+    "saga_compensation_not_idempotent.dsl": ("expected", 261, "CompensatedOnce", 8),
+    "saga_timeout_late_commit.dsl": ("expected", 97, "NoCommitAfterCompensation", 6),
 }
 
 # liveness specs, for tests/specs/test_liveness_pins.py: (verdict, liveness graph states and
@@ -21,4 +24,5 @@ LIBRARY_II: dict[str, tuple[str, int, str | None, int | None]] = {
 LIBRARY_II_LIVENESS: dict[str, tuple[str, int, int]] = {
     "queue_idempotent.dsl": ("holds", 13_734, 72_359),
     "outbox.dsl": ("holds", 1_890, 7_785),
+    "saga.dsl": ("holds", 4_466, 15_176),
 }

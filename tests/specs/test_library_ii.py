@@ -58,3 +58,11 @@ def test_dual_write_rolls_back_after_the_event_left() -> None:
 def test_outbox_invariants_are_proved_by_induction_with_their_lemma() -> None:
     report = api.prove_file(SPECS / "outbox.dsl")
     assert report.verdict == "proved"
+
+
+def test_late_do_commits_after_the_saga_was_compensated() -> None:
+    path = steps("saga_timeout_late_commit.dsl")
+    assert path[-2:] == [
+        ("Orchestrator.on UndoAck", "Orchestrator", "UndoAck"),
+        ("Service.on Do", "Service[1]", "Do"),
+    ]
