@@ -1,76 +1,21 @@
-"""SpecReports as text for people and JSON for machines.
-
-JSON output is JSON Lines: one object per checked spec (schema in docs/json.md), so CI tools
-can stream a whole directory's results.
-"""
+"""SpecReports as text for people."""
 
 from __future__ import annotations
 
-import json
-from dataclasses import dataclass
 from fractions import Fraction
-from typing import Any
 
-from verikit.compile.compiled import CompiledModel
 from verikit.core.model import Model
 from verikit.core.types import format_real
 from verikit.engine.result import Backend, CheckResult, Discovery
 from verikit.engine.simulate import Simulation
 from verikit.errors import Diagnostic, SourceFile, render
+from verikit.report.reports import BoundedRun, InternalError, ProveReport, QueryReport, SpecReport
 from verikit.symbolic.answer import Answer
-from verikit.symbolic.proof import Outcome, Proof
-from verikit.syntax import ast
-from verikit.trace import itf, text
-from verikit.trace.cti import CtiView
+from verikit.symbolic.proof import Outcome
+from verikit.trace import text
 from verikit.trace.cti import render as render_cti
-from verikit.trace.trace import Trace
 
-
-@dataclass(frozen=True)
-class Loaded:
-    """A spec taken through parse, analysis and compilation."""
-
-    source: SourceFile
-    spec: ast.Spec
-    model: Model
-    compiled: CompiledModel
-
-
-@dataclass(frozen=True)
-class SpecReport:
-    """The outcome of checking one spec file: what the CLI prints and the JSON reports."""
-
-    path: str
-    verdict: str  # "holds" | "expected" | "violated" | "incomplete" | "error"
-    source: SourceFile | None = None
-    loaded: Loaded | None = None
-    result: CheckResult | None = None
-    traces: tuple[Trace, ...] = ()
-    diagnostics: tuple[Diagnostic, ...] = ()
-    warnings: tuple[Diagnostic, ...] = ()  # e.g. actions never enabled
-    engine: str = "explicit"  # "explicit" (breadth-first search) | "smt" (bounded, Z3)
-    bounded: BoundedRun | None = None  # what `bmc` checked (engine "smt" only)
-    simulated: Simulation | None = None  # what `simulate` did (engine "simulate" only)
-
-
-@dataclass(frozen=True)
-class BoundedRun:
-    """A bounded model check (`verikit bmc`): paths of up to `depth` steps were searched;
-    `checked` is the deepest depth known free of violations (-1: none). Nothing beyond it is
-    claimed. `witnesses` maps each `reachable` found to the length of its shortest run."""
-
-    depth: int
-    checked: int
-    seconds_per_depth: tuple[float, ...]
-    encode_seconds: float
-    transitions: int  # concrete transitions the actions unroll to
-    variables: int  # Z3 variables per state
-    witnesses: tuple[tuple[str, int], ...] = ()
-    unreached: tuple[str, ...] = ()  # `reachable`s not reached within the depth
-    unchecked: tuple[str, ...] = ()  # liveness properties: bmc does not check them
-
-
-# ---------------------------------------------------------------- text
+# ---------------------------------------------------------------- check
 
 
 def to_text(report: SpecReport) -> str:
@@ -200,20 +145,6 @@ def backend_line(backend: Backend) -> str:
     )
 
 
-def _backend_dict(backend: Backend | None) -> dict[str, Any] | None:
-    if backend is None:
-        return None
-    return {
-        "name": backend.name,
-        "reason": backend.reason,
-        "workers": backend.workers,
-        "build_seconds": round(backend.build_seconds, 4),
-        "cached": backend.cached,
-        "search_seconds": round(backend.search_seconds, 4),
-        "collision_probability": backend.collision_probability,
-    }
-
-
 def _liveness_lines(model: Model, result: CheckResult) -> list[str]:
     """What the liveness pass decided, on how big a graph (it is a second exploration)."""
     undecided = [p.name for p in model.liveness if p.name not in result.liveness_checked]
@@ -229,17 +160,6 @@ def _liveness_lines(model: Model, result: CheckResult) -> list[str]:
         why = f" ({result.liveness_undecided})" if result.liveness_undecided else ""
         lines.append(f"liveness not decided{why}: {', '.join(undecided)}")
     return lines
-
-
-def _liveness_dict(model: Model, result: CheckResult) -> dict[str, Any]:
-    return {
-        "checked": list(result.liveness_checked),
-        "undecided": [p.name for p in model.liveness if p.name not in result.liveness_checked],
-        "undecided_reason": result.liveness_undecided,
-        "states": result.liveness_states,
-        "transitions": result.liveness_transitions,
-        "seconds": round(result.liveness_seconds, 4),
-    }
 
 
 def _bounded_lines(run: BoundedRun) -> list[str]:
@@ -289,115 +209,7 @@ def _indent(block: str, prefix: str) -> str:
     return "\n".join(prefix + line if line else line for line in block.splitlines())
 
 
-# ---------------------------------------------------------------- JSON
-
-
-def to_json(report: SpecReport) -> str:
-    return json.dumps(to_dict(report), ensure_ascii=False)
-
-
-def to_dict(report: SpecReport) -> dict[str, Any]:
-    doc: dict[str, Any] = {"spec": report.path, "verdict": report.verdict}
-    if report.loaded is not None:
-        doc["name"] = report.loaded.model.name
-        doc["consts"] = {k: json_value(v) for k, v in report.loaded.model.consts}
-        doc["expected"] = list(report.loaded.model.expected)
-    result = report.result
-    if result is not None:
-        s = result.stats
-        doc |= {
-            "distinct_states": s.distinct_states,
-            "transitions": s.transitions,
-            "depth": s.depth,
-            "seconds": round(s.seconds, 4),
-            "states_per_second": round(s.states_per_second, 1),
-            "incomplete_reason": result.incomplete_reason,
-            "explored_depth": result.explored_depth,
-            "symmetry": list(result.symmetry),
-            "violations": [_violation(report, d) for d in result.violations],
-            "unreached": list(result.unreached),
-            "never_enabled": list(result.never_enabled),
-            "backend": _backend_dict(result.backend),
-        }
-        if report.loaded is not None:
-            doc["liveness"] = _liveness_dict(report.loaded.model, result)
-    doc["engine"] = report.engine
-    if report.bounded is not None:
-        doc |= _bounded_dict(report.bounded)
-    if report.simulated is not None and result is not None:
-        doc["simulation"] = simulation_dict(report.simulated, result)
-    doc["warnings"] = [_diagnostic(d) for d in report.warnings if d.severity == "warning"]
-    doc["errors"] = [
-        _diagnostic(d) for d in report.diagnostics + report.warnings if d.severity == "error"
-    ]
-    return doc
-
-
-def _bounded_dict(run: BoundedRun) -> dict[str, Any]:
-    """bmc's numbers; the explicit search's counts mean nothing here and are null."""
-    return {
-        "distinct_states": None,
-        "transitions": None,
-        "depth": None,
-        "states_per_second": None,
-        "max_depth": run.depth,
-        "checked_depth": run.checked,
-        "seconds_per_depth": [round(t, 4) for t in run.seconds_per_depth],
-        "encode_seconds": round(run.encode_seconds, 4),
-        "witnesses": dict(run.witnesses),
-        "unchecked": list(run.unchecked),
-    }
-
-
-def _diagnostic(d: Diagnostic) -> dict[str, Any]:
-    """A problem in the spec, where it is (an internal error has `kind` "internal")."""
-    return {"kind": "spec", "file": d.span.file, "line": d.span.line, "col": d.span.col,
-            "message": d.message}  # fmt: skip
-
-
-def _violation(report: SpecReport, d: Discovery) -> dict[str, Any]:
-    trace = _trace_for(report.traces, d)
-    item: dict[str, Any] = {
-        "property": d.property,
-        "kind": d.kind,
-        "trace_length": len(d.path) - 1 if d.path else None,
-        "loop_start": d.loop_start,  # a lasso: the state its loop starts in (ITF "loop")
-        "trace": itf.to_itf(trace, report.loaded.model) if trace and report.loaded else None,
-    }
-    if d.fault is not None:
-        item["fault"] = {
-            "message": d.fault.message,
-            "file": d.fault.span.file,
-            "line": d.fault.span.line,
-            "col": d.fault.span.col,
-        }
-    return item
-
-
-def _trace_for(traces: tuple[Trace, ...], d: Discovery) -> Trace | None:
-    for trace in traces:
-        if trace.property == d.property and trace.kind == d.kind:
-            return trace
-    return None
-
-
 # ---------------------------------------------------------------- prove
-
-
-@dataclass(frozen=True)
-class ProveReport:
-    """The outcome of `verikit prove` on one spec file: one Outcome per invariant and lemma,
-    with a replayed Trace for each violated one and a CtiView for each not inductive one."""
-
-    path: str
-    verdict: str  # "proved" | "violated" | "unproved" | "error"
-    source: SourceFile | None = None
-    loaded: Loaded | None = None
-    proof: Proof | None = None
-    traces: tuple[Trace, ...] = ()  # base-case counterexamples, by Trace.property
-    ctis: tuple[CtiView, ...] = ()
-    diagnostics: tuple[Diagnostic, ...] = ()
-    fault: Trace | None = None  # the base case reached a runtime fault: the run to it
 
 
 PROVE_WORDS = {"proved": "proved", "violated": "VIOLATED", "not_inductive": "NOT INDUCTIVE",
@@ -475,81 +287,7 @@ def _outcome_line(outcome: Outcome) -> str:
     return f"{name}: {outcome.reason}"
 
 
-def prove_to_json(report: ProveReport) -> str:
-    return json.dumps(prove_to_dict(report), ensure_ascii=False)
-
-
-def prove_to_dict(report: ProveReport) -> dict[str, Any]:
-    doc: dict[str, Any] = {"spec": report.path, "verdict": report.verdict}
-    if report.loaded is not None:
-        doc["name"] = report.loaded.model.name
-        doc["consts"] = {k: json_value(v) for k, v in report.loaded.model.consts}
-    proof, loaded = report.proof, report.loaded
-    if proof is not None and loaded is not None:
-        traces = {t.property: t for t in report.traces}
-        ctis = {v.property: v for v in report.ctis}
-        doc |= {"max_k": proof.max_k, "queries": proof.queries, "seconds": round(proof.seconds, 4)}
-        doc["properties"] = [
-            _outcome_dict(o, loaded.model, traces.get(o.property), ctis.get(o.property))
-            for o in proof.outcomes
-        ]
-        doc["fault"] = None
-        if report.fault is not None and report.fault.fault is not None:
-            fault = report.fault.fault
-            doc["fault"] = {"message": fault.message, "file": fault.span.file,
-                            "line": fault.span.line, "col": fault.span.col,
-                            "trace": itf.to_itf(report.fault, loaded.model)}  # fmt: skip
-    doc["errors"] = [_diagnostic(d) for d in report.diagnostics]
-    return doc
-
-
-def _outcome_dict(
-    o: Outcome, model: Model, trace: Trace | None, view: CtiView | None
-) -> dict[str, Any]:
-    item: dict[str, Any] = {"property": o.property, "kind": o.kind, "status": o.status,
-                            "k": o.k, "reason": o.reason}  # fmt: skip
-    item["trace"] = itf.to_itf(trace, model) if trace is not None else None
-    item["cti"] = None
-    if o.cti is not None and view is not None:
-        step = view.step
-        item["cti"] = {
-            "assumed": list(o.cti.assumed),
-            "states": [_itf_state(model, s) for s in o.cti.states],  # the last two: pre, post
-            "actions": list(o.cti.actions),
-            "step": {
-                "action": step.action,
-                "kind": step.kind,
-                "node": step.node,
-                "params": dict(step.params),
-                "message": step.message,
-            },
-        }
-    return item
-
-
-def _itf_state(model: Model, state: tuple[Any, ...]) -> dict[str, Any]:
-    return {
-        var.name: itf.encode(var.type, value) for var, value in zip(model.vars, state, strict=True)
-    }
-
-
 # ---------------------------------------------------------------- query
-
-
-@dataclass(frozen=True)
-class QueryReport:
-    """The outcome of `verikit query` on one spec file: one Answer per `query`, in order.
-    `verdict` uses check's words and exit codes: "holds" (every query impossible),
-    "expected" (a bug variant's expected queries possible, the rest impossible), "violated",
-    "incomplete" (Z3 could not decide one) or "error" (bad spec, division by zero)."""
-
-    path: str
-    verdict: str
-    source: SourceFile | None = None
-    model: Model | None = None
-    answers: tuple[Answer, ...] = ()
-    expected: tuple[str, ...] = ()  # the queries named by `expect violation`
-    diagnostics: tuple[Diagnostic, ...] = ()
 
 
 QUERY_WORDS = {"impossible": "impossible", "possible": "POSSIBLE", "vacuous": "VACUOUS",
@@ -627,58 +365,7 @@ def _const_text(value: object) -> str:
     return ("true" if value else "false") if isinstance(value, bool) else str(value)
 
 
-def json_value(value: object) -> object:
-    """A constant or witness value for JSON: a real as its exact text ("0.01", "1/3")."""
-    return format_real(value) if isinstance(value, Fraction) else value
-
-
-def query_to_json(report: QueryReport) -> str:
-    return json.dumps(query_to_dict(report), ensure_ascii=False)
-
-
-def query_to_dict(report: QueryReport) -> dict[str, Any]:
-    doc: dict[str, Any] = {"spec": report.path, "verdict": report.verdict}
-    if report.model is not None:
-        doc["name"] = report.model.name
-        doc["expected"] = list(report.expected)
-        queries = {q.name: q for q in report.model.queries}
-        doc["queries"] = [_answer_dict(a, queries[a.query].consts) for a in report.answers]
-    doc["errors"] = [_diagnostic(d) for d in report.diagnostics]
-    return doc
-
-
-def _answer_dict(answer: Answer, consts: tuple[tuple[str, object], ...]) -> dict[str, Any]:
-    span = answer.span
-    return {
-        "query": answer.query,
-        "verdict": answer.verdict,
-        "consts": {name: json_value(value) for name, value in consts},
-        "seconds": round(answer.seconds, 4),
-        "witness": [
-            {"name": w.name, "kind": w.kind, "exact": json_value(w.exact), "text": w.text}
-            for w in answer.witness
-        ],
-        "checked": answer.checked,
-        "reason": answer.reason or None,
-        "at": None if span is None else {"file": span.file, "line": span.line, "col": span.col},
-    }
-
-
 # ---------------------------------------------------------------- internal errors
-
-
-@dataclass(frozen=True)
-class InternalError:
-    """A verikit bug met while handling one spec: never a verdict about the spec (exit 4).
-    `crash_report` is the file holding the full traceback (None if it could not be written);
-    the user is asked to send it, with the spec, to the verikit maintainers."""
-
-    path: str  # the spec being handled, or the command line when no spec was
-    command: str  # check, bmc, query, prove, replay, render, graph or compile
-    error: str  # the exception's type and message, one line
-    crash_report: str | None
-    version: str
-    verdict: str = "internal"
 
 
 def internal_to_text(crash: InternalError) -> str:
@@ -693,24 +380,6 @@ def internal_to_text(crash: InternalError) -> str:
         f"{crash.path}: internal error in verikit {crash.version} ({crash.command}): this is a "
         f"bug in verikit, not in the spec\n  {crash.error}\n  {where}"
     )
-
-
-def internal_to_dict(crash: InternalError) -> dict[str, Any]:
-    """The error object of docs/json.md, `kind` "internal"; `verdict` "internal" (exit 4)."""
-    error = {
-        "kind": "internal",
-        "file": crash.path,
-        "line": None,
-        "col": None,
-        "message": f"internal error in verikit {crash.version}: {crash.error}",
-        "version": crash.version,
-        "crash_report": crash.crash_report,
-    }
-    return {"spec": crash.path, "verdict": crash.verdict, "warnings": [], "errors": [error]}
-
-
-def internal_to_json(crash: InternalError) -> str:
-    return json.dumps(internal_to_dict(crash), ensure_ascii=False)
 
 
 # ---------------------------------------------------------------- simulate
@@ -766,38 +435,3 @@ def simulation_lines(run: Simulation, result: CheckResult) -> list[str]:
         lines.append("note: no invariant, no liveness property and no deadlock check: only a "
                      "runtime fault can show")  # fmt: skip
     return lines
-
-
-def simulation_dict(run: Simulation, result: CheckResult) -> dict[str, Any]:
-    shrinking = run.shrinking
-    return {
-        "seed": run.seed,
-        "runs": run.runs,
-        "max_runs": run.max_runs,
-        "max_depth": run.depth,
-        "steps": run.steps,
-        "steps_per_second": round(run.steps_per_second, 1),
-        "distinct_states": run.distinct_states,
-        "longest_run": run.longest,
-        "seconds": round(run.seconds, 4),
-        "workers": run.workers,
-        "swarm": run.swarm,
-        "backend": run.backend,
-        "backend_reason": run.backend_reason,
-        "build_seconds": round(run.build_seconds, 4),
-        "stopped": run.stopped,
-        "found_run": run.found_run,
-        "found_seed": run.found_seed,
-        "found_seconds": None if run.found_seconds is None else round(run.found_seconds, 4),
-        "from_database": run.from_database,
-        "shrinking": None if shrinking is None else {
-            "original_length": shrinking.original,
-            "shrunk_length": shrinking.shrunk,
-            "seconds": round(shrinking.seconds, 4),
-            "by": shrinking.by,
-        },
-        "witnesses": {w.property: len(w.path) - 1 for w in result.witnesses},
-        "coverage": [{"action": c.name, "kind": c.kind, "taken": c.taken, "enabled": c.enabled}
-                     for c in run.coverage],  # fmt: skip
-        "nothing_to_find": run.nothing_to_find,
-    }

@@ -1,0 +1,66 @@
+"""What verikit found, for people (text), machines (JSON) and CI systems: one module per output.
+
+Every name is re-exported here, so callers import `from verikit.report import X`.
+"""
+
+from verikit.report.json import (
+    internal_to_dict,
+    internal_to_json,
+    json_value,
+    prove_to_dict,
+    prove_to_json,
+    query_to_dict,
+    query_to_json,
+    simulation_dict,
+    to_dict,
+    to_json,
+)
+from verikit.report.reports import (
+    BoundedRun,
+    InternalError,
+    Loaded,
+    ProveReport,
+    QueryReport,
+    SpecReport,
+)
+from verikit.report.text import (
+    PROVE_WORDS,
+    QUERY_WORDS,
+    backend_line,
+    internal_to_text,
+    prove_to_text,
+    queries_note,
+    query_to_text,
+    simulation_headline,
+    simulation_lines,
+    to_text,
+)
+
+__all__ = [
+    "PROVE_WORDS",
+    "QUERY_WORDS",
+    "BoundedRun",
+    "InternalError",
+    "Loaded",
+    "ProveReport",
+    "QueryReport",
+    "SpecReport",
+    "backend_line",
+    "internal_to_dict",
+    "internal_to_json",
+    "internal_to_text",
+    "json_value",
+    "prove_to_dict",
+    "prove_to_json",
+    "prove_to_text",
+    "queries_note",
+    "query_to_dict",
+    "query_to_json",
+    "query_to_text",
+    "simulation_dict",
+    "simulation_headline",
+    "simulation_lines",
+    "to_dict",
+    "to_json",
+    "to_text",
+]
