@@ -20,7 +20,8 @@ inside the constraints (the explicit engine explores only those) and are asserte
 (known from the shallower queries; it helps Z3). A `reachable` P is witnessed at the least k
 with a state inside the constraints where P holds. Liveness properties are not checked here.
 A state or successor the layout cannot hold (Encoding.overflow, init_overflow) stops bmc
-with EncodingOverflow: dropping it would be a silent approximation.
+with EncodingOverflow: dropping it would be a silent approximation. (A value stored outside
+its type is not one: it is a runtime fault, a bad step like any other.)
 
 The solver's answer comes back as decoded states (runtime representation) and the transition
 taken into each; classifying the bad state (which property, which fault) is left to the caller,
@@ -43,8 +44,9 @@ __all__ = ["BmcResult", "EncodingOverflow", "Path", "Unsupported", "bmc"]
 
 
 class EncodingOverflow(Exception):
-    """A reachable step would store a value the layout cannot hold (e.g. an int outside the
-    range of a record field): the encoding would drop it, so bmc refuses to answer."""
+    """A reachable step (from a state none of whose steps faults) would store a value the
+    layout cannot hold: the encoding would drop it, so bmc refuses to answer. A value outside
+    its type is a runtime fault instead (core/ir.py), so this is a limit of the layout only."""
 
 
 @dataclass(frozen=True)
@@ -145,8 +147,7 @@ class _Run:
             s.add(enc.init(f))
             if self._satisfiable(enc.init_overflow()):
                 raise EncodingOverflow(
-                    "an initial state holds a value outside its variable's type, which the Z3 "
-                    "encoding cannot hold"
+                    "an initial state holds a value the Z3 encoding's layout cannot hold"
                 )
         else:
             s.add(enc.step(self.frames[-1], f))
@@ -177,8 +178,8 @@ class _Run:
                 return True
         state = self._path().states[-1]  # the model of the question that found it
         raise EncodingOverflow(
-            f"within {k + 1} steps (from the state {state}), a step stores a value outside "
-            "its variable's type, which the Z3 encoding cannot hold"
+            f"within {k + 1} steps (from the state {state}), a step stores a value the Z3 "
+            "encoding's layout cannot hold"
         )
 
     def _unexpected_first(self, bad_state: Any) -> Any:
