@@ -17,6 +17,9 @@ LIBRARY_II: dict[str, tuple[str, int, str | None, int | None]] = {
     "saga.dsl": ("holds", 4_466, None, None),
     "saga_compensation_not_idempotent.dsl": ("expected", 261, "CompensatedOnce", 8),
     "saga_timeout_late_commit.dsl": ("expected", 97, "NoCommitAfterCompensation", 6),
+    "kafka_replication.dsl": ("holds", 3_831, None, None),
+    "kafka_replication_truncate_to_hw.dsl": ("expected", 1_448, "NoCommittedLoss", 12),
+    "kafka_replication_kip101_only.dsl": ("expected", 3_146, "AgreeBelowHighWatermark", 16),
 }
 
 # liveness specs, for tests/specs/test_liveness_pins.py: (verdict, liveness graph states and

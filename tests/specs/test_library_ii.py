@@ -66,3 +66,12 @@ def test_late_do_commits_after_the_saga_was_compensated() -> None:
         ("Orchestrator.on UndoAck", "Orchestrator", "UndoAck"),
         ("Service.on Do", "Service[1]", "Do"),
     ]
+
+
+def test_truncating_to_the_high_watermark_loses_a_record_the_leader_had_committed() -> None:
+    (trace,) = check("kafka_replication_truncate_to_hw.dsl").traces
+    fetched = next(s for s in trace.steps if s.action == "Replica.fetch")
+    assert "committed" in {c.var for c in fetched.changes}
+    truncated = trace.steps[-3]
+    assert (truncated.action, truncated.node) == ("Replica.truncate", "Replica[2]")
+    assert trace.steps[-1].action == "Replica.elected"
