@@ -317,28 +317,34 @@ static int tab_stride(void) { return S.cfg.full_states ? 2 : 1; }
 
 static inline shard *shard_of(uint64_t fp) { return &S.shards[fp >> (64 - SHARD_BITS)]; }
 
+/* The home slot of fp in a shard of cap slots (any cap: shards grow by half, not double, which
+   keeps them fuller on average): the fingerprint's bits below the shard bits, scaled. */
+static inline uint64_t slot_home(uint64_t fp, uint64_t cap) {
+    return (uint64_t)(((unsigned __int128)(fp << SHARD_BITS) * cap) >> 64);
+}
+
 static inline const uint64_t *tab_home(uint64_t fp) {
     shard *sh = shard_of(fp);
-    return sh->slots + (fp & (sh->cap - 1)) * (uint64_t)tab_stride();
+    return sh->slots + slot_home(fp, sh->cap) * (uint64_t)tab_stride();
 }
 
 /* Read-only while workers expand (the table changes only in phase E). */
 static int tab_contains(const uint64_t *s, uint64_t fp) {
     shard *sh = shard_of(fp);
-    uint64_t mask = sh->cap - 1, i = fp & mask;
+    uint64_t cap = sh->cap, i = slot_home(fp, cap);
     int stride = tab_stride();
     for (;;) {
         uint64_t f = sh->slots[i * stride];
         if (f == 0) return 0;
         if (f == fp && (stride == 1 || vk_same(S.all + sh->slots[i * 2 + 1] * VK_W, s))) return 1;
-        i = (i + 1) & mask;
+        i = i + 1 == cap ? 0 : i + 1;
     }
 }
 
 static void slots_put(uint64_t *slots, uint64_t cap, uint64_t fp, uint64_t index) {
-    uint64_t mask = cap - 1, i = fp & mask;
+    uint64_t i = slot_home(fp, cap);
     int stride = tab_stride();
-    while (slots[i * stride]) i = (i + 1) & mask;
+    while (slots[i * stride]) i = i + 1 == cap ? 0 : i + 1;
     slots[i * stride] = fp;
     if (stride == 2) slots[i * 2 + 1] = index;
 }
@@ -354,11 +360,12 @@ static int shard_init(shard *sh) {
     return sh->slots != NULL;
 }
 
-/* Add a state to its shard (one thread per shard), doubling it at load 3/4; 0: no memory. */
+/* Add a state to its shard (one thread per shard), growing it by half at load 3/4; 0: no
+   memory. */
 static int shard_put(shard *sh, uint64_t fp, uint64_t index) {
     if (sh->count + 1 > sh->cap / 4 * 3) {
         int stride = tab_stride();
-        uint64_t cap = sh->cap * 2;
+        uint64_t cap = sh->cap + sh->cap / 2;
         uint64_t *grown = (uint64_t *)table_alloc(shard_bytes(cap));
         if (!grown) return 0;
         for (uint64_t i = 0; i < sh->cap; i++)
@@ -939,6 +946,8 @@ static int level(void) {
         S.status = atomic_load(&S.stop);
         return 0;
     }
+    free(S.cur); /* expanded: from here on only the new level's states are needed */
+    S.cur = NULL;
     if (S.n_cur && !S.is_root) S.growth = (double)lvl_count() / (double)S.n_cur;
     double t1 = vk_now();
     int ok = order_level();
