@@ -376,7 +376,7 @@ class Walker:
         if lasso is not None:
             lasso.reset()
         states: list[State] = [state]
-        randrange = rng.randrange
+        uniform = rng.random  # int(uniform() * n): a fair pick in 0..n-1, faster than randrange
         steps = 0
         for _ in range(self.options.depth):
             if lasso is not None:
@@ -400,8 +400,8 @@ class Walker:
                         on.append(a)
             if not on:
                 on = [a for a, count in enumerate(counts) if count]
-            action = on[randrange(len(on))] if len(on) > 1 else on[0]
-            j = randrange(counts[action])
+            action = on[int(uniform() * len(on))] if len(on) > 1 else on[0]
+            j = int(uniform() * counts[action])
             ordinal = sum(counts[:action]) + j
             state = succs[ordinal]
             taken[action] += 1
