@@ -20,6 +20,8 @@ LIBRARY_II: dict[str, tuple[str, int, str | None, int | None]] = {
     "kafka_replication.dsl": ("holds", 3_831, None, None),
     "kafka_replication_truncate_to_hw.dsl": ("expected", 1_448, "NoCommittedLoss", 12),
     "kafka_replication_kip101_only.dsl": ("expected", 3_146, "AgreeBelowHighWatermark", 16),
+    "mvcc_serializable.dsl": ("holds", 101, None, None),
+    "mvcc_serializable_write_skew.dsl": ("expected", 90, "SomeoneOnCall", 10),
 }
 
 # liveness specs, for tests/specs/test_liveness_pins.py: (verdict, liveness graph states and

@@ -75,3 +75,13 @@ def test_truncating_to_the_high_watermark_loses_a_record_the_leader_had_committe
     truncated = trace.steps[-3]
     assert (truncated.action, truncated.node) == ("Replica.truncate", "Replica[2]")
     assert trace.steps[-1].action == "Replica.elected"
+
+
+def test_write_skew_is_two_transactions_committing_from_one_snapshot() -> None:
+    path = steps("mvcc_serializable_write_skew.dsl")
+    assert [(a, n) for a, n, _ in path if a in ("Txn.begin", "Txn.commit")] == [
+        ("Txn.begin", "Txn[1]"),
+        ("Txn.begin", "Txn[2]"),
+        ("Txn.commit", "Txn[1]"),
+        ("Txn.commit", "Txn[2]"),
+    ]
