@@ -422,7 +422,10 @@ def simulation_lines(run: Simulation, result: CheckResult) -> list[str]:
                      f"{run.found_seconds or 0.0:.2f} s")  # fmt: skip
     if run.shrinking is not None:
         s = run.shrinking
-        lines.append(f"shrunk from {s.original} to {s.shrunk} steps ({s.by}, {s.seconds:.2f} s)")
+        if s.by.startswith("not shrunk"):
+            lines.append(f"{s.by}: {s.original} steps as found")
+        else:
+            lines.append(f"shrunk from {s.original} to {s.shrunk} steps ({s.by}, {s.seconds:.2f} s)")
     lines += [f"reachable {w.property}: witnessed in {len(w.path) - 1} steps"
               for w in result.witnesses]  # fmt: skip
     lines += [f"reachable {name}: not reached by any run" for name in result.unreached]
