@@ -39,6 +39,8 @@ from verikit.report import (
     query_to_json,
     query_to_text,
     to_json,
+    to_junit,
+    to_sarif,
     to_text,
 )
 
@@ -67,6 +69,28 @@ DiagramOption = Annotated[
     Path | None,
     typer.Option(help="Draw the counterexample as a sequence chart (.svg .png .pdf .dot)."),
 ]
+
+
+JunitOption = Annotated[
+    Path | None,
+    typer.Option(help="Also write JUnit XML: each spec a testsuite, each property a testcase."),
+]
+SarifOption = Annotated[
+    Path | None,
+    typer.Option(help="Also write SARIF 2.1.0: violations and spec errors at their source span."),
+]
+
+
+@dataclass(frozen=True)
+class ReportFiles:
+    """CI reports over the whole run, written after the last spec (docs/ci.md)."""
+
+    junit: Path | None = None
+    sarif: Path | None = None
+
+    def asked(self) -> list[tuple[str, Path]]:
+        named = (("--junit", self.junit), ("--sarif", self.sarif))
+        return [(flag, path) for flag, path in named if path is not None]
 
 
 def _version(value: bool) -> None:
@@ -134,8 +158,11 @@ def check_command(
     ] = False,
     runs: RunsOption = None,
     seed: SeedOption = None,
+    junit: JunitOption = None,
+    sarif: SarifOption = None,
 ) -> None:
     """Explore every reachable state of each spec and check its properties."""
+    outputs = ReportFiles(junit, sarif)
     if simulate:
         options = SimulationFlags(runs, depth, seed, timeout, workers, False, False, backend)
 
@@ -152,7 +179,7 @@ def check_command(
         lambda: _check(
             target, const or [], output_format, max_states, max_depth, timeout,
             trace_out, diagram, force, strict, no_deadlock, no_symmetry, engine, depth,
-            backend=backend, workers=workers, full_states=full_states,
+            backend=backend, workers=workers, full_states=full_states, outputs=outputs,
         ),
         "check", target,
     )  # fmt: skip
@@ -374,6 +401,7 @@ def _check(
     backend: str = "auto",
     workers: int | None = None,
     full_states: bool = False,
+    outputs: ReportFiles = ReportFiles(),
 ) -> int:
     if output_format not in ("text", "json"):
         raise api.UsageError(f"--format must be text or json, got `{output_format}`")
@@ -394,6 +422,7 @@ def _check(
                 raise api.UsageError(f"{flag} needs a single spec file, not a directory")
     if diagram is not None:
         api.check_diagram_format(diagram)
+    _check_report_files(outputs, force, [p for p in (trace_out, diagram) if p is not None])
 
     def one(file: Path) -> SpecReport:
         if engine == "smt":
@@ -422,7 +451,36 @@ def _check(
         written = _write_trace(first, trace_out, force, output_format == "text")
     if diagram is not None and isinstance(first, SpecReport):
         written = _write_diagram(first, diagram, force, output_format == "text") and written
+    written = _write_report_files(reports, outputs, force, output_format == "text") and written
     return api.exit_code(reports) if written else api.EXIT_ERROR  # asked for, not written
+
+
+def _check_report_files(outputs: ReportFiles, force: bool, others: list[Path]) -> None:
+    """Refuse, before any work, a taken name or one output named twice."""
+    seen = {path.resolve(): "another output" for path in others}
+    for flag, path in outputs.asked():
+        if path.resolve() in seen:
+            raise api.UsageError(f"{flag} and {seen[path.resolve()]} both name {path}")
+        seen[path.resolve()] = flag
+        _check_writable(path, force)
+
+
+def _write_report_files(
+    reports: list[SpecReport | InternalError], outputs: ReportFiles, force: bool, chatty: bool
+) -> bool:
+    """Write the asked-for CI reports (whole or not at all); False when one was not written."""
+    render = {"--junit": to_junit, "--sarif": to_sarif}
+    written = True
+    for flag, path in outputs.asked():
+        try:
+            api.write_output(path, render[flag](reports).encode("utf-8"), force)
+        except api.OutputProblem as error:
+            typer.echo(f"error: {error}", err=True)
+            written = False
+            continue
+        if chatty:
+            typer.echo(f"{flag[2:]} report written to {path}", err=True)
+    return written
 
 
 Report = TypeVar("Report", SpecReport, QueryReport, ProveReport)

@@ -15,6 +15,7 @@ from verikit.report.json import (
     to_dict,
     to_json,
 )
+from verikit.report.junit import to_junit
 from verikit.report.reports import (
     BoundedRun,
     InternalError,
@@ -23,6 +24,7 @@ from verikit.report.reports import (
     QueryReport,
     SpecReport,
 )
+from verikit.report.sarif import to_sarif
 from verikit.report.text import (
     PROVE_WORDS,
     QUERY_WORDS,
@@ -62,5 +64,7 @@ __all__ = [
     "simulation_lines",
     "to_dict",
     "to_json",
+    "to_junit",
+    "to_sarif",
     "to_text",
 ]

@@ -24,7 +24,7 @@ def to_text(report: SpecReport) -> str:
         return "\n".join(render(d, report.source) for d in found)
     assert report.result is not None and report.loaded is not None
     result = report.result
-    lines = [f"{report.path}: {report.loaded.model.name} — {_headline(report)}"]
+    lines = [f"{report.path}: {report.loaded.model.name} — {headline(report)}"]
     if report.simulated is not None:
         lines += ["  " + line for line in simulation_lines(report.simulated, result)]
     elif report.bounded is None:
@@ -41,7 +41,7 @@ def to_text(report: SpecReport) -> str:
         lines.append("")
         trace = traces.get((discovery.property, discovery.kind))
         if trace is None:
-            lines.append(_violation_title(discovery))
+            lines.append(violation_title(discovery))
         else:  # the trace's own headline names the property and the length
             lines.append(_indent(text.render_text(trace), "  "))
     for diagnostic in report.diagnostics + report.warnings:
@@ -56,7 +56,7 @@ def queries_note(model: Model) -> str:
     return f"note: {count} quer{'y' if count == 1 else 'ies'} ({names}) answered by `verikit query`"
 
 
-def _headline(report: SpecReport) -> str:
+def headline(report: SpecReport) -> str:
     result = report.result
     assert result is not None
     model = report.loaded.model if report.loaded else None
@@ -180,7 +180,7 @@ def _bounded_lines(run: BoundedRun) -> list[str]:
     return lines
 
 
-def _violation_title(d: Discovery) -> str:
+def violation_title(d: Discovery) -> str:
     match d.kind:
         case "reachable":
             return (

@@ -1,0 +1,59 @@
+"""`check --junit FILE --sarif FILE`: CI reports over the whole run, written after the last
+spec like every other output (whole or not at all, never over a file without --force), with
+the exit code the run would have had anyway."""
+
+from __future__ import annotations
+
+import json
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from tests.report.runs import write_specs
+from verikit import api
+from verikit.cli import app
+
+runner = CliRunner()
+
+
+def test_a_directory_run_writes_both_reports(tmp_path: Path) -> None:
+    specs = tmp_path / "specs"
+    specs.mkdir()
+    write_specs(specs)
+    junit, sarif = tmp_path / "out" / "junit.xml", tmp_path / "out" / "verikit.sarif"
+    result = runner.invoke(app, ["check", str(specs), "--backend", "python",
+                                 "--junit", str(junit), "--sarif", str(sarif)])  # fmt: skip
+    assert result.exit_code == api.EXIT_ERROR  # bad.dsl does not load; the reports still come
+    root = ET.parse(junit).getroot()
+    assert len(root.findall("testsuite")) == 4 and root.get("failures") == "1"
+    (run,) = json.loads(sarif.read_text())["runs"]
+    assert {r["ruleId"] for r in run["results"]} == {"invariant", "spec-error"}
+
+
+def test_a_report_never_replaces_a_file_without_force(tmp_path: Path) -> None:
+    spec = write_specs(tmp_path)["counter"]
+    junit = tmp_path / "junit.xml"
+    junit.write_text("mine")
+    result = runner.invoke(app, ["check", str(spec), "--backend", "python", "--junit", str(junit)])
+    assert result.exit_code == api.EXIT_ERROR and "--force" in result.output
+    assert junit.read_text() == "mine"
+    forced = runner.invoke(app, ["check", str(spec), "--backend", "python", "--junit",
+                                 str(junit), "--force"])  # fmt: skip
+    assert forced.exit_code == 0 and ET.parse(junit).getroot().get("tests") == "2"
+
+
+def test_one_path_for_two_outputs_is_a_usage_error(tmp_path: Path) -> None:
+    spec = write_specs(tmp_path)["counter"]
+    same = tmp_path / "report"
+    result = runner.invoke(app, ["check", str(spec), "--junit", str(same), "--sarif", str(same)])
+    assert result.exit_code == api.EXIT_ERROR and "both name" in result.output
+    assert not same.exists()
+
+
+def test_json_output_stays_clean_when_reports_are_written(tmp_path: Path) -> None:
+    spec = write_specs(tmp_path)["violated"]
+    result = runner.invoke(app, ["check", str(spec), "--backend", "python", "--format", "json",
+                                 "--junit", str(tmp_path / "j.xml")])  # fmt: skip
+    assert result.exit_code == api.EXIT_VIOLATED
+    assert json.loads(result.stdout)["verdict"] == "violated"
