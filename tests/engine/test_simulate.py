@@ -167,6 +167,27 @@ def test_a_spec_that_holds_ends_incomplete_with_coverage_and_witnesses() -> None
         replay(compiled, witness)  # the reachable predicate holds at its end
 
 
+CONSTRAINED = """spec Constrained
+var x: 0..5 = 0
+action inc when x < 5 { x = x + 1 }
+terminal when x == 5
+invariant Small: x <= LIMIT
+constraint x <= 2
+"""
+
+
+@pytest.mark.parametrize(("limit", "violated"), [(3, False), (2, True)])
+def test_a_state_outside_the_constraint_is_checked_then_ends_the_run(
+    tmp_path: Path, limit: int, violated: bool
+) -> None:
+    spec = tmp_path / "constrained.dsl"
+    spec.write_text(CONSTRAINED.replace("LIMIT", str(limit)), encoding="utf-8")
+    result = run(api.load(spec).compiled, runs=20)
+    assert bool(result.result.violations) == violated
+    if not violated:
+        assert result.run.distinct_states == 3 and result.run.longest == 3  # x = 0, 1, 2
+
+
 def test_swarm_features_group_each_fault_kind() -> None:
     model = compiled_spec("two_phase_commit_crash_buggy.dsl").model
     kinds = [{model.actions[i].kind for i in feature} for feature in features(model)]

@@ -364,10 +364,10 @@ class Walker:
         state = self.inits[first]
         path, choices = [first], [first]
         seen_add, fingerprint = tally.seen.add, self.fingerprint
-        seen_add(hash(fingerprint(state)))
         found, go_on = self.checks.state(state, path)
         if found is not None or not go_on:
             return found, choices, path
+        seen_add(hash(fingerprint(state)))  # counted as check counts: inside the constraints
         self._reach(state, path)
         off = self.switched_off(rng)
         taken, enabled = tally.taken, tally.enabled
@@ -408,10 +408,10 @@ class Walker:
             steps += 1
             path.append(ordinal)
             choices += (action, j)
-            seen_add(hash(fingerprint(state)))
             found, go_on = checks.state(state, path)
             if found is not None or not go_on:
                 break
+            seen_add(hash(fingerprint(state)))
             if checks.reachables:
                 self._reach(state, path)
             if lasso is not None:
