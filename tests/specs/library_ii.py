@@ -22,6 +22,8 @@ LIBRARY_II: dict[str, tuple[str, int, str | None, int | None]] = {
     "kafka_replication_kip101_only.dsl": ("expected", 3_146, "AgreeBelowHighWatermark", 16),
     "mvcc_serializable.dsl": ("holds", 101, None, None),
     "mvcc_serializable_write_skew.dsl": ("expected", 90, "SomeoneOnCall", 10),
+    "clocks.dsl": ("holds", 63_092, None, None),
+    "clocks_receive_no_max.dsl": ("expected", 30, "LamportCausality", 2),
 }
 
 # liveness specs, for tests/specs/test_liveness_pins.py: (verdict, liveness graph states and
@@ -30,4 +32,9 @@ LIBRARY_II_LIVENESS: dict[str, tuple[str, int, int]] = {
     "queue_idempotent.dsl": ("holds", 13_734, 72_359),
     "outbox.dsl": ("holds", 1_890, 7_785),
     "saga.dsl": ("holds", 4_466, 15_176),
+}
+
+# specs with timing queries, for tests/specs/test_queries.py: (verdict, {query: answer})
+LIBRARY_II_QUERIES: dict[str, tuple[str, dict[str, str]]] = {
+    "clocks.dsl": ("holds", {"HlcDriftBound": "impossible"}),
 }
