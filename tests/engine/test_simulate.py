@@ -147,9 +147,13 @@ def test_every_bundled_safety_bug_is_found_shrunk_and_replays(spec: str) -> None
 )
 def test_liveness_bugs_show_as_fair_lassos_that_replay(spec: str) -> None:
     compiled = compiled_spec(spec)
-    (violation,) = run(compiled).result.violations
+    result = run(compiled)
+    (violation,) = result.result.violations
     assert violation.property in compiled.model.expected
     assert violation.loop_start is not None
+    shrinking = result.run.shrinking
+    assert shrinking is not None and shrinking.shrunk == len(violation.path) - 1
+    assert shrinking.shrunk <= shrinking.original
     replay(compiled, violation)  # confirms the loop closes, is fair and breaks the property
 
 

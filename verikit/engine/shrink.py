@@ -23,7 +23,9 @@ shrinks the same way every time unless the clock runs out first):
 
 A shrunk trace is never longer than the one it came from: every candidate is capped at the
 current length, and only a better one (by length, then faults, then switches) replaces it.
-Liveness lassos are reported as found.
+A liveness lasso gets the step-removal passes only (hypothesis's walks do not close loops):
+every candidate must still close a fair loop, or stutter at its end, on which the property
+fails.
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ from typing import Any
 
 from verikit.compile.compiled import CompiledModel, State, Successor
 from verikit.core.model import LIVENESS_KINDS
+from verikit.engine.lasso import LassoJudge
 from verikit.engine.result import Discovery
 from verikit.engine.simulate import (
     Checks,
@@ -288,6 +291,7 @@ class Steps:
         self.target = target
         self.inits = compiled.init_states()
         self.roots: dict[int, _Node] = {}
+        self.lasso = LassoJudge(compiled) if target.kind in LIVENESS_KINDS else None
         model = compiled.model
         self.fault = [a.kind in FAULT_KINDS for a in model.actions]
         names = [[p.name for p in a.params] for a in model.actions]
@@ -309,9 +313,9 @@ class Steps:
         """The target shown by these steps (cut where it first shows), else None. Every
         prefix replayed is kept in a trie, so each state's checks and successors are
         computed once however many candidates share it."""
-        node = self.roots.get(init)
-        if node is None:
-            node = self.roots[init] = self._prefix(self.inits[init], (init,))
+        if self.lasso is not None:
+            return self._replay_lasso(init, labels)
+        node = self._root(init)
         for count, label in enumerate(labels):
             if node.found is not None:
                 return (node.found, labels[:count]) if same(node.found, self.target) else None
@@ -336,6 +340,48 @@ class Steps:
         if found is not None and same(found, self.target):
             return found, labels
         return None
+
+    def _root(self, init: int) -> _Node:
+        node = self.roots.get(init)
+        if node is None:
+            node = self.roots[init] = self._prefix(self.inits[init], (init,))
+        return node
+
+    def _replay_lasso(self, init: int, labels: list[Label]) -> tuple[Discovery, list[Label]] | None:
+        """A lasso target: the steps must stay clear of safety violations and constraints,
+        then close a fair loop (or stutter at the end) on which the property fails."""
+        assert self.lasso is not None
+        nodes = [self._root(init)]
+        for label in labels:
+            node = nodes[-1]
+            succs = self._successors(node) if node.found is None and node.go_on else None
+            if succs is None:
+                return None
+            child = node.children.get(label)
+            if child is None:
+                ordinal = _find(succs, label)
+                if ordinal is None:
+                    return None
+                child = node.children[label] = self._prefix(
+                    succs[ordinal].state, (*node.path, ordinal)
+                )
+            nodes.append(child)
+        last = nodes[-1]
+        succs = self._successors(last) if last.found is None and last.go_on else None
+        if succs is None:
+            return None
+        states, path = [n.state for n in nodes], list(last.path)
+        self.lasso.reset()
+        if not succs:
+            if self.checks.dead_end(last.state, path) is not None:
+                return None  # a deadlock: what a walk reports first
+            found = self.lasso.stutter(states, path)
+        else:
+            fp = self.compiled.fingerprint
+            key = fp(last.state)
+            earlier = [i for i in range(len(states) - 1) if fp(states[i]) == key]
+            found = self.lasso.loop(states, path, earlier) if earlier else None
+        return (found, labels) if found is not None and same(found, self.target) else None
 
     def _prefix(self, state: State, path: tuple[int, ...]) -> _Node:
         found, go_on = self.checks.state(state, list(path))
@@ -537,10 +583,13 @@ class Shrink:
         deadline = start + seconds
         original = found.discovery
         length = len(original.path) - 1
-        if original.kind in LIVENESS_KINDS or not original.path:
-            why = "not shrunk: a lasso" if original.path else "nothing to shrink"
-            return original, Shrinking(max(length, 0), max(length, 0), 0.0, why)
+        if not original.path:
+            return original, Shrinking(0, 0, 0.0, "nothing to shrink")
         steps = Steps(self.compiled, self.executor.checks, original)
+        if original.kind in LIVENESS_KINDS:  # hypothesis's walks do not close loops
+            shrunk = final_pass(steps, original, deadline)
+            return shrunk, Shrinking(length, len(shrunk.path) - 1, time.monotonic() - start,
+                                     "step removal (a lasso)")  # fmt: skip
         shrunk = final_pass(steps, original, deadline)  # fast: hypothesis starts from it
         by = "step removal"
         choices = self.executor.choices_of(shrunk.path)
