@@ -32,12 +32,15 @@ from verikit.report import (
     ProveReport,
     QueryReport,
     SpecReport,
+    Summary,
     internal_to_json,
     internal_to_text,
     prove_to_json,
     prove_to_text,
     query_to_json,
     query_to_text,
+    summary_line,
+    summary_to_json,
     to_json,
     to_junit,
     to_sarif,
@@ -444,7 +447,11 @@ def _check(
 
     as_json = output_format == "json"
     command = "bmc" if engine == "smt" else "check"
+    started = time.monotonic()
     reports = _each_spec(files, command, as_json, one, to_json if as_json else to_text)
+    if len(files) > 1:  # a directory: close with the run in one line (docs/json.md)
+        summary = Summary.of(reports, time.monotonic() - started)
+        typer.echo(summary_to_json(summary) if as_json else "\n" + summary_line(summary))
     first = reports[0]
     written = True
     if trace_out is not None and isinstance(first, SpecReport):

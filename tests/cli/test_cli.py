@@ -82,8 +82,9 @@ def test_a_limit_exits_3_and_never_says_ok() -> None:
 def test_json_output_is_one_object_per_spec(tmp_path: Path) -> None:
     code, out, _ = run("check", str(CORPUS / "violated"), "--format", "json")
     assert code == 1
-    docs = [json.loads(line) for line in out.splitlines()]
+    *docs, last = [json.loads(line) for line in out.splitlines()]
     assert len(docs) == len(list((CORPUS / "violated").glob("*.dsl")))
+    assert last["summary"]["specs"] == last["summary"]["violated"] == len(docs)
     by_name = {Path(d["spec"]).name: d for d in docs}
     counter = by_name["counter_invariant.dsl"]
     assert counter["verdict"] == "violated"

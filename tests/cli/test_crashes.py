@@ -89,7 +89,9 @@ def test_in_a_directory_the_specs_after_a_crash_still_run(
     crash_when_analysing(monkeypatch)
     result = runner.invoke(app, ["check", str(tmp_path), "--format", "json"])
     assert result.exit_code == 4
-    first, second = (json.loads(line) for line in result.stdout.splitlines())
+    first, second, summary = (json.loads(line) for line in result.stdout.splitlines())
+    assert summary["summary"] | {"seconds": 0} == {"specs": 2, "holds": 1, "expected": 0,
+        "violated": 0, "incomplete": 0, "error": 0, "internal": 1, "seconds": 0}  # fmt: skip
     assert first["spec"].endswith("a_crashes.dsl") and first["verdict"] == "internal"
     [error] = first["errors"]
     assert error["kind"] == "internal" and error["version"] == __version__

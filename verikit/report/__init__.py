@@ -4,6 +4,7 @@ Every name is re-exported here, so callers import `from verikit.report import X`
 """
 
 from verikit.report.json import (
+    check_schema,
     internal_to_dict,
     internal_to_json,
     json_value,
@@ -12,6 +13,8 @@ from verikit.report.json import (
     query_to_dict,
     query_to_json,
     simulation_dict,
+    summary_dict,
+    summary_to_json,
     to_dict,
     to_json,
 )
@@ -23,6 +26,7 @@ from verikit.report.reports import (
     ProveReport,
     QueryReport,
     SpecReport,
+    Summary,
 )
 from verikit.report.sarif import to_sarif
 from verikit.report.text import (
@@ -35,6 +39,7 @@ from verikit.report.text import (
     query_to_text,
     simulation_headline,
     simulation_lines,
+    summary_line,
     to_text,
 )
 
@@ -47,7 +52,9 @@ __all__ = [
     "ProveReport",
     "QueryReport",
     "SpecReport",
+    "Summary",
     "backend_line",
+    "check_schema",
     "internal_to_dict",
     "internal_to_json",
     "internal_to_text",
@@ -62,6 +69,9 @@ __all__ = [
     "simulation_dict",
     "simulation_headline",
     "simulation_lines",
+    "summary_dict",
+    "summary_line",
+    "summary_to_json",
     "to_dict",
     "to_json",
     "to_junit",

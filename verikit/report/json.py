@@ -8,19 +8,31 @@ from __future__ import annotations
 
 import json
 from fractions import Fraction
+from importlib import resources
 from typing import Any
 
 from verikit.core.model import Model
 from verikit.core.types import format_real
 from verikit.engine.result import Backend, CheckResult, Discovery
 from verikit.engine.simulate import Simulation
-from verikit.errors import Diagnostic
-from verikit.report.reports import BoundedRun, InternalError, ProveReport, QueryReport, SpecReport
+from verikit.errors import Diagnostic, Span
+from verikit.report.reports import (
+    BoundedRun,
+    InternalError,
+    ProveReport,
+    QueryReport,
+    SpecReport,
+    Summary,
+)
 from verikit.symbolic.answer import Answer
 from verikit.symbolic.proof import Outcome
 from verikit.trace import itf
 from verikit.trace.cti import CtiView
 from verikit.trace.trace import Trace
+
+# The version of the check output's shape (verikit/report/check.schema.json): raised when a
+# field changes meaning or goes away, not when one is added.
+SCHEMA_VERSION = 1
 
 # ---------------------------------------------------------------- check
 
@@ -58,7 +70,7 @@ def to_json(report: SpecReport) -> str:
 
 
 def to_dict(report: SpecReport) -> dict[str, Any]:
-    doc: dict[str, Any] = {"spec": report.path, "verdict": report.verdict}
+    doc: dict[str, Any] = {"schema": SCHEMA_VERSION, "spec": report.path, "verdict": report.verdict}
     if report.loaded is not None:
         doc["name"] = report.loaded.model.name
         doc["consts"] = {k: json_value(v) for k, v in report.loaded.model.consts}
@@ -112,8 +124,16 @@ def _bounded_dict(run: BoundedRun) -> dict[str, Any]:
 
 def _diagnostic(d: Diagnostic) -> dict[str, Any]:
     """A problem in the spec, where it is (an internal error has `kind` "internal")."""
-    return {"kind": "spec", "file": d.span.file, "line": d.span.line, "col": d.span.col,
-            "message": d.message}  # fmt: skip
+    return {"kind": "spec", **_span_dict(d.span), "message": d.message}
+
+
+def _span_dict(span: Span) -> dict[str, Any]:
+    """Where in the spec: `end_line` and `end_col` (one past the last character) are null
+    when unknown."""
+    known = span.end_line >= span.line and span.end_col > 0
+    return {"file": span.file, "line": span.line, "col": span.col,
+            "end_line": span.end_line if known else None,
+            "end_col": span.end_col if known else None}  # fmt: skip
 
 
 def _violation(report: SpecReport, d: Discovery) -> dict[str, Any]:
@@ -124,6 +144,7 @@ def _violation(report: SpecReport, d: Discovery) -> dict[str, Any]:
         "trace_length": len(d.path) - 1 if d.path else None,
         "loop_start": d.loop_start,  # a lasso: the state its loop starts in (ITF "loop")
         "trace": itf.to_itf(trace, report.loaded.model) if trace and report.loaded else None,
+        "span": _property_span(report, d.property),
     }
     if d.fault is not None:
         item["fault"] = {
@@ -133,6 +154,14 @@ def _violation(report: SpecReport, d: Discovery) -> dict[str, Any]:
             "col": d.fault.span.col,
         }
     return item
+
+
+def _property_span(report: SpecReport, name: str) -> dict[str, Any] | None:
+    """The violated property's place in the spec (null for deadlock and faults: no property)."""
+    model = report.loaded.model if report.loaded is not None else None
+    spans = {p.name: p.span for p in model.properties} if model is not None else {}
+    span = spans.get(name)
+    return _span_dict(span) if span is not None and span.line > 0 else None
 
 
 def _trace_for(traces: tuple[Trace, ...], d: Discovery) -> Trace | None:
@@ -253,11 +282,14 @@ def internal_to_dict(crash: InternalError) -> dict[str, Any]:
         "file": crash.path,
         "line": None,
         "col": None,
+        "end_line": None,
+        "end_col": None,
         "message": f"internal error in verikit {crash.version}: {crash.error}",
         "version": crash.version,
         "crash_report": crash.crash_report,
     }
-    return {"spec": crash.path, "verdict": crash.verdict, "warnings": [], "errors": [error]}
+    return {"schema": SCHEMA_VERSION, "spec": crash.path, "verdict": crash.verdict,
+            "warnings": [], "errors": [error]}  # fmt: skip
 
 
 def internal_to_json(crash: InternalError) -> str:
@@ -300,3 +332,26 @@ def simulation_dict(run: Simulation, result: CheckResult) -> dict[str, Any]:
                      for c in run.coverage],  # fmt: skip
         "nothing_to_find": run.nothing_to_find,
     }
+
+
+# ---------------------------------------------------------------- summary
+
+
+def check_schema() -> dict[str, Any]:
+    """The JSON Schema (draft 2020-12) every line of check's JSON output satisfies."""
+    text = resources.files("verikit.report").joinpath("check.schema.json").read_text("utf-8")
+    schema: dict[str, Any] = json.loads(text)
+    return schema
+
+
+def summary_dict(summary: Summary) -> dict[str, Any]:
+    """The last line of a directory check in JSON: `{"schema": 1, "summary": {...}}`."""
+    s = summary
+    counts = {"specs": s.specs, "holds": s.holds, "expected": s.expected, "violated": s.violated,
+              "incomplete": s.incomplete, "error": s.errors, "internal": s.internal,
+              "seconds": round(s.seconds, 3)}  # fmt: skip
+    return {"schema": SCHEMA_VERSION, "summary": counts}
+
+
+def summary_to_json(summary: Summary) -> str:
+    return json.dumps(summary_dict(summary), ensure_ascii=False)

@@ -97,11 +97,3 @@ def spec_errors(report: SpecReport | InternalError) -> list[Diagnostic]:
         return []
     return [d for d in report.diagnostics + report.warnings if d.severity == "error"]
 
-
-def counts(reports: list[SpecReport | InternalError]) -> dict[str, int]:
-    """Specs per verdict: the closing summary's numbers."""
-    tally = {"holds": 0, "expected": 0, "violated": 0, "incomplete": 0, "error": 0,
-             "internal": 0}  # fmt: skip
-    for report in reports:
-        tally[report.verdict] = tally.get(report.verdict, 0) + 1
-    return tally

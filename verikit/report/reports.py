@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from verikit.compile.compiled import CompiledModel
@@ -105,3 +106,32 @@ class InternalError:
     crash_report: str | None
     version: str
     verdict: str = "internal"
+
+
+@dataclass(frozen=True)
+class Summary:
+    """A whole run in numbers: specs per verdict and the wall-clock seconds, for the closing
+    line of a directory check and its final JSON object."""
+
+    specs: int
+    holds: int
+    expected: int
+    violated: int
+    incomplete: int
+    errors: int
+    internal: int
+    seconds: float
+
+    @staticmethod
+    def of(reports: Sequence[SpecReport | InternalError], seconds: float) -> Summary:
+        verdicts = [r.verdict for r in reports]
+        return Summary(
+            specs=len(verdicts),
+            holds=verdicts.count("holds"),
+            expected=verdicts.count("expected"),
+            violated=verdicts.count("violated"),
+            incomplete=verdicts.count("incomplete"),
+            errors=verdicts.count("error"),
+            internal=verdicts.count("internal"),
+            seconds=seconds,
+        )

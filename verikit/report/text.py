@@ -9,7 +9,14 @@ from verikit.core.types import format_real
 from verikit.engine.result import Backend, CheckResult, Discovery
 from verikit.engine.simulate import Simulation
 from verikit.errors import Diagnostic, SourceFile, render
-from verikit.report.reports import BoundedRun, InternalError, ProveReport, QueryReport, SpecReport
+from verikit.report.reports import (
+    BoundedRun,
+    InternalError,
+    ProveReport,
+    QueryReport,
+    SpecReport,
+    Summary,
+)
 from verikit.symbolic.answer import Answer
 from verikit.symbolic.proof import Outcome
 from verikit.trace import text
@@ -438,3 +445,22 @@ def simulation_lines(run: Simulation, result: CheckResult) -> list[str]:
         lines.append("note: no invariant, no liveness property and no deadlock check: only a "
                      "runtime fault can show")  # fmt: skip
     return lines
+
+
+# ---------------------------------------------------------------- summary
+
+
+def summary_line(summary: Summary) -> str:
+    """"19 specs: 12 hold, 7 expected violations, 0 violated, 0 errors (85 s)"; incomplete
+    runs and verikit crashes are named only when there are some."""
+    s = summary
+    parts = [f"{s.holds} hold{'s' if s.holds == 1 else ''}",
+             f"{s.expected} expected violation{'' if s.expected == 1 else 's'}",
+             f"{s.violated} violated"]  # fmt: skip
+    if s.incomplete:
+        parts.append(f"{s.incomplete} incomplete")
+    parts.append(f"{s.errors} error{'' if s.errors == 1 else 's'}")
+    if s.internal:
+        parts.append(f"{s.internal} internal error{'' if s.internal == 1 else 's'} (verikit bugs)")
+    seconds = f"{s.seconds:.0f} s" if s.seconds >= 10 else f"{s.seconds:.1f} s"
+    return f"{s.specs} spec{'' if s.specs == 1 else 's'}: {', '.join(parts)} ({seconds})"
