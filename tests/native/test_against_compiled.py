@@ -50,7 +50,13 @@ def test_a_spec_explores_the_same_under_both_engines(path: Path) -> None:
         with pytest.raises(NativeRefusal, match=REFUSED[path.name]):
             agree(model, LIMIT)
         return
-    count = agree(model, LIMIT)
+    try:
+        count = agree(model, LIMIT)
+    except NativeRefusal as refusal:
+        # FIFO queues without a bound (or a bag over a large domain) have no fixed width
+        unbounded = model.network is not None and model.network.max_in_flight is None
+        assert unbounded and refusal.construct == "a network without max_in_flight"
+        return
     assert count > 0
 
 

@@ -218,7 +218,7 @@ class _Generator:
         def finish(sc: Scope) -> None:
             w.line("{ uint64_t *w = vk_push(o, -1); int rc = vk_pack(&" + sc.state + ", w);")
             w.line("  if (rc) FAIL(rc);")
-            w.line("  for (size_t j = first; j + 1 < o->n; j++)")
+            w.line("  for (size_t j = first; !o->nomem && j + 1 < o->n; j++)  /* distinct */")
             w.line(
                 "    if (memcmp(o->states + j * VK_STATE_WORDS, w, "
                 "VK_STATE_WORDS * sizeof(uint64_t)) == 0) { o->n -= 1; break; } }"

@@ -9,7 +9,7 @@ compare with memcmp.
     bool, int, enum (ordinal), node id     int64_t
     option                                 { has, v }
     record                                 { f0, f1, ... }
-    message                                { tag, v0, v1, ... } (one record per variant)
+    message                                { tag, union { v0, v1, ... } } (a record per variant)
     set                                    { w[K] }: a bitmask over the element domain
     map                                    { has[N], v[N] }: one entry per key of the domain
     sequence                               { len, v[CAP] }
@@ -150,6 +150,12 @@ class CTypes:
         name = f"T{len(self._names)}"
         self._names[key] = name
         body = " ".join(f"{ct} {m};" for ct, m in members)
+        if isinstance(t, MessageType):  # the variants share their storage (an anonymous union)
+            body = (
+                f"{members[0][0]} {members[0][1]}; union {{ "
+                + " ".join(f"{ct} {m};" for ct, m in members[1:])
+                + " };"
+            )
         self.decls.append(f"typedef struct {{ {body} }} {name}; /* {_comment(t)} */")
         return name
 
@@ -231,10 +237,8 @@ class CTypes:
                 return "{" + ", ".join(items) + "}"
             case MessageType():
                 tag = self.utag[value[0]]
-                parts = [str(tag)]
-                for i, v in enumerate(self.universe):
-                    parts.append(self.initializer(v, value[1:], span) if i == tag else "{0}")
-                return "{" + ", ".join(parts) + "}"
+                variant = self.initializer(self.universe[tag], value[1:], span)
+                return f"{{.tag = {tag}, .v{tag} = {variant}}}"
             case SetType(elem=elem):
                 words = [0] * self.set_words(t, span)
                 if isinstance(elem, IntType):

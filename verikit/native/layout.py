@@ -523,5 +523,11 @@ def state_layout(model: Model) -> StateLayout:
     slots = []
     for i, v in enumerate(model.vars):
         net = model.network is not None and i == model.network.slot
-        slots.append(layout_of(v.type, v.span, bound if net else None))
+        span = v.span if v.span != NO_SPAN else model.span
+        try:
+            slots.append(layout_of(v.type, span, bound if net else None))
+        except NativeRefusal as refusal:
+            if net and bound is None:  # the FIFO queues (or a bag over a large domain)
+                raise NativeRefusal("a network without max_in_flight", span) from refusal
+            raise
     return StateLayout(tuple(slots))
