@@ -24,6 +24,9 @@ LIBRARY_II: dict[str, tuple[str, int, str | None, int | None]] = {
     "mvcc_serializable_write_skew.dsl": ("expected", 90, "SomeoneOnCall", 10),
     "clocks.dsl": ("holds", 63_092, None, None),
     "clocks_receive_no_max.dsl": ("expected", 30, "LamportCausality", 2),
+    "leader_lease.dsl": ("holds", 113_166, None, None),
+    "leader_lease_no_expiry_check.dsl": ("expected", 36_167, "OneLeaderActing", 10),
+    "leader_lease_no_drift_margin.dsl": ("expected", 38_299, "OneLeaderActing", 10),
 }
 
 # liveness specs, for tests/specs/test_liveness_pins.py: (verdict, liveness graph states and
