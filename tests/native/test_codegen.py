@@ -145,3 +145,28 @@ def test_properties_and_leads_to_triggers_evaluate_on_packed_states() -> None:
     assert [lib.trigger(1, states[x]) for x in range(4)] == [False, True, False, False]
     assert [lib.prop(1, states[x]) for x in range(4)] == [False, False, False, True]
     assert not lib.trigger(0, states[1])  # an invariant has no trigger
+
+
+@needs_compiler
+def test_negating_a_negative_literal_is_plain_c() -> None:
+    from verikit.core import ir
+    from verikit.core.model import Action, Var
+    from verikit.core.types import BOOL, INT, IntType
+
+    slot = ir.StateVar(0, "x", IntType(-2, 2))
+    minus_one = ir.Unary("neg", ir.Lit(-1, INT), INT)  # C must not read `--1`
+    model = Model(
+        name="Neg",
+        consts=(),
+        vars=(Var("x", slot.type),),
+        init=(),
+        actions=(
+            Action(
+                "a", "action", (), ir.Lit(True, BOOL), (ir.Assign(slot, (), minus_one, slot.type),)
+            ),
+        ),  # fmt: skip
+        properties=(),
+    )
+    source, lib = native(model)
+    ((_, words),) = lib.successors(source.layout.pack((0,)))
+    assert source.layout.unpack(words) == (1,)

@@ -220,7 +220,7 @@ class CExprs:
             case ir.Unary(op="neg", operand=x):
                 v = self.scalar(self.expr(x, sc))
                 self.w.line(f"if ({v} == INT64_MIN) {UNREP}")
-                return f"(-{v})"
+                return f"(-({v}))"
             case ir.Binary():
                 return self._binary(e, sc)
             case ir.Cond():
