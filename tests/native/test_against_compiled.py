@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from tests.oracle.strategies import models, states
 from verikit.api import load
 from verikit.core.model import Model
+from verikit.native.codegen import generate
 from verikit.native.layout import NativeRefusal, Unrepresentable
 
 from .agreement import agree, needs_compiler
@@ -83,17 +84,15 @@ def test_most_random_models_run_natively() -> None:
     refused, total = [], 0
 
     @settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck),
-              database=None)  # fmt: skip
+              derandomize=True, database=None)  # fmt: skip
     @given(models())
     def count(model: Model) -> None:
         nonlocal total
         total += 1
-        from verikit.native.codegen import generate
-
         try:
             generate(model)
         except NativeRefusal as refusal:
             refused.append(refusal.construct)
 
     count()
-    assert len(refused) <= total // 3, refused
+    assert len(refused) <= total // 10, refused  # today: none of them
