@@ -6,7 +6,11 @@ Each number is also on the spec's page under docs/specs/; change both together.
 
 from __future__ import annotations
 
-LIBRARY_II: dict[str, tuple[str, int, str | None, int | None]] = {
+# a liveness bug variant adds its lasso's loop length and the property's kind
+Plain = tuple[str, int, str | None, int | None]
+Lasso = tuple[str, int, str, int, int, str]
+
+LIBRARY_II: dict[str, Plain | Lasso] = {
     "paxos.dsl": ("holds", 1_157_946, None, None),
     "paxos_forgetful_acceptor.dsl": ("expected", 1_503_623, "Agreement", 18),
     "paxos_ignore_accepted.dsl": ("expected", 1_007_581, "Agreement", 16),
@@ -27,14 +31,27 @@ LIBRARY_II: dict[str, tuple[str, int, str | None, int | None]] = {
     "leader_lease.dsl": ("holds", 113_166, None, None),
     "leader_lease_no_expiry_check.dsl": ("expected", 36_167, "OneLeaderActing", 10),
     "leader_lease_no_drift_margin.dsl": ("expected", 38_299, "OneLeaderActing", 10),
+    "failure_detector.dsl": ("holds", 162, None, None),
+    "failure_detector_shared_timer.dsl": (
+        "expected",
+        54,
+        "Completeness",
+        1,
+        3,
+        "always_eventually",
+    ),
 }
 
 # liveness specs, for tests/specs/test_liveness_pins.py: (verdict, liveness graph states and
-# transitions)
-LIBRARY_II_LIVENESS: dict[str, tuple[str, int, int]] = {
+# transitions, and for a bug variant its lasso: initial and successor ordinals, loop start)
+LIBRARY_II_LIVENESS: dict[
+    str, tuple[str, int, int] | tuple[str, int, int, tuple[int, ...], int]
+] = {
     "queue_idempotent.dsl": ("holds", 13_734, 72_359),
     "outbox.dsl": ("holds", 1_890, 7_785),
     "saga.dsl": ("holds", 4_466, 15_176),
+    "failure_detector.dsl": ("holds", 162, 702),
+    "failure_detector_shared_timer.dsl": ("expected", 54, 234, (0, 3, 0, 1, 1), 1),
 }
 
 # specs with timing queries, for tests/specs/test_queries.py: (verdict, {query: answer})
