@@ -42,6 +42,7 @@ from verikit.report import (
     QueryReport,
     SpecReport,
 )
+from verikit.report.mermaid import to_mermaid
 from verikit.semantics import ConstValue, analyze
 from verikit.symbolic.answer import Answer
 from verikit.syntax import ast, parse
@@ -368,8 +369,8 @@ def replay_file(
 
 
 def check_diagram_format(path: Path) -> None:
-    if path.suffix.lstrip(".").lower() not in FORMATS:
-        formats = ", ".join("." + f for f in FORMATS)
+    if path.suffix.lstrip(".").lower() not in (*FORMATS, "mmd"):
+        formats = ", ".join("." + f for f in (*FORMATS, "mmd"))
         raise UsageError(f"{path}: the diagram format follows the extension: one of {formats}")
 
 
@@ -377,6 +378,13 @@ def draw_counterexample(report: SpecReport, path: Path, force: bool) -> DiagramO
     """Draw the report's first counterexample; None when there is none."""
     if not report.traces or report.loaded is None:
         return None
+    if path.suffix.lower() == ".mmd":  # Mermaid, which GitHub renders (report/mermaid.py)
+        chart = to_mermaid(report.traces[0], report.loaded.model)
+        try:
+            write_output(path, chart.encode("utf-8"), force)
+        except OutputProblem as error:
+            return DiagramOutcome(False, None, str(error))
+        return DiagramOutcome(True, path, f"wrote {path}")
     return write_diagram(report.traces[0], report.loaded.model, path, force)
 
 

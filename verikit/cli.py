@@ -43,6 +43,7 @@ from verikit.report import (
     summary_to_json,
     to_json,
     to_junit,
+    to_markdown,
     to_sarif,
     to_text,
 )
@@ -70,7 +71,10 @@ ForceOption = Annotated[bool, typer.Option("--force", help="Overwrite existing o
 NoDeadlockOption = Annotated[bool, typer.Option("--no-deadlock", help="Do not report deadlocks.")]
 DiagramOption = Annotated[
     Path | None,
-    typer.Option(help="Draw the counterexample as a sequence chart (.svg .png .pdf .dot)."),
+    typer.Option(
+        help="Draw the counterexample as a sequence chart (.svg .png .pdf .dot, or .mmd: "
+        "Mermaid, which GitHub renders)."
+    ),
 ]
 
 
@@ -82,6 +86,14 @@ SarifOption = Annotated[
     Path | None,
     typer.Option(help="Also write SARIF 2.1.0: violations and spec errors at their source span."),
 ]
+MarkdownOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--report",
+        help="Also write a Markdown report for a pull request: the verdicts, and each "
+        "counterexample as a Mermaid chart with its text trace.",
+    ),
+]
 
 
 @dataclass(frozen=True)
@@ -90,9 +102,10 @@ class ReportFiles:
 
     junit: Path | None = None
     sarif: Path | None = None
+    markdown: Path | None = None
 
     def asked(self) -> list[tuple[str, Path]]:
-        named = (("--junit", self.junit), ("--sarif", self.sarif))
+        named = (("--junit", self.junit), ("--sarif", self.sarif), ("--report", self.markdown))
         return [(flag, path) for flag, path in named if path is not None]
 
 
@@ -163,9 +176,10 @@ def check_command(
     seed: SeedOption = None,
     junit: JunitOption = None,
     sarif: SarifOption = None,
+    markdown: MarkdownOption = None,
 ) -> None:
     """Explore every reachable state of each spec and check its properties."""
-    outputs = ReportFiles(junit, sarif)
+    outputs = ReportFiles(junit, sarif, markdown)
     if simulate:
         options = SimulationFlags(runs, depth, seed, timeout, workers, False, False, backend)
 
@@ -449,8 +463,9 @@ def _check(
     command = "bmc" if engine == "smt" else "check"
     started = time.monotonic()
     reports = _each_spec(files, command, as_json, one, to_json if as_json else to_text)
+    seconds = time.monotonic() - started
     if len(files) > 1:  # a directory: close with the run in one line (docs/json.md)
-        summary = Summary.of(reports, time.monotonic() - started)
+        summary = Summary.of(reports, seconds)
         typer.echo(summary_to_json(summary) if as_json else "\n" + summary_line(summary))
     first = reports[0]
     written = True
@@ -458,7 +473,8 @@ def _check(
         written = _write_trace(first, trace_out, force, output_format == "text")
     if diagram is not None and isinstance(first, SpecReport):
         written = _write_diagram(first, diagram, force, output_format == "text") and written
-    written = _write_report_files(reports, outputs, force, output_format == "text") and written
+    chatty = output_format == "text"
+    written = _write_report_files(reports, outputs, force, chatty, seconds) and written
     return api.exit_code(reports) if written else api.EXIT_ERROR  # asked for, not written
 
 
@@ -473,10 +489,18 @@ def _check_report_files(outputs: ReportFiles, force: bool, others: list[Path]) -
 
 
 def _write_report_files(
-    reports: list[SpecReport | InternalError], outputs: ReportFiles, force: bool, chatty: bool
+    reports: list[SpecReport | InternalError],
+    outputs: ReportFiles,
+    force: bool,
+    chatty: bool,
+    seconds: float,
 ) -> bool:
     """Write the asked-for CI reports (whole or not at all); False when one was not written."""
-    render = {"--junit": to_junit, "--sarif": to_sarif}
+
+    def markdown(done: list[SpecReport | InternalError]) -> str:
+        return to_markdown(done, seconds)
+
+    render = {"--junit": to_junit, "--sarif": to_sarif, "--report": markdown}
     written = True
     for flag, path in outputs.asked():
         try:
@@ -486,7 +510,8 @@ def _write_report_files(
             written = False
             continue
         if chatty:
-            typer.echo(f"{flag[2:]} report written to {path}", err=True)
+            what = {"--junit": "JUnit", "--sarif": "SARIF", "--report": "Markdown"}[flag]
+            typer.echo(f"{what} report written to {path}", err=True)
     return written
 
 

@@ -57,3 +57,21 @@ def test_json_output_stays_clean_when_reports_are_written(tmp_path: Path) -> Non
                                  "--junit", str(tmp_path / "j.xml")])  # fmt: skip
     assert result.exit_code == api.EXIT_VIOLATED
     assert json.loads(result.stdout)["verdict"] == "violated"
+
+
+def test_diagram_mmd_writes_a_mermaid_chart_and_report_a_markdown_file(tmp_path: Path) -> None:
+    spec = write_specs(tmp_path)["violated"]
+    chart, markdown = tmp_path / "cex.mmd", tmp_path / "cex.md"
+    result = runner.invoke(app, ["check", str(spec), "--backend", "python", "--diagram",
+                                 str(chart), "--report", str(markdown)])  # fmt: skip
+    assert result.exit_code == api.EXIT_VIOLATED
+    assert chart.read_text().startswith("sequenceDiagram\n")
+    assert chart.read_text() in markdown.read_text()  # the same chart, embedded
+    assert "Markdown report written to" in result.stderr
+
+
+def test_a_directory_run_ends_with_the_summary_line(tmp_path: Path) -> None:
+    write_specs(tmp_path)
+    result = runner.invoke(app, ["check", str(tmp_path), "--backend", "python"])
+    last = result.stdout.rstrip("\n").splitlines()[-1]
+    assert last.startswith("4 specs: 1 holds, 1 expected violation, 1 violated, 1 error (")

@@ -19,6 +19,8 @@ from verikit.report.json import (
     to_json,
 )
 from verikit.report.junit import to_junit
+from verikit.report.markdown import to_markdown
+from verikit.report.mermaid import to_mermaid
 from verikit.report.reports import (
     BoundedRun,
     InternalError,
@@ -75,6 +77,8 @@ __all__ = [
     "to_dict",
     "to_json",
     "to_junit",
+    "to_markdown",
+    "to_mermaid",
     "to_sarif",
     "to_text",
 ]
