@@ -33,6 +33,7 @@ from verikit.report import (
     QueryReport,
     SpecReport,
     Summary,
+    github,
     internal_to_json,
     internal_to_text,
     prove_to_json,
@@ -475,7 +476,27 @@ def _check(
         written = _write_diagram(first, diagram, force, output_format == "text") and written
     chatty = output_format == "text"
     written = _write_report_files(reports, outputs, force, chatty, seconds) and written
+    if github.enabled(os.environ):
+        written = _github(reports, seconds, as_json) and written
     return api.exit_code(reports) if written else api.EXIT_ERROR  # asked for, not written
+
+
+def _github(reports: list[SpecReport | InternalError], seconds: float, as_json: bool) -> bool:
+    """On GitHub Actions: annotate the spec lines (on standard error when standard output is
+    JSON), and append the Markdown summary to $GITHUB_STEP_SUMMARY. That file is GitHub's
+    and shared by every step of the job: it is appended to in one write, never replaced."""
+    for line in github.workflow_commands(reports):
+        typer.echo(line, err=as_json)
+    summary = os.environ.get("GITHUB_STEP_SUMMARY")
+    if not summary:
+        return True
+    try:
+        with open(summary, "a", encoding="utf-8") as file:
+            file.write(to_markdown(reports, seconds))
+    except OSError as error:
+        typer.echo(f"error: {summary}: cannot append the step summary: {error.strerror}", err=True)
+        return False
+    return True
 
 
 def _check_report_files(outputs: ReportFiles, force: bool, others: list[Path]) -> None:

@@ -75,3 +75,34 @@ def test_a_directory_run_ends_with_the_summary_line(tmp_path: Path) -> None:
     result = runner.invoke(app, ["check", str(tmp_path), "--backend", "python"])
     last = result.stdout.rstrip("\n").splitlines()[-1]
     assert last.startswith("4 specs: 1 holds, 1 expected violation, 1 violated, 1 error (")
+
+
+def test_on_github_actions_annotations_and_the_step_summary_are_written(tmp_path: Path) -> None:
+    specs = tmp_path / "specs"
+    specs.mkdir()
+    write_specs(specs)
+    summary = tmp_path / "step_summary.md"
+    summary.write_text("an earlier step's summary\n")
+    env = {"GITHUB_ACTIONS": "true", "GITHUB_STEP_SUMMARY": str(summary)}
+    result = runner.invoke(app, ["check", str(specs), "--backend", "python"], env=env)
+    assert result.exit_code == api.EXIT_ERROR
+    annotations = [line for line in result.stdout.splitlines() if line.startswith("::error ")]
+    assert len(annotations) == 2
+    written = summary.read_text()
+    assert written.startswith("an earlier step's summary\n## verikit: 4 specs:")  # appended
+    assert written.count("```mermaid") == 2
+
+
+def test_with_json_output_the_annotations_go_to_standard_error(tmp_path: Path) -> None:
+    spec = write_specs(tmp_path)["violated"]
+    env = {"GITHUB_ACTIONS": "true", "GITHUB_STEP_SUMMARY": ""}
+    result = runner.invoke(app, ["check", str(spec), "--backend", "python", "-f", "json"], env=env)
+    assert json.loads(result.stdout)["verdict"] == "violated"
+    assert result.stderr.startswith("::error file=")
+
+
+def test_off_github_actions_nothing_is_annotated(tmp_path: Path) -> None:
+    spec = write_specs(tmp_path)["violated"]
+    result = runner.invoke(app, ["check", str(spec), "--backend", "python"],
+                           env={"GITHUB_ACTIONS": ""})  # fmt: skip
+    assert "::error" not in result.output
