@@ -25,7 +25,7 @@ SPECS = sorted(
     [*ROOT.glob("specs/*.dsl"), *ROOT.glob("specs/reference/*.dsl"),
      *ROOT.glob("tests/corpus/holds/*.dsl"), *ROOT.glob("tests/corpus/violated/*.dsl")]
 )  # fmt: skip
-LIMIT = 1500
+LIMIT = 1000
 
 # What native refuses among them, and why (anything else must run natively).
 REFUSED = {
@@ -66,7 +66,7 @@ def test_two_phase_agrees_on_its_whole_state_space() -> None:
     assert agree(model, 10**6) == 1568  # TLC's count for RMs=4
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck),
+@settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck),
           derandomize=True)  # fmt: skip
 @given(st.data())
 def test_random_models_agree(data: st.DataObject) -> None:
