@@ -85,3 +85,10 @@ def test_write_skew_is_two_transactions_committing_from_one_snapshot() -> None:
         ("Txn.commit", "Txn[1]"),
         ("Txn.commit", "Txn[2]"),
     ]
+
+
+def test_last_writer_wins_drops_the_write_that_read_the_one_it_keeps() -> None:
+    (trace,) = check("anti_entropy_lww.dsl").traces
+    last = trace.steps[-1]
+    assert (last.action, last.node) == ("Replica.write", "Replica[2]")
+    assert "store" not in {c.var for c in last.changes}  # the new write is not kept
