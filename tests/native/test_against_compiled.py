@@ -11,8 +11,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.oracle.strategies import models, states
-from verikit.api import load
+from verikit.api import load, load_source
 from verikit.core.model import Model
+from verikit.errors import SourceFile
 from verikit.native.codegen import generate
 from verikit.native.layout import NativeRefusal, Unrepresentable
 
@@ -96,3 +97,16 @@ def test_most_random_models_run_natively() -> None:
 
     count()
     assert len(refused) <= total // 10, refused  # today: none of them
+
+
+FIFO = ["two_phase_commit.dsl", "two_phase_commit_crash.dsl", "raft_election.dsl"]
+
+
+@pytest.mark.parametrize("name", FIFO)
+def test_a_fifo_network_explores_the_same_under_both_engines(name: str) -> None:
+    """No bundled spec keeps per-channel FIFO order under max_in_flight: these do."""
+    text = (ROOT / "specs" / name).read_text().replace("reorder: true", "reorder: false")
+    assert "reorder: false" in text
+    model = load_source(SourceFile(name, text)).model
+    assert model.network is not None and not model.network.reorder
+    assert agree(model, LIMIT) > 100

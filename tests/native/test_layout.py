@@ -190,3 +190,9 @@ def test_node_ids_pack_by_their_ordinal_in_the_node_type() -> None:
     lay = layout(NODE)  # ids 1, 2, 0 in this order
     assert [lay.pack((v,)) for v in (1, 2, 0)] == [(0,), (1,), (2,)]
     assert isinstance(NODE, NodeType)
+
+
+def test_absent_parts_are_skipped_not_decoded() -> None:
+    """A queue of a spec without messages: its unused positions hold no message at all."""
+    queues = MapType(BOOL, SeqType(MessageType(()), 2))
+    assert layout(queues).unpack(layout(queues).pack((((), MISSING),))) == (((), MISSING),)

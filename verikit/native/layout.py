@@ -445,14 +445,12 @@ def _unpack(lay: Layout, r: _Reader) -> Any:
                 return t.lo + code
             return domain(t)[code]
         case Opt(inner=inner):
-            present = r.get(1)
-            value = _unpack(inner, r)
-            return value if present else None
+            return _unpack(inner, r) if r.get(1) else _skip(inner, r)
         case Rec(fields=fields):
             return tuple(_unpack(f, r) for f in fields)
         case Msg(type=mt, variants=variants):
             tag = r.get(lay.tag_bits)
-            values = [_unpack(v, r) for v in variants]
+            values = [_unpack(v, r) if i == tag else _skip(v, r) for i, v in enumerate(variants)]
             return (mt.variants[tag].name, *values[tag])
         case SetL(elem=elem, size=size):
             mask = r.get(size)
@@ -460,22 +458,26 @@ def _unpack(lay: Layout, r: _Reader) -> Any:
         case MapL(size=size, value=vl):
             out = []
             for _ in range(size):
-                present = r.get(1)
-                v = _unpack(vl, r)
-                out.append(v if present else MISSING)
+                out.append(_unpack(vl, r) if r.get(1) else _skip(vl, r, MISSING))
             return tuple(out)
         case SeqL(cap=cap, elem=el):
             n = r.get(lay.len_bits)
-            items = [_unpack(el, r) for _ in range(cap)]
+            items = [_unpack(el, r) if i < n else _skip(el, r) for i in range(cap)]
             return tuple(items[:n])
         case BagL(cap=cap, elem=el):
             n = r.get(lay.len_bits)
             entries = []
-            for _ in range(cap):
-                x = _unpack(el, r)
+            for i in range(cap):
+                x = _unpack(el, r) if i < n else _skip(el, r)
                 entries.append((x, r.get(lay.count_bits)))
             return frozenset(entries[:n])
     raise TypeError(lay)
+
+
+def _skip(lay: Layout, r: _Reader, value: Any = None) -> Any:
+    """Pass over an absent value's (zero) bits."""
+    r.pos += lay.bits
+    return value
 
 
 # ---------------------------------------------------------------- the state layout
