@@ -548,6 +548,7 @@ class CExprs:
                 return
             case ir.Call(name="range", args=(lo, hi)):
                 a, b = self.scalar(self.expr(lo, sc)), self.scalar(self.expr(hi, sc))
+                w.line(f"if ({b} == INT64_MAX) {UNREP}")  # the loop's x++ would overflow
                 x = self.fresh("x")
                 with w.block(f"for (int64_t {x} = {a}; {x} <= {b}; {x}++)"):
                     yield x
