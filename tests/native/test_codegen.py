@@ -170,3 +170,11 @@ def test_negating_a_negative_literal_is_plain_c() -> None:
     source, lib = native(model)
     ((_, words),) = lib.successors(source.layout.pack((0,)))
     assert source.layout.unpack(words) == (1,)
+
+
+def test_a_constant_beyond_62_bits_is_refused() -> None:
+    model = model_of(
+        "spec Big\nvar x: 0..1 = 0\naction a when x + 9223372036854775807 > 0 { x = 1 }\n"
+    )
+    with pytest.raises(NativeRefusal, match="beyond 62 bits"):
+        generate(model)

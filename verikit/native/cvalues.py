@@ -210,7 +210,10 @@ class CTypes:
         """A C expression for the constant `value` of type `t` (a static const for
         aggregates)."""
         if is_scalar(t):
-            return str(scalar_value(t, value))
+            number = scalar_value(t, value)
+            if not -(1 << 62) <= number < 1 << 62:
+                raise NativeRefusal(f"the constant {number} (beyond 62 bits)", span)
+            return str(number)
         key = (ident(t), _hashable(value), str(t))
         if key not in self._consts:
             name = f"K{len(self._consts)}"
