@@ -178,6 +178,14 @@ def check_command(
     junit: JunitOption = None,
     sarif: SarifOption = None,
     markdown: MarkdownOption = None,
+    coverage: Annotated[
+        bool,
+        typer.Option(
+            "--coverage",
+            help="Per action: successors generated, distinct new states, never enabled; and "
+            "the depth of each reachable's witness (like TLC's -coverage).",
+        ),
+    ] = False,
 ) -> None:
     """Explore every reachable state of each spec and check its properties."""
     outputs = ReportFiles(junit, sarif, markdown)
@@ -198,6 +206,7 @@ def check_command(
             target, const or [], output_format, max_states, max_depth, timeout,
             trace_out, diagram, force, strict, no_deadlock, no_symmetry, engine, depth,
             backend=backend, workers=workers, full_states=full_states, outputs=outputs,
+            coverage=coverage,
         ),
         "check", target,
     )  # fmt: skip
@@ -420,6 +429,7 @@ def _check(
     workers: int | None = None,
     full_states: bool = False,
     outputs: ReportFiles = ReportFiles(),
+    coverage: bool = False,
 ) -> int:
     if output_format not in ("text", "json"):
         raise api.UsageError(f"--format must be text or json, got `{output_format}`")
@@ -441,6 +451,8 @@ def _check(
     if diagram is not None:
         api.check_diagram_format(diagram)
     _check_report_files(outputs, force, [p for p in (trace_out, diagram) if p is not None])
+    if coverage and engine == "smt":
+        raise api.UsageError("--coverage counts the states of the explicit engine, not smt")
 
     def one(file: Path) -> SpecReport:
         if engine == "smt":
@@ -454,6 +466,7 @@ def _check(
             deadlock=not no_deadlock,
             symmetry=not no_symmetry,
             progress=_progress_printer() if output_format == "text" else None,
+            coverage=coverage,
         )
         return api.check_file(
             file, consts, options, strict=strict, backend=backend, workers=workers,

@@ -28,7 +28,7 @@ from verikit.core.types import DomainTooLarge
 from verikit.engine import liveness
 from verikit.engine import search as python_search
 from verikit.engine.options import CheckOptions, Progress
-from verikit.engine.result import Backend, CheckResult, Discovery, Stats, Verdict
+from verikit.engine.result import ActionCoverage, Backend, CheckResult, Discovery, Stats, Verdict
 from verikit.engine.spans import action_at
 from verikit.errors import Span, SpecFault
 from verikit.native.build import HasC, NativeUnavailable, build, find_compiler
@@ -235,9 +235,12 @@ class _NativeRun:
         stats = Stats(
             outcome.distinct, outcome.transitions, outcome.depth, seconds, rate, outcome.peak_queue
         )
+        coverage = tuple(ActionCoverage(a.name, a.kind, count, None)  # new states: not counted
+                         for a, count in zip(model.actions, outcome.action_hits, strict=True))  # fmt: skip
         return CheckResult(
             verdict, stats, tuple(violations), tuple(witnesses), unreached, never, reason,
             explored_depth=self._explored(outcome) if reason else None,
+            coverage=coverage if self.options.coverage else None,
         )  # fmt: skip
 
     def _explored(self, outcome: SearchOutcome) -> int:

@@ -36,6 +36,9 @@ class CheckOptions:
     progress: Callable[[Progress], None] | None = None
     stop_at_first: bool = True
     symmetry: bool = True
+    # count, per action, the successors it generated and the distinct new states among them
+    # (`CheckResult.coverage`, TLC's -coverage); costs a fingerprint per successor
+    coverage: bool = False
     # when the run's clock started (time.monotonic()); None: when the search starts. The API
     # sets it before loading the spec, so that loading counts against `timeout` too
     started: float | None = None

@@ -60,6 +60,18 @@ class Discovery:
 
 
 @dataclass(frozen=True)
+class ActionCoverage:
+    """One action's share of the search: successors it generated (from every explored state,
+    duplicates included) and the distinct states first found through it (None: the backend
+    does not count them)."""
+
+    action: str
+    kind: str
+    successors: int
+    new_states: int | None
+
+
+@dataclass(frozen=True)
 class Backend:
     """Which explicit-state backend ran and why: reported in one line, text and JSON.
 
@@ -107,3 +119,5 @@ class CheckResult:
     # a search a limit stopped: every state reachable in this many steps or fewer was found and
     # checked against the invariants (-1: not even every initial state); None when not stopped
     explored_depth: int | None = None
+    # per action, in the model's order, when CheckOptions.coverage asked for it
+    coverage: tuple[ActionCoverage, ...] | None = None

@@ -26,7 +26,7 @@ from verikit.core.model import SAFETY_KINDS, Property
 from verikit.engine import liveness
 from verikit.engine.deadline import GENERATED, DeadlineExpired, deadline_of, interrupt_at
 from verikit.engine.options import CheckOptions, Progress
-from verikit.engine.result import CheckResult, Discovery, Stats, Verdict
+from verikit.engine.result import ActionCoverage, CheckResult, Discovery, Stats, Verdict
 from verikit.engine.spans import action_at as action_at  # re-exported (trace imports it)
 from verikit.engine.store import ROOT, Store
 from verikit.engine.symmetry import canonical_key
@@ -99,13 +99,17 @@ class _Search:
     def run(self) -> CheckResult:
         hits = self.compiled.action_hits
         hits[:] = [0] * len(hits)
+        self.new_states = [0] * len(hits)
+        self.successors = self.compiled.next_states
+        if self.options.coverage:
+            self.successors = self._counting(self.compiled.next_states)
         level = self._initial()
         base = 0
         while level and not self.stopped:
             self.depth += 1
             self.explored = self.depth  # this level came whole from the one before
             self.peak = max(self.peak, len(level))
-            nxt = self._level(level, base, self.compiled.next_states)
+            nxt = self._level(level, base, self.successors)
             base += len(level)
             level = nxt
         if len(self.store) > base:  # stopped early with counted states one level deeper
@@ -114,6 +118,31 @@ class _Search:
         if self.cut and not self.stopped:
             self.reason = f"max depth {self.options.max_depth}"
         return self._result()
+
+    def _counting(
+        self, next_states: Callable[[State], list[State]]
+    ) -> Callable[[State], list[State]]:
+        """`next_states`, counting per action the successors not seen before (the generated
+        code appends them action by action, and counts each action's in `action_hits`)."""
+        hits, new, seen, key = self.compiled.action_hits, self.new_states, self.store.seen, self.key
+
+        def successors(s: State) -> list[State]:
+            before = list(hits)
+            succs = next_states(s)
+            if self.depth == self.options.max_depth:
+                return succs  # probed beyond the depth limit, never stored
+            fresh: set[Hashable] = set()
+            start = 0
+            for action, (old, now) in enumerate(zip(before, hits, strict=True)):
+                for t in succs[start : start + now - old]:
+                    fp = key(t)
+                    if fp not in seen and fp not in fresh:
+                        fresh.add(fp)
+                        new[action] += 1
+                start += now - old
+            return succs
+
+        return successors
 
     @property
     def stopped(self) -> bool:
@@ -329,7 +358,13 @@ class _Search:
             self.reason,
             symmetry,
             explored_depth=self._explored() if self.reason is not None else None,
+            coverage=self._coverage() if self.options.coverage else None,
         )
+
+    def _coverage(self) -> tuple[ActionCoverage, ...]:
+        actions = zip(self.compiled.model.actions, self.compiled.action_hits, self.new_states,
+                      strict=True)  # fmt: skip
+        return tuple(ActionCoverage(a.name, a.kind, hits, new) for a, hits, new in actions)
 
     def _explored(self) -> int:
         """Steps within which every state was checked: the complete levels, less the last of

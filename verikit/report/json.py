@@ -94,6 +94,8 @@ def to_dict(report: SpecReport) -> dict[str, Any]:
         }
         if report.loaded is not None:
             doc["liveness"] = _liveness_dict(report.loaded.model, result)
+        if result.coverage is not None:
+            doc["coverage"] = _coverage_dict(result)
     doc["engine"] = report.engine
     if report.bounded is not None:
         doc |= _bounded_dict(report.bounded)
@@ -104,6 +106,19 @@ def to_dict(report: SpecReport) -> dict[str, Any]:
         _diagnostic(d) for d in report.diagnostics + report.warnings if d.severity == "error"
     ]
     return doc
+
+
+def _coverage_dict(result: CheckResult) -> dict[str, Any]:
+    """`--coverage`: which backend counted, each action's counts, each witness's depth."""
+    assert result.coverage is not None
+    return {
+        "backend": result.backend.name if result.backend is not None else "python",
+        "actions": [{"action": c.action, "kind": c.kind, "successors": c.successors,
+                     "distinct_states": c.new_states, "enabled": c.successors > 0}
+                    for c in result.coverage],  # fmt: skip
+        "witnesses": {w.property: len(w.path) - 1 for w in result.witnesses},
+        "unreached": list(result.unreached),
+    }
 
 
 def _bounded_dict(run: BoundedRun) -> dict[str, Any]:

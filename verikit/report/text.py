@@ -38,6 +38,8 @@ def to_text(report: SpecReport) -> str:
         lines.append("  " + _stats_line(result))
         if result.backend is not None:
             lines.append("  " + backend_line(result.backend))
+        if result.coverage is not None:
+            lines += ["  " + line for line in coverage_lines(result)]
         lines += ["  " + line for line in _liveness_lines(report.loaded.model, result)]
     else:
         lines += ["  " + line for line in _bounded_lines(report.bounded)]
@@ -150,6 +152,26 @@ def backend_line(backend: Backend) -> str:
         f"backend: native, {workers} ({backend.reason}); build {backend.build_seconds:.2f} s "
         f"({build}), search {backend.search_seconds:.2f} s; {stored}"
     )
+
+
+def coverage_lines(result: CheckResult) -> list[str]:
+    """Per action: successors generated, distinct new states, never enabled (TLC's
+    -coverage); then each `reachable` and the depth of its first witness."""
+    assert result.coverage is not None
+    backend = result.backend.name if result.backend is not None else "python"
+    counted = all(c.new_states is not None for c in result.coverage)
+    what = ("successors generated / distinct new states" if counted else
+            "successors generated; this backend does not count new states per action")  # fmt: skip
+    lines = [f"coverage ({backend} backend; {what}):"]
+    width = max((len(c.action) for c in result.coverage), default=0)
+    for c in result.coverage:
+        new = f" / {c.new_states:,}" if c.new_states is not None else ""
+        never = "  never enabled" if c.successors == 0 else ""
+        lines.append(f"  {c.action:<{width}}  {c.successors:>11,}{new}{never}")
+    lines += [f"reachable {w.property}: witnessed at depth {len(w.path) - 1}"
+              for w in result.witnesses]  # fmt: skip
+    lines += [f"reachable {name}: not reached" for name in result.unreached]
+    return lines
 
 
 def _liveness_lines(model: Model, result: CheckResult) -> list[str]:
