@@ -100,6 +100,12 @@ invariant AckedWasApplied: forall i in Id: Broker.state[i] == Deleted implies ap
 invariant DeadLetteredAfterLimit:
   forall i in Id: Broker.state[i] == Dead implies Broker.attempts[i] == MaxAttempts
 
+// Why they hold (what `verikit prove` needs to prove them by induction): a payment has taken
+// effect exactly when its key is recorded, and only applied payments are ever acknowledged.
+lemma KeyMeansApplied: forall i in Id: (i in Consumer.keys) == (applied[i] >= 1)
+lemma UnackedWasApplied: forall i in Consumer.unacked: applied[i] >= 1
+lemma AckMeansApplied: forall i in Id: in_flight(Ack { id: i }) implies applied[i] >= 1
+
 property Settled: eventually forall i in Id: applied[i] >= 1 or Broker.state[i] == Dead
 
 // strong: while the network is full (max_in_flight) a delivery is disabled now and then,

@@ -92,3 +92,8 @@ def test_last_writer_wins_drops_the_write_that_read_the_one_it_keeps() -> None:
     last = trace.steps[-1]
     assert (last.action, last.node) == ("Replica.write", "Replica[2]")
     assert "store" not in {c.var for c in last.changes}  # the new write is not kept
+
+
+def test_exactly_once_is_proved_by_induction_with_its_lemmas() -> None:
+    report = api.prove_file(SPECS / "queue_idempotent.dsl")
+    assert report.verdict == "proved"
