@@ -89,7 +89,9 @@ def test_nesting_keeps_the_spec_well_formed_at_a_small_depth(kind: str, tmp_path
     text = COUNTER.read_text(encoding="utf-8")
     for seed in range(2):  # in place, then (for most kinds) in a new declaration
         mutation = nest(random.Random(seed), text, kind, 20)
-        case = Case(0, seed, COUNTER, mutation.description, mutation.text, "check", "text", ())
+        case = Case(
+            0, seed, COUNTER, mutation.description, mutation.text, "check", "text", (), "python"
+        )
         outcome = run_case(case, tmp_path, LIMITS)
         assert outcome.exit_code == 0, (mutation.description, outcome.output)
 
