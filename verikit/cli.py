@@ -641,6 +641,37 @@ def replay_command(
     raise typer.Exit(_guarded(run, "replay", spec))
 
 
+@app.command("conform")
+def conform_command(
+    spec: Annotated[Path, typer.Argument(help="The spec the run should be a behaviour of.")],
+    log: Annotated[
+        Path, typer.Argument(help="The run's log: JSON Lines of actions and states, or ITF.")
+    ],
+    hidden: Annotated[
+        int, typer.Option("--hidden", help="Unlogged spec steps allowed before each line.")
+    ] = 0,
+    max_states: Annotated[
+        int, typer.Option("--max-states", help="Spec states the search may consider.")
+    ] = 100_000,
+    const: ConstOption = None,
+) -> None:
+    """Check that the log of a real run is a behaviour of the spec (docs/conformance.md)."""
+
+    def run() -> int:
+        from verikit.testing.log import conform, read_log  # hypothesis loads only here
+
+        if hidden < 0 or max_states < 1:
+            raise api.UsageError("--hidden must be at least 0 and --max-states at least 1")
+        loaded = api.load(spec, api.parse_const_overrides(const or []))
+        events = read_log(log, loaded.model)
+        verdict = conform(loaded.compiled, events, str(log), hidden, max_states)
+        typer.echo(verdict.message, err=verdict.status != "conforms")
+        codes = {"conforms": api.EXIT_HOLDS, "violated": api.EXIT_VIOLATED}
+        return codes.get(verdict.status, api.EXIT_INCOMPLETE)
+
+    raise typer.Exit(_guarded(run, "conform", spec))
+
+
 @app.command("render")
 def render_command(
     spec: Annotated[Path, typer.Argument(help="The spec the trace belongs to.")],

@@ -205,7 +205,7 @@ def _mismatch(
                   key=lambda i: (len(differing(seen, options[i])), i != picked))  # fmt: skip
     expected = options[closest]
     observed = tuple(seen.get(slot, value) for slot, value in enumerate(expected))
-    differences = tuple(_differences(model, expected, observed, differing(seen, expected)))
+    differences = tuple(differences_of(model, expected, observed, differing(seen, expected)))
     return Mismatch(step, call, (*path, closest), reason, differences)
 
 
@@ -216,9 +216,10 @@ def _with_ordinals(mismatch: Mismatch, ordinals: list[int], labels: list[Label])
                     tuple(labels))  # fmt: skip
 
 
-def _differences(
+def differences_of(
     model: Model, expected: State, observed: State, slots: list[int]
 ) -> list[Difference]:
+    """Each displayed part (a node's variable, a map's key) of `slots` that differs."""
     out = []
     for slot in slots:
         var = model.vars[slot]

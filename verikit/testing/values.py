@@ -156,6 +156,8 @@ def _map(key: Type, vt: Type, v: Any, where: str) -> tuple[Any, ...]:
     slots: list[Any] = [MISSING] * len(keys)
     if isinstance(v, Mapping):
         for k, x in v.items():
+            if isinstance(k, str) and isinstance(key, IntType | NodeType) and _decimal(k):
+                k = int(k)  # JSON writes every key as a string
             runtime_key = from_python(key, k, f"{where} key")
             if runtime_key not in keys:
                 raise _wrong(f"{where} key", f"a key of {key}", k)
@@ -164,6 +166,10 @@ def _map(key: Type, vt: Type, v: Any, where: str) -> tuple[Any, ...]:
     if isinstance(v, Sequence) and not isinstance(v, str) and len(v) == len(keys):
         return tuple(from_python(vt, x, f"{where}[{i}]") for i, x in enumerate(v))
     raise _wrong(where, f"a map (a dict keyed by {key}, or a list of {len(keys)} values)", v)
+
+
+def _decimal(text: str) -> bool:
+    return text.removeprefix("-").isdigit()
 
 
 def _node(groups: tuple[Any, ...], v: Any, where: str) -> int:

@@ -1,0 +1,81 @@
+"""`verikit conform SPEC LOG`: 0 the log is a behaviour of the spec, 1 it is not (the line and
+the variables that differ), 2 bad input (file:line:col), 3 the search limit was hit."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from verikit.cli import app
+
+ROOT = Path(__file__).resolve().parents[2]
+CRDT = str(ROOT / "specs" / "crdt_counter.dsl")
+
+runner = CliRunner()
+
+P0 = {"0": [0, 0], "1": [0, 0]}
+P1 = {"0": [1, 0], "1": [0, 0]}
+LOG = [
+    {"state": {"Replica.p": P0}},
+    {"action": "increment", "params": {"node": 0}, "state": {"Replica.p": P1}},
+    {"action": "gossip", "params": {"node": 0, "to": 1}},
+    {
+        "action": "on_Gossip",
+        "params": {"node": 1},
+        "state": {"Replica.p": {"0": [1, 0], "1": [1, 0]}},
+    },
+]
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = runner.invoke(app, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+def write(tmp_path: Path, lines: list[object]) -> str:
+    path = tmp_path / "run.jsonl"
+    path.write_text("".join(json.dumps(line) + "\n" for line in lines))
+    return str(path)
+
+
+def test_a_conforming_log_exits_0(tmp_path: Path) -> None:
+    code, out, _ = run("conform", CRDT, write(tmp_path, LOG))
+    assert code == 0
+    assert "conforms to CrdtCounter: 4 lines matched" in out
+
+
+def test_a_log_that_leaves_the_spec_exits_1_naming_the_line(tmp_path: Path) -> None:
+    bad = [*LOG[:3], {**LOG[3], "state": {"Replica.p": {"0": [1, 0], "1": [2, 0]}}}]
+    code, _, err = run("conform", CRDT, write(tmp_path, bad))
+    assert code == 1
+    assert "run.jsonl:4: Replica.on Gossip(node=1) fits no behaviour of CrdtCounter" in err
+    assert "Replica[2].p: {Replica[1]: 1, Replica[2]: 0} → {Replica[1]: 2, Replica[2]: 0}" in err
+
+
+def test_hidden_steps_cover_an_unlogged_event(tmp_path: Path) -> None:
+    path = write(tmp_path, [LOG[0], LOG[1], LOG[3]])
+    assert run("conform", CRDT, path)[0] == 1
+    assert run("conform", CRDT, path, "--hidden", "1")[0] == 0
+
+
+def test_a_malformed_line_exits_2_naming_line_and_column(tmp_path: Path) -> None:
+    path = tmp_path / "run.jsonl"
+    path.write_text(json.dumps(LOG[0]) + "\n" + '{"action": "increment", "params": {"node": 0}\n')
+    code, _, err = run("conform", CRDT, str(path))
+    assert code == 2
+    assert f"error: {path}:2:" in err and "not a JSON object" in err
+    assert "Traceback" not in err
+
+
+def test_the_search_limit_exits_3(tmp_path: Path) -> None:
+    code, _, err = run("conform", CRDT, write(tmp_path, LOG), "--hidden", "4", "--max-states", "10")
+    assert code == 3
+    assert "INCOMPLETE" in err
+
+
+def test_bad_options_and_missing_files_exit_2(tmp_path: Path) -> None:
+    assert run("conform", CRDT, str(tmp_path / "none.jsonl"))[0] == 2
+    assert run("conform", CRDT, write(tmp_path, LOG), "--hidden", "-1")[0] == 2
+    assert run("conform", str(tmp_path / "none.dsl"), write(tmp_path, LOG))[0] == 2
