@@ -18,8 +18,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
-import click
 import typer
+from typer.core import TyperGroup
+from typer.exceptions import TyperException
 
 from verikit import __version__, api, interrupts
 from verikit.engine import CheckOptions
@@ -49,7 +50,40 @@ from verikit.report import (
     to_text,
 )
 
+
+class _Commands(TyperGroup):
+    """One style for every usage error, Typer's own (an unknown option, a missing argument) as
+    verikit's: `error: …` on standard error and exit 2, never a boxed panel."""
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        if not kwargs.get("standalone_mode", True):
+            return super().main(*args, **kwargs)
+        try:
+            code = super().main(*args, **{**kwargs, "standalone_mode": False})
+        except TyperException as error:  # Typer's UsageError and the like
+            code = getattr(error, "exit_code", api.EXIT_ERROR)
+            if type(error).__name__ == "NoArgsIsHelpError":
+                sys.exit(code)  # `verikit` alone: building the error printed the help
+            typer.echo(f"error: {_usage_message(error)}", err=True)
+            sys.exit(code)
+        except typer.Abort:
+            sys.exit(api.EXIT_INTERRUPTED)
+        sys.exit(code if isinstance(code, int) else 0)
+
+
+def _usage_message(error: TyperException) -> str:
+    """Typer's message, and where the options are listed when one was wrong."""
+    format_message = getattr(error, "format_message", None)
+    shown = format_message() if callable(format_message) else str(error)
+    context = getattr(error, "ctx", None)
+    if context is not None and "option" in shown.lower():
+        shown += f" (`{context.command_path} --help` lists them)"
+    return str(shown)
+
+
 app = typer.Typer(
+    cls=_Commands,
+    rich_markup_mode="markdown",  # docstrings reflow at any width (lines join into paragraphs)
     add_completion=False,
     no_args_is_help=True,
     help="Model-check distributed protocols. Docs: docs/language.md, docs/tutorial.md.",
@@ -58,12 +92,17 @@ app = typer.Typer(
 
 ConstOption = Annotated[
     list[str] | None,
-    typer.Option("--const", "-c", help="Override a constant: NAME=VALUE (repeatable)."),
+    typer.Option(
+        "--const", "-c", metavar="NAME=VALUE", help="Override a constant (repeatable)."
+    ),
 ]
 
 
 FormatOption = Annotated[
-    str, typer.Option("--format", "-f", help="text or json (one JSON object per spec).")
+    str,
+    typer.Option(
+        "--format", "-f", metavar="[text|json]", help="json: one JSON object per spec, a line each."
+    ),
 ]
 TraceOutOption = Annotated[
     Path | None, typer.Option(help="Write the counterexample as ITF JSON to this file.")
@@ -145,7 +184,10 @@ def check_command(
     ] = False,
     engine: Annotated[
         str,
-        typer.Option(help="explicit (every reachable state) or smt (Z3, runs up to --depth)."),
+        typer.Option(
+            metavar="[explicit|smt]",
+            help="explicit (every reachable state) or smt (Z3, runs up to --depth).",
+        ),
     ] = "explicit",
     depth: Annotated[
         int | None, typer.Option(help="With --engine smt: check runs of up to this many steps.")
@@ -153,8 +195,9 @@ def check_command(
     backend: Annotated[
         str,
         typer.Option(
+            metavar="[auto|native|python]",
             help="explicit engine: native (C, every core), python, or auto (native when a C "
-            "compiler is found and the spec is supported)."
+            "compiler is found and the spec is supported).",
         ),
     ] = "auto",
     workers: Annotated[
@@ -257,8 +300,9 @@ def simulate_command(
     backend: Annotated[
         str,
         typer.Option(
+            metavar="[auto|native|python]",
             help="native (C, several times faster), python, or auto (native when a C compiler "
-            "is found and the spec is supported; the runs are the same either way)."
+            "is found and the spec is supported; the runs are the same either way).",
         ),
     ] = "auto",
 ) -> None:
@@ -574,7 +618,7 @@ def _each_spec(
             if stop.report is not None:
                 typer.echo(to_json(stop.report) if as_json else to_text(stop.report))
             raise
-        except (api.UsageError, SpecError, click.exceptions.Exit, click.exceptions.Abort):
+        except (api.UsageError, SpecError, typer.Exit, typer.Abort):
             raise
         except Exception as error:
             _clear_progress()
@@ -841,7 +885,7 @@ def _guarded(run: Callable[[], int], command: str, spec: Path) -> int:
         typer.echo(f"interrupted: {what}", err=True)
         _said_interrupted = True
         return api.EXIT_INTERRUPTED
-    except (click.exceptions.Exit, click.exceptions.Abort):
+    except (typer.Exit, typer.Abort):
         raise
     except Exception as error:
         _clear_progress()
