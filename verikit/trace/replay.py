@@ -322,16 +322,51 @@ def _replay_run(compiled: CompiledModel, states: Sequence[State]) -> ReplayResul
         return ReplayResult(False, (), 0, "the trace has no states")
     path: list[int] = []
     options = compiled.init_states()
+    labelled: list[Successor] = []
     for index, state in enumerate(states):
         found = next((k for k, s in enumerate(options) if s == state), None)
         if found is None:
             what = "an initial state" if index == 0 else f"a successor of state {index - 1}"
-            return ReplayResult(False, tuple(path), index, f"state {index} is not {what}")
+            closest = _closest(compiled.model, state, options, labelled)
+            return ReplayResult(False, tuple(path), index, f"state {index} is not {what}{closest}")
         path.append(found)
         if index + 1 < len(states):
             try:
-                options = [succ.state for succ in compiled.labelled_successors(state)]
+                labelled = compiled.labelled_successors(state)
+                options = [succ.state for succ in labelled]
             except SpecFault as fault:
                 reason = f"state {index} has no successors: {fault}"
                 return ReplayResult(False, tuple(path), index + 1, reason)
     return ReplayResult(True, tuple(path))
+
+
+def _closest(
+    model: Model, state: State, options: Sequence[State], labelled: Sequence[Successor]
+) -> str:
+    """Why a recorded state is not among `options` (a changed spec, usually): the option
+    closest to it (fewest differing variables), its action, and the first variable that
+    differs, both values shown."""
+    if not options:
+        return ": the state before it has no successors"
+
+    def differing(option: State) -> list[tuple[str, str, str]]:
+        return [(name, display.show(t, mine), display.show(t, theirs))
+                for var, a, b in zip(model.vars, state, option, strict=True) if a != b
+                for (name, mine, t), (_, theirs, _) in zip(display.slot_values(var, a),
+                                                          display.slot_values(var, b),
+                                                          strict=True) if mine != theirs]  # fmt: skip
+    best = min(range(len(options)), key=lambda k: len(differing(options[k])))
+    diffs = differing(options[best])
+    if not diffs:
+        return ""
+    name, mine, theirs = diffs[0]
+    more = f" (and {len(diffs) - 1} more)" if len(diffs) > 1 else ""
+    if labelled:
+        succ = labelled[best]
+        action = model.actions[succ.action]
+        params = ", ".join(display.show(p.type, v)
+                           for p, v in zip(action.params, succ.params, strict=True))  # fmt: skip
+        by = f"the closest successor, by {action.name}{f'({params})' if params else ''},"
+    else:
+        by = "the closest initial state"
+    return f": {by} differs first in {name}: the trace has {mine}, the spec gives {theirs}{more}"
