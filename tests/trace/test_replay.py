@@ -217,7 +217,10 @@ def test_replay_states_reports_the_first_state_that_is_not_a_step() -> None:
     assert replay_states(c, [(0,), (1,), (3,), (4,)]).failed_at == 2
     bad_start = replay_states(c, [(1,), (2,)])
     assert (bad_start.ok, bad_start.failed_at, bad_start.path) == (False, 0, ())
-    assert bad_start.reason == bad_start.message == "state 0 is not an initial state"
+    assert bad_start.reason == bad_start.message == (
+        "state 0 is not an initial state: the closest initial state differs first in at: "
+        "the trace has 1, the spec gives 0"
+    )
     assert replay_states(c, []).failed_at == 0
 
 
