@@ -22,7 +22,7 @@ import typer
 from typer.core import TyperGroup
 from typer.exceptions import TyperException
 
-from verikit import __version__, api, interrupts
+from verikit import __version__, api, interrupts, parallel
 from verikit.engine import CheckOptions
 from verikit.engine.options import Progress
 from verikit.engine.shrink import database_directory
@@ -221,6 +221,14 @@ def check_command(
     junit: JunitOption = None,
     sarif: SarifOption = None,
     markdown: MarkdownOption = None,
+    jobs: Annotated[
+        int,
+        typer.Option(
+            "--jobs", "-j", metavar="N",
+            help="Check the spec files of a directory N at a time, in worker processes "
+            "(the output is the same, in the same order).",
+        ),
+    ] = 1,
     coverage: Annotated[
         bool,
         typer.Option(
@@ -249,7 +257,7 @@ def check_command(
             target, const or [], output_format, max_states, max_depth, timeout,
             trace_out, diagram, force, strict, no_deadlock, no_symmetry, engine, depth,
             backend=backend, workers=workers, full_states=full_states, outputs=outputs,
-            coverage=coverage,
+            coverage=coverage, jobs=jobs,
         ),
         "check", target,
     )  # fmt: skip
@@ -474,6 +482,7 @@ def _check(
     full_states: bool = False,
     outputs: ReportFiles = ReportFiles(),
     coverage: bool = False,
+    jobs: int = 1,
 ) -> int:
     if output_format not in ("text", "json"):
         raise api.UsageError(f"--format must be text or json, got `{output_format}`")
@@ -497,6 +506,10 @@ def _check(
     _check_report_files(outputs, force, [p for p in (trace_out, diagram) if p is not None])
     if coverage and engine == "smt":
         raise api.UsageError("--coverage counts the states of the explicit engine, not smt")
+    if jobs < 1:
+        raise api.UsageError(f"--jobs must be at least 1, got {jobs}")
+    if jobs > 1 and engine == "smt":
+        raise api.UsageError("--jobs is for the explicit engine (Z3 runs one spec at a time)")
 
     def one(file: Path) -> SpecReport:
         if engine == "smt":
@@ -520,7 +533,13 @@ def _check(
     as_json = output_format == "json"
     command = "bmc" if engine == "smt" else "check"
     started = time.monotonic()
-    reports = _each_spec(files, command, as_json, one, to_json if as_json else to_text)
+    if jobs > 1 and len(files) > 1:
+        job = parallel.Job(consts, CheckOptions(max_states=max_states, max_depth=max_depth,
+                           timeout=timeout, deadlock=not no_deadlock, symmetry=not no_symmetry,
+                           coverage=coverage), strict, backend, workers, full_states)  # fmt: skip
+        reports = parallel.check_all(files, job, jobs, lambda r: typer.echo(_shown(r, as_json)))
+    else:
+        reports = _each_spec(files, command, as_json, one, to_json if as_json else to_text)
     seconds = time.monotonic() - started
     if len(files) > 1:  # a directory: close with the run in one line (docs/json.md)
         summary = Summary.of(reports, seconds)
@@ -554,6 +573,12 @@ def _github(reports: list[SpecReport | InternalError], seconds: float, as_json: 
         typer.echo(f"error: {summary}: cannot append the step summary: {error.strerror}", err=True)
         return False
     return True
+
+
+def _shown(report: SpecReport | InternalError, as_json: bool) -> str:
+    if isinstance(report, InternalError):
+        return internal_to_json(report) if as_json else internal_to_text(report)
+    return to_json(report) if as_json else to_text(report)
 
 
 def _check_report_files(outputs: ReportFiles, force: bool, others: list[Path]) -> None:

@@ -4,7 +4,8 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import cast
 
 from verikit.compile.compiled import CompiledModel
 from verikit.core.model import Model
@@ -135,3 +136,12 @@ class Summary:
             internal=verdicts.count("internal"),
             seconds=seconds,
         )
+
+
+def detached(report: SpecReport) -> SpecReport:
+    """The report without its compiled code, to send from a worker process (`check -j`):
+    generated functions do not pickle, and no output (text, JSON, JUnit, SARIF, Markdown,
+    Mermaid) reads them; everything else, the model and the traces included, comes along."""
+    if report.loaded is None:
+        return report
+    return replace(report, loaded=replace(report.loaded, compiled=cast(CompiledModel, None)))
