@@ -50,6 +50,9 @@ from verikit.report import (
     to_text,
 )
 
+# The published docs: an installed verikit has no docs/ directory to point to.
+DOCS = "https://github.com/verikit/verikit/blob/main/docs"
+
 
 class _Commands(TyperGroup):
     """One style for every usage error, Typer's own (an unknown option, a missing argument) as
@@ -84,9 +87,9 @@ def _usage_message(error: TyperException) -> str:
 app = typer.Typer(
     cls=_Commands,
     rich_markup_mode="markdown",  # docstrings reflow at any width (lines join into paragraphs)
-    add_completion=False,
+    add_completion=True,  # --install-completion for bash, zsh, fish and PowerShell
     no_args_is_help=True,
-    help="Model-check distributed protocols. Docs: docs/language.md, docs/tutorial.md.",
+    help=f"Model-check distributed protocols. Docs: {DOCS}/language.md, {DOCS}/tutorial.md.",
     pretty_exceptions_enable=False,
 )
 
@@ -316,7 +319,7 @@ def simulate_command(
 ) -> None:
     """Random walks from random initial states, for specs too big to check exhaustively; a
     violation is shrunk to a short trace. Exit 1 violated, 3 none found (never 0: a
-    simulation proves nothing). docs/simulate.md."""
+    simulation proves nothing). See the simulate page of the docs."""
     options = SimulationFlags(runs, depth, seed, timeout, workers, no_swarm, no_cache, backend)
     code = _guarded(
         lambda: _simulate(target, const or [], output_format, options, trace_out, diagram,

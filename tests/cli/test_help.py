@@ -8,6 +8,7 @@ import inspect
 import re
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
@@ -82,3 +83,17 @@ def test_the_cli_runs_without_a_separate_click() -> None:
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           check=False)  # fmt: skip
     assert done.returncode == 0, done.stderr
+
+
+def test_shell_completion_is_installable() -> None:
+    verikit = Path(sys.executable).parent / "verikit"
+    done = subprocess.run([str(verikit), "--show-completion", "bash"], capture_output=True,
+                          text=True, check=False, env={"PATH": "/usr/bin:/bin"})  # fmt: skip
+    assert done.returncode == 0 and "_verikit_completion" in done.stdout
+    assert "--install-completion" in words(help_text(width=120))
+
+
+def test_help_points_to_the_published_docs_not_to_a_local_directory() -> None:
+    shown = words(help_text(width=200))
+    assert f"{cli.DOCS}/language.md" in shown and cli.DOCS.startswith("https://")
+    assert " docs/" not in shown
