@@ -22,7 +22,7 @@ import typer
 from typer.core import TyperGroup
 from typer.exceptions import TyperException
 
-from verikit import __version__, api, interrupts, parallel
+from verikit import __version__, api, interrupts, parallel, watch
 from verikit.engine import CheckOptions
 from verikit.engine.options import Progress
 from verikit.engine.shrink import database_directory
@@ -224,6 +224,13 @@ def check_command(
     junit: JunitOption = None,
     sarif: SarifOption = None,
     markdown: MarkdownOption = None,
+    keep_watching: Annotated[
+        bool,
+        typer.Option(
+            "--watch",
+            help="Check again each time a spec file changes, until Ctrl-C (needs watchfiles).",
+        ),
+    ] = False,
     jobs: Annotated[
         int,
         typer.Option(
@@ -255,15 +262,21 @@ def check_command(
     if runs is not None or seed is not None:
         flag = "--runs" if runs is not None else "--seed"
         raise typer.Exit(_guarded(_refuse(f"{flag} needs --simulate"), "check", target))
-    code = _guarded(
-        lambda: _check(
-            target, const or [], output_format, max_states, max_depth, timeout,
-            trace_out, diagram, force, strict, no_deadlock, no_symmetry, engine, depth,
-            backend=backend, workers=workers, full_states=full_states, outputs=outputs,
-            coverage=coverage, jobs=jobs,
-        ),
-        "check", target,
-    )  # fmt: skip
+
+    def checked() -> int:
+        return _guarded(
+            lambda: _check(
+                target, const or [], output_format, max_states, max_depth, timeout,
+                trace_out, diagram, force, strict, no_deadlock, no_symmetry, engine, depth,
+                backend=backend, workers=workers, full_states=full_states, outputs=outputs,
+                coverage=coverage, jobs=jobs,
+            ),
+            "check", target,
+        )  # fmt: skip
+
+    if keep_watching:
+        raise typer.Exit(_guarded(lambda: _watch(target, checked, outputs, force), "check", target))
+    code = checked()
     raise typer.Exit(code)
 
 
@@ -576,6 +589,16 @@ def _github(reports: list[SpecReport | InternalError], seconds: float, as_json: 
         typer.echo(f"error: {summary}: cannot append the step summary: {error.strerror}", err=True)
         return False
     return True
+
+
+def _watch(target: Path, checked: Callable[[], int], outputs: ReportFiles, force: bool) -> int:
+    if outputs.asked() and not force:
+        raise api.UsageError("--watch writes its reports again on each change: add --force")
+    try:
+        changes = watch.spec_changes(target)
+    except watch.WatchUnavailable as missing:
+        raise api.UsageError(str(missing)) from None
+    return watch.loop(checked, changes)
 
 
 def _shown(report: SpecReport | InternalError, as_json: bool) -> str:
