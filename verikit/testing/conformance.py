@@ -28,7 +28,7 @@ from verikit.compile.compiled import CompiledModel, Successor
 from verikit.engine.result import Discovery
 from verikit.semantics import ConstValue
 from verikit.testing.adapter import bind
-from verikit.testing.harness import Mismatch, run, shrink
+from verikit.testing.harness import Mismatch, SpecCache, run, shrink
 from verikit.trace import itf
 from verikit.trace.output import OutputProblem, write_output
 from verikit.trace.replay import replay
@@ -60,6 +60,7 @@ def conformance_test(
     loaded = load(spec, consts)
     compiled = loaded.compiled
     binding = bind(compiled.model, adapter)
+    cache = SpecCache(compiled)
     name = getattr(adapter, "__name__", "adapter")
     out = (
         Path(trace_out) if trace_out else DEFAULT_TRACE_DIR / f"{loaded.model.name}.{name}.itf.json"
@@ -72,12 +73,12 @@ def conformance_test(
             return 0 if options == 1 else data.draw(st.integers(0, options - 1))
 
         init = data.draw(st.integers(0, len(compiled.init_states()) - 1))
-        outcome = run(compiled, binding, adapter, init, choose, max_steps)
+        outcome = run(compiled, binding, adapter, init, choose, max_steps, cache)
         if isinstance(outcome, Mismatch):
-            saved = ""
-            if _final():
-                outcome = shrink(compiled, binding, adapter, outcome)
-                saved = _save(compiled, outcome, out)
+            if not _final():  # hypothesis is still shrinking: no need for words yet
+                raise ConformanceFailure(f"step {outcome.step}: {outcome.reason}", outcome)
+            outcome = shrink(compiled, binding, adapter, outcome, cache)
+            saved = _save(compiled, outcome, out)
             raise ConformanceFailure(describe(compiled, outcome, saved), outcome)
 
     test.__name__ = f"conformance_{name}"

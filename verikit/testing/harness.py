@@ -12,7 +12,7 @@ the closest expected state, and the variables where the implementation differs.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -55,6 +55,34 @@ class Mismatch:
     labels: tuple[Label, ...] = ()  # the (action, params) of each step taken, this one too
 
 
+class SpecCache:
+    """What the spec says about a state (its successors, its invariants) does not change from
+    run to run: hypothesis runs revisit the same states thousands of times."""
+
+    LIMIT = 200_000  # states remembered; then forgotten all at once
+
+    def __init__(self, compiled: CompiledModel) -> None:
+        self.compiled = compiled
+        self._successors: dict[Hashable, list[Successor]] = {}
+        self._broken: dict[Hashable, str | None] = {}
+
+    def successors(self, state: State) -> list[Successor]:
+        key = self.compiled.fingerprint(state)
+        if key not in self._successors:
+            if len(self._successors) >= self.LIMIT:
+                self._successors.clear()
+            self._successors[key] = self.compiled.labelled_successors(state)
+        return self._successors[key]
+
+    def broken(self, state: State) -> str | None:
+        key = self.compiled.fingerprint(state)
+        if key not in self._broken:
+            if len(self._broken) >= self.LIMIT:
+                self._broken.clear()
+            self._broken[key] = _invariant_broken(self.compiled, state)
+        return self._broken[key]
+
+
 @dataclass(frozen=True)
 class Run:
     """A run that fit the spec: its path, for a report that wants it."""
@@ -69,10 +97,12 @@ def run(
     init: int,
     choose: Chooser,
     max_steps: int,
+    cache: SpecCache | None = None,
 ) -> Run | Mismatch:
     """One run of at most `max_steps` steps from initial state `init` (an index, taken
     modulo their number); `choose` picks each step among the enabled successors."""
     model = compiled.model
+    spec = cache if cache is not None and cache.compiled is compiled else SpecCache(compiled)
     instance = make_adapter()
     inits = compiled.init_states()
     picked = init % len(inits)
@@ -84,11 +114,11 @@ def run(
         return _mismatch(model, 0, "init", [], inits, picked, seen, reason)
     path = [picked if picked in fitting else fitting[0]]
     state = inits[path[0]]
-    broken = _invariant_broken(compiled, state)
+    broken = spec.broken(state)
     if broken:
         return Mismatch(0, "init", tuple(path), broken)
     for step in range(1, max_steps + 1):
-        successors = _successors(compiled, state, step)
+        successors = _successors(spec, state, step)
         if isinstance(successors, Mismatch):
             return successors
         choice = choose(successors) if successors else None
@@ -96,12 +126,12 @@ def run(
             break  # the spec stops here (a terminal state, a deadlock), or the chooser does
         picked, taken = choice, successors[choice]
         labels.append((taken.action, taken.params))
-        call = call_description(binding, model, taken.action, taken.params)
         try:
             call_action(binding, instance, model, taken.action, taken.params)
         except AdapterError:
             raise
         except Exception as error:  # the implementation's own failure is a finding
+            call = call_description(binding, model, taken.action, taken.params)
             reason = f"{call} raised {type(error).__name__}: {error}"
             return Mismatch(step, call, (*path, picked), reason, (), tuple(labels))
         seen = observe(instance, model)
@@ -109,14 +139,16 @@ def run(
                 if s.action == taken.action and s.params == taken.params]  # fmt: skip
         fitting = [i for i in same if not differing(seen, successors[i].state)]
         if not fitting:
+            call = call_description(binding, model, taken.action, taken.params)
             reason = f"after {call} the implementation's state is no successor of the spec's"
             options = [successors[i].state for i in same]
             chosen = _mismatch(model, step, call, path, options, same.index(picked), seen, reason)
             return _with_ordinals(chosen, same, labels)
         path.append(picked if picked in fitting else fitting[0])
         state = successors[path[-1]].state
-        broken = _invariant_broken(compiled, state)
+        broken = spec.broken(state)
         if broken:
+            call = call_description(binding, model, taken.action, taken.params)
             return Mismatch(step, call, tuple(path), broken, (), tuple(labels))
     return Run(tuple(path))
 
@@ -126,6 +158,7 @@ def shrink(
     binding: Binding,
     make_adapter: Callable[[], Any],
     mismatch: Mismatch,
+    cache: SpecCache | None = None,
 ) -> Mismatch:
     """A shorter run that still leaves the spec: drop one step at a time, replaying the
     others by their labels (a step whose action is no longer enabled with the same
@@ -139,7 +172,7 @@ def shrink(
         for drop in range(len(best.labels)):
             labels = best.labels[:drop] + best.labels[drop + 1 :]
             choose = _by_labels(compiled.model, labels)
-            found = run(compiled, binding, make_adapter, best.path[0], choose, len(labels))
+            found = run(compiled, binding, make_adapter, best.path[0], choose, len(labels), cache)
             if isinstance(found, Mismatch) and len(found.labels) < len(best.labels):
                 best, shorter = found, True
                 break
@@ -166,9 +199,9 @@ def _by_labels(model: Model, labels: Sequence[Label]) -> Chooser:
     return choose
 
 
-def _successors(compiled: CompiledModel, state: State, step: int) -> list[Successor] | Mismatch:
+def _successors(spec: SpecCache, state: State, step: int) -> list[Successor] | Mismatch:
     try:
-        return compiled.labelled_successors(state)
+        return spec.successors(state)
     except SpecFault as fault:
         return Mismatch(step, "(spec)", (), f"the spec faults at step {step}: {fault}")
 

@@ -173,9 +173,9 @@ def _decimal(text: str) -> bool:
 
 
 def _node(groups: tuple[Any, ...], v: Any, where: str) -> int:
-    ids = [i for g in groups for i in g.ids]
-    if isinstance(v, int) and not isinstance(v, bool) and v in ids:
+    if isinstance(v, int) and not isinstance(v, bool) and any(v in g.ids for g in groups):
         return v
+    ids = [i for g in groups for i in g.ids]
     names = {node_name(groups, i): i for i in ids}
     if isinstance(v, str) and v in names:
         return int(names[v])
