@@ -5,13 +5,25 @@ The correct replicas pass; the summing ones fail with a shrunk run of the spec, 
 
 from pathlib import Path
 
-from adapter import CounterAdapter
+import pytest
+from adapter import CounterAdapter, SummingCounterAdapter
 from hypothesis import settings
 
-from verikit.testing import conformance_test
+from verikit.testing import ConformanceFailure, conformance_test
 
 SPEC = Path(__file__).parents[2] / "specs" / "crdt_counter.dsl"
 
 test_counter_refines_spec = settings(max_examples=200, deadline=None)(
     conformance_test(SPEC, CounterAdapter)
 )
+
+
+def test_the_summing_counter_is_caught(tmp_path):
+    """The seeded bug (merge by sum): found, shrunk, and saved for `verikit render`."""
+    test = settings(max_examples=200, deadline=None, database=None)(
+        conformance_test(SPEC, SummingCounterAdapter, trace_out=tmp_path / "mismatch.itf.json")
+    )
+    with pytest.raises(ConformanceFailure) as failure:
+        test()
+    assert failure.value.mismatch.step <= 10
+    assert (tmp_path / "mismatch.itf.json").exists()
