@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import shutil
 import sys
 import time
 from collections.abc import Callable
@@ -980,11 +981,10 @@ def _progress_printer() -> Any:
     def show(p: Progress) -> None:
         elapsed = time.monotonic() - started
         phase = "" if p.phase == "safety" else f"{p.phase}: "
-        sys.stderr.write(
-            f"\r  {phase}{p.distinct_states:,} states  depth {p.depth}  "
-            f"{p.states_per_second:,.0f} states/s  queue {p.queue:,}  {elapsed:.0f} s   "
+        _progress(
+            f"  {phase}{p.distinct_states:,} states  depth {p.depth}  "
+            f"{p.states_per_second:,.0f} states/s  queue {p.queue:,}  {elapsed:.0f} s"
         )
-        sys.stderr.flush()
 
     return show
 
@@ -998,10 +998,8 @@ def _bmc_progress_printer(depth: int) -> Any:
     def show(done: int, seconds: float) -> None:
         elapsed = time.monotonic() - started
         doing = f"checking depth {done + 1}" if done < depth else "done"
-        sys.stderr.write(
-            f"\r  bmc: depth {done} of {depth} checked ({seconds:.1f} s), {doing}  {elapsed:.0f} s   "
-        )
-        sys.stderr.flush()
+        _progress(f"  bmc: depth {done} of {depth} checked ({seconds:.1f} s), {doing}  "
+                  f"{elapsed:.0f} s")  # fmt: skip
 
     return show
 
@@ -1013,12 +1011,17 @@ def _simulation_progress_printer() -> Any:
 
     def show(runs: int, steps: int, seconds: float) -> None:
         rate = steps / seconds if seconds > 0 else 0.0
-        sys.stderr.write(
-            f"\r  simulate: {runs:,} runs  {steps:,} steps  {rate:,.0f} steps/s  {seconds:.0f} s   "
-        )
-        sys.stderr.flush()
+        _progress(f"  simulate: {runs:,} runs  {steps:,} steps  {rate:,.0f} steps/s  {seconds:.0f} s")
 
     return show
+
+
+def _progress(line: str) -> None:
+    """Replace the progress line: erased first, and cut to the terminal's width, so it never
+    wraps (a wrapped line leaves its first part behind at every update)."""
+    width = shutil.get_terminal_size((80, 24)).columns
+    sys.stderr.write("\r\033[K" + line[: max(width - 1, 1)])
+    sys.stderr.flush()
 
 
 def _clear_progress() -> None:

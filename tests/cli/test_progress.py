@@ -71,3 +71,19 @@ def test_with_ci_set_the_terminal_gets_the_report_only() -> None:
     assert code == 0
     assert "\r" not in shown.replace("\r\n", "\n")
     assert "no violation within depth 2" in shown
+
+
+def test_the_progress_line_never_wraps_on_a_narrow_terminal(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Each update erases the line and fits in the width: a wrapped line used to leave its
+    first part behind at every update on a 60-column terminal."""
+    from verikit import cli
+    from verikit.engine.options import Progress
+
+    monkeypatch.setattr(cli, "_on_terminal", lambda: True)
+    monkeypatch.setenv("COLUMNS", "40")
+    show = cli._progress_printer()
+    show(Progress(123_456_789, 42, 1_234_567.0, 98_765_432, 12.0))
+    written = capsys.readouterr().err
+    assert written.startswith("\r\x1b[K") and len(written) - len("\r\x1b[K") <= 39
