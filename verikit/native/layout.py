@@ -519,6 +519,16 @@ class StateLayout:
         return tuple(_unpack(lay, r) for lay in self.slots)
 
 
+def _no_messages(t: Type) -> bool:
+    """The network's type holds messages of a spec that declares none."""
+    match t:
+        case MapType(value=SeqType(elem=MessageType(variants=()))):
+            return True
+        case BagType(elem=RecordType(fields=fields)):
+            return any(isinstance(ft, MessageType) and not ft.variants for _, ft in fields)
+    return False
+
+
 def state_layout(model: Model) -> StateLayout:
     """The layout of every slot of `model`'s state; NativeRefusal for what cannot be bounded."""
     bound = model.network.max_in_flight if model.network is not None else None
@@ -526,6 +536,8 @@ def state_layout(model: Model) -> StateLayout:
     for i, v in enumerate(model.vars):
         net = model.network is not None and i == model.network.slot
         span = v.span if v.span != NO_SPAN else model.span
+        if net and bound is None and _no_messages(v.type):
+            bound = 0  # a spec without messages: nothing is ever in flight
         try:
             slots.append(layout_of(v.type, span, bound if net else None))
         except NativeRefusal as refusal:
