@@ -420,10 +420,32 @@ def graph_file(
     try:
         graph = state_graph(loaded.compiled, max_states)
     except TooManyStates as error:
-        raise UsageError(f"{spec_path}: {error}") from None
+        raise UsageError(f"{spec_path}: {error}{_smaller(spec_path, loaded, consts)}") from None
     except SpecFault as fault:
         raise UsageError(f"{spec_path}: the initial states fault: {fault}") from None
     return write_state_graph(graph, output, force)
+
+
+GRAPH_READABLE = 1000  # states: beyond this a drawn graph is a wall of nodes
+
+
+def _smaller(
+    spec_path: str | Path, loaded: Loaded, consts: Mapping[str, ConstValue] | None
+) -> str:
+    """What to try instead: every integer constant at 1, if that small a spec loads and has
+    a drawable number of states (counted here), as a command to copy."""
+    smallest = {name: 1 for name, value in loaded.model.consts
+                if isinstance(value, int) and not isinstance(value, bool) and value > 1}  # fmt: skip
+    if not smallest:
+        return ""
+    try:
+        small = load(spec_path, {**(consts or {}), **smallest})
+        count = len(state_graph(small.compiled, GRAPH_READABLE).nodes)
+    except (TooManyStates, SpecError, SpecFault, UsageError):
+        return ""
+    flags = " ".join(f"--const {name}=1" for name in smallest)
+    limit = f" --max-states {count}" if count > DEFAULT_GRAPH_LIMIT else ""
+    return f"; at its smallest constants it has {count} states: try {flags}{limit}"
 
 
 def _read_json(path: str | Path) -> Any:
