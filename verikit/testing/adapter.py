@@ -30,6 +30,7 @@ from typing import Any
 from verikit.compile.compiled import State
 from verikit.core.model import Action, Model
 from verikit.testing.values import from_python, to_python
+from verikit.trace.display import envelope, show
 
 OBSERVE = "observe"
 
@@ -112,9 +113,13 @@ def call_action(
 
 
 def call_description(binding: Binding, model: Model, index: int, params: tuple[Any, ...]) -> str:
+    """The adapter call as it was made; a network entry as the spec shows it (`<Gossip {...}
+    Replica[1] → Replica[2]>`), since its full Record would fill the screen."""
     action = model.actions[index]
     shown = ", ".join(
-        f"{name}={to_python(p.type, value)!r}"
+        f"{name}=<{envelope(p.type, value) or show(p.type, value)}>"
+        if p.name == action.message_param
+        else f"{name}={to_python(p.type, value)!r}"
         for name, p, value in zip(binding.keywords[index], action.params, params, strict=True)
     )
     return f"{binding.methods[index]}({shown})"
