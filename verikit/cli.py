@@ -257,7 +257,7 @@ def check_command(
         def simulated() -> int:
             _refuse_with_simulate(max_states, max_depth, engine, strict, no_symmetry)
             return _simulate(target, const or [], output_format, options, trace_out, diagram,
-                             force, no_deadlock)  # fmt: skip
+                             force, no_deadlock, outputs)  # fmt: skip
 
         raise typer.Exit(_guarded(simulated, "check", target))
     if runs is not None or seed is not None:
@@ -330,6 +330,9 @@ def simulate_command(
             "is found and the spec is supported; the runs are the same either way).",
         ),
     ] = "auto",
+    junit: JunitOption = None,
+    sarif: SarifOption = None,
+    markdown: MarkdownOption = None,
 ) -> None:
     """Random walks from random initial states, for specs too big to check exhaustively; a
     violation is shrunk to a short trace. Exit 1 violated, 3 none found (never 0: a
@@ -337,7 +340,7 @@ def simulate_command(
     options = SimulationFlags(runs, depth, seed, timeout, workers, no_swarm, no_cache, backend)
     code = _guarded(
         lambda: _simulate(target, const or [], output_format, options, trace_out, diagram,
-                          force, no_deadlock),
+                          force, no_deadlock, ReportFiles(junit, sarif, markdown)),
         "simulate", target,
     )  # fmt: skip
     raise typer.Exit(code)
@@ -420,6 +423,7 @@ def _simulate(
     diagram: Path | None,
     force: bool,
     no_deadlock: bool,
+    outputs: ReportFiles = ReportFiles(),
 ) -> int:
     if output_format not in ("text", "json"):
         raise api.UsageError(f"--format must be text or json, got `{output_format}`")
@@ -435,18 +439,22 @@ def _simulate(
                 raise api.UsageError(f"{flag} needs a single spec file, not a directory")
     if diagram is not None:
         api.check_diagram_format(diagram)
+    _check_report_files(outputs, force, [p for p in (trace_out, diagram) if p is not None])
     as_json = output_format == "json"
 
     def one(file: Path) -> SpecReport:
         return api.simulate_file(file, consts, options)
 
+    started = time.monotonic()
     reports = _each_spec(files, "simulate", as_json, one, to_json if as_json else to_text)
+    seconds = time.monotonic() - started
     first = reports[0]
     written = True
     if trace_out is not None and isinstance(first, SpecReport):
         written = _write_trace(first, trace_out, force, not as_json)
     if diagram is not None and isinstance(first, SpecReport):
         written = _write_diagram(first, diagram, force, not as_json) and written
+    written = _write_report_files(reports, outputs, force, not as_json, seconds) and written
     return api.exit_code(reports) if written else api.EXIT_ERROR
 
 
@@ -465,6 +473,9 @@ def bmc_command(
     diagram: DiagramOption = None,
     force: ForceOption = False,
     no_deadlock: NoDeadlockOption = False,
+    junit: JunitOption = None,
+    sarif: SarifOption = None,
+    markdown: MarkdownOption = None,
 ) -> None:
     """Bounded model checking with Z3: every run of up to --depth steps, a shortest
     counterexample if one exists. Exit 0 none within the depth (not a proof), 1 violated,
@@ -473,6 +484,7 @@ def bmc_command(
         lambda: _check(
             target, const or [], output_format, None, None, timeout, trace_out, diagram,
             force, False, no_deadlock, False, "smt", depth,
+            outputs=ReportFiles(junit, sarif, markdown),
         ),
         "bmc", target,
     )  # fmt: skip
@@ -754,11 +766,12 @@ def conform_command(
     """Check that the log of a real run is a behaviour of the spec (docs/conformance.md)."""
 
     def run() -> int:
-        from verikit.testing.log import conform, read_log  # hypothesis loads only here
+        from verikit.testing.log import conform, log_consts, read_log  # hypothesis loads here
 
         if hidden < 0 or max_states < 1:
             raise api.UsageError("--hidden must be at least 0 and --max-states at least 1")
-        loaded = api.load(spec, api.parse_const_overrides(const or []))
+        consts = {**log_consts(log), **api.parse_const_overrides(const or [])}
+        loaded = api.load(spec, consts)
         events = read_log(log, loaded.model)
         verdict = conform(loaded.compiled, events, str(log), hidden, max_states)
         typer.echo(verdict.message, err=verdict.status != "conforms")

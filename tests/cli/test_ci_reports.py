@@ -106,3 +106,18 @@ def test_off_github_actions_nothing_is_annotated(tmp_path: Path) -> None:
     result = runner.invoke(app, ["check", str(spec), "--backend", "python"],
                            env={"GITHUB_ACTIONS": ""})  # fmt: skip
     assert "::error" not in result.output
+
+
+def test_bmc_and_simulate_write_the_reports_too(tmp_path: Path) -> None:
+    spec = write_specs(tmp_path)["violated"]
+    for k, args in enumerate((["bmc", str(spec), "--depth", "3"],
+                 ["simulate", str(spec), "--runs", "20", "--seed", "1", "--no-cache",
+                  "--backend", "python"],
+                 ["check", str(spec), "--simulate", "--runs", "20", "--seed", "1",
+                  "--backend", "python"])):  # fmt: skip
+        junit, sarif = tmp_path / f"{k}.xml", tmp_path / f"{k}.sarif"
+        result = runner.invoke(app, [*args, "--junit", str(junit), "--sarif", str(sarif)])
+        assert result.exit_code == api.EXIT_VIOLATED, (args, result.output)
+        assert ET.parse(junit).getroot().get("failures") == "1", args
+        (run,) = json.loads(sarif.read_text())["runs"]
+        assert [r["ruleId"] for r in run["results"]] == ["invariant"], args
