@@ -79,3 +79,15 @@ def test_bad_options_and_missing_files_exit_2(tmp_path: Path) -> None:
     assert run("conform", CRDT, str(tmp_path / "none.jsonl"))[0] == 2
     assert run("conform", CRDT, write(tmp_path, LOG), "--hidden", "-1")[0] == 2
     assert run("conform", str(tmp_path / "none.dsl"), write(tmp_path, LOG))[0] == 2
+
+
+def test_an_itf_trace_is_checked_with_the_constants_it_was_made_with(tmp_path: Path) -> None:
+    trace = tmp_path / "two.itf.json"
+    code, _, _ = run("check", str(ROOT / "specs" / "two_phase_commit_buggy.dsl"),
+                     "--const", "N=2", "--trace-out", str(trace))  # fmt: skip
+    assert code in (0, 1) and trace.exists()  # its violation may be `expect`ed
+    spec = str(ROOT / "specs" / "two_phase_commit_buggy.dsl")
+    code, out, err = run("conform", spec, str(trace))
+    assert code == 0, err
+    assert "conforms to" in out
+    assert run("conform", spec, str(trace), "--const", "N=4")[0] == 1  # --const wins: no fit

@@ -94,6 +94,21 @@ def read_log(path: str | Path, model: Model) -> list[Event]:
     return events
 
 
+def log_consts(path: str | Path) -> dict[str, int | bool]:
+    """The constants an ITF trace was made with (its #meta), so the spec loads as it did;
+    none for a JSON Lines log or a file that cannot be read (read_log says why)."""
+    try:
+        states = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return {}
+    if _itf(states) is None:
+        return {}
+    try:
+        return itf.consts_of(json.loads(states))
+    except itf.ItfError as error:
+        raise UsageError(f"{path}: {error}") from None
+
+
 def _itf(text: str) -> list[dict[str, Any]] | None:
     """The states of an ITF document, or None when the text is not one."""
     try:
