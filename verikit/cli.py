@@ -448,6 +448,9 @@ def _simulate(
     started = time.monotonic()
     reports = _each_spec(files, "simulate", as_json, one, to_json if as_json else to_text)
     seconds = time.monotonic() - started
+    if len(files) > 1:  # a directory: close with the run in one line (docs/json.md)
+        summary = Summary.of(reports, seconds)
+        typer.echo(summary_to_json(summary) if as_json else "\n" + summary_line(summary))
     first = reports[0]
     written = True
     if trace_out is not None and isinstance(first, SpecReport):

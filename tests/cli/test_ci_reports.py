@@ -121,3 +121,12 @@ def test_bmc_and_simulate_write_the_reports_too(tmp_path: Path) -> None:
         assert ET.parse(junit).getroot().get("failures") == "1", args
         (run,) = json.loads(sarif.read_text())["runs"]
         assert [r["ruleId"] for r in run["results"]] == ["invariant"], args
+
+
+def test_a_simulated_directory_ends_with_the_summary_too(tmp_path: Path) -> None:
+    paths = write_specs(tmp_path)
+    paths["bad"].unlink()
+    result = runner.invoke(app, ["simulate", str(tmp_path), "--runs", "5", "--seed", "1",
+                                 "--no-cache", "--backend", "python", "-f", "json"])  # fmt: skip
+    last = json.loads(result.stdout.splitlines()[-1])
+    assert last["summary"]["specs"] == 3 and last["summary"]["violated"] == 1
