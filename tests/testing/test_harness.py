@@ -139,3 +139,18 @@ def test_the_initial_state_is_compared_too(tmp_path, init):
     assert isinstance(outcome, Mismatch)
     assert (outcome.step, outcome.call) == (0, "init")
     assert [(d.var, d.expected, d.observed) for d in outcome.differences] == [("x", "0", "1")]
+
+
+def test_the_spec_cache_answers_as_the_spec_does_and_forgets_past_its_limit(tmp_path):
+    from verikit.testing.harness import SpecCache
+
+    compiled, _ = loaded(tmp_path, tiny.Counter, "x < 3")
+    cache = SpecCache(compiled)
+    cache.LIMIT = 2
+    state = compiled.init_states()[0]
+    for _ in range(3):  # x = 0, 1, 2
+        assert cache.successors(state) == compiled.labelled_successors(state)
+        assert cache.broken(state) is None
+        state = cache.successors(state)[0].state
+    assert cache.broken(state) == "invariant Bounded is violated"  # x == 3 after 3 incs
+    assert len(cache._successors) <= 2 and len(cache._broken) <= 2
