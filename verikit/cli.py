@@ -569,9 +569,11 @@ def _check(
         job = parallel.Job(consts, CheckOptions(max_states=max_states, max_depth=max_depth,
                            timeout=timeout, deadlock=not no_deadlock, symmetry=not no_symmetry,
                            coverage=coverage), strict, backend, workers, full_states)  # fmt: skip
-        reports = parallel.check_all(files, job, jobs, lambda r: typer.echo(_shown(r, as_json)))
+        reports = parallel.check_all(files, job, jobs,
+                                     lambda r: typer.echo(_coloured(_shown(r, as_json))))  # fmt: skip
     else:
-        reports = _each_spec(files, command, as_json, one, to_json if as_json else to_text)
+        show = to_json if as_json else (lambda r: _coloured(to_text(r)))
+        reports = _each_spec(files, command, as_json, one, show)
     seconds = time.monotonic() - started
     if len(files) > 1:  # a directory: close with the run in one line (docs/json.md)
         summary = Summary.of(reports, seconds)
@@ -615,6 +617,40 @@ def _watch(target: Path, checked: Callable[[], int], outputs: ReportFiles, force
     except watch.WatchUnavailable as missing:
         raise api.UsageError(str(missing)) from None
     return watch.loop(checked, changes)
+
+
+# Verdict words and their colours on a terminal (never with NO_COLOR, in a pipe or in JSON).
+VERDICT_COLOURS = (
+    ("VIOLATED", typer.colors.RED),
+    ("INCOMPLETE", typer.colors.YELLOW),
+    ("all properties hold", typer.colors.GREEN),
+    ("expected violation found", typer.colors.GREEN),
+    ("internal error", typer.colors.RED),
+)
+
+
+def _colour_on() -> bool:
+    """Colour only for a person at a terminal who has not set NO_COLOR (no-color.org)."""
+    return sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+
+
+def _coloured(text: str) -> str:
+    """The verdict in each report's headline and each error's severity, coloured."""
+    if not _colour_on():
+        return text
+    lines = text.split("\n")
+    for i, line in enumerate(lines):
+        if ": error: " in line:
+            head, rest = line.split(": error: ", 1)
+            lines[i] = f"{head}: {typer.style('error', fg=typer.colors.RED, bold=True)}: {rest}"
+            continue
+        if " — " not in line or line.startswith(" "):
+            continue  # only headlines ("spec.dsl: Name — verdict") are coloured
+        for words, colour in VERDICT_COLOURS:
+            if words in line:
+                lines[i] = line.replace(words, typer.style(words, fg=colour, bold=True), 1)
+                break
+    return "\n".join(lines)
 
 
 def _shown(report: SpecReport | InternalError, as_json: bool) -> str:
