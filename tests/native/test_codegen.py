@@ -4,10 +4,11 @@ faults, duplicates and initial states it produces exactly as compile does."""
 from __future__ import annotations
 
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 
-from verikit.api import load_source
+from verikit.api import load, load_source
 from verikit.core.model import Model
 from verikit.errors import SourceFile, SpecFault
 from verikit.native.codegen import NativeRefusal, generate
@@ -16,6 +17,7 @@ from verikit.native.library import NativeFault
 from .agreement import agree, native, needs_compiler
 
 VK_FAULT = 1
+SPECS = Path(__file__).resolve().parents[2] / "specs"
 
 
 def model_of(text: str) -> Model:
@@ -178,3 +180,27 @@ def test_a_constant_beyond_62_bits_is_refused() -> None:
     )
     with pytest.raises(NativeRefusal, match="beyond 62 bits"):
         generate(model)
+
+
+def test_a_guard_of_thousands_of_conjuncts_is_generated_without_deep_recursion() -> None:
+    guard = " and ".join(f"x != {i + 4}" for i in range(3000))
+    model = model_of(
+        f"spec Wide\nvar x: 0..3 = 0\naction a when x < 3 and {guard} {{ x = x + 1 }}\n"
+    )
+    source = generate(model)
+    assert "vk_action_0" in source.c
+
+
+@pytest.mark.parametrize(
+    ("bound", "construct"),
+    [
+        (100_000, "a packed state of .* words, .* bits of them in `network`"),
+        (7_000, "a working state of .* bytes, .* of them in `network`"),
+        (10**20, "a packed state of"),
+    ],
+)
+def test_a_network_too_wide_for_a_threads_stack_is_refused_by_its_size(
+    bound: int, construct: str
+) -> None:
+    with pytest.raises(NativeRefusal, match=construct):
+        generate(load(SPECS / "two_phase_commit_liveness.dsl", {"MaxInFlight": bound}).model)

@@ -29,6 +29,7 @@ from verikit.core.types import (
     domain,
     is_finite,
 )
+from verikit.errors import NO_SPAN
 from verikit.native.cexprs import FAULT, CExprs, Scope, Writer
 from verikit.native.cpack import Packer
 from verikit.native.cvalues import CTypes, is_scalar
@@ -45,6 +46,11 @@ from verikit.native.layout import BagL, NativeRefusal, StateLayout, state_layout
 __all__ = ["NativeRefusal", "NativeSource", "generate"]
 
 
+PACKED_LIMIT = 4096  # words of a packed state (32 KiB): the search keeps several per worker
+WORKING_LIMIT = 256 * 1024  # bytes of the unpacked working state: the generated functions keep
+# a few copies of it, and their temporaries, on a thread's stack (8 MiB by default)
+
+
 @dataclass(frozen=True)
 class NativeSource:
     c: str  # the generated part of the translation unit
@@ -58,7 +64,15 @@ def generate(model: Model) -> NativeSource:
     if model.symmetric:
         raise NativeRefusal(f"symmetric node groups ({', '.join(model.symmetric)})", model.span)
     layout = state_layout(model)
-    text = _Generator(model, layout).source()
+    if layout.words > PACKED_LIMIT:
+        slots = zip((s.bits for s in layout.slots), model.vars, strict=True)
+        bits, v = max(slots, key=lambda bv: bv[0])
+        raise NativeRefusal(
+            f"a packed state of {layout.words:,} words, {bits:,} bits of them in `{v.name}` "
+            f"(more than {PACKED_LIMIT:,} words)", v.span if v.span != NO_SPAN else model.span)  # fmt: skip
+    gen = _Generator(model, layout)
+    gen.check_working_size()
+    text = gen.source()
     return NativeSource(text, layout.words, layout, tuple(p.name for p in model.properties))
 
 
@@ -122,6 +136,18 @@ class _Generator:
         seq_cap, bag_cap = _caps(model)
         self.ct = CTypes(seq_cap, bag_cap, message_universe(model))
         self.types = tuple(v.type for v in model.vars)
+
+    def check_working_size(self) -> None:
+        """Refuse a working state too large for a thread's stack, naming its widest variable
+        (a network of max_in_flight 100000 holds 100000 messages per copy)."""
+        sizes = [(self.ct.c_bytes(v.type, v.span), v) for v in self.model.vars]
+        total = sum(size for size, _ in sizes)
+        if total > WORKING_LIMIT:
+            size, v = max(sizes, key=lambda sv: sv[0])
+            span = v.span if v.span != NO_SPAN else self.model.span
+            raise NativeRefusal(
+                f"a working state of {total:,} bytes, {size:,} of them in `{v.name}` (more "
+                f"than {WORKING_LIMIT:,} bytes)", span)  # fmt: skip
 
     def source(self) -> str:
         m = self.model
@@ -510,10 +536,13 @@ def _conjuncts(e: ir.Expr) -> list[ir.Expr]:
 
 
 def _and(conds: list[ir.Expr]) -> ir.Expr:
-    out = conds[0]
-    for c in conds[1:]:
-        out = ir.Binary("and", out, c, out.type)
-    return out
+    """The conjunction of `conds`, balanced (a guard's conjuncts may be thousands: a
+    left-leaning chain would nest that deep and exhaust the recursion of cexprs)."""
+    if len(conds) == 1:
+        return conds[0]
+    mid = len(conds) // 2
+    left, right = _and(conds[:mid]), _and(conds[mid:])
+    return ir.Binary("and", left, right, left.type)
 
 
 _ = (domain, is_finite)

@@ -183,6 +183,28 @@ class CTypes:
                 return [(SCALAR, "n"), (SCALAR, f"c[{cap}]"), (self.c(elem, span), f"v[{cap}]")]
         raise NativeRefusal(f"a value of type {t}", span)
 
+    def c_bytes(self, t: Type, span: Span = NO_SPAN) -> int:
+        """About the bytes of `t`'s C value (as `c` declares it), counted without declaring it:
+        a working state too large for a thread's stack must be refused before any C exists."""
+        match t:
+            case _ if is_scalar(t):
+                return 8
+            case OptionType(inner=inner):
+                return 8 + self.c_bytes(inner, span)
+            case RecordType(fields=fields):
+                return max(8, sum(self.c_bytes(ft, span) for _, ft in fields))
+            case MessageType():
+                return 8 + max([0, *(self.c_bytes(v, span) for v in self.universe)])
+            case SetType():
+                return 8 * self.set_words(t, span)
+            case MapType(value=value):
+                return self.map_size(t, span) * (8 + self.c_bytes(value, span))
+            case SeqType(elem=elem):
+                return 8 + self.seq_cap * self.c_bytes(elem, span)
+            case BagType(elem=elem):
+                return 8 + self.bag_cap * (8 + self.c_bytes(elem, span))
+        raise NativeRefusal(f"a value of type {t}", span)
+
     def set_size(self, t: SetType, span: Span = NO_SPAN) -> int:
         if isinstance(t.elem, IntType):
             lo, hi = int_window(t.elem)
