@@ -586,6 +586,11 @@ static void phase_expand(worker *w) {
         uint64_t hi = lo + CHUNK < S.n_cur ? lo + CHUNK : S.n_cur;
         int pending = 0;
         for (uint64_t j = lo; j <= hi; j++) {
+            /* a parent may take long to expand (thousands of successors): the timeout, Ctrl-C
+               and the memory limit are looked at between parents, not only between chunks
+               (a stopped level is discarded whole) */
+            if (w->id == 0 && j > lo && (j & 7) == 0) progress_tick();
+            if (atomic_load_explicit(&S.stop, memory_order_relaxed)) break;
             int slot = (int)(j & 1);
             int ready = j < hi && expand_generate(w, j, outs[slot], &fps[slot], &caps[slot]);
             if (pending) expand_probe(w, j - 1, outs[slot ^ 1], fps[slot ^ 1]);
@@ -740,12 +745,17 @@ static void evaluate_one(uint64_t i) {
 }
 
 static void phase_evaluate(worker *w) {
-    (void)w;
     for (;;) {
         uint64_t c = atomic_fetch_add(&S.next_chunk, 1), lo = c * CHUNK;
         if (lo >= S.n_new) return;
         uint64_t hi = lo + CHUNK < S.n_new ? lo + CHUNK : S.n_new;
-        for (uint64_t i = lo; i < hi; i++) evaluate_one(i);
+        for (uint64_t i = lo; i < hi; i++) {
+            /* a property may take long on one state (quantifiers over 40^3 nodes): the
+               timeout is looked at between states (a stopped level is discarded whole) */
+            if (w->id == 0 && (i & 7) == 0) progress_tick();
+            if (atomic_load_explicit(&S.stop, memory_order_relaxed)) return;
+            evaluate_one(i);
+        }
     }
 }
 
