@@ -255,3 +255,20 @@ def test_more_workers_than_the_runtime_has_are_capped_and_reported_as_run() -> N
     result = native.check(compiled(3), CheckOptions(), "native", 1000, handwritten(3))
     assert result.backend is not None and result.backend.workers == native.MAX_WORKERS
     assert facts(result) == facts(python_search.check(compiled(3)))
+
+
+def test_a_build_that_outlasts_the_timeout_is_stopped_and_the_run_is_incomplete() -> None:
+    options = CheckOptions(timeout=0.2, started=time.monotonic())
+    real = handwritten(3)
+
+    def slow(model: Model) -> HasC:  # a code generator (or compiler) that takes its time
+        until = time.monotonic() + 5.0
+        while time.monotonic() < until:
+            time.sleep(0.01)
+        return real(model)
+
+    result = native.check(compiled(3), options, "native", generate=slow)
+    assert result.verdict is Verdict.INCOMPLETE
+    assert result.incomplete_reason is not None and "timeout" in result.incomplete_reason
+    assert result.backend is not None
+    assert result.backend.reason == "the timeout passed while building the native code"

@@ -27,6 +27,7 @@ from verikit.core.model import Model
 from verikit.core.types import DomainTooLarge
 from verikit.engine import liveness
 from verikit.engine import search as python_search
+from verikit.engine.deadline import DeadlineExpired, deadline_of, interrupt_at
 from verikit.engine.options import CheckOptions, Progress
 from verikit.engine.result import ActionCoverage, Backend, CheckResult, Discovery, Stats, Verdict
 from verikit.engine.spans import action_at
@@ -82,7 +83,11 @@ def check(
     if backend == "python":
         return _python(compiled, options, "asked for with --backend python")
     try:
-        library, build_seconds, cached = _native_library(compiled, options, generate)
+        # code generation and the C compiler count against --timeout (the compiler is killed)
+        with interrupt_at(deadline_of(options.timeout, options.started)):
+            library, build_seconds, cached = _native_library(compiled, options, generate)
+    except DeadlineExpired:  # python then stops at once: INCOMPLETE, with this reason
+        return _python(compiled, options, "the timeout passed while building the native code")
     except (NativeUnavailable, NativeRefused, DomainTooLarge) as why:  # too large to list in C
         if backend == "native":
             raise BackendUnavailable(f"--backend native: {why}") from None
