@@ -204,3 +204,18 @@ def test_a_network_too_wide_for_a_threads_stack_is_refused_by_its_size(
 ) -> None:
     with pytest.raises(NativeRefusal, match=construct):
         generate(load(SPECS / "two_phase_commit_liveness.dsl", {"MaxInFlight": bound}).model)
+
+
+@pytest.mark.parametrize(
+    ("body", "construct"),
+    [
+        ("action a when forall b in Big: b >= 0 { x = 1 }", "iterating over all values of"),
+        ("action a(b in Big) when b == 5 { x = 1 }", "iterating over all values of"),
+    ],
+)
+def test_a_domain_of_a_billion_values_is_refused_by_its_size_without_listing_it(
+    body: str, construct: str
+) -> None:
+    model = model_of(f"spec Big\ntype Big = 0..1000000000\nvar x: 0..1 = 0\n{body}\n")
+    with pytest.raises(NativeRefusal, match=construct):
+        generate(model)

@@ -28,11 +28,11 @@ from verikit.core.types import (
     SetType,
     Type,
     domain,
-    is_finite,
+    domain_size,
 )
 from verikit.errors import Span
 from verikit.native.cvalues import SCALAR, CTypes, ident, is_scalar
-from verikit.native.layout import NativeRefusal
+from verikit.native.layout import SET_LIMIT, NativeRefusal
 
 FAULT = "FAIL(VK_FAULT);"
 UNREP = "FAIL(VK_UNREPRESENTABLE);"
@@ -259,6 +259,9 @@ class CExprs:
             case ir.Quant():
                 return self._quant(e, sc)
             case ir.Domain(of=of):
+                size = domain_size(of)
+                if size is None or size > SET_LIMIT:  # a set native cannot hold: do not list it
+                    raise NativeRefusal(f"the set of all values of {of}", e.span)
                 return self.ct.const(ir_set(of), frozenset(domain(of)), e.span)
             case ir.Unwrap(operand=x):
                 v = self.expr(x, sc)
@@ -539,7 +542,7 @@ class CExprs:
         w = self.w
         match dom:
             case ir.Domain(of=of):
-                n = len(domain(of)) if is_finite(of) else None
+                n = domain_size(of)  # counted, not listed: `0..1000000000` is one bound
                 if n is None or n > 1 << 20:
                     raise NativeRefusal(f"iterating over all values of {of}", span)
                 o = self.fresh("o")

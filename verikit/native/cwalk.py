@@ -16,8 +16,7 @@ from verikit.core.types import (
     SeqType,
     SetType,
     Type,
-    domain,
-    is_finite,
+    domain_size,
 )
 from verikit.native.layout import NativeRefusal
 
@@ -74,7 +73,8 @@ def constant_nonempty(dom: ir.Expr) -> bool:
     """Whether a set expression is a constant with at least one element."""
     match dom:
         case ir.Domain(of=of):
-            return is_finite(of) and len(domain(of)) > 0
+            size = domain_size(of)  # counted, not listed
+            return size is not None and size > 0
         case ir.Lit(value=frozenset() as value):
             return bool(value)
         case ir.SetLit(elems=elems):

@@ -43,6 +43,7 @@ from verikit.core.types import (
     SetType,
     Type,
     domain,
+    domain_size,
     is_finite,
     ordinal,
 )
@@ -192,7 +193,7 @@ def scalar_count(t: Type) -> int | None:
         case EnumType(members=members):
             return len(members)
         case NodeType():
-            return len(domain(t))
+            return domain_size(t)
     return None
 
 
