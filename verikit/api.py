@@ -11,6 +11,7 @@ The CLI is a thin layer over these functions, and tests use them directly.
 from __future__ import annotations
 
 import json
+import os
 import platform
 import re
 import sys
@@ -159,6 +160,25 @@ def _stopped_loading(path: str | Path, options: CheckOptions) -> SpecReport:
     return SpecReport(str(path), "incomplete", warnings=(diagnostic,))  # JSON: "warnings"
 
 
+OUR_CODE = os.path.dirname(os.path.abspath(__file__)) + os.sep
+# a deadline stops only frames of verikit's own files: one raised in Z3's bindings (an
+# object's __del__ among them) would be printed as "Exception ignored" and lost
+
+
+def _seconds_left(deadline: float | None) -> float | None:
+    """What is left of a deadline for Z3's own timeout (None: no deadline)."""
+    return None if deadline is None else max(deadline - time.monotonic(), 1e-3)
+
+
+def _timed_out(path: str | Path, timeout: float | None, where: str) -> Diagnostic:
+    """The warning of a Z3 command its --timeout stopped before Z3 could answer."""
+    message = f"INCOMPLETE: timeout {timeout} s reached while {where}"
+    return Diagnostic(Span(str(path), 1, 1), message, severity="warning")
+
+
+LOADING = "loading the spec (parsing, checking and compiling it); nothing was checked"
+
+
 def spec_files(target: str | Path) -> list[Path]:
     """The spec files a path names: the file itself, or every *.dsl below a directory."""
     path = Path(target)
@@ -232,22 +252,32 @@ def _backend(name: str) -> BackendChoice:
 def query_file(
     path: str | Path, consts: Mapping[str, ConstValue] | None = None, timeout: float | None = None
 ) -> QueryReport:
-    """Answer every timing query of one spec with Z3 (`timeout` seconds for each at most); a
+    """Answer every timing query of one spec with Z3 (`timeout` seconds for the whole spec,
+    analysing it included; a query it cuts short, and those after it, are "unknown"); a
     bad spec becomes an "error" report, never an exception. The state machine is analysed
     but not compiled or searched: queries do not depend on it."""
     source = read_source(path)
+    deadline = deadline_of(timeout, None)
     try:
-        model = analyze(parse(source.text, source.name), dict(consts or {}))
+        with interrupt_at(deadline, only_in=OUR_CODE):
+            model = analyze(parse(source.text, source.name), dict(consts or {}))
     except SpecError as error:
         return QueryReport(str(path), "error", source=source, diagnostics=error.diagnostics)
+    except DeadlineExpired:
+        stopped = _timed_out(path, timeout, LOADING)
+        return QueryReport(str(path), "incomplete", source=source, diagnostics=(stopped,))
     from verikit.symbolic.query import answer  # loads Z3: only `verikit query` gets here
 
     interrupts.z3_interruptible()
     expected = tuple(q.name for q in model.queries if q.name in model.expected)
     answered: list[Answer] = []
     try:
-        for query in model.queries:
-            answered.append(answer(query, timeout))
+        with interrupt_at(deadline, only_in=OUR_CODE):
+            for query in model.queries:
+                answered.append(answer(query, _seconds_left(deadline)))
+    except DeadlineExpired:
+        why = f"timeout: {timeout} s reached (for the whole spec) before Z3 answered"
+        answered += [Answer(q.name, "unknown", reason=why) for q in model.queries[len(answered):]]
     except KeyboardInterrupt:
         done = f"{len(answered)} of {len(model.queries)} queries answered"
         raise Interrupted(f"{path}: query stopped ({done})") from None
@@ -605,13 +635,22 @@ def prove_file(
 
     interrupts.z3_interruptible()
     source = read_source(path)
+    deadline = deadline_of(timeout, None)  # loading and encoding count: the whole command
+    loaded: Loaded | None = None
     try:
-        loaded = load_source(source, consts)
-        proof = prove(loaded.model, ProveOptions(max_k=k, timeout=timeout))
+        with interrupt_at(deadline, only_in=OUR_CODE):
+            loaded = load_source(source, consts)
+            options = ProveOptions(max_k=k, timeout=_seconds_left(deadline))
+            proof = prove(loaded.model, options)
     except SpecError as error:  # Unsupported (cannot encode for Z3) is one too
         return ProveReport(str(path), "error", source=source, diagnostics=error.diagnostics)
+    except DeadlineExpired:
+        where = LOADING if loaded is None else "encoding for Z3; the proof did not finish"
+        stopped = _timed_out(path, timeout, where)
+        return ProveReport(str(path), "unproved", source=source, diagnostics=(stopped,))
     except KeyboardInterrupt:
         raise Interrupted(f"{path}: prove stopped; nothing proved") from None
+    assert loaded is not None  # the proof needs it
     violated = tuple(o for o in proof.with_status("violated") if o.kind != "fault")
     traces = tuple(_run_trace(loaded, o.property, o.states, o.actions) for o in violated)
     ctis = tuple(cti_view(loaded.compiled, o) for o in proof.with_status("not_inductive"))
@@ -722,16 +761,26 @@ def bmc_file(
 
     interrupts.z3_interruptible()
     source = read_source(path)
+    deadline = deadline_of(timeout, None)  # loading and encoding count: the whole command
     try:
-        loaded = load_source(source, consts)
+        with interrupt_at(deadline, only_in=OUR_CODE):
+            loaded = load_source(source, consts)
     except SpecError as error:
         return SpecReport(
             str(path), "error", source=source, diagnostics=error.diagnostics, engine="smt"
         )
+    except DeadlineExpired:
+        stopped = _timed_out(path, timeout, LOADING)
+        return SpecReport(str(path), "incomplete", source, warnings=(stopped,), engine="smt")
     model = loaded.model
     checked = _DepthsChecked(progress)
     try:
-        run = smt.bmc(model, depth, deadlock=deadlock, timeout=timeout, progress=checked)
+        with interrupt_at(deadline, only_in=OUR_CODE):
+            left = _seconds_left(deadline)
+            run = smt.bmc(model, depth, deadlock=deadlock, timeout=left, progress=checked)
+    except DeadlineExpired:
+        stopped = _timed_out(path, timeout, checked.encoding(depth))
+        return SpecReport(str(path), "incomplete", source, warnings=(stopped,), engine="smt")
     except KeyboardInterrupt:
         raise Interrupted(f"{path}: bmc stopped; {checked.so_far(depth)}") from None
     except SpecError as error:  # Unsupported
@@ -775,6 +824,12 @@ class _DepthsChecked:
         self.deepest = done
         if self.progress is not None:
             self.progress(done, seconds)
+
+    def encoding(self, depth: int) -> str:
+        """Where a deadline met in Python (not in Z3's solver, which has its own) stopped."""
+        if self.deepest < 0:
+            return "encoding the spec for Z3; no depth checked"
+        return f"encoding depth {self.deepest + 1} for Z3; {self.so_far(depth)}"
 
     def so_far(self, depth: int) -> str:
         if self.deepest < 0:

@@ -895,7 +895,7 @@ def query_command(
     const: ConstOption = None,
     output_format: FormatOption = "text",
     timeout: Annotated[
-        float | None, typer.Option(help="Give Z3 at most this many seconds per query.")
+        float | None, typer.Option(help="Stop after this many seconds per spec, loading included.")
     ] = None,
 ) -> None:
     """Answer each spec's timing queries with Z3: a proof that `never` is impossible, or a

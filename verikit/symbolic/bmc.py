@@ -95,11 +95,12 @@ def bmc(
     progress: Progress | None = None,
 ) -> BmcResult:
     """Check every path of at most `depth` steps; raises Unsupported (before solving) or
-    EncodingOverflow."""
+    EncodingOverflow. `timeout` counts from this call: encoding the model spends it too."""
     started = time.monotonic()
+    deadline = None if timeout is None else started + timeout
     enc = Encoding(model)
     result = BmcResult(depth, encode_seconds=time.monotonic() - started, size=enc.size)
-    return _Run(enc, result, deadlock and model.deadlock, reachable, timeout, progress).run()
+    return _Run(enc, result, deadlock and model.deadlock, reachable, deadline, progress).run()
 
 
 class _Run:
@@ -109,7 +110,7 @@ class _Run:
         result: BmcResult,
         deadlock: bool,
         reachable: bool,
-        timeout: float | None,
+        deadline: float | None,
         progress: Progress | None,
     ) -> None:
         self.enc = enc
@@ -117,7 +118,7 @@ class _Run:
         self.result = result
         self.deadlock = deadlock
         self.pending = list(self.model.props("reachable")) if reachable else []
-        self.deadline = None if timeout is None else time.monotonic() + timeout
+        self.deadline = deadline  # time.monotonic() at which the solver must give up
         self.progress = progress
         self.solver = z3.Solver()
         self.frames: list[Frame] = []

@@ -1,0 +1,82 @@
+"""`--timeout` bounds the whole of `bmc`, `prove` and `query`: loading the spec and building
+its Z3 encoding spend it as solving does, and a run it stops ends INCOMPLETE (exit 3),
+saying where it stopped. A network bag of many slots takes minutes to encode (fuzz finding
+F7: `max_in_flight: 30` in crdt_lww.dsl); with a timeout it no longer hangs."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.within import finishes_within
+from verikit import api
+from verikit.core.model import Query
+from verikit.symbolic import query as symbolic_query
+from verikit.symbolic.answer import Answer
+
+SPECS = Path(__file__).parents[2] / "specs"
+
+
+def crdt_with_in_flight(tmp_path: Path, bound: str) -> Path:
+    text = (SPECS / "crdt_lww.dsl").read_text()
+    assert "max_in_flight: 2 }" in text
+    spec = tmp_path / "crdt.dsl"
+    spec.write_text(text.replace("max_in_flight: 2 }", f"max_in_flight: {bound} }}"))
+    return spec
+
+
+@pytest.mark.parametrize("bound", ["30", "99999999999999999999"])
+def test_bmc_stops_at_the_timeout_while_encoding_a_huge_bag(tmp_path: Path, bound: str) -> None:
+    spec = crdt_with_in_flight(tmp_path, bound)
+    with finishes_within(30):
+        report = api.bmc_file(spec, depth=3, timeout=1.0)
+    assert report.verdict == "incomplete" and api.exit_code([report]) == api.EXIT_INCOMPLETE
+    (warning,) = report.warnings
+    assert warning.message.startswith("INCOMPLETE: timeout 1.0 s reached while encoding")
+
+
+def test_prove_stops_at_the_timeout_while_encoding_a_huge_bag(tmp_path: Path) -> None:
+    spec = crdt_with_in_flight(tmp_path, "99999999999999999999")
+    with finishes_within(30):
+        report = api.prove_file(spec, k=2, timeout=1.0)
+    assert report.verdict == "unproved" and api.prove_exit_code([report]) == api.EXIT_INCOMPLETE
+    (warning,) = report.diagnostics
+    assert warning.message == (
+        "INCOMPLETE: timeout 1.0 s reached while encoding for Z3; the proof did not finish"
+    )
+
+
+TWO_QUERIES = """spec TwoQueries
+query First {
+  real x
+  assume x > 1
+  never x < 0
+}
+query Second {
+  real y
+  assume y > 1
+  never y < 0
+}
+"""
+
+
+def test_the_queries_of_a_spec_share_its_timeout(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    given: list[float | None] = []
+
+    def undecided(query: Query, timeout: float | None = None) -> Answer:
+        given.append(timeout)  # a solver that works 0.3 s (of what it is given) and gives up
+        time.sleep(min(timeout or 0.3, 0.3))
+        return Answer(query.name, "unknown", reason="timeout")
+
+    monkeypatch.setattr(symbolic_query, "answer", undecided)
+    spec = tmp_path / "two.dsl"
+    spec.write_text(TWO_QUERIES)
+    report = api.query_file(spec, timeout=0.5)
+    assert report.verdict == "incomplete" and api.exit_code([report]) == api.EXIT_INCOMPLETE
+    first, second = given
+    assert first is not None and first <= 0.5
+    assert second is not None and second <= 0.2  # what the first query left, no more
