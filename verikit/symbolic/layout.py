@@ -87,15 +87,33 @@ def check_layout(t: Type, cap: int | None = None) -> None:
         case SeqType(elem=elem, max_len=max_len):
             if max_len is None and cap is None:
                 raise Refusal(f"a variable of type {t}", "the sequence has no maximum length")
+            if max_len is None:  # a network queue, as long as max_in_flight
+                _check_positions(t, cap, "positions of a queue")
             check_layout(elem)
         case BagType(elem=elem) if slotted(elem, cap):
+            _check_positions(t, cap, "slots of the bag of in-flight messages")
             check_layout(elem)
         case BagType(elem=elem):
             finite_domain(elem)
 
 
+MAX_POSITIONS = 64  # slots of a bag, positions of a FIFO queue: Z3 values per network entry
+# encoding time grows about as the cube of these (crdt_lww.dsl: 2.5 s at 10, 17 s at 20),
+# so past this many the encoding would take hours; docs/limits.md
+
 COUNTS_UP_TO = 256  # a bag of at most this many possible elements may be held as counters
 SLOTS_UP_TO = 2  # ... but with at most this many slots, slots are cheaper still
+
+
+def _check_positions(t: Type, count: int | None, what: str) -> None:
+    """Refusal when the layout would hold more than MAX_POSITIONS values of one queue or bag:
+    the encoding would take hours to build (`verikit check` explores such a spec)."""
+    if count is not None and count > MAX_POSITIONS:
+        why = (
+            f"{count:,} {what} (max_in_flight) is more than the {MAX_POSITIONS} the Z3 "
+            "encoding holds (docs/limits.md); lower max_in_flight, or use `verikit check`"
+        )
+        raise Refusal(f"a variable of type {t}", why)
 
 
 def slotted(elem: Type, cap: int | None) -> bool:
