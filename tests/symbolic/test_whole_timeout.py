@@ -105,3 +105,31 @@ def test_a_bag_of_64_slots_is_encoded(tmp_path: Path) -> None:
     with finishes_within(30):
         report = api.bmc_file(spec, depth=1, timeout=0.5)
     assert report.verdict == "incomplete"  # encoding began: the timeout, not the limit, ends it
+
+
+FIFO = """spec Fifo
+message Ping { n: 0..1 }
+network { loss: true  duplicate: true  max_in_flight: 65 }
+node A[2] {
+  var got: 0..1? = none
+  action ping(to in A, n in 0..1) when to != self { send Ping { n: n } to to }
+  on Ping(m) { got = m.n }
+}
+var log: seq<0..1, 100> = []
+invariant Fine: true
+"""
+
+
+def test_a_fifo_queue_too_long_to_encode_is_refused_but_a_long_declared_sequence_is_not(
+    tmp_path: Path,
+) -> None:
+    spec = tmp_path / "fifo.dsl"
+    spec.write_text(FIFO)
+    with finishes_within(30):
+        report = api.bmc_file(spec, depth=1)
+    assert report.verdict == "error" and api.exit_code([report]) == api.EXIT_ERROR
+    (error,) = report.diagnostics
+    assert error.span.line == 3 and "65 positions of a queue (max_in_flight)" in error.message
+    spec.write_text(FIFO.replace("max_in_flight: 65", "max_in_flight: 2"))
+    with finishes_within(30):
+        assert api.bmc_file(spec, depth=1).verdict == "holds"  # log: 100 positions, allowed
