@@ -7,7 +7,7 @@ import random
 import pytest
 
 from tests.oracle.reference import members
-from verikit.compile.runtime import bag_add, bag_remove, map_put, sort_key
+from verikit.compile.runtime import bag_add, bag_items, bag_remove, map_put, sort_key
 from verikit.compile.source import literal
 from verikit.core.types import (
     BOOL,
@@ -82,3 +82,14 @@ def test_checked_updates() -> None:
     assert map_put((0, 0), 1, 5, "k", NO_SPAN) == (0, 5)
     with pytest.raises(SpecFault, match="missing map key 'k'"):
         map_put((0, 0), 2, 5, "k", NO_SPAN)
+
+
+def test_bag_items_of_an_equal_bag_of_another_type_keep_their_own_values() -> None:
+    """`1 == True` in Python: a bag of bools seen earlier (another spec in the same run) must
+    not hand its elements to an equal bag of ints."""
+    of_bools = frozenset({(("Vote", True), 1)})
+    of_ints = frozenset({(("Vote", 1), 1)})
+    assert of_bools == of_ints
+    assert bag_items(of_bools) == {("Vote", True)}
+    (item,) = bag_items(of_ints)
+    assert type(item[1]) is int

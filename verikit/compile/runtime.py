@@ -200,9 +200,13 @@ def bag_remove(bag: Bag, x: Any, span: Span) -> Bag:
 
 
 def bag_items(bag: Bag) -> frozenset[Any]:
-    items = _ITEMS.get(bag)
-    if items is None:
-        items = _ITEMS[bag] = frozenset(x for x, _ in bag)
+    """Memoised by the bag object itself, not by equality: `1 == True`, so a bag of another
+    spec (or another type) can equal this one and must not lend it its elements."""
+    memo = _ITEMS.get(bag)
+    if memo is not None and memo[0] is bag:
+        return memo[1]
+    items = frozenset(x for x, _ in bag)
+    _ITEMS[bag] = (bag, items)
     return items
 
 
@@ -232,7 +236,7 @@ class _Bounded(dict[Any, Any]):
         super().__setitem__(key, value)
 
 
-_ITEMS: dict[Bag, frozenset[Any]] = _Bounded()
+_ITEMS: dict[Bag, tuple[Bag, frozenset[Any]]] = _Bounded()
 _LENGTHS: dict[Bag, int] = _Bounded()
 
 
