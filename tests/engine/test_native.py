@@ -197,7 +197,9 @@ def test_time_spent_before_the_search_counts_against_the_timeout() -> None:
     options = CheckOptions(timeout=1.0, started=time.monotonic() - 5.0)
     result = native.check(compiled(4), options, "native", 1, handwritten(4))
     assert result.verdict is Verdict.INCOMPLETE
-    assert result.incomplete_reason == "timeout 1.0 s"
+    # spent before the build even began: nothing is built, python stops at once
+    assert result.incomplete_reason is not None
+    assert result.incomplete_reason.startswith("timeout 1.0 s")
 
 
 def test_a_deep_narrow_model_is_searched_level_by_level_without_losing_a_level(
