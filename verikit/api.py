@@ -16,9 +16,11 @@ import platform
 import re
 import sys
 import tempfile
+import threading
 import time
 import traceback
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from fractions import Fraction
 from pathlib import Path
@@ -176,6 +178,42 @@ def _timed_out(path: str | Path, timeout: float | None, where: str) -> Diagnosti
     return Diagnostic(Span(str(path), 1, 1), message, severity="warning")
 
 
+@contextmanager
+def _z3_bounded(deadline: float | None) -> Iterator[None]:
+    """`interrupt_at` for a Z3 command: no signal reaches Python while Z3 holds the main
+    thread in one call, and Z3's own timeout is not always prompt (the encoder's quick
+    satisfiability checks ran 30 s past theirs under load), so from the deadline on a thread
+    interrupts Z3 too, until the block ends. What Z3 raises once interrupted ("canceled") is
+    the deadline, not an internal error."""
+    if deadline is None:
+        yield
+        return
+    import z3
+
+    done = threading.Event()
+
+    def interrupt_z3() -> None:
+        if done.wait(max(deadline - time.monotonic(), 0.0)):
+            return
+        while True:
+            z3.main_ctx().interrupt()
+            if done.wait(0.05):
+                return
+
+    watcher = threading.Thread(target=interrupt_z3, name="verikit-z3-deadline", daemon=True)
+    watcher.start()
+    try:
+        with interrupt_at(deadline, only_in=OUR_CODE):
+            yield
+    except z3.Z3Exception:
+        if time.monotonic() < deadline:
+            raise
+        raise DeadlineExpired from None
+    finally:
+        done.set()
+        watcher.join()
+
+
 LOADING = "loading the spec (parsing, checking and compiling it); nothing was checked"
 
 
@@ -272,12 +310,13 @@ def query_file(
     expected = tuple(q.name for q in model.queries if q.name in model.expected)
     answered: list[Answer] = []
     try:
-        with interrupt_at(deadline, only_in=OUR_CODE):
+        with _z3_bounded(deadline):
             for query in model.queries:
                 answered.append(answer(query, _seconds_left(deadline)))
     except DeadlineExpired:
         why = f"timeout: {timeout} s reached (for the whole spec) before Z3 answered"
-        answered += [Answer(q.name, "unknown", reason=why) for q in model.queries[len(answered):]]
+        left_over = model.queries[len(answered) :]
+        answered += [Answer(q.name, "unknown", reason=why) for q in left_over]
     except KeyboardInterrupt:
         done = f"{len(answered)} of {len(model.queries)} queries answered"
         raise Interrupted(f"{path}: query stopped ({done})") from None
@@ -638,7 +677,7 @@ def prove_file(
     deadline = deadline_of(timeout, None)  # loading and encoding count: the whole command
     loaded: Loaded | None = None
     try:
-        with interrupt_at(deadline, only_in=OUR_CODE):
+        with _z3_bounded(deadline):
             loaded = load_source(source, consts)
             options = ProveOptions(max_k=k, timeout=_seconds_left(deadline))
             proof = prove(loaded.model, options)
@@ -775,7 +814,7 @@ def bmc_file(
     model = loaded.model
     checked = _DepthsChecked(progress)
     try:
-        with interrupt_at(deadline, only_in=OUR_CODE):
+        with _z3_bounded(deadline):
             left = _seconds_left(deadline)
             run = smt.bmc(model, depth, deadlock=deadlock, timeout=left, progress=checked)
     except DeadlineExpired:

@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
+import z3
 
 from tests.within import finishes_within
 from verikit import api
 from verikit.core.model import Query
+from verikit.symbolic import bmc as smt
 from verikit.symbolic import query as symbolic_query
 from verikit.symbolic.answer import Answer
 
@@ -133,3 +136,31 @@ def test_a_fifo_queue_too_long_to_encode_is_refused_but_a_long_declared_sequence
     spec.write_text(FIFO.replace("max_in_flight: 65", "max_in_flight: 2"))
     with finishes_within(30):
         assert api.bmc_file(spec, depth=1).verdict == "holds"  # log: 100 positions, allowed
+
+
+def pigeonhole(holes: int) -> z3.Solver:
+    """holes + 1 pigeons in `holes` holes: unsat, and Z3 takes seconds to show it (11: ~15 s)."""
+    sits = [[z3.Bool(f"p{i}h{j}") for j in range(holes)] for i in range(holes + 1)]
+    solver = z3.Solver()
+    for pigeon in sits:
+        solver.add(z3.Or(pigeon))
+    for j in range(holes):
+        for i in range(holes + 1):
+            for k in range(i + 1, holes + 1):
+                solver.add(z3.Or(z3.Not(sits[i][j]), z3.Not(sits[k][j])))
+    return solver
+
+
+def test_a_long_z3_call_past_the_deadline_is_interrupted(monkeypatch: pytest.MonkeyPatch) -> None:
+    answers: list[z3.CheckSatResult] = []
+    real_bmc = smt.bmc
+
+    def bmc_after_a_hard_check(*args: Any, **kwargs: Any) -> smt.BmcResult:
+        answers.append(pigeonhole(11).check())  # no timeout of its own, as the encoder's
+        return real_bmc(*args, **kwargs)
+
+    monkeypatch.setattr(smt, "bmc", bmc_after_a_hard_check)
+    with finishes_within(60):
+        report = api.bmc_file(SPECS / "two_phase_commit.dsl", depth=2, timeout=0.5)
+    assert answers == [z3.unknown]  # stopped at the deadline, not decided seconds later
+    assert report.verdict == "incomplete" and api.exit_code([report]) == api.EXIT_INCOMPLETE
