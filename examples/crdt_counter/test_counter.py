@@ -20,7 +20,7 @@ test_counter_refines_spec = settings(max_examples=200, deadline=None)(
 
 def test_the_summing_counter_is_caught(tmp_path):
     """The seeded bug (merge by sum): found, shrunk, and saved for `verikit render`."""
-    test = settings(max_examples=200, deadline=None, database=None)(
+    test = settings(max_examples=1000, deadline=None, database=None, derandomize=True)(
         conformance_test(SPEC, SummingCounterAdapter, trace_out=tmp_path / "mismatch.itf.json")
     )
     with pytest.raises(ConformanceFailure) as failure:
