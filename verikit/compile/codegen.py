@@ -30,9 +30,7 @@ from verikit.compile.analysis import (
     Facts,
     can_be_negative,
     constant_nonempty,
-    free_locals,
     may_fault,
-    state_vars,
     total_map_slots,
 )
 from verikit.compile.exprs import Exprs
@@ -50,6 +48,7 @@ from verikit.compile.stmts import Bindings, Body
 from verikit.core import ir
 from verikit.core.model import Action, Model, Property
 from verikit.core.types import Type, default_value
+from verikit.core.walk import free_locals, state_vars
 from verikit.errors import NO_SPAN, Diagnostic, Span, SpecError
 from verikit.syntax.heap import paused_gc
 

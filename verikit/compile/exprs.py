@@ -18,7 +18,6 @@ from typing import Any
 from verikit.compile import calls
 from verikit.compile.analysis import (
     Facts,
-    children,
     constant_values,
     key_in_range,
     known,
@@ -42,6 +41,7 @@ from verikit.core.types import (
     domain_size,
     is_finite,
 )
+from verikit.core.walk import children
 
 # Python precedence levels, lowest first; an operand below its slot's level gets parentheses.
 COND, OR, AND, NOT, CMP, BOR, BAND, ADD, MUL, NEG, ATOM = 1, 2, 3, 4, 5, 6, 8, 10, 11, 12, 14

@@ -14,10 +14,10 @@ from verikit.compile.analysis import (
     Facts,
     constant_nonempty,
     constant_values,
-    free_locals,
     may_fault,
 )
 from verikit.core import ir
+from verikit.core.walk import free_locals
 
 
 def miniscope(q: ir.Quant, facts: Facts) -> ir.Expr:

@@ -29,6 +29,7 @@ from verikit.core.types import (
     domain,
     is_finite,
 )
+from verikit.core.walk import free_locals, state_vars
 from verikit.errors import NO_SPAN
 from verikit.native.cexprs import FAULT, CExprs, Scope, Writer
 from verikit.native.cpack import Packer
@@ -36,10 +37,8 @@ from verikit.native.cvalues import CTypes, is_scalar
 from verikit.native.cwalk import (
     constant_nonempty,
     forks,
-    free_locals,
     message_universe,
     model_types,
-    state_vars,
 )
 from verikit.native.layout import BagL, NativeRefusal, StateLayout, state_layout
 
