@@ -354,6 +354,10 @@ def exec_stmt(stmt: ir.Stmt, state: State, env: Env) -> list[Fork]:
             return [(state, env | {var: eval_expr(value, state, env)})]
         case ir.Require(cond=cond):
             return [(state, env)] if eval_expr(cond, state, env) else []
+        case ir.Assert(cond=cond, message=message, span=span):
+            if not eval_expr(cond, state, env):
+                raise SpecFault(message, span)
+            return [(state, env)]
     raise TypeError(f"not a core statement: {stmt!r}")
 
 

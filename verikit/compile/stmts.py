@@ -23,7 +23,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from verikit.compile.analysis import assigned, constant_values, forks, may_fault
-from verikit.compile.exprs import ADD, SIMPLE, Exprs, Scope
+from verikit.compile.exprs import ADD, NOT, SIMPLE, Exprs, Scope
 from verikit.compile.fits import Guarantee, Part, elements, fits, split, trusted
 from verikit.compile.source import Namer, Writer
 from verikit.core import ir
@@ -198,7 +198,7 @@ class Body:
     # ------------------------------------------------------------ assignments
 
     def simple(self, st: ir.Stmt, b: Bindings, own: frozenset[str] | None) -> Bindings:
-        """LetStmt or Assign; inside a region `own` holds the names it may reassign in place,
+        """LetStmt, Assign or Assert; inside a region `own` holds the names it may reassign in place,
         at fork level (None) every assignment binds a fresh name."""
         match st:
             case ir.LetStmt(var=var, value=value):
@@ -210,6 +210,12 @@ class Body:
                 return b.bind(var, name, within=within)
             case ir.Assign():
                 return self.assign(st, b, own)
+            case ir.Assert(cond=cond, message=message, span=span):
+                self.w.line(f"if not {self.ex.expr(cond, b.scope(), NOT)}:")
+                with self.w.indent():
+                    message_name = self.ex.consts.value(message)
+                    self.w.line(f"fault({message_name}, {self.ex.consts.span(span)})")
+                return b
         raise TypeError(f"not a simple statement: {st!r}")
 
     def assign(self, st: ir.Assign, b: Bindings, own: frozenset[str] | None) -> Bindings:

@@ -27,7 +27,8 @@ Conventions every back end implements identically:
   state an engine reaches holds every value within its variable's type.
 * Statement blocks run in order on a private copy of the state; a `Choose` forks one
   successor per value of its domain (none when empty); a `Require` whose condition is false
-  ends that fork without a successor. The successors an action yields are ordered by its
+  ends that fork without a successor; an `Assert` whose condition is false is a runtime
+  fault with its message. The successors an action yields are ordered by its
   parameter tuples (in the order of their domains) then by choices, depth first.
 """
 
@@ -344,4 +345,14 @@ class Require:
     span: Span = field(default=NO_SPAN, compare=False)
 
 
-Stmt = Union[Assign, If, Choose, ForEach, LetStmt, Require]  # noqa: UP007
+@dataclass(frozen=True)
+class Assert:
+    """`assert cond`: when false, a runtime fault whose message is `message` (it names the
+    assertion and quotes its condition), at this statement's span. Never forks."""
+
+    cond: Expr
+    message: str
+    span: Span = field(default=NO_SPAN, compare=False)
+
+
+Stmt = Union[Assign, If, Choose, ForEach, LetStmt, Require, Assert]  # noqa: UP007

@@ -362,6 +362,9 @@ class _Body:
                 with ex.loop(dom, sc, st.span, snapshot=True) as x:
                     self.block(body, sc.bind(var, x))
                 return sc
+            case ir.Assert(cond=cond):  # C detects the fault; compile words it on replay
+                w.line(f"if (!({ex.expr(cond, sc)})) {FAULT}")
+                return sc
         raise NativeRefusal(f"the statement {type(st).__name__} here", st.span)
 
     def block(self, stmts: tuple[ir.Stmt, ...], sc: Scope) -> None:

@@ -70,7 +70,7 @@ def model_types(model: Model) -> Iterator[Type]:
                 case ir.Choose(domain=d, body=body) | ir.ForEach(domain=d, body=body):
                     exprs.append(d)
                     blocks.append(body)
-                case ir.LetStmt(value=value) | ir.Require(cond=value):
+                case ir.LetStmt(value=value) | ir.Require(cond=value) | ir.Assert(cond=value):
                     exprs.append(value)
     while exprs:
         e = exprs.pop()

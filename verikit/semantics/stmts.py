@@ -20,6 +20,7 @@ from verikit.semantics.exprs import ExprChecker
 from verikit.semantics.show import show
 from verikit.semantics.types import ERROR, has_error, type_str
 from verikit.syntax import ast
+from verikit.syntax.printer import format_expr
 
 Target = tuple[ir.StateVar | ir.Local, tuple[ir.FieldStep | ir.IndexStep, ...], Type]
 
@@ -31,6 +32,12 @@ _BINDERS = {
     "message": "the received message",
     "sender": "the sender of the message",
 }
+
+
+def _assertion(s: ast.AssertStmt) -> str:
+    """The fault message of a failed `assert`: its label (if any) and its condition."""
+    name = "assertion" if s.label is None else f"assertion {s.label}"
+    return f"{name} failed: {format_expr(s.cond)}"
 
 
 class StmtChecker(ExprChecker):
@@ -69,6 +76,8 @@ class StmtChecker(ExprChecker):
             case ast.RequireStmt(cond=cond):
                 self._not_in_for(s, "require")
                 return [ir.Require(self.condition(cond, " after `require`"), s.span)]
+            case ast.AssertStmt(cond=cond):
+                return [ir.Assert(self.condition(cond, " after `assert`"), _assertion(s), s.span)]
             case ast.SendStmt() | ast.BroadcastStmt():
                 return self._send(s)
             case ast.CallStmt():

@@ -121,6 +121,10 @@ class Executor:
                 return [Fork(f.pc, f.slots, f.env | {var: ev.ev(value, f.slots, f.env, f.pc)})]
             case ir.Require(cond=cond):
                 return [Fork(and_(f.pc, ev.bool(cond, f.slots, f.env, f.pc)), f.slots, f.env)]
+            case ir.Assert(cond=cond):
+                c = ev.bool(cond, f.slots, f.env, f.pc)
+                ev.fault(f.pc, not_(c))  # the state faults; its successors then do not matter
+                return [f]
         raise TypeError(f"not a core statement: {s!r}")
 
     def nested(self, stmts: tuple[ir.Stmt, ...], f: Fork, bound: Env) -> list[Fork]:

@@ -350,6 +350,15 @@ class RequireStmt:
 
 
 @dataclass(frozen=True)
+class AssertStmt:
+    """`assert [label:] cond`: a runtime fault, naming the assertion, when cond is false."""
+
+    cond: Expr
+    label: str | None = None
+    span: Span = _span()
+
+
+@dataclass(frozen=True)
 class CallStmt:
     """`decide(Abort)`: call a helper `fn` with a statement body."""
 
@@ -365,7 +374,7 @@ class SkipStmt:
 
 Stmt = Union[  # noqa: UP007
     AssignStmt, IfStmt, ChooseStmt, ForStmt, LetStmt, SendStmt, BroadcastStmt, RequireStmt,
-    CallStmt, SkipStmt,
+    CallStmt, SkipStmt, AssertStmt,
 ]  # fmt: skip
 
 # ---------------------------------------------------------------- declarations
@@ -488,20 +497,31 @@ class NodeDecl:
     span: Span = _span()
 
 
-TEMPORAL_KINDS = ("always", "eventually", "always_eventually", "leads_to")
+TEMPORAL_KINDS = ("always", "eventually", "always_eventually", "eventually_always", "leads_to")
+
+
+@dataclass(frozen=True)
+class Binder:
+    """`forall p, q in D:` in front of a temporal property: one instance per value."""
+
+    vars: tuple[str, ...]
+    domain: Expr
+    span: Span = _span()
 
 
 @dataclass(frozen=True)
 class PropertyDecl:
     """`invariant Name: e`, `reachable Name: e`, `lemma Name: e`, `constraint [Name:] e`, and
-    `property Name: always e | eventually e | always eventually e | t leads_to e` (a kind in
-    TEMPORAL_KINDS; `trigger` is the t of leads_to)."""
+    `property Name: [forall x in D:]* always e | eventually e | always eventually e |
+    eventually always e | t leads_to e` (a kind in TEMPORAL_KINDS; `trigger` is the t of
+    leads_to, `binders` the quantifiers in front, outermost first)."""
 
     kind: str  # "invariant" | "reachable" | "lemma" | "constraint" | one of TEMPORAL_KINDS
     name: str | None
     expr: Expr
     span: Span = _span()
     trigger: Expr | None = None
+    binders: tuple[Binder, ...] = ()
 
 
 @dataclass(frozen=True)

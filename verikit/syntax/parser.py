@@ -72,7 +72,7 @@ _GROUPS: tuple[tuple[str, frozenset[str], frozenset[str]], ...] = (
         "node", "symmetric", "on", "invariant", "reachable", "constraint", "terminal", "expect",
         "lemma", "property", "fair", "strong", "query"})),
     ("a statement", frozenset({"let", "choose", "skip"}), frozenset({
-        "if", "choose", "for", "let", "require", "send", "broadcast", "skip", "NAME"})),
+        "if", "choose", "for", "let", "require", "assert", "send", "broadcast", "skip", "NAME"})),
     ("a type", frozenset({"enum", "record", "set"}), frozenset({
         "NAME", "INT", "DECIMAL", "RECORD_NAME", "(", "{", "[", "-", "true", "false", "none",
         "self", "all", "enum", "record", "set", "map", "seq"})),

@@ -243,6 +243,8 @@ def _stmt(s: a.Stmt, depth: int) -> list[str]:
             return [f"{pad}broadcast {_record(message)} to {_full(to)}"]
         case a.RequireStmt(cond=cond):
             return [f"{pad}require {_full(cond)}"]
+        case a.AssertStmt(cond=cond, label=label):
+            return [f"{pad}assert {'' if label is None else label + ': '}{_full(cond)}"]
         case a.CallStmt(name=name, args=args):
             return [f"{pad}{name}({_list(args)})"]
         case a.SkipStmt():
@@ -309,9 +311,13 @@ def _decl(d: a.Decl, depth: int) -> list[str]:
             return _node(d, depth)
         case a.PropertyDecl(kind="leads_to", name=name, expr=expr, trigger=trigger):
             assert trigger is not None
-            return [f"{pad}property {name}: {_full(trigger)} leads_to {_full(expr)}"]
+            head = f"{pad}property {name}: {_binders(d.binders)}"
+            cause = _full(trigger)  # `forall x in S: e leads_to q` quantifies the whole property
+            cause = f"({cause})" if isinstance(trigger, a.Quantifier) else cause
+            return [f"{head}{cause} leads_to {_full(expr)}"]
         case a.PropertyDecl(kind=kind, name=name, expr=expr) if kind in a.TEMPORAL_KINDS:
-            return [f"{pad}property {name}: {kind.replace('_', ' ')} {_full(expr)}"]
+            head = f"{pad}property {name}: {_binders(d.binders)}"
+            return [f"{head}{kind.replace('_', ' ')} {_full(expr)}"]
         case a.PropertyDecl(kind=kind, name=name, expr=expr):
             label = "" if name is None else f" {name}:"
             return [f"{pad}{kind}{label} {_full(expr)}"]
@@ -326,6 +332,10 @@ def _decl(d: a.Decl, depth: int) -> list[str]:
         case a.QueryDecl():
             return _query(d, depth)
     raise TypeError(f"not a declaration: {d!r}")
+
+
+def _binders(binders: tuple[a.Binder, ...]) -> str:
+    return "".join(f"forall {', '.join(b.vars)} in {_domain(b.domain)}: " for b in binders)
 
 
 def _query(d: a.QueryDecl, depth: int) -> list[str]:

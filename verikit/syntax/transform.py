@@ -30,7 +30,7 @@ def _opt_str(token: Token | None) -> str | None:
     return None if token is None else str(token)
 
 
-Temporal = tuple[str, a.Expr | None, a.Expr]  # kind, leads_to trigger, expr
+Temporal = tuple[str, a.Expr | None, a.Expr, tuple[a.Binder, ...]]  # kind, trigger, expr, binders
 
 
 @v_args(inline=True)
@@ -134,20 +134,29 @@ class ToAst(Transformer_NonRecursive[Token, a.Spec]):
         return a.PropertyDecl(str(kind), _opt_str(name), expr)
 
     def temporal_decl(self, name: Token, temporal: Temporal) -> a.PropertyDecl:
-        kind, trigger, expr = temporal
-        return a.PropertyDecl(kind, str(name), expr, trigger=trigger)
+        kind, trigger, expr, binders = temporal
+        return a.PropertyDecl(kind, str(name), expr, trigger=trigger, binders=binders)
 
     def eventually(self, expr: a.Expr) -> Temporal:
-        return ("eventually", None, expr)
+        return ("eventually", None, expr, ())
 
     def always_eventually(self, expr: a.Expr) -> Temporal:
-        return ("always_eventually", None, expr)
+        return ("always_eventually", None, expr, ())
+
+    def eventually_always(self, expr: a.Expr) -> Temporal:
+        return ("eventually_always", None, expr, ())
 
     def always(self, expr: a.Expr) -> Temporal:
-        return ("always", None, expr)
+        return ("always", None, expr, ())
 
     def leads_to(self, trigger: a.Expr, expr: a.Expr) -> Temporal:
-        return ("leads_to", trigger, expr)
+        return ("leads_to", trigger, expr, ())
+
+    @v_args(inline=True, meta=True)
+    def forall_temporal(self, meta: Meta, _forall: Token, *rest: Any) -> Temporal:
+        *names, domain, (kind, trigger, expr, binders) = rest
+        binder = a.Binder(_names(tuple(names)), domain, self._span(meta))
+        return (kind, trigger, expr, (binder, *binders))
 
     def fair_action(
         self, strong: Token | None, name: Token, member: Token | None
@@ -232,6 +241,9 @@ class ToAst(Transformer_NonRecursive[Token, a.Spec]):
 
     def require_stmt(self, cond: a.Expr) -> a.RequireStmt:
         return a.RequireStmt(cond)
+
+    def assert_stmt(self, label: Token | None, cond: a.Expr) -> a.AssertStmt:
+        return a.AssertStmt(cond, None if label is None else str(label))
 
     def send_stmt(self, message: a.RecordExpr, to: a.Expr) -> a.SendStmt:
         return a.SendStmt(message, to)

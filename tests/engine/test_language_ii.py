@@ -1,0 +1,39 @@
+"""Language II constructs of expressions and statements (issue 13) run the same in every
+engine: compiled Python, the reference interpreter, native C and Z3 (tests/engine/agreement.py)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.engine.agreement import every_engine_agrees
+
+CORPUS = Path(__file__).parents[1] / "corpus"
+
+
+def corpus(name: str) -> str:
+    return (CORPUS / name).read_text(encoding="utf-8")
+
+
+# ---------------------------------------------------------------- assert
+
+
+def test_a_failing_assert_is_the_same_fault_in_every_engine() -> None:
+    agreed = every_engine_agrees(corpus("error/assert_fails.dsl"))
+    assert agreed.faults == (("assertion Conserved failed: a + b == 4", 9, 3),)
+    (fault,) = [d for d in agreed.result.violations if d.kind == "fault"]
+    assert len(fault.path) - 1 == 4
+
+
+def test_an_assert_that_holds_changes_nothing() -> None:
+    agreed = every_engine_agrees(corpus("holds/assert_holds.dsl"))
+    assert agreed.faults == () and agreed.result.stats.distinct_states == 5
+
+
+def test_an_unlabelled_assert_inside_a_loop_and_a_fn_quotes_its_condition() -> None:
+    text = """spec Loop
+var m: map<1..3, 0..3> = { k: 0 for k in 1..3 }
+fn bump(k: 1..3) { m[k] = m[k] + 1; assert m[k] <= 2 }
+action all_up { for k in 1..3 { bump(k) } }
+"""
+    agreed = every_engine_agrees(text)
+    assert agreed.faults == (("assertion failed: m[k] <= 2", 3, 37),)
