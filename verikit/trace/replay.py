@@ -19,6 +19,7 @@ from typing import Any
 from verikit.compile.compiled import CompiledModel, Predicate, State, Successor
 from verikit.core.model import LIVENESS_KINDS, Fairness, Model, Property
 from verikit.engine.result import Discovery
+from verikit.engine.search import initial_states
 from verikit.errors import SpecFault
 from verikit.trace import display
 from verikit.trace.trace import Envelope, Step, Trace
@@ -60,10 +61,50 @@ def replay(compiled: CompiledModel, discovery: Discovery) -> Trace:
 
 
 def _initial(compiled: CompiledModel, ordinal: int) -> State:
-    states = compiled.init_states()
+    """The initial state at `ordinal`, generating no more of them than that (a spec may have
+    10^9 initial states and a path needs one)."""
+    states, _ = initial_states(compiled, max(ordinal, 0))
     if not 0 <= ordinal < len(states):
         raise ReplayError(f"initial state {ordinal} does not exist ({len(states)} initial states)")
     return states[ordinal]
+
+
+# A recorded first state is looked for among at most this many initial states: a spec with
+# more (10^9 are easy to write) would otherwise hang the replay of a trace that is not a run.
+INITIAL_LOOKUP_LIMIT = 1_000_000
+CLOSEST_LIMIT = 10_000  # candidates compared to name the closest
+
+
+def _initial_options(compiled: CompiledModel, state: State) -> tuple[list[State], int | None, str]:
+    """Initial states generated until `state` is among them (its position) or the lookup
+    limit is passed; the last item says so when the limit cut the lookup short."""
+    found: list[State] = []
+    seen: set[State] = set()
+    block = compiled.init_block
+    if block is None:
+        found = compiled.init_states()
+        return found, next((k for k, s in enumerate(found) if s == state), None), ""
+
+    def admit(candidate: State) -> None:
+        if candidate not in seen:
+            seen.add(candidate)
+            found.append(candidate)
+            if candidate == state or len(found) > INITIAL_LOOKUP_LIMIT:
+                raise _Stop
+
+    try:
+        block(admit)
+    except _Stop:
+        if found[-1] == state:
+            return found, len(found) - 1, ""
+        del found[INITIAL_LOOKUP_LIMIT:]
+        return found, None, f" among the spec's first {INITIAL_LOOKUP_LIMIT:,} (it has more)"
+    return found, None, ""
+
+
+class _Stop(BaseException):
+    """Enough initial states were generated (a BaseException, so that generated code passes
+    it on rather than reporting it as a fault)."""
 
 
 def _successor(compiled: CompiledModel, state: State, ordinal: int, index: int) -> Successor:
@@ -321,12 +362,13 @@ def _replay_run(compiled: CompiledModel, states: Sequence[State]) -> ReplayResul
     if not states:
         return ReplayResult(False, (), 0, "the trace has no states")
     path: list[int] = []
-    options = compiled.init_states()
+    options, found, cut = _initial_options(compiled, states[0])
     labelled: list[Successor] = []
     for index, state in enumerate(states):
-        found = next((k for k, s in enumerate(options) if s == state), None)
+        if index > 0:
+            found = next((k for k, s in enumerate(options) if s == state), None)
         if found is None:
-            what = "an initial state" if index == 0 else f"a successor of state {index - 1}"
+            what = f"an initial state{cut}" if index == 0 else f"a successor of state {index - 1}"
             closest = _closest(compiled.model, state, options, labelled)
             return ReplayResult(False, tuple(path), index, f"state {index} is not {what}{closest}")
         path.append(found)
@@ -355,7 +397,8 @@ def _closest(
                 for (name, mine, t), (_, theirs, _) in zip(display.slot_values(var, a),
                                                           display.slot_values(var, b),
                                                           strict=True) if mine != theirs]  # fmt: skip
-    best = min(range(len(options)), key=lambda k: len(differing(options[k])))
+    candidates = range(min(len(options), CLOSEST_LIMIT))  # the first ones of 10^6 will do
+    best = min(candidates, key=lambda k: len(differing(options[k])))
     diffs = differing(options[best])
     if not diffs:
         return ""
