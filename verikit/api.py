@@ -517,6 +517,14 @@ def _smaller(
     return f"; at its smallest constants it has {count} states: try {flags}{limit}"
 
 
+def load_for_trace(
+    spec_path: str | Path, trace_path: str | Path, consts: Mapping[str, ConstValue] | None = None
+) -> Loaded:
+    """The spec, loaded as `replay` loads it for an ITF trace: with the trace's constants (the
+    user's override them); a trace of another spec is a UsageError that names both."""
+    return _load_for_trace(spec_path, trace_path, _read_itf(trace_path), consts)
+
+
 def _read_json(path: str | Path) -> Any:
     file = Path(path)
     if not file.is_file():

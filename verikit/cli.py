@@ -805,16 +805,16 @@ def conform_command(
     """Check that the log of a real run is a behaviour of the spec (docs/conformance.md)."""
 
     def run() -> int:
-        from verikit.testing.log import conform, log_consts, read_log  # hypothesis loads here
+        from verikit.testing.log import conform, load_for_log, read_log  # hypothesis loads here
 
         if hidden < 0 or max_states < 1:
             raise api.UsageError("--hidden must be at least 0 and --max-states at least 1")
-        consts = {**log_consts(log), **api.parse_const_overrides(const or [])}
-        loaded = api.load(spec, consts)
+        loaded = load_for_log(spec, log, api.parse_const_overrides(const or []))
         events = read_log(log, loaded.model)
         verdict = conform(loaded.compiled, events, str(log), hidden, max_states)
         typer.echo(verdict.message, err=verdict.status != "conforms")
-        codes = {"conforms": api.EXIT_HOLDS, "violated": api.EXIT_VIOLATED}
+        codes = {"conforms": api.EXIT_HOLDS, "violated": api.EXIT_VIOLATED,
+                 "fault": api.EXIT_ERROR}  # fmt: skip
         return codes.get(verdict.status, api.EXIT_INCOMPLETE)
 
     raise typer.Exit(_guarded(run, "conform", spec))

@@ -91,3 +91,66 @@ def test_an_itf_trace_is_checked_with_the_constants_it_was_made_with(tmp_path: P
     assert code == 0, err
     assert "conforms to" in out
     assert run("conform", spec, str(trace), "--const", "N=4")[0] == 1  # --const wins: no fit
+
+
+def lww_trace(tmp_path: Path) -> str:
+    """The counterexample of anti_entropy_lww.dsl as ITF: a spec whose variables and actions
+    have anti_entropy.dsl's names."""
+    trace = tmp_path / "lww.itf.json"
+    spec = str(ROOT / "specs" / "anti_entropy_lww.dsl")
+    code, _, err = run("check", spec, "--backend", "python", "--trace-out", str(trace))
+    assert code == 0 and trace.exists(), err
+    return str(trace)
+
+
+def test_an_itf_trace_of_another_spec_exits_2_naming_both_specs(tmp_path: Path) -> None:
+    trace = lww_trace(tmp_path)
+    code, _, err = run("conform", str(ROOT / "specs" / "anti_entropy.dsl"), trace)
+    assert code == 2
+    assert f"error: {trace} is a trace of spec AntiEntropyLww, not of AntiEntropy" in err
+    assert "its variables and actions have AntiEntropy's names" in err
+    assert run("conform", str(ROOT / "specs" / "anti_entropy_lww.dsl"), trace)[0] == 0
+
+
+def test_an_itf_trace_of_another_spec_names_the_variables_and_actions_that_differ(
+    tmp_path: Path,
+) -> None:
+    trace = lww_trace(tmp_path)
+    code, _, err = run("conform", CRDT, trace)
+    assert code == 2
+    assert "is a trace of spec AntiEntropyLww, not of CrdtCounter" in err
+    assert "variables CrdtCounter does not have: writes, vvOf, Replica.store" in err
+    assert "actions CrdtCounter does not have: Replica.tick, Replica.write" in err
+    assert "unknown constant" not in err  # the trace's constants are not blamed on the spec
+
+
+def test_an_itf_trace_without_a_spec_name_is_refused_by_its_variables(tmp_path: Path) -> None:
+    document = json.loads(Path(lww_trace(tmp_path)).read_text())
+    del document["#meta"]["verikit"]
+    anonymous = tmp_path / "anonymous.itf.json"
+    anonymous.write_text(json.dumps(document))
+    code, _, err = run("conform", CRDT, str(anonymous))
+    assert code == 2
+    assert f"{anonymous} is not a trace of CrdtCounter" in err
+    assert "variables CrdtCounter does not have: writes" in err
+
+
+FAULTY = """\
+spec Faulty
+
+var x: 0..2 = 0
+
+action inc { x = x + 1 }
+"""
+
+
+def test_a_fault_of_the_spec_exits_2_with_its_span_not_1(tmp_path: Path) -> None:
+    spec = tmp_path / "faulty.dsl"
+    spec.write_text(FAULTY)
+    log = write(tmp_path, [{"state": {"x": 0}}, {"action": "inc"}, {"action": "inc"},
+                           {"action": "inc"}])  # fmt: skip
+    code, _, err = run("conform", str(spec), log)
+    assert code == 2
+    assert "run.jsonl:4: the spec faults while following inc() (a bad spec" in err
+    assert f"{spec}:5:14: error: runtime fault: value 3 out of range 0..2" in err
+    assert "   5 | action inc { x = x + 1 }\n     |              ^^^^^^^^^" in err

@@ -150,3 +150,44 @@ def test_an_itf_trace_is_read_as_one_observation_per_state(tmp_path):
     (tmp_path / "t.itf.json").write_text(json.dumps(document))
     outcome = verdict(tmp_path / "t.itf.json")
     assert outcome.status == "violated" and "t.itf.json, state" in outcome.message
+
+
+def test_a_log_that_begins_late_conforms_with_hidden_steps_before_its_first_line(tmp_path):
+    lines = run_and_log(tmp_path / "run.jsonl")
+    late = [{"state": lines[1]["state"]}, *lines[2:]]  # the increment before it is unlogged
+    outcome = verdict(edited(tmp_path, late, "late.jsonl"))
+    assert (outcome.status, outcome.line) == ("violated", 1)
+    assert "late.jsonl:1: the initial state fits no behaviour" in outcome.message
+    late = edited(tmp_path, late, "late.jsonl")
+    assert verdict(late, hidden=1).status == "conforms"
+
+
+def test_the_closest_spec_states_are_shown_fewest_differing_variables_first(tmp_path):
+    lines = run_and_log(tmp_path / "run.jsonl")
+    lines[4]["state"]["Replica.n"][1] = [0, 2]
+    outcome = verdict(edited(tmp_path, lines), hidden=1)
+    assert outcome.status == "violated"
+    message = outcome.message
+    assert "the closest 3 of 21 spec states, fewest differences first" in message
+    ranks = re.findall(r"^  \d\. (\d+) variables? differ", message, re.MULTILINE)
+    assert ranks == ["1", "2", "2"]
+    first = "       Replica[2].n: {Replica[1]: 0, Replica[2]: 1} → {Replica[1]: 0, Replica[2]: 2}"
+    assert first in message.splitlines()[2]
+
+
+def test_an_action_enabled_nowhere_is_shown_with_the_steps_that_were(tmp_path):
+    lines = run_and_log(tmp_path / "run.jsonl")
+    outcome = verdict(edited(tmp_path, lines[:2] + lines[3:]))  # the first gossip is gone
+    assert "  expected one of: Replica.increment(node=1)," in outcome.message
+    assert "Replica.gossip(node=0, to=1)" in outcome.message
+
+
+def test_a_runtime_fault_of_the_spec_is_the_spec_s_error_with_its_span(tmp_path):
+    spec = tmp_path / "faulty.dsl"
+    spec.write_text("spec Faulty\n\nvar x: 0..1 = 0\n\naction inc { x = x + 1 }\n")
+    compiled = load(spec).compiled
+    log = edited(tmp_path, [{"action": "inc"}, {"action": "inc", "state": {"x": 0}}])
+    outcome = conform(compiled, read_log(log, compiled.model), str(log))
+    assert (outcome.status, outcome.line) == ("fault", 2)
+    assert outcome.fault is not None and outcome.fault.span.line == 5
+    assert f"{spec}:5:14: error: runtime fault: value 2 out of range 0..1" in outcome.message

@@ -13,31 +13,39 @@ A log is JSON Lines, one object per line, each an event, an observation, or both
 Parameters and variables are partial: what a line leaves out may be anything. Values are as an
 adapter gives them (verikit.testing.values; JSON's string keys of an int or node map are
 read as numbers). An ITF document (a JSON object with "states") is read as one observation
-per state: the initial state, then one step each. The check is a search: the set of spec states the run can be in, moved by each
-line through up to `hidden` unlogged steps and then the logged action (if any), kept where the
-logged variables agree. The first line that leaves no state is where the run leaves the spec;
-the report shows the closest spec state and the variables that differ.
+per state: the initial state, then one step each; an ITF trace of another spec is refused.
+The check is a search: the set of spec states the run can be in, moved by each line through
+up to `hidden` unlogged steps (before the first line too: a log may begin late) and then the
+logged action (if any), kept where the logged variables agree. The first line that leaves no
+state is where the run leaves the spec; the report shows the closest spec states, fewest
+differing variables first, or the steps that were enabled. A runtime fault of the spec on the
+way is the spec's error, not the log's (status "fault": exit 2, as `check`).
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Hashable, Iterable
+from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from verikit.api import UsageError
+from verikit.api import UsageError, load, load_for_trace
 from verikit.compile.compiled import CompiledModel, State, Successor
 from verikit.core.model import Model
-from verikit.errors import SpecFault
+from verikit.errors import Diagnostic, SourceFile, SpecFault, render
+from verikit.report import Loaded
+from verikit.semantics import ConstValue
 from verikit.testing.adapter import differing, keyword_of, method_names
 from verikit.testing.harness import differences_of
-from verikit.testing.values import from_python
+from verikit.testing.values import from_python, to_python
 from verikit.trace import itf
+from verikit.trace.display import envelope, show
 
 DEFAULT_MAX_STATES = 100_000
-Status = Literal["conforms", "violated", "incomplete"]
+Status = Literal["conforms", "violated", "incomplete", "fault"]
+SHOWN_CLOSEST = 3  # spec states shown where a line fits none, closest first
+SHOWN_ENABLED = 8  # enabled steps listed where a logged action is enabled in no state
 
 
 @dataclass(frozen=True)
@@ -60,6 +68,7 @@ class Verdict:
     status: Status
     message: str
     line: int | None = None  # the log line that fits no behaviour
+    fault: SpecFault | None = None  # the spec's runtime fault ("fault": a bad spec, exit 2)
 
 
 # ---------------------------------------------------------------- reading a log
@@ -94,19 +103,74 @@ def read_log(path: str | Path, model: Model) -> list[Event]:
     return events
 
 
-def log_consts(path: str | Path) -> dict[str, int | bool]:
-    """The constants an ITF trace was made with (its #meta), so the spec loads as it did;
-    none for a JSON Lines log or a file that cannot be read (read_log says why)."""
+def load_for_log(
+    spec: str | Path, log: str | Path, consts: Mapping[str, ConstValue] | None = None
+) -> Loaded:
+    """The spec, loaded for this log: for an ITF trace with the constants it was made with.
+    An ITF trace of another spec (its #meta names another, or it has variables or actions
+    the spec lacks) is refused, naming what does not match: its states are not this spec's."""
+    document = _itf_document(log)
+    if document is None:
+        return load(spec, consts)
+    recorded = itf.spec_of(document)
+    if recorded is None:
+        loaded = load_for_trace(spec, log, consts)
+    else:
+        loaded = load(spec, consts)  # variable and action names do not depend on constants
+        if recorded != loaded.model.name:
+            raise UsageError(_other_spec(log, spec, recorded, document, loaded.model))
+        loaded = load_for_trace(spec, log, consts)
+    if any(_foreign(document, loaded.model)):
+        raise UsageError(_other_spec(log, spec, recorded, document, loaded.model))
+    return loaded
+
+
+def _itf_document(log: str | Path) -> dict[str, Any] | None:
     try:
-        states = Path(path).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
-        return {}
-    if _itf(states) is None:
-        return {}
-    try:
-        return itf.consts_of(json.loads(states))
-    except itf.ItfError as error:
-        raise UsageError(f"{path}: {error}") from None
+        document = json.loads(Path(log).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError, RecursionError):
+        return None  # read_log says what is wrong with the file
+    if not isinstance(document, dict) or not isinstance(document.get("states"), list):
+        return None
+    return document
+
+
+def _foreign(document: dict[str, Any], model: Model) -> tuple[list[str], list[str]]:
+    """The ITF trace's variables and actions that `model` does not have."""
+    names = {var.name for var in model.vars}
+    declared = document.get("vars")
+    listed = [v for v in declared if isinstance(v, str)] if isinstance(declared, list) else []
+    stored = [k for s in document["states"] if isinstance(s, dict) for k in s if k != "#meta"]
+    variables = [v for v in dict.fromkeys([*listed, *stored]) if v not in names]
+    known = {action.name for action in model.actions} | {"init"}
+    taken = [_meta_action(s) for s in document["states"]]
+    actions = [a for a in dict.fromkeys(taken) if a is not None and a not in known]
+    return variables, actions
+
+
+def _meta_action(state: Any) -> str | None:
+    meta = state.get("#meta") if isinstance(state, dict) else None
+    action = meta.get("action") if isinstance(meta, dict) else None
+    return action if isinstance(action, str) else None
+
+
+def _other_spec(
+    log: str | Path, spec: str | Path, recorded: str | None, document: dict[str, Any], model: Model
+) -> str:
+    variables, actions = _foreign(document, model)
+    other = recorded is not None and recorded != model.name
+    made = f"a trace of spec {recorded}, not" if other else "not a trace"
+    lines = [f"{log} is {made} of {model.name} ({spec}): its states are not {model.name}'s"]
+    if variables:
+        lines.append(f"  variables {model.name} does not have: {', '.join(variables)}"
+                     f" (its variables: {', '.join(v.name for v in model.vars)})")  # fmt: skip
+    if actions:
+        lines.append(f"  actions {model.name} does not have: {', '.join(actions)}"
+                     f" (its actions: {', '.join(a.name for a in model.actions)})")  # fmt: skip
+    if not variables and not actions:
+        lines.append(f"  (its variables and actions have {model.name}'s names, but it was made "
+                     f"from {recorded}: check it against that spec)")  # fmt: skip
+    return "\n".join(lines)
 
 
 def _itf(text: str) -> list[dict[str, Any]] | None:
@@ -233,33 +297,51 @@ def conform(
     max_states: int = DEFAULT_MAX_STATES,
 ) -> Verdict:
     """Follow the log through the spec (see the module docstring)."""
-    model = compiled.model
-    budget = _Budget(max_states)
+    followed = [events[0]]  # the line being followed, for a fault's report
     try:
-        inits = compiled.init_states()
-        first, rest = events[0], events
-        if first.action is None:  # the first line observes the initial state
-            current = _fitting(compiled.fingerprint, inits, first, budget)
-            if not current:
-                return _violated(model, source, first, inits, len(inits), "initial")
-            rest = events[1:]
-        else:
-            current = {compiled.fingerprint(s): s for s in inits}
-        for event in rest:
-            before = _closure(compiled, current, hidden, budget)
-            options = _options(compiled, before, event)
-            after = _fitting(compiled.fingerprint, options, event, budget)
-            if not after:
-                return _violated(model, source, event, options, len(before), "")
-            current = after
+        outcome = _follow(compiled, events, source, _Budget(max_states), hidden, followed)
     except _Limit:
         return Verdict("incomplete", f"{source}: INCOMPLETE: more than {max_states} spec states "
                        "considered (--max-states); raise it or lower --hidden")  # fmt: skip
     except SpecFault as fault:
-        return Verdict("violated", f"{source}: the spec faults while following the log: {fault}")
+        # the spec itself is wrong (a value out of range, a missing key), not the log: bad spec
+        line = followed[-1]
+        return Verdict("fault", _fault_text(source, line, fault), line.line, fault)
+    if isinstance(outcome, Verdict):
+        return outcome
     hiding = f", up to {hidden} hidden steps before each" if hidden else ""
-    return Verdict("conforms", f"{source}: conforms to {model.name}: {len(events)} lines "
-                   f"matched{hiding}; {len(current)} spec states fit its end")  # fmt: skip
+    return Verdict("conforms", f"{source}: conforms to {compiled.model.name}: {len(events)} "
+                   f"lines matched{hiding}; {len(outcome)} spec states fit its end")  # fmt: skip
+
+
+def _follow(
+    compiled: CompiledModel,
+    events: list[Event],
+    source: str,
+    budget: _Budget,
+    hidden: int,
+    followed: list[Event],
+) -> Verdict | dict[Hashable, State]:
+    """The spec states that fit the whole log, or the verdict on the first line that fits none."""
+    current = {compiled.fingerprint(s): s for s in compiled.init_states()}
+    first, rest = events[0], events
+    if first.action is None:  # the first line observes the state the run starts in
+        # (after up to `hidden` unlogged steps: the log may begin late)
+        start = list(_closure(compiled, current, hidden, budget).values())
+        current = _fitting(compiled.fingerprint, start, first, budget)
+        if not current:
+            what = "initial" if not hidden else "first observed"
+            return _violated(compiled, source, first, start, {}, len(start), what)
+        rest = events[1:]
+    for event in rest:
+        followed.append(event)
+        before = _closure(compiled, current, hidden, budget)
+        options = _options(compiled, before, event)
+        after = _fitting(compiled.fingerprint, options, event, budget)
+        if not after:
+            return _violated(compiled, source, event, options, before, len(before), "")
+        current = after
+    return current
 
 
 @dataclass
@@ -313,19 +395,90 @@ def _fitting(
 
 
 def _violated(
-    model: Model, source: str, event: Event, options: list[State], before: int, what: str
+    compiled: CompiledModel,
+    source: str,
+    event: Event,
+    options: list[State],
+    before: dict[Hashable, State],
+    count: int,
+    what: str,
 ) -> Verdict:
+    """The line fits no behaviour: with the spec states closest to it (fewest differing
+    variables first) or, when its action is enabled nowhere, the steps that were."""
+    model = compiled.model
     where = event.place(source)
     if not options:
         text = (f"{where}: {event.text} fits no behaviour of {model.name}: it is enabled in "
-                f"none of the {before} spec states the run can be in here")  # fmt: skip
-        return Verdict("violated", text, event.line)
+                f"none of the {count} spec states the run can be in here")  # fmt: skip
+        return Verdict("violated", "\n".join([text, *_enabled(compiled, before)]), event.line)
     observed = dict(event.state)
-    closest = min(options, key=lambda s: len(differing(observed, s)))
-    seen = tuple(observed.get(slot, value) for slot, value in enumerate(closest))
-    lines = [f"{where}: {event.text if not what else 'the ' + what + ' state'} fits no "
-             f"behaviour of {model.name}; the closest of {len(options)} spec states "
-             "(spec → log):"]  # fmt: skip
-    lines += [f"  {d.var}: {d.expected} → {d.observed}"
-              for d in differences_of(model, closest, seen, differing(observed, closest))]  # fmt: skip
+    ranked = sorted(_differences(model, observed, options).items(), key=lambda kv: len(kv[0]))
+    shown = ranked[:SHOWN_CLOSEST]
+    subject = event.text if not what else f"the {what} state"
+    lines = [f"{where}: {subject} fits no behaviour of {model.name}; the closest "
+             f"{_closest(len(shown), len(options))} (spec expected → log has):"]  # fmt: skip
+    for rank, (differences, _) in enumerate(shown, 1):
+        noun = "variable differs" if len(differences) == 1 else "variables differ"
+        lines.append(f"  {rank}. {len(differences)} {noun}:")
+        lines += [f"       {var}: {expected} → {seen}" for var, expected, seen in differences]
+    if len(ranked) > len(shown):
+        lines.append(f"  ({len(ranked) - len(shown)} more differ in more variables)")
     return Verdict("violated", "\n".join(lines), event.line)
+
+
+Differences = tuple[tuple[str, str, str], ...]  # (variable, spec expected, log has)
+
+
+def _differences(
+    model: Model, observed: dict[int, Any], options: list[State]
+) -> dict[Differences, State]:
+    """Each distinct way the options differ from the observation (one state per way)."""
+    out: dict[Differences, State] = {}
+    for state in options:
+        seen = tuple(observed.get(slot, value) for slot, value in enumerate(state))
+        found = differences_of(model, state, seen, differing(observed, state))
+        out.setdefault(tuple((d.var, d.expected, d.observed) for d in found), state)
+    return out
+
+
+def _closest(shown: int, options: int) -> str:
+    if shown == 1:
+        return f"spec state of {options}" if options > 1 else "spec state, the only one"
+    return f"{shown} of {options} spec states, fewest differences first"
+
+
+def _enabled(compiled: CompiledModel, before: dict[Hashable, State]) -> list[str]:
+    """What was expected instead: the steps enabled in the states the run can be in."""
+    steps: dict[str, None] = {}
+    for state in before.values():
+        for succ in compiled.labelled_successors(state):
+            steps.setdefault(_step_text(compiled.model, succ))
+    if not steps:
+        return ["  expected: nothing (no step is enabled there)"]
+    listed = list(steps)[:SHOWN_ENABLED]
+    more = f", … ({len(steps) - len(listed)} more)" if len(steps) > len(listed) else ""
+    return [f"  expected one of: {', '.join(listed)}{more}"]
+
+
+def _step_text(model: Model, succ: Successor) -> str:
+    """A step as a log line would name it: `Replica.gossip(node=0, to=1)`."""
+    action = model.actions[succ.action]
+    shown = ", ".join(
+        f"{keyword_of(p.name)}=<{envelope(p.type, value) or show(p.type, value)}>"
+        if p.name == action.message_param
+        else f"{keyword_of(p.name)}={to_python(p.type, value)!r}"
+        for p, value in zip(action.params, succ.params, strict=True)
+    )
+    return f"{action.name}({shown})"
+
+
+def _fault_text(source: str, line: Event, fault: SpecFault) -> str:
+    """The fault as `check` words it, with the spec line and a caret under its span."""
+    diagnostic = Diagnostic(fault.span, f"runtime fault: {fault.message}")
+    try:
+        text = Path(fault.span.file).read_text(encoding="utf-8")
+        shown = render(diagnostic, SourceFile(fault.span.file, text))
+    except (OSError, UnicodeDecodeError):
+        shown = render(diagnostic)
+    return (f"{line.place(source)}: the spec faults while following {line.text} (a bad spec, "
+            f"not a log that does not fit: `verikit check` finds the fault too):\n{shown}")  # fmt: skip
