@@ -74,3 +74,19 @@ def test_a_fn_that_calls_itself_is_rejected() -> None:
     assert errors(text) == [
         (2, 23, "recursive fn `f` (f → f): fns are inlined and cannot call themselves")
     ]
+
+
+def test_mutual_recursion_is_reported_at_the_call_that_closes_the_cycle() -> None:
+    text = "spec S\nfn f(a: int) -> int = g(a)\nfn g(a: int) -> int = f(a)\n"
+    assert errors(text) == [
+        (3, 23, "recursive fn `f` (f → g → f): fns are inlined and cannot call themselves")
+    ]
+
+
+def test_a_long_cycle_of_fns_is_an_error_not_a_crash() -> None:
+    """Lowering along a cycle of 300 fns recursed as deep as the cycle is long (exit 4)."""
+    count = 300
+    decls = "".join(f"fn f{i}(a: int) -> int = f{(i + 1) % count}(a)\n" for i in range(count))
+    text = "spec S\nvar x: int = 0\n" + decls + "action step when x < 3 { x = f0(x) }\n"
+    message = "recursive fn `f0` (f0 → f1 → f2 → … → f298 → f299 → f0): fns are inlined and "
+    assert errors(text) == [(2 + count, 26, message + "cannot call themselves")]

@@ -79,9 +79,25 @@ class FnLibrary:
     def lower(self, key: FnKey, call: ast.CallExpr | ast.CallStmt | None) -> LoweredFn | None:
         """`key` checked and lowered (once); None when it is recursive."""
         if key not in self.lowered and not self.active:
-            for callee in self._callees_first(key):  # so a chain of calls is not a recursion
+            callees, cycle = self._callees_first(key)
+            if cycle:  # reported here: lowering along it would recurse as deep as it is long
+                self._recursive(cycle)
+            for callee in callees:  # so a chain of calls is not a recursion
                 self._lower_once(callee, None)
         return self._lower_once(key, call)
+
+    def _recursive(self, cycle: list[tuple[FnKey, ast.CallExpr | ast.CallStmt]]) -> None:
+        """Report a cycle of calls once, at the call that closes it; its fns lower to None."""
+        names = [k[1] for k, _ in cycle]
+        shown = names if len(names) <= 6 else [*names[:3], "…", *names[-2:]]
+        text = " → ".join([*shown, names[0]])
+        closing = cycle[-1][1]
+        self.env.diags.error(
+            closing.span,
+            f"recursive fn `{names[0]}` ({text}): fns are inlined and cannot call themselves",
+        )
+        for key, _ in cycle:
+            self.lowered[key] = None
 
     def _lower_once(self, key: FnKey, call: ast.CallExpr | ast.CallStmt | None) -> LoweredFn | None:
         if key in self.active:
@@ -100,34 +116,44 @@ class FnLibrary:
                 self.active.pop()
         return self.lowered[key]
 
-    def _callees_first(self, key: FnKey) -> list[FnKey]:
+    def _callees_first(
+        self, key: FnKey
+    ) -> tuple[list[FnKey], list[tuple[FnKey, ast.CallExpr | ast.CallStmt]]]:
         """The fns `key` calls, directly or not, that are not lowered yet, each after the fns
-        it calls (depth-first post-order); none when they recurse, which `lower` reports."""
+        it calls (depth-first post-order); or, when they recurse, none and the cycle: each fn
+        on it with its call of the next (the last call closes the cycle)."""
         order: list[FnKey] = []
-        seen, path = {key}, set()
-        stack: list[tuple[FnKey, bool]] = [(key, False)]
+        seen = {key}
+        path: list[tuple[FnKey, ast.CallExpr | ast.CallStmt | None]] = []  # fn, call leaving it
+        Call = ast.CallExpr | ast.CallStmt
+        stack: list[tuple[FnKey, bool, Call | None]] = [(key, False, None)]  # fn, done, via
         while stack:
-            k, done = stack.pop()
+            k, done, via = stack.pop()
             if done:
-                path.discard(k)
+                path.pop()
                 order.append(k)
                 continue
-            path.add(k)
-            stack.append((k, True))
-            for callee in self._calls(k):
-                if callee in path:
-                    return []
+            if path:  # the caller is on top of the path: say which of its calls led here
+                path[-1] = (path[-1][0], via)
+            path.append((k, None))
+            stack.append((k, True, None))
+            for callee, call in self._calls(k):
+                on_path = [f for f, _ in path]
+                if callee in on_path:
+                    path[-1] = (k, call)
+                    start = on_path.index(callee)
+                    return [], [(f, c) for f, c in path[start:] if c is not None]
                 if callee not in seen and callee not in self.lowered:
                     seen.add(callee)
-                    stack.append((callee, False))
-        return order[:-1]  # `key` itself comes last
+                    stack.append((callee, False, call))
+        return order[:-1], []  # `key` itself comes last
 
-    def _calls(self, key: FnKey) -> list[FnKey]:
+    def _calls(self, key: FnKey) -> list[tuple[FnKey, ast.CallExpr | ast.CallStmt]]:
         decl = self.decl(key)
         node = self.env.nodes[key[0]] if key[0] else None
-        names = [n.name for n in descendants(decl) if isinstance(n, ast.CallExpr | ast.CallStmt)]
-        found = (self.find(name, node) for name in names)
-        return [k for k in found if k is not None]
+        calls = [n for n in descendants(decl) if isinstance(n, ast.CallExpr | ast.CallStmt)]
+        found = ((self.find(c.name, node), c) for c in calls)
+        return [(k, c) for k, c in found if k is not None]
 
     def _lower(self, key: FnKey) -> LoweredFn:
         decl = self.decl(key)
