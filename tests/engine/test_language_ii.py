@@ -37,3 +37,24 @@ action all_up { for k in 1..3 { bump(k) } }
 """
     agreed = every_engine_agrees(text)
     assert agreed.faults == (("assertion failed: m[k] <= 2", 3, 37),)
+
+
+# ---------------------------------------------------------------- optionals, flow-typed
+
+
+def test_a_guarded_optional_node_id_runs_the_same_in_every_engine() -> None:
+    agreed = every_engine_agrees(corpus("holds/optional_flow_typing.dsl"))
+    assert agreed.faults == () and agreed.result.stats.distinct_states == 23
+
+
+def test_an_unguarded_optional_node_id_is_unwrapped_and_none_faults() -> None:
+    text = """spec Unguarded
+message Ping {}
+node A[2] {
+  var to: A? = none
+  action go { send Ping {} to to }
+}
+network { max_in_flight: 1 }
+"""
+    agreed = every_engine_agrees(text)
+    assert agreed.faults == (("value is none", 5, 31),)

@@ -3,7 +3,7 @@ they mean in the core IR, and the located errors of their misuse."""
 
 from __future__ import annotations
 
-from tests.semantics.helpers import model_of, the_error
+from tests.semantics.helpers import model_of, nodes_of, the_error
 from verikit.core import ir
 
 
@@ -18,3 +18,53 @@ def test_an_assert_needs_a_condition() -> None:
     line, col, message = the_error("spec A\nvar x: 0..3 = 0\naction a { assert x + 1 }\n")
     assert (line, col) == (3, 19)
     assert message == "`x + 1` is int, expected bool after `assert`"
+
+
+# ---------------------------------------------------------------- optionals, flow-typed
+
+NODE = """spec F
+message Ping {}
+network { max_in_flight: 1 }
+node R[2] {
+  var leader: R? = none
+  var n: 0..3 = 0
+  action a {
+    %s
+  }
+}
+"""
+
+
+def unwraps(body: str) -> list[ir.Unwrap]:
+    return nodes_of(model_of(NODE % body).actions[0].body, ir.Unwrap)
+
+
+def test_a_guard_lets_an_optional_be_used_as_its_value() -> None:
+    for body in [
+        "if leader != none { send Ping {} to leader }",
+        "if none != leader { leader.n = 1 }",
+        "if not (leader == none) { let l = leader\n n = if l == self then 1 else 2 }",
+        "if leader == none { skip } else { leader.n = 2 }",
+        "require leader != none\n leader.n = 1",
+        "n = if leader != none and leader.n > 0 then 1 else 0",
+    ]:
+        assert unwraps(body), body
+
+
+def test_the_narrowing_ends_where_the_place_may_change() -> None:
+    text = NODE % "if leader != none { leader = none\n let l = leader\n n = if l == none then 0 else 1 }"
+    model_of(text)  # `l` is R? again: comparing it with none is fine
+    line, col, message = the_error(
+        NODE % "if leader != none { let l = leader\n n = if l == none then 0 else 1 }"
+    )
+    assert message == "`none` is not a value of R (an optional type `T?` is needed)"
+
+
+def test_an_optional_compared_with_none_inside_its_guard_stays_optional() -> None:
+    model_of(NODE % "if leader != none { n = if leader == none then 0 else 1 }")
+
+
+def test_a_wrong_destination_is_still_refused_with_its_type() -> None:
+    line, col, message = the_error(NODE % "send Ping {} to n")
+    assert (line, col) == (8, 21)
+    assert message == "`send … to` needs a node id: `n` is 0..3"

@@ -58,6 +58,7 @@ class Ctx:
     in_for: bool = False
     suffix: str = ""  # appended to the IR names of locals bound here (inlined fn bodies)
     in_property: bool = False  # a property may read the network (`in_flight`); code may not
+    narrowed: frozenset[str] = frozenset()  # optional places known not none here (narrowing.py)
 
 
 @dataclass

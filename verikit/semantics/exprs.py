@@ -32,6 +32,7 @@ from verikit.core.types import (
 from verikit.errors import Span
 from verikit.semantics.context import RESERVED_LOCALS, Binding, Ctx, Env
 from verikit.semantics.diagnostics import did_you_mean
+from verikit.semantics.narrowing import forget, not_none, place
 from verikit.semantics.operators import check_binary, check_unary
 from verikit.semantics.show import show
 from verikit.semantics.types import (
@@ -79,7 +80,13 @@ class ExprChecker:
         if ir_name in RESERVED_LOCALS:
             ir_name += "#"
         scope = {**self.ctx.scope, name: Binding(ir_name, t, kind)}
-        return ir_name, self.with_(scope=scope)
+        narrowed = forget(self.ctx.narrowed, frozenset({name}))
+        return ir_name, self.with_(scope=scope, narrowed=narrowed)
+
+    def narrow(self, cond: ast.Expr, truth: bool = True) -> Self:
+        """The checker for code that runs where `cond` evaluates to `truth`."""
+        more = not_none(cond, truth)
+        return self.with_(narrowed=self.ctx.narrowed | more) if more else self
 
     def error(self, span: Span, message: str) -> None:
         self.env.diags.error(span, message)
@@ -90,7 +97,7 @@ class ExprChecker:
         """The typed IR of `e`; `expected` (if known) resolves context-typed literals."""
         match e:
             case ast.Name():
-                return self._name(e, expected)
+                return self._narrowed(e, self._name(e, expected))
             case ast.IntLit(value=value):
                 return ir.Lit(value, INT, e.span)
             case ast.BoolLit(value=value):
@@ -119,7 +126,7 @@ class ExprChecker:
             case ast.RecordExpr():
                 return self.record(e)
             case ast.FieldAccess():
-                return self._field(e)
+                return self._narrowed(e, self._field(e))
             case ast.IndexExpr():
                 return self._index(e)
             case ast.CallExpr():
@@ -127,6 +134,12 @@ class ExprChecker:
             case ast.AllExpr(type=texpr):
                 return self.domain(self.env.types.resolve(texpr), e.span)
         raise TypeError(e)
+
+    def _narrowed(self, e: ast.Expr, x: ir.Expr) -> ir.Expr:
+        """An optional place a condition proved not none reads as its value (narrowing.py)."""
+        if self.ctx.narrowed and isinstance(x.type, OptionType) and place(e) in self.ctx.narrowed:
+            return ir.Unwrap(x, x.type.inner, x.span)
+        return x
 
     def expect(self, e: ast.Expr, want: Type, what: str = "") -> ir.Expr:
         """`e` checked against `want`; `what` ends the message, e.g. " for `state`"."""
@@ -305,12 +318,13 @@ class ExprChecker:
 
     def _if(self, e: ast.IfExpr, expected: Type | None) -> ir.Expr:
         cond = self.condition(e.cond, " (condition of `if`)")
-        if expected is None and self.needs_context(e.then):
-            else_ = self.check(e.else_)
-            then = self.check(e.then, else_.type)
+        yes, no = self.narrow(e.cond), self.narrow(e.cond, False)
+        if expected is None and yes.needs_context(e.then):
+            else_ = no.check(e.else_)
+            then = yes.check(e.then, else_.type)
         else:
-            then = self.check(e.then, expected)
-            else_ = self.check(e.else_, expected if expected is not None else then.type)
+            then = yes.check(e.then, expected)
+            else_ = no.check(e.else_, expected if expected is not None else then.type)
         result = join(then.type, else_.type)
         if result is None:
             self.error(

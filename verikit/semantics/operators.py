@@ -33,7 +33,8 @@ def check_binary(c: ExprChecker, e: ast.BinOp, expected: Type | None) -> ir.Expr
     op, span = e.op, e.span
     if op in LOGIC:
         what = f" (operand of `{op}`)"
-        left, right = c.condition(e.left, what), c.condition(e.right, what)
+        after = c.narrow(e.left, LOGIC[op] != "or")  # where the right operand is evaluated
+        left, right = c.condition(e.left, what), after.condition(e.right, what)
         return ir.Binary(LOGIC[op], left, right, BOOL, span)
     if op in ("==", "!="):
         return _equality(c, e)
@@ -55,6 +56,8 @@ def check_binary(c: ExprChecker, e: ast.BinOp, expected: Type | None) -> ir.Expr
 
 
 def _equality(c: ExprChecker, e: ast.BinOp) -> ir.Expr:
+    if isinstance(e.left, ast.NoneLit) or isinstance(e.right, ast.NoneLit):
+        c = c.with_(narrowed=frozenset())  # `x == none` compares the optional itself
     left, right = c.pair(e.left, e.right, None)
     if not comparable(left.type, right.type):
         lt, rt = type_str(left.type), type_str(right.type)

@@ -17,6 +17,7 @@ from verikit.core.types import (
 )
 from verikit.semantics.diagnostics import did_you_mean
 from verikit.semantics.exprs import ExprChecker
+from verikit.semantics.narrowing import assigned_roots, forget
 from verikit.semantics.show import show
 from verikit.semantics.types import ERROR, has_error, type_str
 from verikit.syntax import ast
@@ -52,8 +53,13 @@ class StmtChecker(ExprChecker):
                 value = checker.check(s.value)
                 name, checker = checker.bind(s.name, value.type, "let", s.span)
                 out.append(ir.LetStmt(name, value, s.span))
-            else:
-                out.extend(checker.stmt(s))
+                continue
+            out.extend(checker.stmt(s))
+            narrowed = forget(checker.ctx.narrowed, assigned_roots(s))
+            if narrowed != checker.ctx.narrowed:
+                checker = checker.with_(narrowed=narrowed)
+            if isinstance(s, ast.RequireStmt):
+                checker = checker.narrow(s.cond)
         return tuple(out)
 
     def stmt(self, s: ast.Stmt) -> list[ir.Stmt]:
@@ -62,7 +68,8 @@ class StmtChecker(ExprChecker):
                 return self._assign(s)
             case ast.IfStmt(cond=cond, then=then, else_=else_):
                 test = self.condition(cond, " (condition of `if`)")
-                return [ir.If(test, self.block(then), self.block(else_), s.span)]
+                yes, no = self.narrow(cond).block(then), self.narrow(cond, False).block(else_)
+                return [ir.If(test, yes, no, s.span)]
             case ast.ChooseStmt(var=var, domain=domain, body=body):
                 self._not_in_for(s, "choose")
                 values, elem = self.elements(domain)
@@ -141,6 +148,8 @@ class StmtChecker(ExprChecker):
                     )
                     return None
                 probe = self.check(base)
+                if isinstance(probe.type, OptionType) and isinstance(probe.type.inner, NodeType):
+                    probe = self.plain(probe)  # through an optional node id (`none` faults)
                 if isinstance(probe.type, NodeType):
                     if len(probe.type.groups) == 1:
                         return self._node_target(probe.type.groups[0].name, name, probe, e)
@@ -240,6 +249,8 @@ class StmtChecker(ExprChecker):
         me = node.self_local()
         if isinstance(s, ast.SendStmt):
             dst = self.check(s.to, network.any_node)
+            if isinstance(dst.type, OptionType) and isinstance(dst.type.inner, NodeType):
+                dst = self.plain(dst)  # an optional node id is unwrapped (`none` faults)
             if not isinstance(dst.type, NodeType) and not has_error(dst.type):
                 self.error(
                     s.to.span, f"`send … to` needs a node id: {show(s.to)} is {type_str(dst.type)}"
