@@ -49,7 +49,7 @@ def analyze(
     groups = number_groups(decls, values, diags)
     types = Types(decls, values, groups, diags)
     types.resolve_all()
-    settings = read_settings(decls.network, values, diags)
+    settings = read_settings(decls.network, values, diags, list(groups))
     if decls.network is not None and not groups:
         diags.error(decls.network.span, "a `network` needs at least one `node` to carry messages")
     slots, refs = build_slots(decls, types, groups)

@@ -305,7 +305,7 @@ class Lowering:
 
     def _up(self, node: NodeCtx | None) -> ir.Expr | None:
         network = self.env.network
-        if node is None or network is None or not network.settings.crash:
+        if node is None or network is None or not network.may_crash(node.self_local()):
             return None
         return network.is_up(node.self_local())
 

@@ -19,7 +19,7 @@ delivered). Every fault is an action of its own, so a trace shows each one as a 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from verikit.core import ir
@@ -45,8 +45,9 @@ from verikit.semantics.diagnostics import Diagnostics, did_you_mean
 from verikit.semantics.exprs import conj
 from verikit.syntax import ast
 
-FLAGS = ("reorder", "loss", "duplicate", "crash", "partition")
+FLAGS = ("reorder", "loss", "duplicate", "crash", "partition", "drop_on_crash")
 BOUNDS = ("max_in_flight", "max_crashes", "max_partitions")
+PER_GROUP = ("max_crashes",)  # bounds that may also be given per node group: `[G: k, …]`
 
 
 @dataclass(frozen=True)
@@ -59,11 +60,24 @@ class NetSettings:
     max_in_flight: int | None = None
     max_crashes: int = 1
     max_partitions: int = 1
+    crash_groups: tuple[str, ...] | None = None  # `crash: [G, …]`: only these groups crash
+    group_crashes: tuple[tuple[str, int], ...] = ()  # `max_crashes: [G: k, …]`, per group
+    drop_on_crash: bool = False  # a crash loses every message in flight to or from the node
+
+    def crashes(self, group: str) -> bool:
+        """Nodes of `group` may crash."""
+        return self.crash and (self.crash_groups is None or group in self.crash_groups)
 
 
-def read_settings(decl: ast.NetworkDecl | None, consts: Consts, diags: Diagnostics) -> NetSettings:
-    """The settings of a `network { … }` declaration (all defaults when there is none)."""
-    values: dict[str, bool | int] = {}
+def read_settings(
+    decl: ast.NetworkDecl | None,
+    consts: Consts,
+    diags: Diagnostics,
+    groups: Sequence[str] = (),
+) -> NetSettings:
+    """The settings of a `network { … }` declaration (all defaults when there is none);
+    `groups` are the spec's node group names, in declaration order."""
+    values: dict[str, object] = {}
     spans: dict[str, Span] = {}
     for setting in decl.settings if decl is not None else ():
         name = setting.name
@@ -74,29 +88,127 @@ def read_settings(decl: ast.NetworkDecl | None, consts: Consts, diags: Diagnosti
         if name in spans:
             diags.error(setting.span, f"network setting `{name}` is given twice")
         spans[name] = setting.span
-        value = _setting_value(setting, consts, diags)
+        if name == "crash" and _names_groups(setting.value, groups):
+            values["crash_groups"] = _crash_groups(setting.value, groups, diags)
+            values["crash"] = True
+            continue
+        if isinstance(setting.value, ast.GroupBounds):
+            bounds = _group_bounds(setting, consts, diags, groups)
+            if bounds is not None:
+                values["group_crashes"] = bounds
+            continue
+        value = _setting_value(setting, setting.value, consts, diags)
         if value is not None:
             values[name] = value
-    for bound, flag in (("max_crashes", "crash"), ("max_partitions", "partition")):
-        if bound in values and not values.get(flag, False):
+    for bound, flag in (
+        ("max_crashes", "crash"),
+        ("max_partitions", "partition"),
+        ("drop_on_crash", "crash"),
+    ):
+        if bound in spans and not values.get(flag, False):
             diags.error(spans[bound], f"`{bound}` has no effect without `{flag}: true`")
-    return NetSettings(**values)  # type: ignore[arg-type]
+    settings = NetSettings(**values)  # type: ignore[arg-type]
+    _check_group_crashes(settings, spans, groups, diags)
+    return settings
 
 
-def _setting_value(setting: ast.Setting, consts: Consts, diags: Diagnostics) -> bool | int | None:
-    value = consts.evaluate(setting.value)
+def _names_groups(value: ast.Expr | ast.GroupBounds, groups: Sequence[str]) -> bool:
+    """`crash: [A, B]` or `crash: A` names node groups (rather than giving true or false)."""
+    match value:
+        case ast.SeqExpr():
+            return True
+        case ast.Name(id=name):
+            return name in groups
+    return False
+
+
+def _crash_groups(
+    value: ast.Expr | ast.GroupBounds, groups: Sequence[str], diags: Diagnostics
+) -> tuple[str, ...]:
+    items = value.elems if isinstance(value, ast.SeqExpr) else (value,)
+    named: list[str] = []
+    for item in items:
+        if not isinstance(item, ast.Name) or item.id not in groups:
+            what = f"`{item.id}`" if isinstance(item, ast.Name) else "this"
+            hint = did_you_mean(item.id, groups) if isinstance(item, ast.Name) else ""
+            diags.error(
+                item.span,
+                f"`crash: [...]` lists node groups, and {what} is not one{hint}",
+            )
+        elif item.id in named:
+            diags.error(item.span, f"node group `{item.id}` is listed twice")
+        else:
+            named.append(item.id)
+    if not items:
+        diags.error(value.span, "`crash: []` lets no node crash: list a node group, or omit it")
+    return tuple(named)
+
+
+def _group_bounds(
+    setting: ast.Setting, consts: Consts, diags: Diagnostics, groups: Sequence[str]
+) -> tuple[tuple[str, int], ...] | None:
+    """`max_crashes: [G: k, …]`: a bound per node group."""
+    assert isinstance(setting.value, ast.GroupBounds)
+    if setting.name not in PER_GROUP:
+        diags.error(
+            setting.value.span,
+            f"network setting `{setting.name}` takes one value, not a list of `Name: value`",
+        )
+        return None
+    out: list[tuple[str, int]] = []
+    for item in setting.value.items:
+        if item.name not in groups:
+            hint = did_you_mean(item.name, groups)
+            diags.error(item.span, f"`{item.name}` is not a node group{hint}")
+            continue
+        if item.name in (g for g, _ in out):
+            diags.error(item.span, f"node group `{item.name}` is given twice")
+            continue
+        value = _setting_value(setting, item.value, consts, diags)
+        if isinstance(value, int):
+            out.append((item.name, value))
+    return tuple(out)
+
+
+def _check_group_crashes(
+    settings: NetSettings, spans: dict[str, Span], groups: Sequence[str], diags: Diagnostics
+) -> None:
+    """Per-group crash bounds name exactly the groups that may crash."""
+    if not settings.group_crashes or not settings.crash:
+        return
+    bounded = {g for g, _ in settings.group_crashes}
+    for group in bounded:
+        if not settings.crashes(group):
+            diags.error(
+                spans["max_crashes"],
+                f"`max_crashes` bounds `{group}`, but `crash` does not let its nodes crash",
+            )
+    missing = [g for g in groups if settings.crashes(g) and g not in bounded]
+    if missing:
+        names = ", ".join(f"`{g}`" for g in missing)
+        diags.error(
+            spans["max_crashes"],
+            f"`max_crashes` gives no bound for {names}: name every group that may crash",
+        )
+
+
+def _setting_value(
+    setting: ast.Setting, expr: ast.Expr, consts: Consts, diags: Diagnostics
+) -> bool | int | None:
+    value = consts.evaluate(expr)
     if value is None:
         return None
     if setting.name in FLAGS:
         if isinstance(value, bool):
             return value
-        diags.error(setting.value.span, f"network setting `{setting.name}` expects true or false")
+        if setting.name == "crash":
+            diags.error(expr.span, "network setting `crash` expects true, false or [Group, …]")
+            return None
+        diags.error(expr.span, f"network setting `{setting.name}` expects true or false")
         return None
     least = 1 if setting.name == "max_in_flight" else 0
     if not isinstance(value, int) or isinstance(value, bool) or value < least:
-        diags.error(
-            setting.value.span, f"network setting `{setting.name}` expects an int >= {least}"
-        )
+        diags.error(expr.span, f"network setting `{setting.name}` expects an int >= {least}")
         return None
     return value
 
@@ -138,14 +250,15 @@ class Network:
             BagType(self.envelope) if settings.reorder else MapType(self.channel, self.queue)
         )
         slots: list[tuple[str, Type]] = [("network", net_type)]
+        self.crashing = tuple(g for g in groups if settings.crashes(g.name))
         if settings.crash:
-            slots += [("up", MapType(node, BOOL)), ("crashes", IntType(0, settings.max_crashes))]
+            slots += [("up", MapType(node, BOOL)), *self._crash_counters()]
         if settings.partition:
             slots += [
                 ("partition", SetType(node)),
                 ("partitions", IntType(0, settings.max_partitions)),
             ]
-        self.vars = [Var(name, t, role=name) for name, t in slots]
+        self.vars = [Var(name, t, role=name.split(".")[0]) for name, t in slots]
         self.slot = {name: ir.StateVar(first + i, name, t) for i, (name, t) in enumerate(slots)}
         self.net = self.slot["network"]
         self._bound_cond = (
@@ -153,6 +266,17 @@ class Network:
             if settings.max_in_flight is None
             else ir.Binary("le", self.in_flight(), ir.Lit(settings.max_in_flight, INT), BOOL)
         )
+
+    def _crash_counters(self) -> list[tuple[str, Type]]:
+        """One counter of crashes so far, or one per group under `max_crashes: [G: k, …]`."""
+        per_group = dict(self.settings.group_crashes)
+        if not per_group:
+            return [("crashes", IntType(0, self.settings.max_crashes))]
+        # a group without a valid bound has been reported; it keeps the default meanwhile
+        default = self.settings.max_crashes
+        return [
+            (f"crashes.{g.name}", IntType(0, per_group.get(g.name, default))) for g in self.crashing
+        ]
 
     def info(self) -> NetworkInfo:
         s = self.settings
@@ -175,7 +299,7 @@ class Network:
             out.append(
                 _set(up, ir.MapLit("#n", self._all(self.any_node), ir.Lit(True, BOOL), up.type))
             )
-            out.append(_set(self.slot["crashes"], ir.Lit(0, INT)))
+            out += [_set(self.slot[name], ir.Lit(0, INT)) for name, _ in self._crash_counters()]
         if self.settings.partition:
             out.append(_set(self.slot["partition"], self._no_partition()))
             out.append(_set(self.slot["partitions"], ir.Lit(0, INT)))
@@ -188,7 +312,14 @@ class Network:
         return ir.Call(name, (self.net,), INT)
 
     def add(self, src: ir.Expr, dst: ir.Expr, msg: ir.Expr, span: Span) -> ir.Stmt:
-        """Put one message in flight."""
+        """Put one message in flight (under `drop_on_crash`, only when its receiver is up:
+        a down node has no connection to send on)."""
+        put = self._put(src, dst, msg, span)
+        if not self.settings.drop_on_crash or not self.may_crash(dst):
+            return put
+        return ir.If(self.is_up(dst), (put,), (), span)
+
+    def _put(self, src: ir.Expr, dst: ir.Expr, msg: ir.Expr, span: Span) -> ir.Stmt:
         if self.settings.reorder:
             envelope = ir.RecordLit((src, dst, msg), self.envelope, span)
             return _set(
@@ -266,11 +397,16 @@ class Network:
             )
         name = ir.Call("msg_name", (msg,), self.names)
         checks = [_eq(dst, me), _eq(name, ir.Lit(message, self.names))]
-        if self.settings.crash:
+        if self.may_crash(me):
             checks.append(self.is_up(me))
         if self.settings.partition:
             checks.append(self._same_side(src, dst))
         return Delivery(param, tuple(checks), msg, src, remove)
+
+    def may_crash(self, node: ir.Expr) -> bool:
+        """`node` (an id of its type's groups) may be down: up-checks matter for it."""
+        groups = node.type.groups if isinstance(node.type, NodeType) else self.groups
+        return any(self.settings.crashes(g.name) for g in groups)
 
     def is_up(self, node: ir.Expr) -> ir.Expr:
         return ir.Index(self.slot["up"], node, BOOL)
@@ -385,14 +521,17 @@ class Network:
         return channel, position, queue, params
 
     def _crash_restart(self, reset: Callable[[ir.Local], list[ir.Stmt]]) -> list[Action]:
-        node = ir.Local("node", self.any_node)
-        param = (Param("node", self.any_node, self._all(self.any_node)),)
-        up, crashes = self.slot["up"], self.slot["crashes"]
-        fewer = ir.Binary("lt", crashes, ir.Lit(self.settings.max_crashes, INT), BOOL)
-        count = ir.Binary("add", crashes, ir.Lit(1, INT), INT)
+        """`crash` takes an up node of a group that may crash down (within its group's or the
+        spec's crash budget); `restart` brings a down node back up."""
+        kind = NodeType(self.crashing)
+        node = ir.Local("node", kind)
+        param = (Param("node", kind, self._all(kind)),)
+        up = self.slot["up"]
+        budget, count = self._crash_budget(node)
         crash_body = (
             ir.Assign(up, (ir.IndexStep(node),), ir.Lit(False, BOOL), BOOL),
-            _set(crashes, count),
+            *count,
+            *self._close_connections(node),
             *reset(node),
         )
         restart_body = (ir.Assign(up, (ir.IndexStep(node),), ir.Lit(True, BOOL), BOOL),)
@@ -402,13 +541,58 @@ class Network:
                 "crash",
                 "crash",
                 param,
-                conj(self.is_up(node), fewer),
+                conj(self.is_up(node), budget),
                 crash_body,
                 self.span,
                 "node",
             ),
             Action("restart", "restart", param, down, restart_body, self.span, "node"),
         ]
+
+    def _crash_budget(self, node: ir.Local) -> tuple[ir.Expr, list[ir.Stmt]]:
+        """Whether `node` may crash now, and the statements counting its crash."""
+        per_group = dict(self.settings.group_crashes)
+        if not per_group:
+            slot = self.slot["crashes"]
+            fewer = ir.Binary("lt", slot, ir.Lit(self.settings.max_crashes, INT), BOOL)
+            return fewer, [_set(slot, ir.Binary("add", slot, ir.Lit(1, INT), INT))]
+        cases: list[ir.Expr] = []
+        count: tuple[ir.Stmt, ...] = ()
+        for g in reversed(self.crashing):
+            slot = self.slot[f"crashes.{g.name}"]
+            limit = per_group.get(g.name, self.settings.max_crashes)
+            fewer = ir.Binary("lt", slot, ir.Lit(limit, INT), BOOL)
+            member = ir.Binary("in", node, self._all(NodeType((g,))), BOOL)
+            cases.append(conj(member, fewer))
+            more = _set(slot, ir.Binary("add", slot, ir.Lit(1, INT), INT))
+            count = (ir.If(member, (more,), count),)
+        budget: ir.Expr = cases[0] if cases else ir.Lit(False, BOOL)
+        for case in cases[1:]:
+            budget = ir.Binary("or", case, budget, BOOL)
+        return budget, list(count)
+
+    def _close_connections(self, node: ir.Local) -> list[ir.Stmt]:
+        """Under `drop_on_crash`: every message in flight to or from the crashing node is lost
+        (its connections close, as TCP's do)."""
+        if not self.settings.drop_on_crash:
+            return []
+        if not self.settings.reorder:
+            c = ir.Local("#c", self.channel)
+            src, dst = self._ends(c)
+            touches = ir.Binary("or", _eq(src, node), _eq(dst, node), BOOL)
+            kept = ir.Index(self.net, c, self.queue)
+            empty = ir.SeqLit((), self.queue)
+            queues = ir.Cond(touches, empty, kept, self.queue)
+            return [_set(self.net, ir.MapLit("#c", self._all(self.channel), queues, self.net.type))]
+        e = ir.Local("#e", self.envelope)
+        src, dst = self._ends(e)
+        touches = ir.Binary("or", _eq(src, node), _eq(dst, node), BOOL)
+        lost = ir.SetComp("#e", self._items(), e, touches, SetType(self.envelope))
+        copies = ir.Call(
+            "range", (ir.Lit(1, INT), ir.Call("bag_count", (self.net, e), INT)), SetType(INT)
+        )
+        remove = _set(self.net, ir.Call("bag_remove", (self.net, e), self.net.type))
+        return [ir.ForEach("#e", lost, (ir.ForEach("#k", copies, (remove,)),))]
 
     def _partition_heal(self) -> list[Action]:
         nodes = SetType(self.any_node)

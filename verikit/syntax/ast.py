@@ -408,9 +408,26 @@ class MessageDecl:
 
 
 @dataclass(frozen=True)
-class Setting:
+class GroupBound:
+    """`Acceptor: 2` in `max_crashes: [Acceptor: 2, Proposer: 1]`."""
+
     name: str
     value: Expr
+    span: Span = _span()
+
+
+@dataclass(frozen=True)
+class GroupBounds:
+    """`[Acceptor: 2, Proposer: 1]`: a network setting given per node group (or message)."""
+
+    items: tuple[GroupBound, ...]
+    span: Span = _span()
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    value: Expr | GroupBounds
     span: Span = _span()
 
 

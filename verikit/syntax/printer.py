@@ -73,6 +73,12 @@ def _full(e: a.Expr) -> str:
     return _expr(e, _LOW, tail=True)
 
 
+def _setting_value(v: a.Expr | a.GroupBounds) -> str:
+    if isinstance(v, a.GroupBounds):
+        return "[" + ", ".join(f"{b.name}: {_full(b.value)}" for b in v.items) + "]"
+    return _full(v)
+
+
 def _domain(e: a.Expr) -> str:
     return _expr(e, _RANGE, tail=False)
 
@@ -292,7 +298,7 @@ def _decl(d: a.Decl, depth: int) -> list[str]:
         case a.MessageDecl(name=name, fields=fields):
             return [f"{pad}message {name} {_fields(fields)}"]
         case a.NetworkDecl(settings=settings):
-            inner = [f"{pad}{_INDENT}{s.name}: {_full(s.value)}" for s in settings]
+            inner = [f"{pad}{_INDENT}{s.name}: {_setting_value(s.value)}" for s in settings]
             return [f"{pad}network {{", *inner, f"{pad}}}"]
         case a.VarDecl(name=name, type=type_, init=init, durable=durable):
             initial = "any" if init is None else _full(init)

@@ -77,6 +77,14 @@ class ToAst(Transformer_NonRecursive[Token, a.Spec]):
     def setting(self, name: Token, value: a.Expr) -> a.Setting:
         return a.Setting(str(name), value)
 
+    @v_args(inline=True, meta=True)
+    def bounds_setting(self, meta: Meta, name: Token, *items: a.GroupBound | None) -> a.Setting:
+        bounds = tuple(i for i in items if i is not None)
+        return a.Setting(str(name), a.GroupBounds(bounds, self._span(meta)))
+
+    def group_bound(self, name: Token, value: a.Expr) -> a.GroupBound:
+        return a.GroupBound(str(name), value)
+
     def var_decl(
         self, durable: Token | None, name: Token, type_: a.TypeExpr, init: a.Expr | Token
     ) -> a.VarDecl:
