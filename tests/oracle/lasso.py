@@ -13,6 +13,7 @@ defines it:
     by no loop edge.
     eventually P: some fair behavior from an initial state never visits P.
     always_eventually P: some fair behavior visits P only finitely often (its loop avoids P).
+    eventually_always P: some fair behavior visits ¬P infinitely often (its loop passes ¬P).
     P leads_to Q: some fair behavior has a P state after which (itself included) Q never holds.
 
 Exhaustiveness without a length bound. Whether a closed walk from `entry` makes a violating
@@ -75,10 +76,11 @@ class Question:
 def shortest_violation(graph: Graph, q: Question) -> int | None:
     """The fewest steps before the loop of any violating lasso (its loop_start), or None
     when the property holds."""
-    allowed = [s for s in graph.transitions if s not in q.holds]
+    persistence = q.kind == "eventually_always"  # any state may be on the loop
+    allowed = [s for s in graph.transitions if persistence or s not in q.holds]
     best: int | None = None
     for (entry, triggered), steps in _prefixes(graph, q).items():
-        if entry in q.holds:
+        if entry in q.holds and not persistence:
             continue
         if _loop_closes(graph, q, entry, triggered, frozenset(allowed)):
             best = steps if best is None else min(best, steps)
@@ -122,6 +124,14 @@ def _loop_closes(
 ) -> bool:
     """Some fair behavior goes on from `entry` forever inside `allowed` (and passes a P
     state, for a leads_to not yet triggered)."""
+    if q.kind == "eventually_always":  # the loop must pass a ¬P state
+        if not graph.transitions[entry]:
+            return entry not in q.holds
+        marks = frozenset(s for s in graph.transitions if s not in q.holds)
+        return any(
+            _fair(graph, some, every, taken) and passed
+            for some, every, taken, passed in closed_walks(graph, entry, allowed, marks)
+        )
     if not graph.transitions[entry]:  # it stutters at entry
         return q.kind != "leads_to" or triggered
     need_trigger = q.kind == "leads_to" and not triggered
@@ -206,6 +216,8 @@ def _violates(q: Question, states: list[Hashable], loop: list[Hashable]) -> bool
         return not any(s in q.holds for s in states)
     if q.kind == "always_eventually":
         return not any(s in q.holds for s in loop)
+    if q.kind == "eventually_always":
+        return any(s not in q.holds for s in loop)
     if any(s in q.holds for s in loop):
         return False
     trigger_on_loop = any(s in q.trigger for s in loop)

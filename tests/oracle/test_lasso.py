@@ -111,12 +111,13 @@ def test_engine_agrees_with_naive_lassos_on_random_graphs(g: RandomGraph) -> Non
         prop("constraint", "Within", lambda s: s[0] not in g.outside),
         prop("eventually", "E", inside(g.p)),
         prop("always_eventually", "A", inside(g.p)),
+        prop("eventually_always", "S", inside(g.p)),
         FakeProperty("leads_to", "L", inside(g.p), (0,), inside(g.trigger)),
     ]
     compiled = fair_graph(g.edges, g.init, properties, g.fairness, deadlock=False)
     result = check(compiled, CheckOptions(stop_at_first=False))
     graph = compiled_graph(compiled)
-    assert_agrees(result, graph, {n: compiled_question(graph, compiled, n) for n in "EAL"})
+    assert_agrees(result, graph, {n: compiled_question(graph, compiled, n) for n in "EASL"})
 
 
 # ---------------------------------------------------------------- (b) random core Models

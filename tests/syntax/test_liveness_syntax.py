@@ -38,6 +38,33 @@ def test_temporal_properties_and_lemmas(text: str, expected: a.PropertyDecl) -> 
     assert decl(text) == expected
 
 
+def test_persistence_is_eventually_always() -> None:
+    assert decl("property P: eventually always x == 1") == a.PropertyDecl(
+        "eventually_always", "P", eq(X, 1)
+    )
+
+
+def test_forall_in_front_of_a_temporal_property_binds_its_instances() -> None:
+    got = decl("property P: forall p, q in S: forall v in 1..N: always eventually x == 1")
+    assert isinstance(got, a.PropertyDecl) and got.kind == "always_eventually"
+    assert [b.vars for b in got.binders] == [("p", "q"), ("v",)]
+    assert got.binders[1].domain == a.RangeExpr(a.IntLit(1), a.Name("N"))
+    assert got.expr == eq(X, 1)
+
+
+def test_a_leads_to_after_forall_belongs_to_the_quantifier() -> None:
+    got = decl("property P: forall p in S: p == 1 leads_to x == p")
+    assert isinstance(got, a.PropertyDecl) and got.kind == "leads_to"
+    assert [b.vars for b in got.binders] == [("p",)]
+    assert got.trigger == a.BinOp("==", a.Name("p"), a.IntLit(1))
+
+
+def test_a_forall_trigger_in_parentheses_stays_the_trigger() -> None:
+    got = decl("property P: (forall p in S: p == 1) leads_to x == 2")
+    assert isinstance(got, a.PropertyDecl) and not got.binders
+    assert isinstance(got.trigger, a.Quantifier)
+
+
 def test_a_quantified_trigger_ends_before_leads_to() -> None:
     got = decl("property P: exists p in S: p == 1 leads_to x == 2")
     assert isinstance(got, a.PropertyDecl) and got.kind == "leads_to"
@@ -73,6 +100,10 @@ property Ev: eventually x == 2
 property GF: always eventually x == 0
 property LT: x == 1 leads_to x == 2
 property Al: always x <= 2
+property EA: eventually always x == 2
+property Q: forall p, q in 1..2: forall r in S: always eventually x == p
+property QL: forall p in S: x == p leads_to x == 2
+property PL: (forall p in S: x == p) leads_to x == 2
 lemma L: x >= 0
 fair action inc
 strong fair action inc
@@ -92,7 +123,7 @@ def test_a_property_without_a_temporal_operator_is_a_syntax_error() -> None:
 
 TEMPORAL_HINT = (
     "`eventually` and `always` are temporal operators: they go in `property Name: …` (not in "
-    "an invariant or lemma) and do not nest, except `always eventually`"
+    "an invariant or lemma) and do not nest, except `always eventually` and `eventually always`"
 )
 
 

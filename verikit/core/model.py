@@ -70,7 +70,7 @@ class Action:
 
 
 SAFETY_KINDS = ("invariant", "lemma")  # state predicates every reachable state satisfies
-LIVENESS_KINDS = ("eventually", "always_eventually", "leads_to")
+LIVENESS_KINDS = ("eventually", "always_eventually", "eventually_always", "leads_to")
 PROPERTY_KINDS = ("invariant", "lemma", "reachable", "constraint", "terminal", *LIVENESS_KINDS)
 
 
@@ -85,14 +85,25 @@ class Property:
     Liveness properties constrain every fair behavior (an infinite path, or a finite one
     that ends in a state without successors and stutters there forever):
     `eventually` — `expr` holds in some state of it; `always_eventually` — `expr` holds
-    infinitely often; `leads_to` — every state satisfying `trigger` is followed (now or
-    later) by one satisfying `expr`. (`always P` is lowered to an invariant.)"""
+    infinitely often; `eventually_always` — `expr` holds from some state on, for ever;
+    `leads_to` — every state satisfying `trigger` is followed (now or later) by one
+    satisfying `expr`. (`always P` is lowered to an invariant.)
+
+    `property P: forall p in D: …` becomes one Property per value of p: its `family` is P,
+    its `name` P(p=value) and `binding` the (variable, value as written) pairs."""
 
     kind: str
     name: str
     expr: Expr
     span: Span = field(default=NO_SPAN, compare=False)
     trigger: Expr | None = None  # the P of `P leads_to Q` (expr is Q)
+    family: str = ""  # the declared name of a quantified property's instance ("": `name`)
+    binding: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def declared(self) -> str:
+        """The name the spec declares (a quantified property's, for each of its instances)."""
+        return self.family or self.name
 
 
 FAIRNESS_PER = ("node", "message", "action")
@@ -178,6 +189,7 @@ class Model:
     fairness: tuple[Fairness, ...] = ()
     span: Span = field(default=NO_SPAN, compare=False)
     queries: tuple[Query, ...] = ()  # answered by `verikit query` (Z3), never by a search
+    bases: tuple[str, ...] = ()  # a variant's base specs (`extends`), nearest first
 
     def props(self, *kinds: str) -> tuple[Property, ...]:
         return tuple(p for p in self.properties if p.kind in kinds)
@@ -188,6 +200,9 @@ class Model:
 
     @property
     def expected_properties(self) -> tuple[str, ...]:
-        """The `expect violation` names a search can find (the others name queries)."""
+        """The `expect violation` names a search can find (the others name queries), with
+        every instance of an expected quantified property."""
         queries = {q.name for q in self.queries}
-        return tuple(name for name in self.expected if name not in queries)
+        names = [name for name in self.expected if name not in queries]
+        names += [p.name for p in self.properties if p.family and p.family in self.expected]
+        return tuple(names)

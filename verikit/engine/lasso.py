@@ -8,6 +8,7 @@ fair and the property fails on it, judged exactly as trace/replay.py confirms a 
 
 * `eventually P`: P false in every state of the walk;
 * `always_eventually P`: P false in every state of the loop;
+* `eventually_always P`: P false in some state of the loop;
 * `P leads_to Q`: Q false in every state of the loop, and P in a state after which Q never
   holds again.
 
@@ -77,6 +78,10 @@ class LassoJudge:
             return None  # the invariant checks of `verikit check` report faults
         for index, (name, kind, _, _) in enumerate(self.properties):
             q = self.q_count[index]
+            if kind == "eventually_always":  # violated when P is false somewhere on the loop
+                if q[last + 1] - q[start] < last + 1 - start:
+                    return Discovery(name, "eventually_always", tuple(path), loop_start=start)
+                continue
             first = 0 if kind == "eventually" else start
             if q[last + 1] - q[first]:
                 continue  # Q holds somewhere it must not

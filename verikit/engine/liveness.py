@@ -5,6 +5,7 @@ violation is a fair behavior that stays, from some point on, in a region of the 
 
     eventually P          ¬P states, reached from an initial ¬P state through ¬P states only
     always_eventually P   ¬P states, reached any way
+    eventually_always P   any states, the loop passing a ¬P state
     P leads_to Q          ¬Q states, entered at a P∧¬Q state (the trigger) and never left
 
 Such a behavior either ends in a state without successors (it stutters there) or circles in a
@@ -97,7 +98,11 @@ def _undecidable(options: CheckOptions, result: CheckResult) -> str | None:
 def violation(graph: StateGraph, prop: Property, budget: Budget) -> Discovery | None:
     """The shortest-prefix lasso violating `prop`, or None when it holds."""
     unmet = bytearray(not b for b in graph.holds[prop.name])  # ¬P (¬Q for leads_to)
-    search = {"eventually": _eventually, "always_eventually": _always_eventually}
+    search = {
+        "eventually": _eventually,
+        "always_eventually": _always_eventually,
+        "eventually_always": _eventually_always,
+    }
     parts, entries = search.get(prop.kind, _leads_to)(graph, prop, unmet, budget)
     return _lasso(graph, prop, parts, entries)
 
@@ -119,6 +124,23 @@ def _always_eventually(
     base = _graph_tree(graph)
     parts = fair_components(graph, _members(not_p), budget)
     return parts, [_Entry(base.dist[s], s, base) for s in _entries(graph, not_p, parts)]
+
+
+def _eventually_always(
+    graph: StateGraph, prop: Property, not_p: bytearray, budget: Budget
+) -> tuple[FairParts, list[_Entry]]:
+    """¬P again and again: any prefix, a fair loop through a ¬P state (or a ¬P state
+    without successors, where the behavior stutters)."""
+    base = _graph_tree(graph)
+    parts = fair_components(graph, range(len(graph)), budget)
+    looping = {tag for tag, states in parts.members.items() if any(not_p[s] for s in states)}
+    entries = []
+    for s in range(len(graph)):
+        if parts.region[s] in looping:
+            entries.append(_Entry(base.dist[s], s, base, not_p))
+        elif graph.ends[s] and not_p[s]:
+            entries.append(_Entry(base.dist[s], s, base))
+    return parts, entries
 
 
 def _leads_to(

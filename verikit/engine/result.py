@@ -9,7 +9,8 @@ from typing import Literal
 from verikit.errors import SpecFault
 
 DiscoveryKind = Literal[
-    "invariant", "reachable", "deadlock", "fault", "eventually", "always_eventually", "leads_to"
+    "invariant", "reachable", "deadlock", "fault", "eventually", "always_eventually",
+    "eventually_always", "leads_to",
 ]  # fmt: skip
 
 

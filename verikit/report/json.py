@@ -11,7 +11,7 @@ from fractions import Fraction
 from importlib import resources
 from typing import Any
 
-from verikit.core.model import Model
+from verikit.core.model import Model, Property
 from verikit.core.types import format_real
 from verikit.engine.result import Backend, CheckResult, Discovery
 from verikit.engine.simulate import Simulation
@@ -161,6 +161,9 @@ def _violation(report: SpecReport, d: Discovery) -> dict[str, Any]:
         "trace": itf.to_itf(trace, report.loaded.model) if trace and report.loaded else None,
         "span": _property_span(report, d.property),
     }
+    instance = _instance(report, d.property)
+    if instance is not None:  # one instance of `property P: forall p in D: …`
+        item["declared"], item["parameters"] = instance.family, dict(instance.binding)
     if d.fault is not None:
         item["fault"] = {
             "message": d.fault.message,
@@ -169,6 +172,12 @@ def _violation(report: SpecReport, d: Discovery) -> dict[str, Any]:
             "col": d.fault.span.col,
         }
     return item
+
+
+def _instance(report: SpecReport, name: str) -> Property | None:
+    model = report.loaded.model if report.loaded is not None else None
+    found = next((p for p in model.properties if p.name == name), None) if model else None
+    return found if found is not None and found.family else None
 
 
 def _property_span(report: SpecReport, name: str) -> dict[str, Any] | None:

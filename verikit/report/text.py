@@ -225,7 +225,9 @@ def violation_title(d: Discovery) -> str:
             fault = d.fault
             where = f"{fault.span}: {fault.message}" if fault else "runtime fault"
             return f"runtime fault {where} (trace that led there):"
-        case "eventually" | "always_eventually" | "leads_to" if d.loop_start is not None:
+        case "eventually" | "always_eventually" | "eventually_always" | "leads_to" if (
+            d.loop_start is not None
+        ):
             kind = text.LIVENESS_WORDS[d.kind]
             shape = text.lasso_shape(d.loop_start, len(d.path) - 1)
             return f"{kind} {d.property} violated by a fair behavior: {shape}:"

@@ -13,6 +13,7 @@ Node style lowers to the same vocabulary as global style:
 
 from __future__ import annotations
 
+import itertools
 import math
 
 from verikit.core import ir
@@ -22,15 +23,19 @@ from verikit.core.types import (
     BOOL,
     MAX_NODES,
     MAX_RENAMINGS,
+    IntType,
     MapType,
     MessageType,
     NodeGroup,
     NodeType,
     SetType,
     Type,
+    domain_size,
+    format_value,
     is_finite,
     size_text,
 )
+from verikit.core.types import domain as core_domain
 from verikit.errors import Span
 from verikit.semantics.consts import Consts
 from verikit.semantics.context import Ctx, Env, NodeCtx
@@ -365,12 +370,79 @@ class Lowering:
                 continue
             name = decl.name or f"{decl.kind}@{decl.span.line}"
             kind = "invariant" if decl.kind == "always" else decl.kind
+            bound: list[tuple[str, str, Type, tuple[object, ...]]] = []
+            for binder in decl.binders:
+                checker = self._bind_instances(checker, binder, bound)
             expr = checker.condition(decl.expr, f" ({decl.kind} `{name}`)")
             trigger = None
             if decl.trigger is not None:
                 trigger = checker.condition(decl.trigger, f" (leads_to `{name}`)")
-            out.append(Property(kind, name, expr, decl.span, trigger))
+            prop = Property(kind, name, expr, decl.span, trigger)
+            out += _instances(prop, bound, decl.span, self.env.diags) if bound else [prop]
         return tuple(out)
+
+    def _bind_instances(
+        self,
+        checker: StmtChecker,
+        binder: ast.Binder,
+        bound: list[tuple[str, str, Type, tuple[object, ...]]],
+    ) -> StmtChecker:
+        """Bind the variables of `forall x in D:` before a property; D must be fixed."""
+        domain, elem = checker.elements(binder.domain)
+        values: tuple[object, ...] = ()
+        fixed = domain.of if isinstance(domain, ir.Domain) else None
+        if isinstance(domain, ir.Call) and domain.name == "range" and isinstance(elem, IntType):
+            fixed = elem  # a constant range: its type is its values
+        if fixed is not None and is_finite(fixed):
+            size = domain_size(fixed)
+            if size is not None and size <= MAX_INSTANCES:
+                values = tuple(core_domain(fixed))
+            else:
+                self.env.diags.error(binder.domain.span, f"a quantified property has at most "
+                                     f"{MAX_INSTANCES:,} instances; this set is larger")  # fmt: skip
+        elif not has_error(elem):
+            self.env.diags.error(
+                binder.domain.span,
+                "a quantified property ranges over a fixed set: a type, a node group or a "
+                "constant range (`forall p in Server:`, `forall v in 1..N:`)",
+            )
+        for var in binder.vars:
+            ir_name, checker = checker.bind(var, elem, "quantifier", binder.span)
+            bound.append((var, ir_name, elem, values))
+        return checker
+
+
+MAX_INSTANCES = 10_000  # instances of one quantified property (each is its own check)
+
+
+def _instances(
+    prop: Property,
+    bound: list[tuple[str, str, Type, tuple[object, ...]]],
+    span: Span,
+    diags: Diagnostics,
+) -> list[Property]:
+    """One property per combination of the bound values, outermost variable first; each
+    instance binds its values with `Let`s around its expressions."""
+    count = math.prod(len(values) for *_, values in bound)
+    if count > MAX_INSTANCES:
+        diags.error(span, f"`{prop.name}` has more than {MAX_INSTANCES:,} instances (one per "
+                    "value of its quantified variables): quantify over fewer values")  # fmt: skip
+        return []
+    out = []
+    for combo in itertools.product(*(values for *_, values in bound)):
+        expr, trigger = prop.expr, prop.trigger
+        for (_, ir_name, t, _), value in reversed(list(zip(bound, combo, strict=True))):
+            expr = ir.Let(ir_name, ir.Lit(value, t), expr, BOOL, expr.span)
+            if trigger is not None:
+                trigger = ir.Let(ir_name, ir.Lit(value, t), trigger, BOOL, trigger.span)
+        binding = tuple(
+            (var, format_value(t, value))
+            for (var, _, t, _), value in zip(bound, combo, strict=True)
+        )
+        shown = ", ".join(f"{var}={value}" for var, value in binding)
+        out.append(Property(prop.kind, f"{prop.name}({shown})", expr, prop.span, trigger,
+                            prop.name, binding))  # fmt: skip
+    return out
 
 
 def expected_violations(decls: Declarations, diags: Diagnostics) -> tuple[str, ...]:

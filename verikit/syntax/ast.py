@@ -87,9 +87,17 @@ class SeqTypeExpr:
     span: Span = _span()
 
 
+@dataclass(frozen=True)
+class TupleTypeExpr:
+    """`tuple<A, B>`: the type of the tuples `(a, b)` (two or more elements)."""
+
+    elems: tuple[TypeExpr, ...]
+    span: Span = _span()
+
+
 TypeExpr = Union[  # noqa: UP007
     NamedType, RangeType, EnumTypeExpr, RecordTypeExpr, OptionTypeExpr, SetTypeExpr,
-    MapTypeExpr, SeqTypeExpr,
+    MapTypeExpr, SeqTypeExpr, TupleTypeExpr,
 ]  # fmt: skip
 
 # ---------------------------------------------------------------- expressions
@@ -259,6 +267,34 @@ class CallExpr:
 
 
 @dataclass(frozen=True)
+class TupleExpr:
+    """`(a, b)`: a tuple of two or more values."""
+
+    elems: tuple[Expr, ...]
+    span: Span = _span()
+
+
+@dataclass(frozen=True)
+class LetExpr:
+    """`let x = value in body`"""
+
+    name: str
+    value: Expr
+    body: Expr
+    span: Span = _span()
+
+
+@dataclass(frozen=True)
+class PickExpr:
+    """`pick x in S where cond`: the least element of S (set order) satisfying cond."""
+
+    var: str
+    domain: Expr
+    filter: Expr | None = None
+    span: Span = _span()
+
+
+@dataclass(frozen=True)
 class AllExpr:
     """`all T`: every value of a finite type as a set (`all Participant`)."""
 
@@ -269,7 +305,7 @@ class AllExpr:
 Expr = Union[  # noqa: UP007
     Name, IntLit, DecimalLit, BoolLit, NoneLit, UnaryOp, BinOp, IfExpr, Quantifier, SetExpr, SeqExpr,
     RangeExpr, SetComprehension, MapComprehension, RecordExpr, FieldAccess, IndexExpr,
-    CallExpr, AllExpr,
+    CallExpr, AllExpr, TupleExpr, LetExpr, PickExpr,
 ]  # fmt: skip
 
 # ---------------------------------------------------------------- statements
@@ -319,6 +355,15 @@ class LetStmt:
     """`let x = e`"""
 
     name: str
+    value: Expr
+    span: Span = _span()
+
+
+@dataclass(frozen=True)
+class LetTupleStmt:
+    """`let (a, b) = e`: binds each name to its position of the tuple e."""
+
+    names: tuple[str, ...]
     value: Expr
     span: Span = _span()
 
@@ -374,7 +419,7 @@ class SkipStmt:
 
 Stmt = Union[  # noqa: UP007
     AssignStmt, IfStmt, ChooseStmt, ForStmt, LetStmt, SendStmt, BroadcastStmt, RequireStmt,
-    CallStmt, SkipStmt, AssertStmt,
+    CallStmt, SkipStmt, AssertStmt, LetTupleStmt,
 ]  # fmt: skip
 
 # ---------------------------------------------------------------- declarations
@@ -611,7 +656,21 @@ Decl = Union[  # noqa: UP007
 
 
 @dataclass(frozen=True)
+class Extends:
+    """`extends "raft.dsl"` after `spec Name`: this spec is a variant of that file's spec
+    (syntax/variants.py merges the two)."""
+
+    path: str
+    span: Span = _span()
+
+
+@dataclass(frozen=True)
 class Spec:
+    """A spec file. After syntax/variants.py merged a variant into its base, `decls` are the
+    whole spec's and `bases` names the specs it extends, nearest first."""
+
     name: str
     decls: tuple[Decl, ...]
     span: Span = _span()
+    extends: Extends | None = None
+    bases: tuple[str, ...] = ()

@@ -75,10 +75,10 @@ _GROUPS: tuple[tuple[str, frozenset[str], frozenset[str]], ...] = (
         "if", "choose", "for", "let", "require", "assert", "send", "broadcast", "skip", "NAME"})),
     ("a type", frozenset({"enum", "record", "set"}), frozenset({
         "NAME", "INT", "DECIMAL", "RECORD_NAME", "(", "{", "[", "-", "true", "false", "none",
-        "self", "all", "enum", "record", "set", "map", "seq"})),
+        "self", "all", "enum", "record", "set", "map", "seq", "tuple"})),
     ("an expression", frozenset({"INT", "NAME", "("}), frozenset({
         "INT", "DECIMAL", "NAME", "RECORD_NAME", "(", "{", "[", "-", "not", "true", "false", "none",
-        "self", "all", "forall", "exists", "if"})),
+        "self", "all", "forall", "exists", "if", "let", "pick"})),
     ("an operator", frozenset({"*"}), frozenset({
         "==", "!=", "<", "<=", ">", ">=", "in", "not", "subset", "+", "-", "*", "/", "%", "&",
         "and", "or", "implies", "=>", ".", "[", "(", "..", "?"})),
@@ -169,7 +169,8 @@ def _temporal_hint(before: str, found: str) -> str | None:
     previous = word.group(1) if word else ""
     if previous in ("eventually", "always") and found not in _TEMPORAL:
         return ("`eventually` and `always` are temporal operators: they go in `property Name: "
-                "…` (not in an invariant or lemma) and do not nest, except `always eventually`")  # fmt: skip
+                "…` (not in an invariant or lemma) and do not nest, except `always eventually` and "
+                "`eventually always`")  # fmt: skip
     for name in (found, previous):
         close = difflib.get_close_matches(name, _TEMPORAL, n=1, cutoff=0.8)
         if close and close[0] != name:

@@ -28,7 +28,8 @@ _BIN_LEVEL = {
 
 def format_spec(spec: a.Spec) -> str:
     """The whole spec: `spec Name`, then each declaration separated by a blank line."""
-    parts = [f"spec {spec.name}"]
+    extends = "" if spec.extends is None else f' extends "{spec.extends.path}"'
+    parts = [f"spec {spec.name}{extends}"]
     parts += ["\n".join(_decl(d, 0)) for d in spec.decls]
     return "\n\n".join(parts) + "\n"
 
@@ -47,7 +48,7 @@ def format_type(type_: a.TypeExpr) -> str:
 
 def _level(e: a.Expr) -> int:
     match e:
-        case a.Quantifier() | a.IfExpr():
+        case a.Quantifier() | a.IfExpr() | a.LetExpr() | a.PickExpr():
             return _LOW
         case a.BinOp(op=op):
             return _BIN_LEVEL[op]
@@ -110,6 +111,15 @@ def _bare(e: a.Expr, tail: bool) -> str:
         case a.Quantifier(kind=kind, vars=vars_, domain=domain, body=body):
             head = f"{kind} {', '.join(vars_)} in {_domain(domain)}"
             return f"{head}: {_expr(body, _LOW, tail)}"
+        case a.LetExpr(name=name, value=value, body=body):
+            return f"let {name} = {_domain(value)} in {_expr(body, _LOW, tail)}"
+        case a.PickExpr(var=var, domain=domain, filter=None):
+            return f"pick {var} in {_domain(domain)}"
+        case a.PickExpr(var=var, domain=domain, filter=cond):
+            assert cond is not None
+            return f"pick {var} in {_domain(domain)} where {_expr(cond, _LOW, tail)}"
+        case a.TupleExpr(elems=elems):
+            return "(" + _list(elems) + ")"
         case a.RangeExpr(lo=lo, hi=hi):
             return f"{_expr(lo, _SUM, False)}..{_expr(hi, _SUM, tail)}"
         case a.FieldAccess(base=base, name=name):
@@ -183,6 +193,8 @@ def _type(t: a.TypeExpr) -> str:
             return f"set<{_type(elem)}>"
         case a.MapTypeExpr(key=key, value=value):
             return f"map<{_type(key)}, {_type(value)}>"
+        case a.TupleTypeExpr(elems=elems):
+            return "tuple<" + ", ".join(_type(x) for x in elems) + ">"
         case a.SeqTypeExpr(elem=elem, max_len=None):
             return f"seq<{_type(elem)}>"
         case a.SeqTypeExpr(elem=elem, max_len=max_len):
@@ -243,6 +255,8 @@ def _stmt(s: a.Stmt, depth: int) -> list[str]:
             return _block(f"{pad}for {var} in {dom}", body, depth)
         case a.LetStmt(name=name, value=value):
             return [f"{pad}let {name} = {_full(value)}"]
+        case a.LetTupleStmt(names=names, value=value):
+            return [f"{pad}let ({', '.join(names)}) = {_full(value)}"]
         case a.SendStmt(message=message, to=to):
             return [f"{pad}send {_record(message)} to {_full(to)}"]
         case a.BroadcastStmt(message=message, to=to):

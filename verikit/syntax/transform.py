@@ -59,8 +59,11 @@ class ToAst(Transformer_NonRecursive[Token, a.Spec]):
 
     # ------------------------------------------------------------ declarations
 
-    def start(self, name: Token, *decls: a.Decl) -> a.Spec:
-        return a.Spec(str(name), decls)
+    def start(self, name: Token, extends: a.Extends | None, *decls: a.Decl) -> a.Spec:
+        return a.Spec(str(name), decls, extends=extends)
+
+    def extends(self, path: Token) -> a.Extends:
+        return a.Extends(str(path)[1:-1])
 
     def const_decl(self, name: Token, value: a.Expr) -> a.ConstDecl:
         return a.ConstDecl(str(name), value)
@@ -222,6 +225,9 @@ class ToAst(Transformer_NonRecursive[Token, a.Spec]):
     def map_type(self, key: a.TypeExpr, value: a.TypeExpr) -> a.MapTypeExpr:
         return a.MapTypeExpr(key, value)
 
+    def tuple_type(self, *elems: a.TypeExpr) -> a.TupleTypeExpr:
+        return a.TupleTypeExpr(elems)
+
     def seq_type(self, elem: a.TypeExpr, max_len: a.Expr | None) -> a.SeqTypeExpr:
         return a.SeqTypeExpr(elem, max_len)
 
@@ -243,6 +249,10 @@ class ToAst(Transformer_NonRecursive[Token, a.Spec]):
 
     def for_stmt(self, var: Token, domain: a.Expr, body: Stmts) -> a.ForStmt:
         return a.ForStmt(str(var), domain, body)
+
+    def let_tuple_stmt(self, *rest: Any) -> a.LetTupleStmt:
+        *names, value = rest
+        return a.LetTupleStmt(_names(tuple(names)), value)
 
     def let_stmt(self, name: Token, value: a.Expr) -> a.LetStmt:
         return a.LetStmt(str(name), value)
@@ -270,6 +280,15 @@ class ToAst(Transformer_NonRecursive[Token, a.Spec]):
     def quantifier(self, kind: Token, *rest: Any) -> a.Quantifier:
         *names, domain, body = rest
         return a.Quantifier(str(kind), _names(tuple(names)), domain, body)
+
+    def tuple_expr(self, *elems: a.Expr) -> a.TupleExpr:
+        return a.TupleExpr(elems)
+
+    def let_expr(self, name: Token, value: a.Expr, body: a.Expr) -> a.LetExpr:
+        return a.LetExpr(str(name), value, body)
+
+    def pick_expr(self, var: Token, domain: a.Expr, cond: a.Expr | None) -> a.PickExpr:
+        return a.PickExpr(str(var), domain, cond)
 
     def if_expr(self, cond: a.Expr, then: a.Expr, else_: a.Expr) -> a.IfExpr:
         return a.IfExpr(cond, then, else_)

@@ -237,13 +237,18 @@ def _confirm_fails(
     compiled: CompiledModel, discovery: Discovery, states: list[State], k: int
 ) -> int | None:
     """The property fails on the lasso: Q (the property's predicate) is false on the loop,
-    and also on the prefix for `eventually`; `P leads_to Q` needs a P state after which Q
+    and also on the prefix for `eventually`; `eventually always Q` needs Q false somewhere
+    on the loop; `P leads_to Q` needs a P state after which Q
     stays false. A property the model does not have (a saved trace of an older spec) is
     not checked."""
     holds = dict((p.name, f) for p, f in compiled.properties).get(discovery.property)
     if holds is None:
         return None
     what = f"{discovery.kind} {discovery.property}"
+    if discovery.kind == "eventually_always":  # the loop must pass a state where P is false
+        if all(holds(s) for s in states[k:]):
+            raise ReplayError(f"{what}: its predicate holds in every state of the loop")
+        return None
     first = 0 if discovery.kind == "eventually" else k
     reached = next((i for i in range(first, len(states)) if holds(states[i])), None)
     if reached is not None:

@@ -33,7 +33,7 @@ from verikit.trace.trace import Change, Envelope, Step, Trace
 
 INDENT = " " * 6
 LIVENESS_WORDS = {"eventually": "eventually", "always_eventually": "always eventually",
-                  "leads_to": "leads_to"}  # fmt: skip
+                  "eventually_always": "eventually always", "leads_to": "leads_to"}  # fmt: skip
 WIDE = 48  # old + new text longer than this: a set shows what was added and removed instead
 
 
@@ -155,6 +155,8 @@ def _liveness(trace: Trace) -> str:
             what = f"{name}: a fair behavior never reaches it"
         case "always_eventually":
             what = f"{name}: a fair behavior reaches it only finitely often"
+        case "eventually_always":
+            what = f"{name}: in a fair behavior it is false again and again"
         case _ if trace.trigger is not None:
             what = (
                 f"{name}: triggered at step {trace.trigger}, a fair behavior never reaches its goal"
@@ -194,5 +196,7 @@ def _why_never(trace: Trace, start: int) -> str:
             return f"{trace.property} is false in every state; {where}:"
         case "always_eventually":
             return f"{trace.property} is false from step {start} on; {where}:"
+        case "eventually_always":
+            return f"{trace.property} is false at some step of the loop; {where}:"
     since = start if trace.trigger is None else trace.trigger
     return f"{trace.property}: its goal is false from step {since} on; {where}:"
