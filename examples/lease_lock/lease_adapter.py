@@ -18,6 +18,7 @@ from lease_lock import (
     Packet,
     Storage,
     System,
+    UncheckedStorage,
     UnfencedStorage,
     Write,
 )
@@ -96,3 +97,7 @@ class LeaseAdapter:
 
 class UnfencedLeaseAdapter(LeaseAdapter):
     storage = UnfencedStorage
+
+
+class UncheckedLeaseAdapter(LeaseAdapter):
+    storage = UncheckedStorage

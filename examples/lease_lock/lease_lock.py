@@ -106,6 +106,17 @@ class UnfencedStorage(Storage):
         return True
 
 
+class UncheckedStorage(Storage):
+    """The issue's seeded bug, subtler: storage keeps the highest token it has seen, as the
+    fenced storage does, but never compares a write's token with it, so a stale lease holder's
+    write still lands. Its state equals the fenced storage's until such a write arrives: the
+    bug shows only on the stale write itself, at the end of a 14-step run at the least."""
+
+    def write(self, token: int) -> bool:
+        self.fence, self.data = max(self.fence, token), token
+        return True
+
+
 class System:
     """The service, the clients, the storage, a clock and the packets in flight."""
 
