@@ -49,6 +49,7 @@ from verikit.report.mermaid import to_mermaid
 from verikit.semantics import ConstValue, analyze
 from verikit.symbolic.answer import Answer
 from verikit.syntax import ast, parse
+from verikit.syntax.variants import MAX_CHAIN, base_path, resolve
 from verikit.trace import Trace, itf, replay, replay_states
 from verikit.trace.cti import cti_view
 from verikit.trace.decoded import DecodedRunError, discovery_of, path_of, witness_of
@@ -121,7 +122,37 @@ def read_source(path: str | Path) -> SourceFile:
         text = file.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise UsageError(f"{path}: cannot read: {exc}") from None
-    return SourceFile(str(path), text)
+    return SourceFile(str(path), text, included=_bases_of(str(path), text))
+
+
+# `spec Name extends "file"` at the head of a file, after any comments
+_EXTENDS = re.compile(
+    r'(?:\s|//[^\n]*|#[^\n]*)*spec\s+[A-Za-z_][A-Za-z0-9_]*\s+extends\s+"([^"\n]*)"'
+)
+
+
+def _bases_of(name: str, text: str) -> tuple[SourceFile, ...]:
+    """The files a variant extends, transitively, read with it so that every later stage
+    (and every error message) has their text. A base that cannot be read is left out:
+    syntax/variants.py reports it at its `extends`."""
+    found: list[SourceFile] = []
+    seen = {name}
+    while (match := _EXTENDS.match(text)) and len(found) < MAX_CHAIN:
+        name = base_path(name, match.group(1))
+        if name in seen:
+            break
+        seen.add(name)
+        try:
+            text = Path(name).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            break
+        found.append(SourceFile(name, text))
+    return tuple(found)
+
+
+def parse_source(source: SourceFile) -> ast.Spec:
+    """The spec in `source`, a variant merged with the specs it extends."""
+    return resolve(parse(source.text, source.name), source)
 
 
 def load(path: str | Path, consts: Mapping[str, ConstValue] | None = None) -> Loaded:
@@ -131,7 +162,7 @@ def load(path: str | Path, consts: Mapping[str, ConstValue] | None = None) -> Lo
 
 
 def load_source(source: SourceFile, consts: Mapping[str, ConstValue] | None = None) -> Loaded:
-    return _load_parsed(source, parse(source.text, source.name), consts)
+    return _load_parsed(source, parse_source(source), consts)
 
 
 def _load_parsed(
@@ -298,7 +329,7 @@ def query_file(
     deadline = deadline_of(timeout, None)
     try:
         with interrupt_at(deadline, only_in=OUR_CODE):
-            model = analyze(parse(source.text, source.name), dict(consts or {}))
+            model = analyze(parse_source(source), dict(consts or {}))
     except SpecError as error:
         return QueryReport(str(path), "error", source=source, diagnostics=error.diagnostics)
     except DeadlineExpired:
@@ -426,15 +457,27 @@ def replay_file(
     except (KeyError, TypeError, ValueError, RecursionError) as error:
         raise UsageError(f"{trace_path}: not a trace of this spec: {error}") from None
     outcome = replay_states(loaded.compiled, states, loop)
+    gone = _no_longer_reproduces(document, loaded.model)
     if not outcome.ok:
-        return ReplayOutcome(False, f"{trace_path}: {outcome.message}")
+        return ReplayOutcome(False, f"{trace_path}: {gone}{outcome.message}")
     lasso = "" if loop is None else f" ({lasso_shape(loop, len(states) - 1)})"
     steps = f"{len(states) - 1} steps replayed{lasso}"
     prop, kind = recorded(document)
     missing = missing_discovery(loaded.compiled, outcome.path, prop, kind, loop)
     if missing is not None:
-        return ReplayOutcome(False, f"{trace_path}: {steps}, but no longer as recorded: {missing}")
+        return ReplayOutcome(
+            False, f"{trace_path}: {gone}{steps}, but no longer as recorded: {missing}"
+        )
     return ReplayOutcome(True, f"{trace_path}: confirmed, {steps}")
+
+
+def _no_longer_reproduces(document: dict[str, Any], model: Model) -> str:
+    """How a failed replay starts when the trace is a bug variant's, replayed against a spec
+    related by `extends` (its fixed base, usually): the bug is gone, which is the point."""
+    recorded = itf.spec_of(document)
+    if recorded is None or recorded == model.name:
+        return ""
+    return f"the counterexample of {recorded} no longer reproduces in {model.name}: "
 
 
 def check_diagram_format(path: Path) -> None:
@@ -550,9 +593,10 @@ def _load_for_trace(
     except itf.ItfError as error:
         raise UsageError(f"{trace_path}: {error}") from None
     source = read_source(spec_path)
-    spec = parse(source.text, source.name)
+    spec = parse_source(source)
     recorded = itf.spec_of(document)
-    if recorded is not None and recorded != spec.name:
+    related = {spec.name, *spec.bases} & {recorded, *itf.bases_of(document)}
+    if recorded is not None and not related:
         raise UsageError(
             f"{trace_path} is a trace of spec {recorded}, not of {spec.name} ({spec_path})"
         )

@@ -53,6 +53,9 @@ class SourceFile:
     name: str
     text: str
     lines: tuple[str, ...] = field(init=False, repr=False)
+    # the files a variant extends (`spec B extends "a.dsl"`), read with it: spans into them
+    # are shown from them
+    included: tuple[SourceFile, ...] = field(default=(), repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "lines", tuple(self.text.splitlines()))
@@ -60,12 +63,21 @@ class SourceFile:
     def line(self, number: int) -> str | None:
         return self.lines[number - 1] if 1 <= number <= len(self.lines) else None
 
+    def file(self, name: str) -> SourceFile | None:
+        """This file or an included one, by name."""
+        if name == self.name:
+            return self
+        return next((f for f in self.included if f.name == name), None)
+
 
 def render(diagnostic: Diagnostic, source: SourceFile | None = None) -> str:
     """``file:line:col: error: message``, then the source line and a caret under the column."""
     span = diagnostic.span
     out = [f"{span}: {diagnostic.severity}: {diagnostic.message}"]
-    text = source.line(span.line) if source is not None else None
+    shown = source  # a span into a file the variant extends is shown from that file
+    if source is not None and source.included:
+        shown = source.file(span.file)
+    text = shown.line(span.line) if shown is not None else None
     if text is not None:
         gutter = f"{span.line:>4} | "
         width = 1

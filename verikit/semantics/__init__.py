@@ -75,6 +75,7 @@ def analyze(
     diags.raise_if_any()
     return Model(
         name=spec.name,
+        bases=spec.bases,
         consts=final_consts,
         vars=tuple(slots),
         init=init,

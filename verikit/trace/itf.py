@@ -71,6 +71,7 @@ def to_itf(trace: Trace, model: Model) -> dict[str, Json]:
                 "kind": trace.kind,
                 # real constants only feed timing queries: they never shape a trace
                 "consts": {k: v for k, v in model.consts if not isinstance(v, Fraction)},
+                **({"bases": list(model.bases)} if model.bases else {}),
             },
         },
         "vars": [v.name for v in model.vars],
@@ -98,6 +99,16 @@ def spec_of(doc: dict[str, Json]) -> str | None:
     verikit = meta.get("verikit") if isinstance(meta, dict) else None
     name = verikit.get("spec") if isinstance(verikit, dict) else None
     return name if isinstance(name, str) else None
+
+
+def bases_of(doc: dict[str, Json]) -> tuple[str, ...]:
+    """The specs the trace's spec extends (a bug variant's base), if the file says."""
+    meta = doc.get("#meta")
+    verikit = meta.get("verikit") if isinstance(meta, dict) else None
+    bases = verikit.get("bases") if isinstance(verikit, dict) else None
+    if not isinstance(bases, list):
+        return ()
+    return tuple(b for b in bases if isinstance(b, str))
 
 
 def consts_of(doc: dict[str, Json]) -> dict[str, int | bool]:
