@@ -190,7 +190,6 @@ class Model:
     span: Span = field(default=NO_SPAN, compare=False)
     queries: tuple[Query, ...] = ()  # answered by `verikit query` (Z3), never by a search
     bases: tuple[str, ...] = ()  # a variant's base specs (`extends`), nearest first
-    bases: tuple[str, ...] = ()  # a variant's base specs (`extends`), nearest first
 
     def props(self, *kinds: str) -> tuple[Property, ...]:
         return tuple(p for p in self.properties if p.kind in kinds)
