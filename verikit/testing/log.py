@@ -422,7 +422,8 @@ def _violated(
         lines.append(f"  {rank}. {len(differences)} {noun}:")
         lines += [f"       {var}: {expected} → {seen}" for var, expected, seen in differences]
     if len(ranked) > len(shown):
-        lines.append(f"  ({len(ranked) - len(shown)} more differ in more variables)")
+        lines.append(f"  (and {len(ranked) - len(shown)} more, differing in as many variables "
+                     "or more)")  # fmt: skip
     return Verdict("violated", "\n".join(lines), event.line)
 
 
