@@ -288,7 +288,7 @@ def test_the_svg_has_the_lanes_arrows_lost_marks_and_the_violation(tmp_path: Pat
     assert [text(g) for g in groups(root, "lane")] == list(build_chart(story(c), c.model).lanes)
     assert len(groups(root, "delivered")) == 3
     (copy,) = groups(root, "copy")
-    assert copy.findtext(f"{SVG}title") == "r3_1:s->r5_0:n"  # made in row 3, delivered in 5
+    assert copy.findtext(f"{SVG}title") == "r3_1->r5_0"  # made in row 3, delivered in 5
     assert len(groups(root, "lost")) == 2  # the arrow and its cross
     assert [text(g) for g in groups(root, "lost") if "node" in g.get("class", "")] == ["✕"]
     assert text(groups(root, "violation")[0]) == "✗ invariant NotBothPrepared violated"
@@ -300,7 +300,7 @@ def test_lanes_stay_straight_and_aligned_on_a_long_run(tmp_path: Path) -> None:
     root = draw_svg(long_run(), c, tmp_path / "ring.svg")
     assert len(groups(root, "lane")) == 5
     lifelines = groups(root, "lifeline")
-    assert len(lifelines) == 5 * 33  # header, 31 rows, in flight, final state: 34 ranks
+    assert len(lifelines) >= 5 * 32  # header, 31 rows, final state (in flight where any)
     for line in lifelines:
         xs = [float(p.split(",")[0]) for p in _path_points(line)]
         assert max(xs) - min(xs) < 1, "a lifeline bends"
@@ -316,8 +316,8 @@ def test_long_labels_are_wrapped(tmp_path: Path) -> None:
     c = ring()
     root = draw_svg(long_run(), c, tmp_path / "ring.svg")
     lines = [t.text or "" for t in root.iter(f"{SVG}text")]
-    first = lines.index("log: [1, 2, 3, 4] → [1, 2, 3, 4, 2, 3,")
-    assert lines[first + 1].strip() == "4, 5]"  # the rest of the value, indented
+    first = lines.index("log: [1, 2, 3, 4] →")
+    assert lines[first + 1].strip() == "[1, 2, 3, 4, 2, 3, 4, 5]"  # a value is never split
     assert max(len(line) for line in lines if not line.startswith("Ring:")) <= WRAP
 
 
@@ -343,7 +343,8 @@ def test_a_dot_file_is_the_graphviz_source(tmp_path: Path) -> None:
     outcome = write_diagram(story(c), c.model, tmp_path / "cex.dot")
     assert outcome.ok
     source = (tmp_path / "cex.dot").read_text()
-    assert source.startswith("digraph trace {") and "rank=same" in source
+    assert source.startswith("// every position is given: render with `neato -n2 -Tsvg`")
+    assert "digraph trace {" in source and 'pos="' in source
 
 
 def test_without_graphviz_the_dot_source_is_written_and_the_fix_is_one_line(
@@ -357,7 +358,7 @@ def test_without_graphviz_the_dot_source_is_written_and_the_fix_is_one_line(
     outcome = write_diagram(story(c), c.model, tmp_path / "cex.svg")
     assert not outcome.ok and outcome.written == tmp_path / "cex.dot"
     assert not (tmp_path / "cex.svg").exists()
-    assert (tmp_path / "cex.dot").read_text().startswith("digraph")
+    assert "digraph trace {" in (tmp_path / "cex.dot").read_text()
     assert "\n" not in outcome.message
     assert "apt-get install graphviz" in outcome.message
     assert "brew install graphviz" in outcome.message
@@ -370,7 +371,7 @@ def test_an_existing_file_is_kept_unless_forced(tmp_path: Path) -> None:
     kept = write_diagram(story(c), c.model, path)
     assert not kept.ok and "--force" in kept.message and path.read_text() == "mine"
     forced = write_diagram(story(c), c.model, path, force=True)
-    assert forced.ok and path.read_text().startswith("digraph")
+    assert forced.ok and "digraph trace {" in path.read_text()
 
 
 def test_an_unknown_extension_names_the_formats(tmp_path: Path) -> None:
@@ -411,7 +412,7 @@ def test_a_saved_trace_that_is_not_a_run_of_the_spec_is_refused() -> None:
 def real_trace(path: Path) -> tuple[Trace, Chart, CompiledModel]:
     from verikit import api
 
-    report = api.check_file(path)
+    report = api.check_file(path, backend="python")  # the chart, not the back end, on test
     assert report.verdict in ("violated", "expected"), report.verdict
     assert report.traces and report.loaded is not None
     trace = report.traces[0]
@@ -434,7 +435,7 @@ def test_every_violated_corpus_spec_renders(spec: Path, tmp_path: Path) -> None:
     delivered = [a for a in chart.arrows if a.fate == "delivered"]
     assert len(groups(root, "lane")) == len(chart.lanes)
     assert len(groups(root, "delivered")) == len(delivered)
-    assert text(groups(root, "violation")[0]) == chart.verdict
+    assert " ".join(text(groups(root, "violation")[0]).split()) == chart.verdict
 
 
 @needs_dot

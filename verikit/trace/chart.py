@@ -12,6 +12,7 @@ the node's messages with it). Envelopes still in the network at the end are in f
 
 from __future__ import annotations
 
+import dataclasses
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -80,7 +81,7 @@ class Chart:
 def build_chart(trace: Trace, model: Model) -> Chart:
     lanes = lane_names(model)
     rows = tuple(_rows(trace, model, lanes))
-    return Chart(
+    chart = Chart(
         headline=headline(trace),
         lanes=lanes,
         rows=rows,
@@ -90,6 +91,31 @@ def build_chart(trace: Trace, model: Model) -> Chart:
         loop_start=trace.loop_start,
         trigger=trace.trigger,
     )
+    return without_idle_globals(chart)
+
+
+def without_idle_globals(chart: Chart) -> Chart:
+    """The chart without its `globals` lane when nothing happens there: no step after the
+    initial state changes a global and the property reads none. Such a lane was a column of
+    dots; its initial values are told once, beside the initial state."""
+    idle = len(chart.lanes) - 1
+    if chart.lanes[idle] != GLOBAL_LANES[1] or not chart.rows or _busy(chart, idle):
+        return chart
+    first = chart.rows[0]
+    rows = [dataclasses.replace(first, notes=first.notes[:idle],
+                                other=first.other + first.notes[idle])]  # fmt: skip
+    rows += [dataclasses.replace(row, notes=row.notes[:idle]) for row in chart.rows[1:]]
+    return dataclasses.replace(
+        chart, lanes=chart.lanes[:idle], rows=tuple(rows), final=chart.final[:idle]
+    )
+
+
+def _busy(chart: Chart, lane: int) -> bool:
+    acts = any(row.lane == lane for row in chart.rows)
+    changes = any(row.notes[lane] for row in chart.rows[1:])
+    messages = any(lane in (a.src, a.dst) for a in chart.arrows)
+    read = lane < len(chart.final) and any(read for _, _, read in chart.final[lane])
+    return acts or changes or messages or read
 
 
 def lane_names(model: Model) -> tuple[str, ...]:
@@ -119,6 +145,8 @@ def verdict(trace: Trace) -> str:
             return f"✗ eventually {trace.property} violated: never reached"
         case "always_eventually":
             return f"✗ always eventually {trace.property} violated: reached only finitely often"
+        case "eventually_always":
+            return f"✗ eventually always {trace.property} violated: false again and again"
         case "leads_to":
             when = "" if trace.trigger is None else f" at step {trace.trigger}"
             return f"✗ leads_to {trace.property} violated: triggered{when}, its goal never follows"
