@@ -262,6 +262,10 @@ def _call(name: str, types: list[Type], args: list[Any], span: Span) -> Any:
             if not s:
                 raise SpecFault(f"{name} of an empty set", span)
             return min(s) if name == "min" else max(s)
+        case "pick", [s]:
+            if not s:
+                raise SpecFault("pick: no element qualifies", span)
+            return members(types[0], s)[0]
         case "append", [seq, x]:
             return (*seq, x)
         case "head", [seq]:

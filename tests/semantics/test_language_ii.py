@@ -68,3 +68,47 @@ def test_a_wrong_destination_is_still_refused_with_its_type() -> None:
     line, col, message = the_error(NODE % "send Ping {} to n")
     assert (line, col) == (8, 21)
     assert message == "`send … to` needs a node id: `n` is 0..3"
+
+
+# ---------------------------------------------------------------- tuples
+
+TUPLE = "spec T\nvar t: tuple<0..2, bool> = (0, false)\nvar i: 1..2 = 1\naction a {\n  %s\n}\n"
+
+
+def test_a_tuple_is_a_record_with_numbered_fields() -> None:
+    model = model_of(TUPLE % "t[1] = 2")
+    assert str(model.vars[0].type) == "tuple<0..2, bool>"
+    (assign,) = model.actions[0].body
+    assert isinstance(assign, ir.Assign) and assign.path == (ir.FieldStep(0),)
+
+
+def test_a_tuple_position_must_be_a_constant_in_range() -> None:
+    assert the_error(TUPLE % "i = t[3]") == (5, 9, "a tuple of 2 is indexed by a constant position 1..2")
+    assert the_error(TUPLE % "t[i] = 1")[2] == "a tuple of 2 is indexed by a constant position 1..2"
+
+
+def test_destructuring_needs_a_tuple_of_as_many() -> None:
+    line, col, message = the_error(TUPLE % "let (a, b, c) = t")
+    assert (line, col, message) == (5, 19, "`t` is tuple<0..2, bool>, expected a tuple of 3")
+
+
+def test_a_tuple_literal_takes_its_positions_types_from_the_context() -> None:
+    line, col, message = the_error(TUPLE % "t = (1, 2)")
+    assert (line, col) == (5, 11) and "position 2 of the tuple" in message
+
+
+# ---------------------------------------------------------------- let … in, pick
+
+
+def test_pick_is_the_pick_builtin_of_a_comprehension() -> None:
+    model = model_of("spec P\nvar x: 0..3 = 0\naction a { x = pick v in 0..3 where v > x }\n")
+    (assign,) = model.actions[0].body
+    assert isinstance(assign, ir.Assign) and isinstance(assign.value, ir.Call)
+    assert assign.value.name == "pick" and isinstance(assign.value.args[0], ir.SetComp)
+
+
+def test_a_let_expression_binds_a_name_that_cannot_be_assigned() -> None:
+    model = model_of("spec L\nvar x: 0..3 = 0\ninvariant I: let y = x + 1 in y > x\n")
+    assert isinstance(model.properties[0].expr, ir.Let)
+    line, col, message = the_error("spec L\nvar x: int = 0\naction a { x = let y = 1 in y\n y = 2 }\n")
+    assert message.startswith("unknown variable `y`")

@@ -43,7 +43,7 @@ def error_of(text: str) -> tuple[int, int, str]:
          "unexpected `b`; expected `}`, `,` or an operator"),
         ("spec X\nfn f(x) = x", 2, 7, "unexpected `)`; expected `:` or `in`"),
         ("spec X\naction a { x = forall y: p }", 2, 24, "unexpected `:`; expected `,` or `in`"),
-        ("spec X\nconst N = (1 + 2", 2, 17, "unexpected end of file; expected `)`"),
+        ("spec X\nconst N = (1 + 2", 2, 17, "unexpected end of file; expected `)` or `,`"),
         ("spec X\nnode A { invariant I: true }", 2, 10,
          "unexpected `invariant`; expected `}` or a declaration"),
         ("spec X\nvar x: = 1", 2, 8, "unexpected `=`; expected a type"),
@@ -61,7 +61,7 @@ def test_unexpected_token_span_covers_the_token() -> None:
     with pytest.raises(SpecError) as caught:
         parse("spec X\nconst N = (1 then 2)")
     (diagnostic,) = caught.value.diagnostics
-    assert diagnostic.message == "unexpected `then`; expected `)`"
+    assert diagnostic.message == "unexpected `then`; expected `)` or `,`"
     span = diagnostic.span
     assert (span.line, span.col, span.end_line, span.end_col) == (2, 14, 2, 18)
 

@@ -21,8 +21,40 @@ def test_assert_parses_with_and_without_a_label() -> None:
     "body",
     [
         "assert x < 3\n    assert Named: forall p in S: p > 0",
+        "let (a, b) = (x, (1, true))\n    x = let y = (if a then 1 else 2) in y + (pick z in S)",
+        "x = pick z in S where z > let w = 2 in w\n    x = (pick z in S where z > 1) + 1",
+        "x = pick z in (if b then S else T) where (let v = z in v) > 0",
     ],
 )
 def test_statements_survive_print_and_parse(body: str) -> None:
     spec = parse(f"spec P\nvar x: int = 0\naction a {{\n    {body}\n}}\n")
     assert parse(format_spec(spec)) == spec
+
+
+def test_tuples_as_values_types_and_bindings() -> None:
+    (let,) = stmts("let (a, b) = (x, (y, 1))")
+    assert let == a.LetTupleStmt(("a", "b"), a.TupleExpr((X, a.TupleExpr((Y, a.IntLit(1))))))
+    spec = parse("spec T\nvar s: set<tuple<1..2, bool?>> = {}\n")
+    (var,) = spec.decls
+    assert isinstance(var, a.VarDecl)
+    assert var.type == a.SetTypeExpr(
+        a.TupleTypeExpr((a.RangeType(a.IntLit(1), a.IntLit(2)), a.OptionTypeExpr(a.NamedType("bool"))))
+    )
+
+
+def test_let_and_pick_expressions() -> None:
+    (let,) = stmts("x = let y = x + 1 in y * y")
+    assert isinstance(let, a.AssignStmt) and isinstance(let.value, a.LetExpr)
+    assert let.value.value == a.BinOp("+", X, a.IntLit(1))
+    (pick,) = stmts("x = pick p in S where p > x")
+    assert isinstance(pick, a.AssignStmt)
+    assert pick.value == a.PickExpr("p", a.Name("S"), a.BinOp(">", a.Name("p"), X))
+    (bare,) = stmts("x = 1 + pick p in S")
+    assert isinstance(bare, a.AssignStmt) and bare.value == a.BinOp(
+        "+", a.IntLit(1), a.PickExpr("p", a.Name("S"))
+    )
+
+
+def test_a_let_statement_still_reads_in_as_membership() -> None:
+    (let,) = stmts("let b = x in S")
+    assert let == a.LetStmt("b", a.BinOp("in", X, a.Name("S")))

@@ -28,6 +28,8 @@ def compile_call(ex: Exprs, e: ir.Call, sc: Scope) -> tuple[str, int]:
             return f"frozenset(range({lo}, {ex.expr(e.args[1], sc, ADD)} + 1))", ATOM
         case (("min" | "max"), [s]):
             return f"set_{e.name}({s}, {span})", ATOM
+        case "pick", [s]:
+            return f"set_pick({s}, {ex.sort_key_name(types[0])}, {span})", ATOM
         case "append", [seq, x]:
             return _append(ex, e, sc, x)
         case (("head" | "last"), [seq]):

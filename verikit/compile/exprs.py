@@ -119,13 +119,16 @@ class Exprs:
         text = self.expr(e, sc, OR)  # a comprehension's iterable is an or_test
         if not ordered:
             return text
-        assert isinstance(e.type, SetType), e.type
-        key = sort_key(e.type.elem)
-        if key is None:
-            return f"sorted({text})"
-        return (
-            f"sorted({text}, key={self.consts.add('KEY', f'sort_key({self.type(e.type.elem)})')})"
-        )
+        key = self.sort_key_name(e.type)
+        return f"sorted({text})" if key == "None" else f"sorted({text}, key={key})"
+
+    def sort_key_name(self, set_type: Type) -> str:
+        """The constant holding the key that orders a set's elements for iteration (`None`
+        when Python's own order is that order)."""
+        assert isinstance(set_type, SetType), set_type
+        if sort_key(set_type.elem) is None:
+            return "None"
+        return self.consts.add("KEY", f"sort_key({self.type(set_type.elem)})")
 
     def domain_tuple(self, t: Type) -> str:
         if isinstance(t, IntType) and (domain_size(t) or 0) > _INLINE_DOMAIN:

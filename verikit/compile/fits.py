@@ -204,7 +204,7 @@ def _call_fits(e: ir.Call, t: Type, known: Known) -> bool:
     match e.name:
         case "range" | "keys" | "msg_name":
             return type_within(e.type, t)
-        case "min" | "max" | "head" | "last":
+        case "min" | "max" | "pick" | "head" | "last":
             return type_within(e.type, t) and trusted(args[0], known)
         case "tail" | "slice" | "take" | "remove_at" | "delete" | "bag_remove":
             return fits(args[0], t, known)  # a part of the argument

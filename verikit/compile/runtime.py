@@ -112,6 +112,16 @@ def set_max(s: frozenset[Any], span: Span) -> Any:
     return max(s)
 
 
+PICK_NOTHING = "pick: no element qualifies"
+
+
+def set_pick(s: frozenset[Any], key: SortKey | None, span: Span) -> Any:
+    """The first element of `s` in iteration order (`key`: sort_key of its element type)."""
+    if not s:
+        fault(PICK_NOTHING, span)
+    return min(s) if key is None else min(s, key=key)
+
+
 def seq_head(seq: Tup, span: Span) -> Any:
     return seq[0] if seq else index_fault(1, seq, span)
 
@@ -372,6 +382,7 @@ EXPORTED = (
     # builtins
     "set_min",
     "set_max",
+    "set_pick",
     "seq_head",
     "seq_last",
     "seq_slice",

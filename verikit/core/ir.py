@@ -237,6 +237,9 @@ BUILTINS: dict[str, str] = {
     "range": "range(lo, hi): the set of ints lo..hi (empty when lo > hi)",
     "min": "least element of a non-empty set of ints (empty is a runtime fault)",
     "max": "greatest element of a non-empty set of ints (empty is a runtime fault)",
+    "pick": "pick(set): its first element in iteration order (sets are iterated by ordinal for "
+    "a finite element type, else by value); an empty set is a runtime fault (`pick x in S "
+    "where P` is pick of the set comprehension)",
     "append": "append(seq, x): seq with x at the end (never a fault; max_len is checked on assign)",
     "head": "first element of a non-empty sequence",
     "tail": "the sequence without its first element (empty stays empty)",

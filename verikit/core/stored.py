@@ -24,6 +24,7 @@ from verikit.core.types import (
     Type,
     domain,
     format_value,
+    is_tuple,
 )
 
 
@@ -42,8 +43,9 @@ def _outside(t: Type, value: Any, where: tuple[str, ...]) -> str | None:
         case OptionType(inner=inner):
             return None if value is None else _outside(inner, value, where)
         case RecordType(fields=fields):
+            word = "tuple position" if is_tuple(t) else "field"
             return _first(
-                _outside(ft, v, (*where, f"field {name}"))
+                _outside(ft, v, (*where, f"{word} {name}"))
                 for (name, ft), v in zip(fields, value, strict=True)
             )
         case MessageType():

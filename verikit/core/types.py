@@ -123,7 +123,24 @@ class RecordType:
         raise KeyError(name)
 
     def __str__(self) -> str:
+        if is_tuple(self):
+            return "tuple<" + ", ".join(str(t) for _, t in self.fields) + ">"
         return self.name or "record { " + ", ".join(f"{n}: {t}" for n, t in self.fields) + " }"
+
+
+def tuple_type(elems: tuple[Type, ...]) -> RecordType:
+    """The type of tuples `(a, b)`: an anonymous record whose fields are named 1, 2, …
+    (no record field can have such a name), so every back end runs tuples as records."""
+    return RecordType("", tuple((str(i), t) for i, t in enumerate(elems, 1)))
+
+
+def is_tuple(t: Type) -> bool:
+    return (
+        isinstance(t, RecordType)
+        and not t.name
+        and bool(t.fields)
+        and all(n == str(i) for i, (n, _) in enumerate(t.fields, 1))
+    )
 
 
 @dataclass(frozen=True)
@@ -445,6 +462,9 @@ def format_value(t: Type, value: Any) -> str:
             return node_name(groups, value)
         case OptionType(inner=inner):
             return "none" if value is None else format_value(inner, value)
+        case RecordType(fields=fields) if is_tuple(t):
+            items = [format_value(ft, v) for (_, ft), v in zip(fields, value, strict=True)]
+            return "(" + ", ".join(items) + ")"
         case RecordType(name=name, fields=fields):
             body = ", ".join(
                 f"{n}: {format_value(ft, v)}" for (n, ft), v in zip(fields, value, strict=True)

@@ -70,6 +70,21 @@ def _minmax(ex: CExprs, e: ir.Call, args: tuple[ir.Expr, ...], sc: Scope) -> str
     return f"({ex.ct.decode_expr(st.elem, o)})"
 
 
+def _pick(ex: CExprs, e: ir.Call, args: tuple[ir.Expr, ...], sc: Scope) -> str:
+    """The first member in ordinal order (compile's iteration order); empty faults."""
+    (x,) = args
+    st = x.type
+    assert isinstance(st, SetType)
+    v = ex.expr(x, sc)
+    k = ex.ct.set_words(st, e.span)
+    o = ex.fresh()
+    ex.w.line(f"int64_t {o} = -1;")
+    ex.w.line(f"for (int j = 0; j < {k}; j++) if ({v}.w[j]) "
+              f"{{ {o} = j * 64 + __builtin_ctzll({v}.w[j]); break; }}")  # fmt: skip
+    ex.w.line(f"if ({o} < 0) {FAULT}")
+    return ex._decoded(st.elem, o, e.span)
+
+
 def _seq_arg(ex: CExprs, x: ir.Expr, t: SeqType, sc: Scope) -> str:
     return ex.value(x, t, sc)
 
@@ -321,6 +336,7 @@ _HANDLERS = {
     "len": _len,
     "min": _minmax,
     "max": _minmax,
+    "pick": _pick,
     "append": _append,
     "head": _head_last,
     "last": _head_last,

@@ -28,6 +28,8 @@ from verikit.core.types import (
     SetType,
     Type,
     is_finite,
+    is_tuple,
+    tuple_type,
 )
 from verikit.errors import Span
 from verikit.semantics.context import RESERVED_LOCALS, Binding, Ctx, Env
@@ -133,6 +135,12 @@ class ExprChecker:
                 return self._call(e, expected)
             case ast.AllExpr(type=texpr):
                 return self.domain(self.env.types.resolve(texpr), e.span)
+            case ast.TupleExpr():
+                return self._tuple(e, expected)
+            case ast.LetExpr():
+                return self._let(e, expected)
+            case ast.PickExpr():
+                return self._pick(e)
         raise TypeError(e)
 
     def _narrowed(self, e: ast.Expr, x: ir.Expr) -> ir.Expr:
@@ -445,6 +453,45 @@ class ExprChecker:
         value = inner.check(e.value)
         return ir.MapLit(var, domain, value, MapType(key_type, value.type), e.span)
 
+    def _tuple(self, e: ast.TupleExpr, expected: Type | None) -> ir.Expr:
+        """`(a, b)`: a record whose fields are named 1, 2, … (core/types.py tuple_type)."""
+        want = strip_option(expected) if expected is not None else None
+        if isinstance(want, RecordType) and is_tuple(want) and len(want.fields) == len(e.elems):
+            elems = tuple(
+                self.expect(x, ft, f" (position {i} of the tuple)")
+                for i, (x, (_, ft)) in enumerate(zip(e.elems, want.fields, strict=True), 1)
+            )
+            return ir.RecordLit(elems, want, e.span)
+        checked = tuple(self.check(x) for x in e.elems)
+        return ir.RecordLit(checked, tuple_type(tuple(x.type for x in checked)), e.span)
+
+    def _let(self, e: ast.LetExpr, expected: Type | None) -> ir.Expr:
+        """`let x = v in body`: v evaluated once, x not assignable."""
+        value = self.check(e.value)
+        name, inner = self.bind(e.name, value.type, "bound", e.span)
+        body = inner.check(e.body, expected)
+        return ir.Let(name, value, body, body.type, e.span)
+
+    def _pick(self, e: ast.PickExpr) -> ir.Expr:
+        """`pick x in S where P`: the least element of S (in the order sets are iterated)
+        satisfying P, the same one every time; none is a runtime fault (builtin `pick`)."""
+        domain, elem = self.elements(e.domain)
+        if e.filter is not None:
+            var, inner = self.bind(e.var, elem, "bound", e.span)
+            keep = inner.condition(e.filter, " after `where`")
+            local = ir.Local(var, elem, e.span)
+            domain = ir.SetComp(var, domain, local, keep, SetType(elem), e.span)
+        return ir.Call("pick", (domain,), elem, e.span)
+
+    def tuple_position(self, t: RecordType, index: ast.Expr) -> int | None:
+        """The 0-based field of `t[index]` on a tuple: index must be a constant 1..n."""
+        i = self.env.consts.try_evaluate(index)
+        n = len(t.fields)
+        if isinstance(i, int) and not isinstance(i, bool) and 1 <= i <= n:
+            return i - 1
+        self.error(index.span, f"a tuple of {n} is indexed by a constant position 1..{n}")
+        return None
+
     # ------------------------------------------------------------ records, fields, indexing
 
     def record(self, e: ast.RecordExpr) -> ir.Expr:
@@ -545,6 +592,11 @@ class ExprChecker:
             return self.node_id(group, e.index, e.span)
         base = self.plain(self.check(e.base))
         match base.type:
+            case RecordType(fields=fields) if is_tuple(base.type):
+                at = self.tuple_position(base.type, e.index)
+                if at is not None:
+                    return ir.Field(base, at, str(at + 1), fields[at][1], e.span)
+                return error_expr(e.span)
             case MapType(key=key, value=value):
                 return ir.Index(base, self.expect(e.index, key, " as a key"), value, e.span)
             case SeqType(elem=elem):

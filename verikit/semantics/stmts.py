@@ -14,6 +14,8 @@ from verikit.core.types import (
     SeqType,
     SetType,
     Type,
+    is_tuple,
+    tuple_type,
 )
 from verikit.semantics.diagnostics import did_you_mean
 from verikit.semantics.exprs import ExprChecker
@@ -54,6 +56,9 @@ class StmtChecker(ExprChecker):
                 name, checker = checker.bind(s.name, value.type, "let", s.span)
                 out.append(ir.LetStmt(name, value, s.span))
                 continue
+            if isinstance(s, ast.LetTupleStmt):
+                checker = checker.let_tuple(s, out)
+                continue
             out.extend(checker.stmt(s))
             narrowed = forget(checker.ctx.narrowed, assigned_roots(s))
             if narrowed != checker.ctx.narrowed:
@@ -92,9 +97,28 @@ class StmtChecker(ExprChecker):
                 return self.env.fns.call_stmt(self, s)
             case ast.SkipStmt():
                 return []
-            case ast.LetStmt():
+            case ast.LetStmt() | ast.LetTupleStmt():
                 return list(self.block((s,)))
         raise TypeError(s)
+
+    def let_tuple(self, s: ast.LetTupleStmt, out: list[ir.Stmt]) -> StmtChecker:
+        """`let (a, b) = e`: e once into a hidden local, then a `let` per position; returns
+        the checker that sees the names."""
+        value = self.plain(self.check(s.value))
+        t = value.type
+        n = len(s.names)
+        if not (isinstance(t, RecordType) and is_tuple(t) and len(t.fields) == n):
+            if not has_error(t):
+                self.error(s.value.span, f"{show(s.value)} is {type_str(t)}, expected a tuple of {n}")
+            t = tuple_type((ERROR,) * n)
+        hidden, checker = self.bind("#tuple", t, "bound", s.span)
+        out.append(ir.LetStmt(hidden, value, s.span))
+        whole = ir.Local(hidden, t, s.span)
+        for i, (name, (_, ft)) in enumerate(zip(s.names, t.fields, strict=True)):
+            part = ir.Field(whole, i, str(i + 1), ft, s.span)
+            ir_name, checker = checker.bind(name, ft, "let", s.span)
+            out.append(ir.LetStmt(ir_name, part, s.span))
+        return checker
 
     def _not_in_for(self, s: ast.Stmt, word: str) -> None:
         if self.ctx.in_for:
@@ -227,6 +251,9 @@ class StmtChecker(ExprChecker):
     def _index_target(self, inner: Target, index: ast.Expr, e: ast.IndexExpr) -> Target | None:
         root, path, t = inner
         match t:
+            case RecordType(fields=fields) if is_tuple(t):
+                at = self.tuple_position(t, index)
+                return None if at is None else (root, (*path, ir.FieldStep(at)), fields[at][1])
             case MapType(key=key, value=value):
                 return root, (*path, ir.IndexStep(self.expect(index, key, " as a key"))), value
             case SeqType(elem=elem):
@@ -255,7 +282,7 @@ class StmtChecker(ExprChecker):
                 self.error(
                     s.to.span, f"`send … to` needs a node id: {show(s.to)} is {type_str(dst.type)}"
                 )
-            return [network.add(me, dst, message, s.span), *network.bound(s.span)]
+            return network.send(me, dst, message, s.span)
         targets, elem = self.elements(s.to)
         if not isinstance(elem, NodeType):
             if not has_error(elem):
@@ -264,10 +291,11 @@ class StmtChecker(ExprChecker):
                     f"`broadcast … to` needs a node group or a set of node ids: {show(s.to)} has elements of {type_str(elem)}",
                 )
             elem = network.any_node
+        width = network.static_width(targets, me)
+        if width is not None:
+            self.error(s.span, network.too_wide(width))
         others = ir.Binary("diff", targets, ir.SetLit((me,), SetType(elem)), SetType(elem), s.span)
-        dst_local = ir.Local("#dst", elem, s.span)
-        send = network.add(me, dst_local, message, s.span)
-        return [ir.ForEach("#dst", others, (send,), s.span), *network.bound(s.span)]
+        return network.broadcast(me, others, elem, message, s.span)
 
     def message(self, e: ast.RecordExpr) -> ir.Expr:
         """The message of a `send`/`broadcast` (must be a message, not a record)."""

@@ -27,6 +27,7 @@ from verikit.core.types import (
     SetType,
     Type,
     is_finite,
+    tuple_type,
 )
 from verikit.errors import Span
 from verikit.semantics.consts import Consts
@@ -85,6 +86,8 @@ class Types:
             case ast.SeqTypeExpr(elem=elem, max_len=max_len):
                 bound = None if max_len is None else self.consts.int_value(max_len, "a seq bound")
                 return SeqType(self.resolve(elem), bound)
+            case ast.TupleTypeExpr(elems=elems):
+                return tuple_type(tuple(self.resolve(x) for x in elems))
         raise TypeError(texpr)
 
     def named_type(self, name: str, span: Span) -> Type:

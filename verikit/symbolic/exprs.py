@@ -323,6 +323,17 @@ class Evaluator:
 
     # ------------------------------------------------------------ builtins
 
+    def _pick(self, set_type: Type, s: V, pc: B) -> V:
+        """The first member in the reference's iteration order; an empty set faults."""
+        assert isinstance(set_type, SetType), set_type
+        elem = set_type.elem
+        found = [(b, lift(elem, u)) for u, b in items(elem, as_set(s)) if b is not False]
+        self.fault(pc, not_(any_of(b for b, _ in found)))
+        result = found[-1][1] if found else junk(elem)
+        for b, x in reversed(found[:-1]):
+            result = ite(b, x, result)
+        return result
+
     def _call(self, e: ir.Call, slots: Slots, env: Env, pc: B) -> V:
         name = e.name
         args = [self.ev(a, slots, env, pc) for a in e.args]
@@ -338,6 +349,8 @@ class Evaluator:
                 value, empty = extreme(name, s)
                 self.fault(pc, empty)
                 return value
+            case "pick", [s]:
+                return self._pick(types[0], s, pc)
             case "append", [VSeq() as s, x]:
                 return append(s, coerce(types[0].elem, x))  # type: ignore[union-attr]
             case "head", [VSeq() as s]:

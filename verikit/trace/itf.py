@@ -42,6 +42,7 @@ from verikit.core.types import (
     SetType,
     Type,
     domain,
+    is_tuple,
     node_name,
     ordinal,
 )
@@ -167,6 +168,8 @@ def encode(t: Type, v: Any) -> Json:
             return node_name(groups, v)
         case OptionType(inner=inner):
             return NONE if v is None else {"tag": "Some", "value": encode(inner, v)}
+        case RecordType(fields=fields) if is_tuple(t):
+            return {"#tup": [encode(ft, x) for (_, ft), x in zip(fields, v, strict=True)]}
         case RecordType(fields=fields):
             return {name: encode(ft, x) for (name, ft), x in zip(fields, v, strict=True)}
         case MessageType():
@@ -200,6 +203,11 @@ def decode(t: Type, j: Json) -> Any:
             return ids[j]
         case OptionType(inner=inner):
             return None if _tag(j) == "None" else decode(inner, _variant(j, "Some"))
+        case RecordType(fields=fields) if is_tuple(t):
+            items = _wrapped(j, "#tup")
+            if len(items) != len(fields):
+                raise ItfError(f"expected a tuple of {len(fields)}, got {len(items)} items")
+            return tuple(decode(ft, x) for (_, ft), x in zip(fields, items, strict=True))
         case RecordType(fields=fields):
             return tuple(decode(ft, _expect(j, dict, "a record")[name]) for name, ft in fields)
         case MessageType():
