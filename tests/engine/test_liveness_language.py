@@ -65,7 +65,50 @@ property Heard: forall c in Client: c.pinged leads_to c in Server.heard
 property Pinged: forall c in Client: eventually c.pinged
 """
 
-SPECS = {"quantified": QUANTIFIED, "persistence": PERSISTENCE, "nodes": NODES}
+TICKS = """\
+spec Ticks
+const N = 2
+type P = 1..N
+var count: map<P, 0..2> = { p: 0 for p in P }
+action tick(p: P) { count[p] = (count[p] + 1) % 3 }
+fair action tick{keyed}
+property Ticks: forall p in P: always eventually count[p] == 1
+"""
+
+DINING = """\
+spec Dining
+const N = 2
+type P = 1..N
+var eating: P? = none
+action eat(p: P) when eating == none {{ eating = p }}
+action stop when eating != none {{ eating = none }}
+fair action stop
+{strength}fair action eat(p)
+property Eats: forall p in P: always eventually eating == p
+"""
+
+NODE_KEYED = """\
+spec NodeKeyed
+network { max_in_flight: 1 }
+node Worker[2] {
+  var n: 0..2 = 0
+  action bump(k: 0..2) when n != k { n = k }
+}
+fair action Worker.bump{keyed}
+property Zero: forall w in Worker: always eventually w.n == 0
+"""
+
+SPECS = {
+    "quantified": QUANTIFIED,
+    "persistence": PERSISTENCE,
+    "nodes": NODES,
+    "ticks_whole": TICKS.replace("{keyed}", ""),
+    "ticks_per_p": TICKS.replace("{keyed}", "(p)"),
+    "dining_weak": DINING.format(strength=""),
+    "dining_strong": DINING.format(strength="strong "),
+    "node_whole": NODE_KEYED.replace("{keyed}", ""),
+    "node_per_k": NODE_KEYED.replace("{keyed}", "(k)"),
+}
 ALL = CheckOptions(stop_at_first=False)
 
 
@@ -119,6 +162,18 @@ def test_the_expected_verdicts(tmp_path: Path) -> None:
         "Never": ("eventually_always", 2, 5),  # `up` is fair: x leaves 0 for ever
     }
     assert set(got["nodes"]) == {"Heard(c=Client[1])", "Heard(c=Client[2])"}
+    # one obligation for the whole action: ticking only p=2 is fair; per p it is not
+    assert got["ticks_whole"] == {
+        "Ticks(p=1)": ("always_eventually", 0, 4),
+        "Ticks(p=2)": ("always_eventually", 0, 4),
+    }
+    assert got["ticks_per_p"] == {}
+    # eat(2) is enabled only now and then (while nobody eats): weak per p does not force it
+    assert set(got["dining_weak"]) == {"Eats(p=1)", "Eats(p=2)"}
+    assert got["dining_strong"] == {}
+    # per node, bumping 1 ⇄ 2 for ever is fair; keyed by (self, k), bump(k: 0) must happen
+    assert set(got["node_whole"]) == {"Zero(w=Worker[1])", "Zero(w=Worker[2])"}
+    assert got["node_per_k"] == {}
 
 
 def load_spec(tmp_path: Path, name: str) -> CompiledModel:

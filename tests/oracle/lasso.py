@@ -289,12 +289,16 @@ def _explore(
 
 def obligations(model: Model, action: int, params: tuple[Any, ...]) -> frozenset[Obligation]:
     """Per the Fairness docstring: (declaration, value of the action's node_param /
-    message_param / None) for every declaration covering the action."""
+    message_param / the tuple of the values of the declared params / None) for every
+    declaration covering the action."""
     found = set()
     a = model.actions[action]
     values = {p.name: v for p, v in zip(a.params, params, strict=True)}
     for i, f in enumerate(model.fairness):
         if action in f.actions:
+            if f.per == "params":
+                found.add((i, tuple(values[n] for n in f.params if n in values)))
+                continue
             name = {"node": a.node_param, "message": a.message_param}.get(f.per)
             found.add((i, values.get(name) if name is not None else None))
     return frozenset(found)

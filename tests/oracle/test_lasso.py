@@ -147,6 +147,13 @@ def live_models(draw: st.DrawFn) -> Model:
             max_size=3,
         )
     )
+    fairness = [  # per "params": keyed by some of the parameters its actions have
+        replace(f, params=tuple(draw(st.lists(st.sampled_from(names), unique=True, max_size=2))))
+        if f.per == "params" and (names := sorted({p.name for a in f.actions
+                                                   for p in actions[a].params}))
+        else f
+        for f in fairness
+    ]  # fmt: skip
     return replace(
         model,
         actions=actions,

@@ -53,6 +53,33 @@ def test_fair_global_action_is_one_obligation_for_all_its_parameters() -> None:
     ]
 
 
+def test_fair_action_with_parameters_is_one_obligation_per_value_of_them() -> None:
+    model = model_of(COUNTER + "strong fair action reset(k)\n")
+    (fair,) = model.fairness
+    assert fair == Fairness(
+        True, (index(COUNTER, "reset"),), "params", "strong fair action reset(k)", params=("k",)
+    )
+    reset = model.actions[index(COUNTER, "reset")]
+    assert fair.key_names(reset) == ("k",) and fair.key_positions(reset) == (0,)
+
+
+def test_a_node_action_with_parameters_is_keyed_by_the_node_first() -> None:
+    text = NODE_STYLE + "fair action Participant.vote(b)\n"
+    vote = "node Participant[N] {\n  action vote(b: bool) { skip }"
+    text = text.replace("node Participant[N] {", vote)
+    (fair,) = model_of(text).fairness
+    assert (fair.per, fair.params) == ("params", ("self", "b"))
+
+
+def test_the_parameters_of_a_fair_action_must_be_its_own() -> None:
+    text = COUNTER + "fair action reset(j)\nfair action inc(k)\nfair action reset(k, k)\n"
+    assert errors(text) == [
+        (5, 1, "`fair action reset(j)`: `reset` has no parameter `j` (its parameters are k)"),
+        (6, 1, "`fair action inc(k)`: `inc` has no parameter `k` (it has no parameters)"),
+        (7, 1, "`fair action reset(k, k)`: parameter `k` is named twice"),
+    ]
+
+
 def test_fair_node_action_is_one_obligation_per_node() -> None:
     model = model_of(NODE_STYLE + "fair action Coordinator.begin\n")
     (fair,) = model.fairness

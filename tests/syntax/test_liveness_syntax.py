@@ -81,6 +81,11 @@ def test_a_quantified_trigger_ends_before_leads_to() -> None:
         ("fair node Participant", a.FairnessDecl("node", "Participant", False)),
         ("strong fair node Participant", a.FairnessDecl("node", "Participant", True)),
         ("fair delivery", a.FairnessDecl("delivery", None, True)),
+        ("fair action eat(p)", a.FairnessDecl("action", "eat", False, params=("p",))),
+        (
+            "strong fair action Node.send(a, b)",
+            a.FairnessDecl("action", "Node.send", True, params=("a", "b")),
+        ),
     ],
 )
 def test_fairness_declarations(text: str, expected: a.FairnessDecl) -> None:
@@ -107,6 +112,8 @@ property PL: (forall p in S: x == p) leads_to x == 2
 lemma L: x >= 0
 fair action inc
 strong fair action inc
+fair action inc(k)
+strong fair action N.go(a, b)
 fair delivery
 """
     spec = parse(text, "s.dsl")

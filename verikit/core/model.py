@@ -7,7 +7,9 @@ names and spans ride along so traces and diagnostics never need the surface synt
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from dataclasses import dataclass, field
+from typing import Any
 
 from verikit.core.ir import Expr, Stmt
 from verikit.core.types import NodeGroup, Type
@@ -106,7 +108,7 @@ class Property:
         return self.family or self.name
 
 
-FAIRNESS_PER = ("node", "message", "action")
+FAIRNESS_PER = ("node", "message", "action", "params")
 
 
 @dataclass(frozen=True)
@@ -115,7 +117,8 @@ class Fairness:
 
     A transition of action `a` with parameter values `params` belongs to obligation
     (this declaration, key), where key is the value of the action's `node_param` (per
-    "node"), of its `message_param` (per "message"), or None (per "action": one obligation
+    "node"), of its `message_param` (per "message"), of the parameters named in `params` (per
+    "params": a value, or a tuple of them for several), or None (per "action": one obligation
     for all of them). As in TLA+ (`WF_vars(A)` is about `<<A>>_vars` steps), only a transition
     that changes the state belongs to an obligation: a self-loop is a stuttering step, which
     neither enables nor takes one. An obligation is enabled in a state with an outgoing
@@ -124,6 +127,8 @@ class Fairness:
     infinitely often and never taken.
 
         fair action X         weak; X a global action: per "action"; a node's: per "node"
+        fair action X(p, q)   weak, per "params": one obligation per value of (p, q)
+                              (a node's action: `self` comes first, implicitly)
         fair node G           weak, per "node": every action and handler of group G
         strong fair …         the same, strong
         fair delivery         strong, per "message": every receive action
@@ -134,6 +139,30 @@ class Fairness:
     per: str  # one of FAIRNESS_PER
     text: str  # as written, for messages: "fair node Participant"
     span: Span = field(default=NO_SPAN, compare=False)
+    params: tuple[str, ...] = ()  # per "params": the parameters whose values key it
+
+    def key_names(self, action: Action) -> tuple[str, ...]:
+        """The parameters of `action` whose values key this declaration's obligations."""
+        names = {"node": (action.node_param,), "message": (action.message_param,)}.get(
+            self.per, self.params
+        )
+        have = {p.name for p in action.params}
+        return tuple(n for n in names if n is not None and n in have)
+
+    def key_positions(self, action: Action) -> tuple[int, ...]:
+        names = [p.name for p in action.params]
+        return tuple(names.index(n) for n in self.key_names(action))
+
+
+def obligation_key(values: tuple[Any, ...], positions: tuple[int, ...]) -> Hashable:
+    """The key of a transition's obligation from its parameter values (Fairness): None for
+    none, the value for one position, the tuple of values for several."""
+    if not positions:
+        return None
+    if len(positions) == 1:
+        key: Hashable = values[positions[0]]
+        return key
+    return tuple(values[i] for i in positions)
 
 
 @dataclass(frozen=True)
@@ -170,7 +199,14 @@ class NetworkInfo:
     duplicate: bool
     crash: bool
     partition: bool
-    max_in_flight: int | None
+    max_in_flight: int | None  # the most ever in flight (max_per_link × channels if smaller)
+    max_per_link: int | None = None  # the most in flight on one FIFO channel (src, dst)
+    span: Span = field(default=NO_SPAN, compare=False)  # the `network` declaration
+
+    def queue_bound(self) -> int | None:
+        """The most messages one FIFO queue ever holds (positions a layout needs)."""
+        bounds = [b for b in (self.max_in_flight, self.max_per_link) if b is not None]
+        return min(bounds) if bounds else None
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from verikit.compile.compiled import CompiledModel, Predicate, State, Successor
-from verikit.core.model import LIVENESS_KINDS, Model
+from verikit.core.model import LIVENESS_KINDS, Model, obligation_key
 from verikit.engine.options import CheckOptions, Progress
 from verikit.engine.result import Discovery
 from verikit.engine.spans import action_at
@@ -119,9 +119,8 @@ class _Labeller:
 
     def _intern_label(self, succ: Successor) -> int:
         ids = set()
-        for decl, position in self.rules[succ.action]:
-            key = None if position is None else succ.params[position]
-            ids.add(self._obligation(decl, key))
+        for decl, positions in self.rules[succ.action]:
+            ids.add(self._obligation(decl, obligation_key(succ.params, positions)))
         return self._intern(self.label_ids, self.obligations.labels, frozenset(ids))
 
     def _obligation(self, decl: int, key: Hashable) -> int:
@@ -143,15 +142,12 @@ class _Labeller:
         return found
 
 
-def _rules(model: Model) -> list[list[tuple[int, int | None]]]:
-    """Per action: (fairness declaration, position of the parameter that keys it, or None)."""
-    rules: list[list[tuple[int, int | None]]] = [[] for _ in model.actions]
+def _rules(model: Model) -> list[list[tuple[int, tuple[int, ...]]]]:
+    """Per action: (fairness declaration, positions of the parameters that key it)."""
+    rules: list[list[tuple[int, tuple[int, ...]]]] = [[] for _ in model.actions]
     for decl, fairness in enumerate(model.fairness):
         for a in fairness.actions:
-            action = model.actions[a]
-            name = {"node": action.node_param, "message": action.message_param}.get(fairness.per)
-            names = [p.name for p in action.params]
-            rules[a].append((decl, names.index(name) if name in names else None))
+            rules[a].append((decl, fairness.key_positions(model.actions[a])))
     return rules
 
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 from collections.abc import Hashable
 
 from verikit.compile.compiled import CompiledModel, State
+from verikit.core.model import obligation_key
 from verikit.engine.graph import _rules
 from verikit.engine.result import Discovery
 from verikit.errors import SpecFault
@@ -152,7 +153,4 @@ class LassoJudge:
         return enabled, taken
 
     def _obligations(self, action: int, params: tuple[object, ...]) -> set[Obligation]:
-        return {
-            (decl, None if position is None else params[position])  # type: ignore[misc]
-            for decl, position in self.rules[action]
-        }
+        return {(decl, obligation_key(params, positions)) for decl, positions in self.rules[action]}

@@ -67,8 +67,32 @@ def _fair_action(
         )
         return None
     k = own[target]
-    per = "node" if actions[k].node_param is not None else "action"
+    action = actions[k]
+    if decl.params:
+        return _fair_per_params(decl, text, k, action, diags)
+    per = "node" if action.node_param is not None else "action"
     return Fairness(decl.strong, (k,), per, text, decl.span)
+
+
+def _fair_per_params(
+    decl: ast.FairnessDecl, text: str, k: int, action: Action, diags: Diagnostics
+) -> Fairness | None:
+    """`fair action X(p, q)`: one obligation per value of (p, q), and per node for a node's
+    action (`self` keys it first)."""
+    own = [p.name for p in action.params if p.name != action.node_param]
+    bad = [name for name in decl.params if name not in own]
+    for name in bad:
+        hint = did_you_mean(name, own)
+        has = f"its parameters are {', '.join(own)}" if own else "it has no parameters"
+        diags.error(decl.span, f"`{text}`: `{decl.target}` has no parameter `{name}`{hint} "
+                    f"({has})")  # fmt: skip
+    repeated = sorted({n for n in decl.params if decl.params.count(n) > 1})
+    if repeated:
+        diags.error(decl.span, f"`{text}`: parameter `{repeated[0]}` is named twice")
+    if bad or repeated:
+        return None
+    node = (action.node_param,) if action.node_param is not None else ()
+    return Fairness(decl.strong, (k,), "params", text, decl.span, (*node, *decl.params))
 
 
 def _fair_node(
@@ -95,4 +119,5 @@ def _fair_node(
 def _text(decl: ast.FairnessDecl) -> str:
     if decl.kind == "delivery":
         return "fair delivery"
-    return f"{'strong ' if decl.strong else ''}fair {decl.kind} {decl.target}"
+    keyed = f"({', '.join(decl.params)})" if decl.params else ""
+    return f"{'strong ' if decl.strong else ''}fair {decl.kind} {decl.target}{keyed}"

@@ -588,12 +588,13 @@ class PropertyDecl:
 
 @dataclass(frozen=True)
 class FairnessDecl:
-    """`[strong] fair action X` (X or Node.x), `[strong] fair node G`, `fair delivery`."""
+    """`[strong] fair action X[(p, …)]` (X or Node.x), `[strong] fair node G`, `fair delivery`."""
 
     kind: str  # "action" | "node" | "delivery"
     target: str | None  # the action ("Node.act" for a node's) or node group; None for delivery
     strong: bool = False
     span: Span = _span()
+    params: tuple[str, ...] = ()  # `fair action eat(p)`: one obligation per value of p
 
 
 @dataclass(frozen=True)
@@ -649,9 +650,19 @@ class QueryDecl:
     span: Span = _span()
 
 
+@dataclass(frozen=True)
+class DropDecl:
+    """`drop lemma Name` in a variant: the base's declaration of that kind and name is left
+    out (`drop on M`: the node's handlers of M). syntax/variants.py consumes it."""
+
+    kind: str  # the declaration's keyword: "const", "action", "on", "lemma", "property", …
+    name: str
+    span: Span = _span()
+
+
 Decl = Union[  # noqa: UP007
     ConstDecl, TypeDecl, MessageDecl, NetworkDecl, VarDecl, InitDecl, ActionDecl, HandlerDecl,
-    FnDecl, NodeDecl, PropertyDecl, TerminalDecl, ExpectDecl, FairnessDecl, QueryDecl,
+    FnDecl, NodeDecl, PropertyDecl, TerminalDecl, ExpectDecl, FairnessDecl, QueryDecl, DropDecl,
 ]  # fmt: skip
 
 

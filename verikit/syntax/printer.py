@@ -343,12 +343,15 @@ def _decl(d: a.Decl, depth: int) -> list[str]:
             return [f"{pad}{kind}{label} {_full(expr)}"]
         case a.FairnessDecl(kind="delivery"):
             return [f"{pad}fair delivery"]
-        case a.FairnessDecl(kind=kind, target=target, strong=strong):
-            return [f"{pad}{'strong ' if strong else ''}fair {kind} {target}"]
+        case a.FairnessDecl(kind=kind, target=target, strong=strong, params=params):
+            keyed = f"({', '.join(params)})" if params else ""
+            return [f"{pad}{'strong ' if strong else ''}fair {kind} {target}{keyed}"]
         case a.TerminalDecl(expr=expr):
             return [f"{pad}terminal when {_full(expr)}"]
         case a.ExpectDecl(property=property_):
             return [f"{pad}expect violation {property_}"]
+        case a.DropDecl(kind=kind, name=name):
+            return [f"{pad}drop {kind} {name}"]
         case a.QueryDecl():
             return _query(d, depth)
     raise TypeError(f"not a declaration: {d!r}")

@@ -65,6 +65,9 @@ class ToAst(Transformer_NonRecursive[Token, a.Spec]):
     def extends(self, path: Token) -> a.Extends:
         return a.Extends(str(path)[1:-1])
 
+    def drop_decl(self, _drop: Token, kind: Token, name: Token) -> a.DropDecl:
+        return a.DropDecl(str(kind), str(name))
+
     def const_decl(self, name: Token, value: a.Expr) -> a.ConstDecl:
         return a.ConstDecl(str(name), value)
 
@@ -170,10 +173,17 @@ class ToAst(Transformer_NonRecursive[Token, a.Spec]):
         return (kind, trigger, expr, (binder, *binders))
 
     def fair_action(
-        self, strong: Token | None, name: Token, member: Token | None
+        self,
+        strong: Token | None,
+        name: Token,
+        member: Token | None,
+        params: tuple[str, ...] | None,
     ) -> a.FairnessDecl:
         target = str(name) if member is None else f"{name}.{member}"
-        return a.FairnessDecl("action", target, strong is not None)
+        return a.FairnessDecl("action", target, strong is not None, params=params or ())
+
+    def fair_params(self, *names: Token) -> tuple[str, ...]:
+        return _names(names)
 
     def fair_node(self, strong: Token | None, name: Token) -> a.FairnessDecl:
         return a.FairnessDecl("node", str(name), strong is not None)

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from verikit.compile.compiled import CompiledModel, Predicate, State, Successor
-from verikit.core.model import LIVENESS_KINDS, Fairness, Model, Property
+from verikit.core.model import LIVENESS_KINDS, Fairness, Model, Property, obligation_key
 from verikit.engine.result import Discovery
 from verikit.engine.search import initial_states
 from verikit.errors import SpecFault
@@ -297,22 +297,23 @@ def _confirm_fair(
 
 
 def _show_obligation(model: Model, decl: Fairness, key: Any) -> str:
-    """An obligation's key as the spec would write it (a node, a message in flight)."""
+    """An obligation's key as the spec would write it (a node, a message in flight, or the
+    parameter values of `fair action X(p, q)`: `p = 1, q = 2`)."""
     for index in decl.actions:
         action = model.actions[index]
-        name = {"node": action.node_param, "message": action.message_param}.get(decl.per)
-        param = next((p for p in action.params if p.name == name), None)
-        if param is not None:
-            return display.show(param.type, key)
+        params = [p for n in decl.key_names(action) for p in action.params if p.name == n]
+        if len(params) == 1 and decl.per != "params":
+            return display.show(params[0].type, key)
+        if params:
+            values = key if len(params) > 1 else (key,)
+            return ", ".join(f"{p.name} = {display.show(p.type, v)}"
+                             for p, v in zip(params, values, strict=True))  # fmt: skip
     return repr(key)
 
 
 def _obligation(model: Model, decl: Fairness, succ: Successor) -> Any:
     """The key of the obligation of `decl` a transition belongs to (see Fairness)."""
-    action = model.actions[succ.action]
-    param = {"node": action.node_param, "message": action.message_param}.get(decl.per)
-    names = [p.name for p in action.params]
-    return succ.params[names.index(param)] if param in names else None
+    return obligation_key(succ.params, decl.key_positions(model.actions[succ.action]))
 
 
 # ---------------------------------------------------------------- checking a given run
