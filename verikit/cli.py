@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import math
 import os
-import shutil
 import sys
 import time
 from collections.abc import Callable
@@ -20,6 +19,8 @@ from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import typer
+from rich.console import Console
+from rich.text import Text
 from typer.core import TyperGroup
 from typer.exceptions import TyperException
 
@@ -50,6 +51,7 @@ from verikit.report import (
     to_sarif,
     to_text,
 )
+from verikit.report.progress import TerminalLine, bmc_line, search_line, simulation_line, wanted
 
 # The published docs: an installed verikit has no docs/ directory to point to.
 DOCS = "https://github.com/verikit/verikit/blob/main/docs"
@@ -1021,7 +1023,7 @@ def _check_timeout(timeout: float | None) -> None:
 
 def _on_terminal() -> bool:
     """Progress lines go to an interactive terminal only, never to CI logs or pipes."""
-    return sys.stderr.isatty() and not os.environ.get("CI")
+    return wanted(sys.stderr)
 
 
 def _progress_printer() -> Any:
@@ -1031,12 +1033,9 @@ def _progress_printer() -> Any:
     started = time.monotonic()
 
     def show(p: Progress) -> None:
-        elapsed = time.monotonic() - started
-        phase = "" if p.phase == "safety" else f"{p.phase}: "
-        _progress(
-            f"  {phase}{p.distinct_states:,} states  depth {p.depth}  "
-            f"{p.states_per_second:,.0f} states/s  queue {p.queue:,}  {elapsed:.0f} s"
-        )
+        phase = "" if p.phase == "safety" else p.phase
+        _progress(search_line(p.distinct_states, p.depth, p.states_per_second, p.queue,
+                              time.monotonic() - started, phase))  # fmt: skip
 
     return show
 
@@ -1048,10 +1047,7 @@ def _bmc_progress_printer(depth: int) -> Any:
     started = time.monotonic()
 
     def show(done: int, seconds: float) -> None:
-        elapsed = time.monotonic() - started
-        doing = f"checking depth {done + 1}" if done < depth else "done"
-        _progress(f"  bmc: depth {done} of {depth} checked ({seconds:.1f} s), {doing}  "
-                  f"{elapsed:.0f} s")  # fmt: skip
+        _progress(bmc_line(done, depth, seconds, time.monotonic() - started))
 
     return show
 
@@ -1062,24 +1058,20 @@ def _simulation_progress_printer() -> Any:
         return None
 
     def show(runs: int, steps: int, seconds: float) -> None:
-        rate = steps / seconds if seconds > 0 else 0.0
-        _progress(f"  simulate: {runs:,} runs  {steps:,} steps  {rate:,.0f} steps/s  {seconds:.0f} s")
+        _progress(simulation_line(runs, steps, seconds))
 
     return show
 
 
-def _progress(line: str) -> None:
-    """Replace the progress line: erased first, and cut to the terminal's width, so it never
-    wraps (a wrapped line leaves its first part behind at every update)."""
-    width = shutil.get_terminal_size((80, 24)).columns
-    sys.stderr.write("\r\033[K" + line[: max(width - 1, 1)])
-    sys.stderr.flush()
+def _progress(line: Text) -> None:
+    """Replace the progress line (report/progress.py: erased first, cut to the terminal's
+    width by rich, so it never wraps and leaves no stale lines)."""
+    TerminalLine(Console(stderr=True)).show(line)
 
 
 def _clear_progress() -> None:
     if _on_terminal():
-        sys.stderr.write("\r\033[K")
-        sys.stderr.flush()
+        TerminalLine(Console(stderr=True)).clear()
 
 
 def main() -> None:

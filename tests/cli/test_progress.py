@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import pty
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -15,6 +16,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 TWO_PHASE = ROOT / "specs" / "two_phase_commit.dsl"
 TLA_TWO_PHASE = ROOT / "specs" / "reference" / "tla_two_phase.dsl"
+STYLE = re.compile(r"\x1b\[[0-9;]*m")
 
 
 def run_on_terminal(*args: str, ci: bool = False) -> tuple[int, str]:
@@ -38,7 +40,7 @@ def run_on_terminal(*args: str, ci: bool = False) -> tuple[int, str]:
             break
         shown += chunk
     os.close(master)
-    return process.wait(timeout=120), shown.decode()
+    return process.wait(timeout=120), STYLE.sub("", shown.decode())  # rich styles the line
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="needs a pseudo-terminal")
