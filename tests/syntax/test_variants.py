@@ -146,3 +146,35 @@ def test_the_extends_header_round_trips_through_the_printer() -> None:
     assert spec.extends is not None and spec.extends.path == "a.dsl"
     assert format_spec(spec).startswith('spec B extends "a.dsl"\n')
     assert parse(format_spec(spec)) == spec
+
+
+def test_drop_leaves_out_the_base_declaration_of_that_kind_and_name(tmp_path: Path) -> None:
+    text = 'spec Buggy extends "../base.dsl"\ndrop lemma Small\ndrop invariant Bounded\n'
+    spec = variant(tmp_path, text)
+    names = [d.name for d in spec.decls if isinstance(d, a.PropertyDecl)]
+    assert names == []
+
+
+def test_drop_on_in_a_node_leaves_out_its_handlers_of_that_message(tmp_path: Path) -> None:
+    text = 'spec Quiet extends "../base.dsl"\nnode Server[2] {\n  drop on Ping\n}\n'
+    (node,) = [d for d in variant(tmp_path, text).decls if isinstance(d, a.NodeDecl)]
+    assert [type(m).__name__ for m in node.members] == ["VarDecl", "ActionDecl"]
+
+
+def test_dropping_what_the_base_does_not_have_is_an_error(tmp_path: Path) -> None:
+    with pytest.raises(SpecError, match="the base spec has no invariant Small to drop"):
+        variant(tmp_path, 'spec Buggy extends "../base.dsl"\ndrop invariant Small\n')
+
+
+def test_drop_outside_a_variant_is_an_error(tmp_path: Path) -> None:
+    path = tmp_path / "plain.dsl"
+    path.write_text("spec Plain\nvar x: 0..1 = 0\ndrop lemma Small\n")
+    with pytest.raises(SpecError, match="`drop` leaves out a declaration of a base spec"):
+        api.parse_source(api.read_source(path))
+
+
+def test_the_bundled_2pc_bug_variant_drops_the_lemmas_of_the_fixed_protocol() -> None:
+    root = Path(__file__).parents[2] / "specs"
+    spec = api.parse_source(api.read_source(root / "two_phase_commit_buggy.dsl"))
+    assert spec.bases == ("TwoPhaseCommit",)
+    assert not [d for d in spec.decls if isinstance(d, a.PropertyDecl) and d.kind == "lemma"]

@@ -17,7 +17,9 @@ Merge rules, all by name:
     its header (`[symmetric] node G[N]`) must be the base's;
   * anything else (new names, `init` blocks, unnamed constraints) is added after the base's;
   * `expect violation` is never inherited: it says what this spec, not its base, shows.
-Replacing a declaration with one of another kind (a `var` by a `fn`) is an error.
+`drop lemma Name` (any declaration keyword, or `drop on M` in a node) leaves the base's
+declaration out; dropping what the base does not have is an error. Replacing a declaration
+with one of another kind (a `var` by a `fn`) is an error.
 """
 
 from __future__ import annotations
@@ -51,6 +53,10 @@ def resolve(spec: a.Spec, source: SourceFile) -> a.Spec:
 
 def _resolve(spec: a.Spec, source: SourceFile, chain: tuple[str, ...]) -> a.Spec:
     if spec.extends is None:
+        drops = [d for d in _with_members(spec.decls) if isinstance(d, a.DropDecl)]
+        if drops:
+            message = '`drop` leaves out a declaration of a base spec: it needs `extends "…"`'
+            raise SpecError([Diagnostic(d.span, message) for d in drops])
         return spec
     where = spec.extends.span
     name = base_path(source.name, spec.extends.path)
@@ -74,7 +80,16 @@ def merge(base: a.Spec, variant: a.Spec) -> a.Spec:
     return replace(variant, decls=tuple(decls), bases=lineage)
 
 
-def _merged(base: Iterable[a.Decl], changes: list[a.Decl], top: bool) -> list[a.Decl]:
+def _with_members(decls: Iterable[a.Decl]) -> Iterable[a.Decl]:
+    for decl in decls:
+        yield decl
+        if isinstance(decl, a.NodeDecl):
+            yield from decl.members
+
+
+def _merged(base: Iterable[a.Decl], edits: list[a.Decl], top: bool) -> list[a.Decl]:
+    drops = [d for d in edits if isinstance(d, a.DropDecl)]
+    changes = [d for d in edits if not isinstance(d, a.DropDecl)]
     by_key: dict[Key, list[a.Decl]] = {}
     for change in changes:
         key = _key(change)
@@ -83,8 +98,13 @@ def _merged(base: Iterable[a.Decl], changes: list[a.Decl], top: bool) -> list[a.
     errors: list[Diagnostic] = []
     out: list[a.Decl] = []
     used: set[Key] = set()
+    dropped: set[a.DropDecl] = set()
     for decl in base:
         if top and isinstance(decl, a.ExpectDecl):
+            continue
+        drop = next((d for d in drops if _drops(d, decl)), None)
+        if drop is not None:
+            dropped.add(drop)
             continue
         key = _key(decl)
         if key is None or key not in by_key:
@@ -93,6 +113,10 @@ def _merged(base: Iterable[a.Decl], changes: list[a.Decl], top: bool) -> list[a.
             used.add(key)
             out += _replaced(decl, by_key[key], errors)
     out += [c for c in changes if _key(c) is None or _key(c) not in used]
+    for drop in drops:
+        if drop not in dropped:
+            what = f"handlers of {drop.name}" if drop.kind == "on" else f"{drop.kind} {drop.name}"
+            errors.append(Diagnostic(drop.span, f"the base spec has no {what} to drop"))
     if errors:
         raise SpecError(errors)
     return out
@@ -123,6 +147,23 @@ def _merged_node(old: a.NodeDecl, new: a.NodeDecl, errors: list[Diagnostic]) -> 
         return old
     members = _merged(old.members, list(new.members), top=False)
     return replace(old, members=tuple(members))
+
+
+_DROPPED: dict[str, type] = {
+    "const": a.ConstDecl, "type": a.TypeDecl, "message": a.MessageDecl, "var": a.VarDecl,
+    "fn": a.FnDecl, "action": a.ActionDecl, "node": a.NodeDecl, "on": a.HandlerDecl,
+    "query": a.QueryDecl,
+}  # fmt: skip
+
+
+def _drops(drop: a.DropDecl, decl: a.Decl) -> bool:
+    """Whether `drop kind Name` leaves out `decl`."""
+    if isinstance(decl, a.PropertyDecl):
+        kind = "property" if decl.kind in a.TEMPORAL_KINDS else decl.kind
+        return drop.kind == kind and drop.name == decl.name
+    if not isinstance(decl, _DROPPED.get(drop.kind, ())):
+        return False
+    return _label(decl) == drop.name
 
 
 def _header(node: a.NodeDecl) -> str:
