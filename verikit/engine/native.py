@@ -122,6 +122,14 @@ def check(
     return replace(result, backend=info)
 
 
+def result_of(
+    compiled: CompiledModel, options: CheckOptions, library: NativeLibrary, outcome: SearchOutcome
+) -> CheckResult:
+    """A native search's figures and events as the engine's result (faults worded by replaying
+    their paths in Python). verikit/cluster builds such an outcome from its partitions."""
+    return _NativeRun(compiled, options, library, 1, False).result(outcome)
+
+
 def collision_probability(distinct: int, transitions: int) -> float:
     """TLC's optimistic estimate that two of the states shared a 64-bit fingerprint."""
     return distinct * max(transitions - distinct, 0) / 2.0**64

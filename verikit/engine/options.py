@@ -16,6 +16,7 @@ class Progress:
     queue: int  # states waiting to be explored (rest of this BFS level + the next one so far)
     seconds: float
     phase: str = "safety"  # "liveness" while the liveness pass rebuilds the whole graph
+    workers: tuple[float, ...] = ()  # a cluster search: states per second stored by each worker
 
 
 @dataclass(frozen=True)

@@ -169,7 +169,8 @@ def _remember(known: dict[str, str]) -> None:
 
 
 def translation_unit(model_c: str) -> str:
-    return f'#include "vk_runtime.h"\n{model_c}\n#include "search.c"\n'
+    # expand.c: a cluster partition's batch expansion (verikit/cluster, docs/cluster.md)
+    return f'#include "vk_runtime.h"\n{model_c}\n#include "search.c"\n#include "expand.c"\n'
 
 
 def cache_dir() -> Path:
@@ -239,6 +240,6 @@ def _key(unit: str, compiler: Compiler) -> str:
     for part in (unit, compiler.path, compiler.identity, " ".join(FLAGS)):
         digest.update(part.encode())
         digest.update(b"\0")
-    for name in ("vk_runtime.h", "search.c"):
+    for name in ("vk_runtime.h", "search.c", "expand.c"):
         digest.update((RUNTIME / name).read_bytes())
     return digest.hexdigest()[:32]

@@ -179,6 +179,11 @@ class NativeLibrary:
         lib.vk_api_prop_kind.restype = ctypes.c_char_p
         lib.vk_api_action_name.restype = ctypes.c_char_p
 
+    @property
+    def cdll(self) -> ctypes.CDLL:
+        """The loaded library itself, for the cluster partition's entry points (partition.py)."""
+        return self._lib
+
     # ------------------------------------------------------------ one state at a time
 
     def init_states(self) -> Labelled:

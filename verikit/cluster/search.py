@@ -1,0 +1,305 @@
+"""The cluster search's driver: level-synchronous rounds over Ray actors (docs/cluster.md).
+
+Per level the driver asks every worker to expand its frontier a chunk of parents at a time;
+each expansion's records go from the expanding worker straight to their owners through Ray's
+object store (the driver passes references, never the bytes). Then every worker orders and
+evaluates its new states, the workers rank them against each other's keys, the driver walks
+their findings (walk.py) and the workers commit what the walk stored. The driver holds a few
+numbers per level and the findings; every state lives in exactly one worker.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from verikit.cluster.walk import Findings, Stop, split, walk
+from verikit.cluster.worker import Expanded, LevelFindings, PartitionWorker, WorkerInfo
+from verikit.engine.options import CheckOptions, Progress
+from verikit.native.library import SearchOutcome, Status
+from verikit.native.partition import MISROUTED, ORD_BITS, ORD_MASK, ROOT_PART, Committed
+
+CHUNK = 65536  # parents per expand call: bounds the records in flight, and the wait for Ctrl-C
+POLL = 0.25  # seconds between looks at the clock, Ctrl-C and progress while workers run
+START_TIMEOUT = 300.0  # seconds for the workers to start (each compiles the model, or not)
+
+
+class WorkerLost(Exception):
+    """A worker process died (or its machine left): the run stops, concluding nothing."""
+
+
+class Deadline(Exception):
+    """--timeout passed while the workers ran."""
+
+
+class WorkerFailed(Exception):
+    """A worker reported an internal error (a verikit bug)."""
+
+
+@dataclass
+class Figures:
+    """The search's counts so far (engine/search.py's meanings)."""
+
+    distinct: int = 0
+    transitions: int = 0
+    depth: int = 0
+    peak: int = 0
+    frontier: int = 1  # the virtual root, whose successors are the initial states
+    stored_by: list[int] = field(default_factory=list)
+    shipped: int = 0  # bytes of records sent between workers
+    status: Status | None = None
+    halted: bool = False
+    cut: bool = False
+
+
+class ClusterSearch:
+    """One search over started workers (Ray actors of PartitionWorker)."""
+
+    def __init__(self, ray: Any, actors: Sequence[Any], infos: Sequence[WorkerInfo],
+                 options: CheckOptions, findings: Findings, n_actions: int,
+                 chunk: int = CHUNK) -> None:  # fmt: skip
+        self.ray, self.actors, self.infos = ray, list(actors), list(infos)
+        self.options, self.findings, self.chunk = options, findings, chunk
+        self.figures = Figures(stored_by=[0] * len(actors))
+        self.hits = [0] * n_actions
+        self.started = time.monotonic()
+        self.deadline = _deadline(options)
+        self.next_progress = self.started + 1.0
+
+    @property
+    def parts(self) -> int:
+        return len(self.actors)
+
+    # ------------------------------------------------------------ the whole search
+
+    def run(self) -> SearchOutcome:
+        """Search to the end or a limit; Ctrl-C ends it as INTERRUPTED, --timeout as TIMEOUT
+        (the level under way is dropped, as in a single-process search). WorkerLost
+        propagates: nothing can be concluded without every partition."""
+        f = self.figures
+        stored_before = 0
+        try:
+            more = self._level(probing=False)
+            while more and f.frontier > 0:
+                f.depth += 1
+                f.peak = max(f.peak, f.frontier)
+                probing = self.options.max_depth is not None and f.depth == self.options.max_depth
+                stored_before = f.distinct
+                more = self._level(probing)
+        except KeyboardInterrupt:
+            f.status = Status.INTERRUPTED
+        except Deadline:
+            f.status = Status.TIMEOUT
+        except _Ended:  # a worker's status (memory, a value C cannot hold) is in f.status
+            pass
+        if f.distinct > stored_before and (f.halted or f.status is not None):
+            f.depth += 1
+        if f.status is None and self.findings.status is not None:
+            f.status = self.findings.status
+        if f.status is None:
+            f.status = Status.HALTED if f.halted else Status.MAX_DEPTH if f.cut else Status.COMPLETE
+        return SearchOutcome(
+            distinct=f.distinct, transitions=f.transitions, depth=f.depth, peak_queue=f.peak,
+            seconds=time.monotonic() - self.started, status=f.status, cut=f.cut,
+            events=tuple(self.findings.events), action_hits=tuple(self.hits), paths=self.path,
+            table_slots=0,
+        )  # fmt: skip
+
+    # ------------------------------------------------------------ one level
+
+    def _level(self, probing: bool) -> bool:
+        """Expand the frontier; store the next level. False when the search ends."""
+        self._expand(probing)
+        levels: list[LevelFindings] = self._get([a.finish.remote(self.findings.pending)
+                                                 for a in self.actors])  # fmt: skip
+        for level in levels:
+            self._status(level.finished.status)
+            self.figures.cut |= level.finished.cut
+            self.hits = [a + b for a, b in zip(self.hits, level.hits, strict=True)]
+        stop = walk(
+            self.findings,
+            [(part, e) for part, level in enumerate(levels) for e in level.parent_events],
+            [(part, n) for part, level in enumerate(levels) for n in level.notes],
+            self._limit_key(sum(level.finished.storable for level in levels)),
+        )
+        self._commit(stop)
+        return not (self.figures.halted or self.figures.status is not None)
+
+    def _expand(self, probing: bool) -> None:
+        """Rounds of expansion until every worker's frontier is done; each round's records
+        go from worker to worker (the driver holds only their references)."""
+        left = [1] * self.parts
+        receipts: list[Any] = []
+        while any(left):
+            busy = [w for w in range(self.parts) if left[w]]
+            outs = {w: self.actors[w].expand.options(num_returns=self.parts + 1)
+                    .remote(self.chunk, probing) for w in busy}  # fmt: skip
+            for dest in range(self.parts):
+                batches = [outs[w][1 + dest] for w in busy if w != dest]
+                if batches:
+                    receipts.append(self.actors[dest].receive.remote(*batches))
+            expanded: list[Expanded] = self._get([outs[w][0] for w in busy])
+            for w, done in zip(busy, expanded, strict=True):
+                self._status(done.status)
+                left[w] = done.left
+                self.figures.shipped += done.shipped
+                self.figures.stored_by[w] = done.stored
+            self._tick()
+        for status in self._get(receipts):
+            self._status(status)
+
+    def _limit_key(self, storable: int) -> int | None:
+        """Rank the level's storable states across workers; the key of the one at which
+        --max-states is reached, if it is in this level."""
+        if self.parts > 1:
+            keys = [a.keys.remote() for a in self.actors]
+            self._get([a.rank.remote(*(keys[v] for v in range(self.parts) if v != w))
+                       for w, a in enumerate(self.actors)])  # fmt: skip
+        limit = self.options.max_states
+        if limit is None or self.figures.distinct + storable <= limit:
+            return None
+        position = limit - self.figures.distinct
+        found = [k for k in self._get([a.key_at.remote(position) for a in self.actors])
+                 if k is not None]  # fmt: skip
+        if len(found) != 1:
+            raise WorkerFailed(f"state {position} of the level is held by {len(found)} workers")
+        return int(found[0])
+
+    def _commit(self, stop: Stop) -> None:
+        committed: list[Committed] = self._get([a.commit.remote(stop.limit, stop.at)
+                                                for a in self.actors])  # fmt: skip
+        f = self.figures
+        for w, c in enumerate(committed):
+            self._status(c.status)
+            f.stored_by[w] = c.total
+        f.transitions += sum(c.transitions for c in committed)
+        f.frontier = sum(c.stored for c in committed)
+        f.distinct += f.frontier
+        f.halted = stop.halted
+        if stop.status is not None and f.status is None:
+            f.status = stop.status
+
+    # ------------------------------------------------------------ paths
+
+    def path(self, handle_: int) -> tuple[int, ...]:
+        """Init ordinal, then successor ordinals, to a stored state: its parent words, worker
+        to worker."""
+        if handle_ < 0:
+            return ()
+        ordinals: list[int] = []
+        part, local = split(handle_)
+        while part != ROOT_PART:
+            word = self._get([self.actors[part].parent.remote(local)])[0]
+            if word is None:
+                raise WorkerFailed(f"worker {part} holds no state {local}")
+            ordinals.append(word & ORD_MASK)
+            ref = word >> ORD_BITS
+            part, local = ref >> 32, ref & 0xFFFFFFFF
+        return tuple(reversed(ordinals))
+
+    # ------------------------------------------------------------ waiting on workers
+
+    def _get(self, refs: list[Any]) -> list[Any]:
+        """The results of `refs`; meanwhile the clock, progress and Ctrl-C are looked at."""
+        pending = list(refs)
+        try:
+            while pending:
+                _, pending = self.ray.wait(pending, num_returns=len(pending), timeout=POLL)
+                self._tick()
+            return list(self.ray.get(refs))
+        except self.ray.exceptions.RayActorError as exc:
+            raise WorkerLost(self._lost(getattr(exc, "actor_id", None))) from None
+        except self.ray.exceptions.RayError as exc:
+            raise WorkerLost(self._lost(None, str(exc).splitlines()[0])) from None
+
+    def _lost(self, actor_id: str | None, detail: str = "") -> str:
+        """Name the lost worker: the one with that actor id, else the first not answering."""
+        dead = [w for w, a in enumerate(self.actors) if actor_id and _actor_id(a) == actor_id]
+        if not dead:
+            dead = [w for w, a in enumerate(self.actors) if not self._answers(a)]
+        names = ", ".join(_name(self.infos[w]) for w in dead) or "a worker"
+        more = f" ({detail})" if detail else ""
+        return (
+            f"cluster {names} was lost during the search{more}; nothing is concluded from a "
+            "partial state space: run the check again"
+        )
+
+    def _answers(self, actor: Any) -> bool:
+        try:
+            self.ray.get(actor.about.remote(), timeout=5.0)
+        except Exception:  # noqa: BLE001 -- any failure to answer means lost
+            return False
+        return True
+
+    def _status(self, status: int) -> None:
+        if status == MISROUTED:
+            raise WorkerFailed("a record reached a worker that does not own it")
+        if status and self.figures.status is None:
+            self.figures.status = Status(status)
+            raise _Ended
+
+    def _tick(self) -> None:
+        now = time.monotonic()
+        if self.deadline is not None and now >= self.deadline:
+            raise Deadline
+        report = self.options.progress
+        if report is not None and now >= self.next_progress:
+            self.next_progress = now + 1.0
+            seconds = now - self.started
+            per_worker = tuple(n / seconds for n in self.figures.stored_by)
+            stored = sum(self.figures.stored_by)
+            report(Progress(stored, self.figures.depth, stored / seconds, self.figures.frontier,
+                            seconds, workers=per_worker))  # fmt: skip
+
+
+class _Ended(Exception):
+    """A worker reported a status that ends the search (memory, unrepresentable value...)."""
+
+
+def _deadline(options: CheckOptions) -> float | None:
+    if options.timeout is None:
+        return None
+    return (options.started or time.monotonic()) + options.timeout
+
+
+def _actor_id(actor: Any) -> str | None:
+    actor_id = getattr(actor, "_actor_id", None)
+    return None if actor_id is None else str(actor_id.hex())
+
+
+def _name(info: WorkerInfo) -> str:
+    return f"worker {info.part} (pid {info.pid} on {info.host})"
+
+
+def start_workers(ray: Any, c_source: str, parts: int, deadlock: bool, stop_at_first: bool,
+                  max_events: int) -> tuple[list[Any], list[WorkerInfo]]:  # fmt: skip
+    """One actor per partition, spread over the cluster's machines; their WorkerInfos."""
+    remote = ray.remote(PartitionWorker)
+    actors = [
+        remote.options(num_cpus=1, max_restarts=0, max_task_retries=0,
+                       scheduling_strategy="SPREAD")
+        .remote(c_source, part, parts, deadlock, stop_at_first, max_events)
+        for part in range(parts)
+    ]  # fmt: skip
+    try:
+        infos: list[WorkerInfo] = ray.get([a.about.remote() for a in actors],
+                                          timeout=START_TIMEOUT)  # fmt: skip
+    except ray.exceptions.GetTimeoutError:
+        for actor in actors:
+            ray.kill(actor)
+        raise WorkerLost(f"the workers did not start within {START_TIMEOUT:.0f} s") from None
+    hosts: dict[str, int] = {}
+    for info in infos:
+        hosts[info.host] = hosts.get(info.host, 0) + 1
+    ray.get([a.share_memory.remote(hosts[i.host]) for a, i in zip(actors, infos, strict=True)])
+    return actors, infos
+
+
+def stop_workers(ray: Any, actors: Sequence[Any]) -> None:
+    for actor in actors:
+        with contextlib.suppress(Exception):  # already gone
+            ray.kill(actor)
+

@@ -1,0 +1,154 @@
+"""The body of a cluster worker: one partition of the search, in its own process.
+
+The driver makes a Ray actor of `PartitionWorker` (this module never imports Ray: the class is
+plain Python, so it is tested and typed without a cluster). The worker compiles the model's C
+(or finds it in its machine's cache), then answers the driver's per-level calls; the packed
+records it ships to other workers travel as byte strings through Ray's object store.
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import socket
+import time
+from dataclasses import dataclass
+from importlib import metadata
+
+from verikit import __version__
+from verikit.native.build import build_c
+from verikit.native.library import Status, default_memory_limit
+from verikit.native.partition import (
+    Committed,
+    Finished,
+    Note,
+    ParentEvent,
+    Partition,
+)
+
+
+@dataclass(frozen=True)
+class WorkerInfo:
+    """Who a worker is (to name it when it is lost) and what it runs (to name a mismatch)."""
+
+    part: int
+    pid: int
+    host: str
+    ray: str
+    python: str
+    verikit: str
+    build_seconds: float
+    cached: bool
+
+
+@dataclass(frozen=True)
+class Expanded:
+    status: int
+    left: int  # parents of this level still to expand
+    shipped: int  # bytes of records sent to other workers by this call
+    stored: int  # states this worker has stored in all
+
+
+@dataclass(frozen=True)
+class LevelFindings:
+    finished: Finished
+    notes: tuple[Note, ...]
+    parent_events: tuple[ParentEvent, ...]
+    hits: tuple[int, ...]
+
+
+class PartitionWorker:
+    """Partition `part` of `parts` of the search of one model (its generated C source)."""
+
+    def __init__(self, c_source: str, part: int, parts: int, deadlock: bool,
+                 stop_at_first: bool, max_events: int) -> None:  # fmt: skip
+        started = time.monotonic()
+        built = build_c(c_source)
+        self.info = WorkerInfo(
+            part, os.getpid(), socket.gethostname(), _ray_version(), platform.python_version(),
+            __version__, time.monotonic() - started, built.cached,
+        )  # fmt: skip
+        self.part, self.parts = part, parts
+        self.partition = Partition(built.library)
+        self.status = self.partition.open(part, parts, deadlock, stop_at_first, max_events)
+        self.memory_limit = default_memory_limit()
+
+    def about(self) -> WorkerInfo:
+        return self.info
+
+    def share_memory(self, workers_here: int) -> None:
+        """Several workers on one machine: each may grow into its share of the free memory."""
+        self.memory_limit = _memory_limit(workers_here)
+
+    def expand(self, max_parents: int, probing: bool) -> tuple[object, ...]:
+        """Expand the next parents: (Expanded, then the records for each worker, b"" for
+        this one, whose own successors went straight into its level table)."""
+        status, left = self.partition.expand(max_parents, probing)
+        status = self._checked(status)
+        out = [b"" if dest == self.part else self.partition.take(dest)
+               for dest in range(self.parts)]  # fmt: skip
+        shipped = sum(len(records) for records in out)
+        return (Expanded(status, left, shipped, self.partition.stored()), *out)
+
+    def receive(self, *batches: bytes) -> int:
+        for records in batches:
+            if records and self.status == 0:
+                self.status = self.partition.receive(records)
+        return self._checked(self.status)
+
+    def finish(self, pending: int) -> LevelFindings:
+        finished = self.partition.finish(pending)
+        return LevelFindings(
+            finished,
+            tuple(self.partition.notes(finished.notes)),
+            tuple(self.partition.parent_events(finished.parent_events)),
+            self.partition.hits(),
+        )
+
+    def keys(self) -> bytes:
+        return self.partition.keys()
+
+    def rank(self, *others: bytes) -> None:
+        for keys in others:
+            self.partition.rank(keys)
+
+    def key_at(self, rank: int) -> int | None:
+        return self.partition.key_at(rank)
+
+    def commit(self, limit: int, at: int) -> Committed:
+        committed = self.partition.commit(limit, at)
+        return Committed(self._checked(committed.status), committed.stored,
+                         committed.transitions, committed.total)  # fmt: skip
+
+    def parent(self, local: int) -> int | None:
+        return self.partition.parent(local)
+
+    def _checked(self, status: int) -> int:
+        """The status, or out of memory once this process outgrew its share."""
+        if status == 0 and self.memory_limit and _resident() > self.memory_limit:
+            self.status = status = Status.OUT_OF_MEMORY
+        return status
+
+
+def _ray_version() -> str:
+    try:
+        return metadata.version("ray")
+    except metadata.PackageNotFoundError:
+        return "none"
+
+
+def _resident() -> int:
+    try:
+        with open("/proc/self/statm", encoding="ascii") as statm:
+            return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
+def _memory_limit(workers_here: int) -> int:
+    """What this process holds plus its share of 90% of the machine's available memory."""
+    whole = default_memory_limit()
+    if not whole:
+        return 0
+    resident = _resident()
+    return resident + (whole - resident) // max(workers_here, 1)
