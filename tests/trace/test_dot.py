@@ -316,8 +316,8 @@ def test_long_labels_are_wrapped(tmp_path: Path) -> None:
     c = ring()
     root = draw_svg(long_run(), c, tmp_path / "ring.svg")
     lines = [t.text or "" for t in root.iter(f"{SVG}text")]
-    first = lines.index("log: [1, 2, 3, 4] →")
-    assert lines[first + 1].strip() == "[1, 2, 3, 4, 2, 3, 4, 5]"  # a value is never split
+    first = lines.index("log: [1, 2, 3, 4, 2, 3, 4, 5] →")
+    assert lines[first + 1] == "\xa0\xa0\xa0[1, 2, 3, 4, 2, 3, 4, 5, 3, 4, 5, 6]"  # indented, whole
     assert max(len(line) for line in lines if not line.startswith("Ring:")) <= WRAP
 
 

@@ -36,7 +36,7 @@ from verikit.trace.wrap import wrap
 FORMATS = ("svg", "png", "pdf", "dot")
 INSTALL = "apt-get install graphviz / brew install graphviz"
 
-WRAP = 40  # characters per label line
+WRAP = 46  # characters per label line
 MAX_LINES = 14  # per cell; the rest is summarised as "… n more"
 FONT = "Helvetica,Arial,sans-serif"
 RED, GREY, BLUE = "#c0392b", "#9a9a9a", "#1f4e8c"
@@ -588,11 +588,17 @@ def html_label(lines: Sequence[Line], align: str = "LEFT", width: int = WRAP) ->
     out: list[str] = []
     for text, style in lines:
         for piece in wrap(text, width):
-            out.append(_styled(escape(piece, quote=False), style))
+            out.append(_styled(_indented(escape(piece, quote=False)), style))
     if len(out) > MAX_LINES:
         out = out[: MAX_LINES - 1] + [f"<I>… {len(out) - MAX_LINES + 1} more lines</I>"]
     br = f'<BR ALIGN="{align}"/>'
     return "<" + br.join(out) + br + ">"
+
+
+def _indented(text: str) -> str:
+    """A continuation line's indent in no-break spaces: an SVG viewer drops leading spaces."""
+    body = text.lstrip(" ")
+    return "&#160;" * (len(text) - len(body)) + body
 
 
 def _styled(text: str, style: str) -> str:
