@@ -242,3 +242,11 @@ class Model:
         names = [name for name in self.expected if name not in queries]
         names += [p.name for p in self.properties if p.family and p.family in self.expected]
         return tuple(names)
+
+    def unshown(self, violated: set[str]) -> tuple[str, ...]:
+        """The `expect violation` names a search can find that none of `violated` (property
+        names, instances of quantified ones included) shows."""
+        families = {p.name: p.declared for p in self.properties}
+        shown = {families.get(name, name) for name in violated}
+        queries = {q.name for q in self.queries}
+        return tuple(n for n in self.expected if n not in queries and n not in shown)

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import time
 from array import array
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import cast
 
@@ -34,8 +35,17 @@ ENTER = -2  # parent marker: the path continues in the tree below, at the same s
 HALTING = ("invariant", "deadlock", "fault")  # discoveries that stop a stop_at_first search
 
 
-def extend(compiled: CompiledModel, options: CheckOptions, result: CheckResult) -> CheckResult:
-    """`result` of the safety search with the liveness properties decided (when they can be)."""
+GraphSource = Callable[[Budget], StateGraph]  # the state graph, within the budget's limits
+
+
+def extend(
+    compiled: CompiledModel,
+    options: CheckOptions,
+    result: CheckResult,
+    source: GraphSource | None = None,
+) -> CheckResult:
+    """`result` of the safety search with the liveness properties decided (when they can be),
+    on the graph `source` gives (default: engine/graph.py explores it)."""
     reason = _undecidable(options, result)
     if reason is not None:
         return replace(result, liveness_undecided=reason)
@@ -43,14 +53,16 @@ def extend(compiled: CompiledModel, options: CheckOptions, result: CheckResult) 
     left = None if options.timeout is None else max(0.0, options.timeout - result.stats.seconds)
     if options.timeout is not None and options.started is not None:  # loading counted too
         left = max(0.0, options.started + options.timeout - started)
-    budget = Budget(options, left)
+    own = options.liveness_timeout
+    budget = Budget(options, own if left is None or (own is not None and own < left) else left)
+    own_limit = own is not None and (left is None or own < left)  # its expiry is liveness's
     found: list[Discovery] = []
     checked: list[str] = []
     undecided: str | None = None
     graph: StateGraph | None = None
     try:
         with interrupt_at(budget.deadline):  # stops generated code too; the pass is discarded
-            graph = explore(compiled, budget)
+            graph = explore(compiled, budget) if source is None else source(budget)
         for prop in compiled.model.liveness:
             lasso = violation(graph, prop, budget)
             checked.append(prop.name)
@@ -62,10 +74,13 @@ def extend(compiled: CompiledModel, options: CheckOptions, result: CheckResult) 
             undecided = "stopped at the first violation"
     except Interrupted as stop:
         undecided = stop.reason
+        if own_limit and stop.reason.startswith("timeout"):
+            undecided = f"liveness timeout {own} s"
         if stop.fault is not None:
             found.append(stop.fault)
     except DeadlineExpired:
-        undecided = f"timeout {options.timeout} s (liveness)"
+        undecided = f"liveness timeout {own} s" if own_limit else (
+            f"timeout {options.timeout} s (liveness)")  # fmt: skip
     violations = result.violations + tuple(found)
     limit = undecided if undecided is not None and not found else None
     verdict = Verdict.VIOLATED if violations else Verdict.INCOMPLETE if limit else result.verdict
@@ -74,6 +89,7 @@ def extend(compiled: CompiledModel, options: CheckOptions, result: CheckResult) 
         verdict=verdict,
         violations=violations,
         incomplete_reason=result.incomplete_reason or limit,
+        safety_established=limit is not None and result.verdict == Verdict.HOLDS,
         liveness_checked=tuple(checked),
         liveness_undecided=undecided,
         liveness_states=len(graph) if graph is not None else 0,

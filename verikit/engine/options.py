@@ -43,11 +43,16 @@ class CheckOptions:
     # when the run's clock started (time.monotonic()); None: when the search starts. The API
     # sets it before loading the spec, so that loading counts against `timeout` too
     started: float | None = None
+    # seconds for the liveness pass alone, from when it starts (`timeout` still bounds the
+    # whole run); when it runs out after a complete safety search, safety stays established
+    liveness_timeout: float | None = None
 
     def __post_init__(self) -> None:
         for name in ("max_states", "max_depth"):
             value = getattr(self, name)
             if value is not None and value < 1:
                 raise ValueError(f"{name} must be at least 1, got {value}")
-        if self.timeout is not None and self.timeout <= 0:
-            raise ValueError(f"timeout must be positive, got {self.timeout}")
+        for name in ("timeout", "liveness_timeout"):
+            seconds = getattr(self, name)
+            if seconds is not None and seconds <= 0:
+                raise ValueError(f"{name} must be positive, got {seconds}")

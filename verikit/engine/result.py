@@ -116,6 +116,9 @@ class CheckResult:
     liveness_cut_off: int = 0  # its states with a successor outside a constraint
     liveness_cut_by: tuple[str, ...] = ()  # the constraints those successors fail
     liveness_seconds: float = 0.0  # building the graph and deciding every property
+    # the safety search finished and found nothing, but a limit stopped the liveness pass:
+    # the invariants (and deadlock freedom) are established, liveness is not (INCOMPLETE)
+    safety_established: bool = False
     backend: Backend | None = None  # set by engine.native.check (None: engine.check directly)
     # a search a limit stopped: every state reachable in this many steps or fewer was found and
     # checked against the invariants (-1: not even every initial state); None when not stopped

@@ -85,7 +85,7 @@ def _undecided(report: SpecReport) -> dict[str, str]:
         why = result.liveness_undecided or "not decided"
         reasons |= {p.name: f"liveness {why}" for p in loaded.model.liveness
                     if p.name not in result.liveness_checked}  # fmt: skip
-    if report.verdict == "incomplete":
+    if report.verdict == "incomplete" and not result.safety_established:
         stop = f"not proved: {headline(report)}"
         reasons |= {p.name: stop for p in loaded.model.properties if p.name not in reasons}
     return reasons

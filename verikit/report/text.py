@@ -95,12 +95,23 @@ def headline(report: SpecReport) -> str:
             return "expected violation found (this spec demonstrates a bug): " + ", ".join(
                 sorted({d.property for d in result.violations})
             )
+        case "violated" if model is not None and model.expected and result.violations and (
+            {d.property for d in result.violations} <= set(model.expected_properties)
+        ):  # --all-violations: one of several expected violations is missing
+            missing = ", ".join(model.unshown({d.property for d in result.violations}))
+            return (f"VIOLATED: the expected violation of {missing} was not found (the others "
+                    "were); the spec no longer demonstrates that bug")  # fmt: skip
         case "violated" if model is not None and model.expected and not result.violations:
             return (
                 "VIOLATED: the expected violation of "
                 + ", ".join(model.expected_properties)
                 + " was not found; the spec no longer demonstrates its bug"
             )
+        case "incomplete" if result.safety_established and model is not None:
+            undecided = [p.name for p in model.liveness if p.name not in result.liveness_checked]
+            return (f"INCOMPLETE: safety established (every reachable state explored, no "
+                    f"violation); liveness not decided ({result.liveness_undecided}): "
+                    f"{', '.join(undecided)}")  # fmt: skip
         case "incomplete" if result.explored_depth is not None and result.explored_depth >= 0:
             d = result.explored_depth
             return (f"INCOMPLETE: search stopped ({result.incomplete_reason}); no violation "
