@@ -93,39 +93,42 @@ def test_an_itf_trace_is_checked_with_the_constants_it_was_made_with(tmp_path: P
     assert run("conform", spec, str(trace), "--const", "N=4")[0] == 1  # --const wins: no fit
 
 
-def lww_trace(tmp_path: Path) -> str:
-    """The counterexample of anti_entropy_lww.dsl as ITF: a spec whose variables and actions
-    have anti_entropy.dsl's names."""
-    trace = tmp_path / "lww.itf.json"
-    spec = str(ROOT / "specs" / "anti_entropy_lww.dsl")
-    code, _, err = run("check", spec, "--backend", "python", "--trace-out", str(trace))
+def trace_of(tmp_path: Path, spec: str) -> str:
+    """The counterexample of a bug variant among the bundled specs, as ITF."""
+    trace = tmp_path / f"{Path(spec).stem}.itf.json"
+    code, _, err = run("check", str(ROOT / "specs" / spec), "--backend", "python",
+                       "--trace-out", str(trace))  # fmt: skip
     assert code == 0 and trace.exists(), err
     return str(trace)
 
 
 def test_an_itf_trace_of_another_spec_exits_2_naming_both_specs(tmp_path: Path) -> None:
-    trace = lww_trace(tmp_path)
-    code, _, err = run("conform", str(ROOT / "specs" / "anti_entropy.dsl"), trace)
+    # crdt_lww_buggy.dsl's variables and actions have crdt_lww.dsl's names: only its #meta tells
+    trace = trace_of(tmp_path, "crdt_lww_buggy.dsl")
+    code, _, err = run("conform", str(ROOT / "specs" / "crdt_lww.dsl"), trace)
     assert code == 2
-    assert f"error: {trace} is a trace of spec AntiEntropyLww, not of AntiEntropy" in err
-    assert "its variables and actions have AntiEntropy's names" in err
-    assert run("conform", str(ROOT / "specs" / "anti_entropy_lww.dsl"), trace)[0] == 0
+    assert f"error: {trace} is a trace of spec CrdtLwwBuggy, not of CrdtLww" in err
+    assert "its variables and actions have CrdtLww's names" in err
+    assert run("conform", str(ROOT / "specs" / "crdt_lww_buggy.dsl"), trace)[0] == 0
 
 
 def test_an_itf_trace_of_another_spec_names_the_variables_and_actions_that_differ(
     tmp_path: Path,
 ) -> None:
-    trace = lww_trace(tmp_path)
+    trace = trace_of(tmp_path, "anti_entropy_lww.dsl")
     code, _, err = run("conform", CRDT, trace)
     assert code == 2
     assert "is a trace of spec AntiEntropyLww, not of CrdtCounter" in err
-    assert "variables CrdtCounter does not have: writes, vvOf, Replica.store" in err
-    assert "actions CrdtCounter does not have: Replica.tick, Replica.write" in err
+    assert "variables CrdtCounter does not have: writes, vvOf, down, failures, Replica.store" in err
+    assert (
+        "actions CrdtCounter does not have: Replica.tick, Replica.write, Replica.on Replicate"
+        in err
+    )
     assert "unknown constant" not in err  # the trace's constants are not blamed on the spec
 
 
 def test_an_itf_trace_without_a_spec_name_is_refused_by_its_variables(tmp_path: Path) -> None:
-    document = json.loads(Path(lww_trace(tmp_path)).read_text())
+    document = json.loads(Path(trace_of(tmp_path, "anti_entropy_lww.dsl")).read_text())
     del document["#meta"]["verikit"]
     anonymous = tmp_path / "anonymous.itf.json"
     anonymous.write_text(json.dumps(document))
