@@ -34,6 +34,7 @@ from verikit.engine.deadline import DeadlineExpired, deadline_of, interrupt_at
 from verikit.engine.native import BackendChoice
 from verikit.engine.result import CheckResult, Discovery, Stats, Verdict
 from verikit.engine.search import Interrupted as SearchInterrupted
+from verikit.engine.search import initial_states
 from verikit.engine.shrink import Shrink
 from verikit.engine.simulate import BackendUnavailable, SimulateOptions, new_seed, simulate
 from verikit.errors import Diagnostic, SourceFile, Span, SpecError, SpecFault
@@ -51,11 +52,13 @@ from verikit.symbolic.answer import Answer
 from verikit.syntax import ast, parse
 from verikit.syntax.variants import MAX_CHAIN, base_path, resolve
 from verikit.trace import Trace, itf, replay, replay_states
+from verikit.trace.abstract import NotAVariable, TooBigToFold, TooManyBoxes, abstract_graph
+from verikit.trace.abstract import names as fold_names
 from verikit.trace.cti import cti_view
 from verikit.trace.decoded import DecodedRunError, discovery_of, path_of, witness_of
 from verikit.trace.dot import FORMATS, DiagramOutcome, write_diagram
 from verikit.trace.graph import DEFAULT_LIMIT, TooManyStates, state_graph
-from verikit.trace.graph_dot import write_state_graph
+from verikit.trace.graph_dot import LABELS, write_abstract_graph, write_state_graph
 from verikit.trace.output import OutputProblem as OutputProblem  # re-exported for the CLI
 from verikit.trace.output import refuse_existing as refuse_existing
 from verikit.trace.output import write_output as write_output
@@ -525,17 +528,52 @@ def graph_file(
     consts: Mapping[str, ConstValue] | None = None,
     max_states: int = DEFAULT_GRAPH_LIMIT,
     force: bool = False,
+    abstract: Sequence[str] = (),
+    labels: str = "changes",
 ) -> DiagramOutcome:
     """Draw the reachable state space of a small spec, its shortest counterexample in red.
-    A spec with more than `max_states` states is a UsageError, and nothing is written."""
+    A spec with more than `max_states` states is a UsageError, and nothing is written. With
+    `abstract` variables, one box per value of them instead (at most `max_states` boxes);
+    `labels` is "changes" (from a named parent) or "full" (every variable)."""
+    if labels not in LABELS:
+        raise UsageError(f"--labels must be {' or '.join(LABELS)}, got `{labels}`")
     loaded = load(spec_path, consts)
+    if abstract:
+        return _abstract_graph_file(spec_path, loaded, output, abstract, max_states, force)
     try:
         graph = state_graph(loaded.compiled, max_states)
     except TooManyStates as error:
-        raise UsageError(f"{spec_path}: {error}{_smaller(spec_path, loaded, consts)}") from None
+        fold = _fold_hint(loaded)
+        raise UsageError(f"{spec_path}: {error}{fold}{_smaller(spec_path, loaded, consts)}") from None
     except SpecFault as fault:
         raise UsageError(f"{spec_path}: the initial states fault: {fault}") from None
-    return write_state_graph(graph, output, force)
+    return write_state_graph(graph, output, force, labels)
+
+
+def _abstract_graph_file(
+    spec_path: str | Path,
+    loaded: Loaded,
+    output: Path,
+    abstract: Sequence[str],
+    max_boxes: int,
+    force: bool,
+) -> DiagramOutcome:
+    try:
+        folded = abstract_graph(loaded.compiled, abstract, max_boxes)
+    except (NotAVariable, TooManyBoxes, TooBigToFold) as error:
+        raise UsageError(f"{spec_path}: {error}") from None
+    except SpecFault as fault:
+        raise UsageError(f"{spec_path}: the initial states fault: {fault}") from None
+    return write_abstract_graph(folded, output, force)
+
+
+def _fold_hint(loaded: Loaded) -> str:
+    """How to draw it anyway: one box per value of a variable (the spec's first)."""
+    first, _ = initial_states(loaded.compiled, 1)
+    choices = fold_names(loaded.model, first[0]) if first else []
+    if not choices:
+        return ""
+    return f", or draw one box per value of a variable: --abstract {choices[0]}"
 
 
 GRAPH_READABLE = 1000  # states: beyond this a drawn graph is a wall of nodes

@@ -854,8 +854,24 @@ def graph_command(
     ],
     const: ConstOption = None,
     max_states: Annotated[
-        int, typer.Option(help="Refuse to draw a spec with more reachable states.")
+        int, typer.Option(help="Refuse to draw more states (or, with --abstract, boxes).")
     ] = api.DEFAULT_GRAPH_LIMIT,
+    abstract: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--abstract",
+            metavar="VAR",
+            help="One box per value of this variable (repeatable), with the states and steps "
+            "counted: for a spec too big to draw state by state.",
+        ),
+    ] = None,
+    labels: Annotated[
+        str,
+        typer.Option(
+            metavar="[changes|full]",
+            help="What a state's box lists: its changes from a named parent, or every variable.",
+        ),
+    ] = "changes",
     force: ForceOption = False,
 ) -> None:
     """Draw every reachable state of a small spec; the shortest counterexample in red."""
@@ -866,7 +882,8 @@ def graph_command(
         _check_writable(output, force)
         api.check_diagram_format(output)
         consts = api.parse_const_overrides(const or [])
-        outcome = api.graph_file(spec, output, consts, max_states, force)
+        outcome = api.graph_file(spec, output, consts, max_states, force, tuple(abstract or ()),
+                                 labels)  # fmt: skip
         typer.echo(outcome.message, err=not outcome.ok)
         return api.EXIT_HOLDS if outcome.ok else api.EXIT_ERROR
 

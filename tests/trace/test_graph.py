@@ -200,7 +200,7 @@ def test_the_svg_has_a_box_per_state_and_the_path_in_red(tmp_path: Path) -> None
     assert [text(g) for g in groups(root, "initial")] == ["#0 initial state x = 0"]
     assert len([g for g in groups(root, "path") if "node" in g.get("class", "")]) == 4
     assert len([g for g in groups(root, "path") if "edge" in g.get("class", "")]) == 3
-    assert [text(g) for g in groups(root, "violation")][0] == "#3 ✗ Small x = 3"
+    assert [text(g) for g in groups(root, "violation")][0] == "#3 ✗ Small changes from #2: x = 3"
     title = " ".join(t.text or "" for t in root.iter(f"{SVG}text"))
     assert "✗ invariant Small is violated after 3 steps" in title
 

@@ -6,12 +6,14 @@ Explored breadth-first like the engine (same successor order, a `constraint` bou
 same way), but every state is kept, since the graph is for people and a few hundred states
 at most. States are keyed by the compiled fingerprint, without symmetry reduction: a reader
 should see every state, not one per permutation of interchangeable nodes. Each state is labelled with what
-differs from its BFS parent (an initial state with all its variables), so a reader follows
-the story down the graph; `graph_dot.py` draws it.
+differs from its BFS parent, which the drawing names (a state with several predecessors
+differs from each in its own way), and keeps its whole state too; `graph_dot.py` draws it.
+Above a few hundred states, `abstract.py` draws one box per value of chosen variables.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Hashable, Iterator
 from dataclasses import dataclass
 
@@ -54,6 +56,7 @@ class StateNode:
     lines: tuple[str, ...]
     problems: tuple[str, ...] = ()
     on_path: bool = False
+    full: tuple[str, ...] = ()  # every variable: the whole state, for a tooltip or `--labels full`
 
     @property
     def initial(self) -> bool:
@@ -128,10 +131,7 @@ class _Explorer:
     def graph(self, found: Discovery | None) -> StateGraph:
         path = self._follow(found.path) if found is not None else ()
         on_path, steps = set(path), set(zip(path, path[1:], strict=False))
-        nodes = tuple(
-            StateNode(n.index, n.depth, n.parent, n.lines, n.problems, n.index in on_path)
-            for n in self.nodes
-        )
+        nodes = tuple(dataclasses.replace(n, on_path=n.index in on_path) for n in self.nodes)
         edges = tuple(
             StateEdge(a, b, tuple(words), (a, b) in steps) for (a, b), words in self.edges.items()
         )
@@ -173,8 +173,9 @@ class _Explorer:
         old = None if parent is None else self.states[parent]
         self.index[self.compiled.fingerprint(state)] = index
         self.states.append(state)
-        lines = tuple(state_lines(self.model, old, state))
-        self.nodes.append(StateNode(index, depth, parent, lines, self._violated(state)))
+        full = tuple(state_lines(self.model, None, state))
+        lines = full if old is None else tuple(state_lines(self.model, old, state))
+        self.nodes.append(StateNode(index, depth, parent, lines, self._violated(state), full=full))
         return index
 
     def _within(self, state: State) -> bool:
@@ -203,9 +204,7 @@ class _Explorer:
 
     def _problem(self, index: int, problem: str) -> None:
         node = self.nodes[index]
-        self.nodes[index] = StateNode(
-            node.index, node.depth, node.parent, node.lines, (*node.problems, problem)
-        )
+        self.nodes[index] = dataclasses.replace(node, problems=(*node.problems, problem))
 
     def _words(self, old: State, succ: Successor) -> str:
         """The step in short words: `Client ping`, `Server receives Ping { n: 1 }`, `network
