@@ -138,3 +138,45 @@ reachable LateDoRefused:
   Orchestrator.phase == Compensated and exists s in Service: s.state == Cancelled
 
 terminal when Orchestrator.phase == Committed or Orchestrator.phase == Compensated
+
+// Why it holds (what `verikit prove` needs to prove it by induction): the orchestrator moves
+// forward one step at a time, the steps behind it succeeded and the ones ahead are untouched;
+// only the orchestrator sends Do and Undo; each answer in flight tells the truth about its
+// service; and once compensating, a service the orchestrator no longer waits for can never
+// commit again.
+fn pos(s: Service) -> int = min({ i for i in 1..Steps if Service[i] == s })
+
+lemma NothingBeforeStart:
+  Orchestrator.phase == Idle implies
+    Orchestrator.step == 1 and Orchestrator.done == {} and (forall s in Service: s.state == Idle)
+    and not in_flight(Do {}) and not in_flight(Undo {}) and not in_flight(UndoAck {})
+    and not in_flight(Done { ok: true }) and not in_flight(Done { ok: false })
+lemma OnlyTheOrchestratorAsks:
+  forall s, x in Service: not in_flight(Do {}, x, s) and not in_flight(Undo {}, x, s)
+lemma StepsAheadUntouched:
+  forall s in Service: pos(s) > Orchestrator.step implies
+    s.state == Idle and not in_flight(Do {}, Orchestrator, s)
+    and not in_flight(Undo {}, Orchestrator, s) and s not in Orchestrator.pending
+lemma StepsBehindDone:
+  forall s in Service: (s in Orchestrator.done) ==
+    (pos(s) < Orchestrator.step or (Orchestrator.phase == Committed and pos(s) == Steps))
+lemma CommittedAtTheLastStep: Orchestrator.phase == Committed implies Orchestrator.step == Steps
+lemma NoUndoGoingForward:
+  Orchestrator.phase in {Idle, Forward, Committed} implies
+    Orchestrator.pending == {} and not in_flight(Undo {}) and not in_flight(UndoAck {})
+    and forall s in Service: s.state in {Idle, Committed, Failed}
+      and (s in Orchestrator.done implies s.state == Committed)
+lemma AnswersTellTheTruth:
+  forall s in Service:
+    (in_flight(Done { ok: true }, s, Orchestrator) implies s.state in {Committed, Compensated})
+    and (in_flight(Done { ok: false }, s, Orchestrator) implies s.state == Failed)
+    and (in_flight(UndoAck {}, s, Orchestrator) implies s.state in {Compensated, Cancelled, Failed})
+lemma UndoneForGood:
+  Orchestrator.phase in {Compensating, Compensated} implies
+    forall s in Service: s not in Orchestrator.pending implies
+      s.state != Committed and (s.state == Idle implies pos(s) > Orchestrator.step)
+lemma CompensatedHasNoPending:
+  Orchestrator.phase == Compensated implies Orchestrator.pending == {}
+lemma RefundsFollowState:
+  forall s in Service: refunds[s] <= 1 and (refunds[s] == 1) == (s.state == Compensated)
+    and effects[s] == (s.state in {Committed, Compensated})

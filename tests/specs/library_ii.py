@@ -60,3 +60,9 @@ LIBRARY_II_LIVENESS: dict[
 LIBRARY_II_QUERIES: dict[str, tuple[str, dict[str, str]]] = {
     "clocks.dsl": ("holds", {"HlcDriftBound": "impossible"}),
 }
+
+# specs whose invariants `verikit prove` proves by induction, with the lemmas in the spec, for
+# tests/specs/test_library_ii.py: (constants, when not the defaults; the invariants it proves)
+LIBRARY_II_PROOFS: dict[str, tuple[dict[str, int], tuple[str, ...]]] = {
+    "saga.dsl": ({}, ("CompensatedOnce", "NoCommitAfterCompensation", "AllCommitted")),
+}

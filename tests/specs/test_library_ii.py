@@ -6,6 +6,9 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
+import pytest
+
+from tests.specs.library_ii import LIBRARY_II_PROOFS
 from verikit import api
 from verikit.report import SpecReport
 
@@ -97,3 +100,13 @@ def test_last_writer_wins_drops_the_write_that_read_the_one_it_keeps() -> None:
 def test_exactly_once_is_proved_by_induction_with_its_lemmas() -> None:
     report = api.prove_file(SPECS / "queue_idempotent.dsl")
     assert report.verdict == "proved"
+
+
+@pytest.mark.parametrize("name", sorted(LIBRARY_II_PROOFS))
+def test_the_main_invariants_are_proved_by_induction_with_the_spec_s_lemmas(name: str) -> None:
+    consts, invariants = LIBRARY_II_PROOFS[name]
+    report = api.prove_file(SPECS / name, consts)
+    assert report.verdict == "proved", report.diagnostics
+    assert report.proof is not None
+    proved = {o.property for o in report.proof.with_status("proved") if o.kind == "invariant"}
+    assert proved == set(invariants)
