@@ -90,3 +90,24 @@ reachable LeaderActs: exists s in Server: s.acting
 reachable LeadershipMoves: changes == 2
 
 terminal when now == MaxTime
+
+// Why it holds (what `verikit prove` needs to prove it by induction): a server acts only on a
+// live lease; a live lease is the one the service last granted, and ends, with the margin for
+// drift, no later than the service's own (which never runs past now + Lease, so a renewal
+// never shortens it); a grant in flight that would still be live is the service's current
+// grant, and a request carries a time no later than its sender's clock.
+lemma ActingOnALiveLease:
+  forall s in Server: s.acting implies s.leaseEnd != none and now - s.lag < s.leaseEnd
+lemma LiveLeaseIsTheServices:
+  forall s in Server: s.leaseEnd != none and now - s.lag < s.leaseEnd implies
+    LeaseService.holder == s and s.leaseEnd + Drift <= LeaseService.expires
+lemma GrantsInFlightAreTheServices:
+  forall a in Time: forall s in Server:
+    (forall x in Server: not in_flight(Grant { asked: a }, x, s))
+    and (in_flight(Grant { asked: a }, LeaseService, s) implies
+      a <= now and (a + Lease - Drift > now - s.lag implies
+        LeaseService.holder == s and a + Lease <= LeaseService.expires))
+lemma RequestsCarryTheirClock:
+  forall a in Time: not in_flight(Acquire { asked: a }, LeaseService, LeaseService)
+    and forall s in Server: in_flight(Acquire { asked: a }, s, LeaseService) implies a <= now - s.lag
+lemma ServiceLeaseFromNow: LeaseService.expires <= now + Lease

@@ -65,4 +65,5 @@ LIBRARY_II_QUERIES: dict[str, tuple[str, dict[str, str]]] = {
 # tests/specs/test_library_ii.py: (constants, when not the defaults; the invariants it proves)
 LIBRARY_II_PROOFS: dict[str, tuple[dict[str, int], tuple[str, ...]]] = {
     "saga.dsl": ({}, ("CompensatedOnce", "NoCommitAfterCompensation", "AllCommitted")),
+    "leader_lease.dsl": ({}, ("OneLeaderActing",)),
 }
