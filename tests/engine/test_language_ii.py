@@ -105,3 +105,32 @@ invariant Member: first == none or first in chosen
 """
     agreed = every_engine_agrees(text, budget=3)
     assert agreed.faults == ()
+
+
+# ---------------------------------------------------------------- set constants, closure
+
+
+def test_set_constants_and_closure_run_the_same_in_every_engine() -> None:
+    agreed = every_engine_agrees(corpus("holds/graph_closure.dsl"))
+    assert agreed.faults == () and agreed.result.stats.distinct_states == 8
+
+
+def test_closure_finds_a_cycle_in_every_engine_at_the_same_depth() -> None:
+    agreed = every_engine_agrees(corpus("violated/graph_cycle.dsl"))
+    (found,) = [d for d in agreed.result.violations if d.property == "Acyclic"][:1]
+    assert len(found.path) - 1 == 2
+
+
+def test_a_set_constant_from_the_command_line_replaces_the_declared_one() -> None:
+    agreed = every_engine_agrees(
+        corpus("holds/graph_closure.dsl"), {"Edges": frozenset({(1, 2), (2, 1)})}
+    )
+    assert "Acyclic" in {d.property for d in agreed.result.violations}
+
+
+# ---------------------------------------------------------------- node ids: index and order
+
+
+def test_index_and_order_of_node_ids_run_the_same_in_every_engine() -> None:
+    agreed = every_engine_agrees(corpus("holds/node_order.dsl"), budget=3)
+    assert agreed.faults == () and agreed.result.stats.distinct_states == 314

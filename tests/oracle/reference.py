@@ -291,6 +291,13 @@ def _call(name: str, types: list[Type], args: list[Any], span: Span) -> Any:
             return m if slot is None else (*m[:slot], MISSING, *m[slot + 1 :])
         case "to_set", [seq]:
             return frozenset(seq)
+        case "closure", [pairs]:
+            reached = set(pairs)
+            while True:  # join pairs until nothing new: the least transitive superset
+                more = {(a, d) for a, b in reached for c, d in reached if b == c} - reached
+                if not more:
+                    return frozenset(reached)
+                reached |= more
         case "msg_name", [message]:
             return message[0]
         case "total_len", [m]:

@@ -112,3 +112,50 @@ def test_a_let_expression_binds_a_name_that_cannot_be_assigned() -> None:
     assert isinstance(model.properties[0].expr, ir.Let)
     line, col, message = the_error("spec L\nvar x: int = 0\naction a { x = let y = 1 in y\n y = 2 }\n")
     assert message.startswith("unknown variable `y`")
+
+
+# ---------------------------------------------------------------- set constants, closure
+
+
+def test_a_set_constant_is_typed_by_the_values_at_each_position() -> None:
+    model = model_of("spec C\nconst Q = {{1, 2}, {2, 3}}\nconst E = {(1, true)}\n"
+                     "invariant I: forall q in Q: forall e in E: e[1] in q\n")  # fmt: skip
+    assert dict(model.consts)["Q"] == frozenset({frozenset({1, 2}), frozenset({2, 3})})
+    lits = nodes_of(model.properties[0].expr, ir.Lit)
+    assert {str(x.type) for x in lits} >= {"set<set<1..3>>", "set<tuple<1..1, bool>>"}
+
+
+def test_a_constant_set_of_mixed_elements_is_refused() -> None:
+    line, col, message = the_error("spec C\nconst Q = {1, {2}}\n")
+    assert (line, col) == (2, 11)
+    assert message == "the elements of a constant set differ: int and set<int>"
+
+
+def test_an_override_must_have_the_declared_shape() -> None:
+    message = the_error("spec C\nconst Q = {{1}}\n", {"Q": frozenset({1})})[2]  # type: ignore[dict-item]
+    assert message == "--const Q must be set<set<int>> like its declaration, got set<int>"
+
+
+def test_closure_needs_a_relation() -> None:
+    line, col, message = the_error("spec C\nvar s: set<1..2> = {}\ninvariant I: closure(s) == {}\n")
+    assert (line, col) == (3, 22)
+    assert message == "`closure` needs a relation, a set of pairs `(a, b)` of one type: `s` is set<1..2>"
+
+
+# ---------------------------------------------------------------- node ids: index and order
+
+GROUPS = "spec O\n%snode A[2] { var x: 0..1 = 0 }\nnode B[2] { var y: 0..1 = 0 }\ninvariant I: %s\n"
+
+
+def test_index_is_the_position_in_the_group() -> None:
+    model = model_of(GROUPS % ("", "forall b in B: index(b) >= 1"))
+    (sub,) = nodes_of(model.properties[0].expr, ir.Binary)[1:2]
+    assert sub.op == "sub" and sub.right == ir.Lit(1, sub.right.type)  # B's ids are 2 and 3
+
+
+def test_order_is_refused_across_groups_and_on_symmetric_groups() -> None:
+    assert the_error(GROUPS % ("", "forall a in A: forall b in B: a < b"))[2] == (
+        "`<` orders node ids of one group: `a` is a A and `b` a B"
+    )
+    text = GROUPS.replace("node A", "symmetric node A") % ("", "forall a in A: index(a) > 0")
+    assert the_error(text)[2].startswith("`index` tells the nodes of symmetric group `A` apart")

@@ -44,6 +44,8 @@ def compile_call(ex: Exprs, e: ir.Call, sc: Scope) -> tuple[str, int]:
             return f"seq_take({seq}, {n})", ATOM
         case "to_set", [seq]:
             return f"frozenset({seq})", ATOM
+        case "closure", [pairs]:
+            return f"closure({pairs})", ATOM
         case (("keys" | "has" | "delete"), _):
             return _map_call(ex, e, sc, args)
         case "remove_at", [seq, i]:

@@ -122,6 +122,23 @@ def set_pick(s: frozenset[Any], key: SortKey | None, span: Span) -> Any:
     return min(s) if key is None else min(s, key=key)
 
 
+def closure(pairs: frozenset[Tup]) -> frozenset[Tup]:
+    """The transitive closure of a relation: from each node, everything its successors reach."""
+    succ: dict[Any, set[Any]] = {}
+    for a, b in pairs:
+        succ.setdefault(a, set()).add(b)
+    out: set[Tup] = set()
+    for start in succ:
+        seen, todo = set(), list(succ[start])
+        while todo:
+            x = todo.pop()
+            if x not in seen:
+                seen.add(x)
+                todo.extend(succ.get(x, ()))
+        out.update((start, x) for x in seen)
+    return frozenset(out)
+
+
 def seq_head(seq: Tup, span: Span) -> Any:
     return seq[0] if seq else index_fault(1, seq, span)
 
@@ -383,6 +400,7 @@ EXPORTED = (
     "set_min",
     "set_max",
     "set_pick",
+    "closure",
     "seq_head",
     "seq_last",
     "seq_slice",

@@ -247,6 +247,8 @@ BUILTINS: dict[str, str] = {
     "slice": "slice(seq, lo, hi): elements lo..hi inclusive, 1-based, clamped to the sequence",
     "take": "take(seq, n): the first n elements (truncate a log to length n)",
     "keys": "keys(map): the set of keys with an entry",
+    "closure": "closure(R): the transitive closure of a set of pairs (a, b) whose positions "
+    "have one type: every (a, c) joined by a path of one or more pairs",
     "has": "has(map, key): the map has an entry for key",
     "delete": "delete(map, key): the map without the entry for key",
     "to_set": "to_set(seq): the set of its elements",

@@ -5,7 +5,17 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from verikit.core import ir
-from verikit.core.types import BagType, EnumType, IntType, MapType, MessageType, SeqType, SetType
+from verikit.core.types import (
+    BagType,
+    EnumType,
+    IntType,
+    MapType,
+    MessageType,
+    RecordType,
+    SeqType,
+    SetType,
+    domain_size,
+)
 from verikit.errors import Span
 from verikit.native.cvalues import ident, is_scalar
 from verikit.native.layout import NativeRefusal
@@ -83,6 +93,33 @@ def _pick(ex: CExprs, e: ir.Call, args: tuple[ir.Expr, ...], sc: Scope) -> str:
               f"{{ {o} = j * 64 + __builtin_ctzll({v}.w[j]); break; }}")  # fmt: skip
     ex.w.line(f"if ({o} < 0) {FAULT}")
     return ex._decoded(st.elem, o, e.span)
+
+
+def _closure(ex: CExprs, e: ir.Call, args: tuple[ir.Expr, ...], sc: Scope) -> str:
+    """Warshall's algorithm on the bitmask of pairs: the pair (i, j) of a tuple<T, T> has
+    ordinal i * n + j (records enumerate in product order)."""
+    rt = e.type
+    assert isinstance(rt, SetType) and isinstance(rt.elem, RecordType), rt
+    n = domain_size(rt.elem.fields[0][1])
+    if n is None or n > _CLOSURE_NODES:
+        raise NativeRefusal(f"closure over more than {_CLOSURE_NODES} values", e.span)
+    out = ex.copy(rt, ex.value(args[0], rt, sc), e.span)
+    k, i, j = ex.fresh("k"), ex.fresh("i"), ex.fresh("j")
+
+    def bit(o: str) -> str:
+        return f"(({out}.w[({o}) >> 6] >> (({o}) & 63)) & 1)"
+
+    middle = ex.w.block(f"for (int {k} = 0; {k} < {n}; {k}++)")
+    start = ex.w.block(f"for (int {i} = 0; {i} < {n}; {i}++)")
+    with middle, start:
+        ex.w.line(f"if (!{bit(f'{i} * {n} + {k}')}) continue;")
+        with ex.w.block(f"for (int {j} = 0; {j} < {n}; {j}++)"):
+            o = f"{i} * {n} + {j}"
+            ex.w.line(f"if ({bit(f'{k} * {n} + {j}')}) {out}.w[({o}) >> 6] |= 1ULL << (({o}) & 63);")
+    return out
+
+
+_CLOSURE_NODES = 64
 
 
 def _seq_arg(ex: CExprs, x: ir.Expr, t: SeqType, sc: Scope) -> str:
@@ -337,6 +374,7 @@ _HANDLERS = {
     "min": _minmax,
     "max": _minmax,
     "pick": _pick,
+    "closure": _closure,
     "append": _append,
     "head": _head_last,
     "last": _head_last,

@@ -3,6 +3,9 @@
 Constant expressions are ints, reals and bools combined with arithmetic, comparison, logic
 and `if … then … else`; they may name other constants (in any order, but not cyclically).
 Range bounds, node counts, sequence bounds and network settings are constant expressions too.
+A constant may also be a set or a tuple of those (`const Quorums = {{1, 2}, {2, 3}, {1, 3}}`,
+`const Edges = {(1, 2), (2, 3)}`), built from literals, ranges, `+ - &` between sets and
+other constants; its elements must all have one shape (`value_shape`).
 
 A constant is real when its expression involves a decimal (`0.01`) or a real constant; it is
 kept exact as a `Fraction`, and `/` between reals is exact division (between two ints it
@@ -12,15 +15,17 @@ stays floor division). Real values exist only inside `query` blocks.
 from __future__ import annotations
 
 import operator
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from fractions import Fraction
+from typing import Any
 
-from verikit.errors import Span
+from verikit.core.types import format_real
+from verikit.errors import Span, SpecError
 from verikit.semantics.diagnostics import Diagnostics, did_you_mean
-from verikit.semantics.scope import Declarations
-from verikit.syntax import ast
+from verikit.semantics.scope import Declarations, declare
+from verikit.syntax import ast, parse
 
-Value = int | bool | Fraction
+Value = int | bool | Fraction | frozenset[Any] | tuple[Any, ...]
 Number = int | Fraction
 
 
@@ -36,7 +41,92 @@ class NotConstant(Exception):
 def type_word(value: Value) -> str:
     if isinstance(value, Fraction):
         return "real"
+    if isinstance(value, frozenset | tuple):
+        return value_shape(value) or "a set of mixed elements"
     return "bool" if isinstance(value, bool) else "int"
+
+
+def value_shape(value: Value) -> str | None:
+    """The shape of a constant's value, as its type would be written (`set<set<int>>`,
+    `tuple<int, bool>`); `?` stands for the elements of an empty set; None for a set whose
+    elements differ in shape."""
+    match value:
+        case bool():
+            return "bool"
+        case int():
+            return "int"
+        case Fraction():
+            return "real"
+        case tuple():
+            parts = [value_shape(x) for x in value]
+            return None if None in parts else "tuple<" + ", ".join(map(str, parts)) + ">"
+        case frozenset():
+            elem = _unified(value_shape(x) for x in value)
+            return None if elem is None else f"set<{elem}>"
+    return None
+
+
+def _unified(shapes: Iterable[str | None]) -> str | None:
+    """One shape for all (`?` gives way to any other), None when two differ."""
+    out = "?"
+    for shape in shapes:
+        if shape is None:
+            return None
+        merged = _merge(out, shape)
+        if merged is None:
+            return None
+        out = merged
+    return out
+
+
+def _merge(a: str, b: str) -> str | None:
+    if a == b or b == "?":
+        return a
+    if a == "?":
+        return b
+    if a.startswith("set<") and b.startswith("set<"):  # set<?> inside: `{{}, {1}}`
+        inner = _merge(a[4:-1], b[4:-1])
+        return None if inner is None else f"set<{inner}>"
+    return None
+
+
+def const_text(value: object) -> str:
+    """A constant's value as a spec would write it (`{{1, 2}, {2, 3}}`, `(1, true)`, `0.01`);
+    `--const NAME=TEXT` reads it back."""
+    match value:
+        case bool():
+            return "true" if value else "false"
+        case frozenset():
+            return "{" + ", ".join(const_text(x) for x in sorted(value, key=_order)) + "}"
+        case tuple():
+            return "(" + ", ".join(const_text(x) for x in value) + ")"
+        case Fraction():
+            return format_real(value)
+    return str(value)
+
+
+def literal_value(text: str) -> Value:
+    """The value of a constant written as text (`--const Q={{1, 2}, {2, 3}}`): literals,
+    ranges, sets and tuples; ValueError saying why when it is not one."""
+    try:
+        spec = parse(f"spec Literal\nconst Value = {text}\n", "--const")
+    except SpecError as error:
+        raise ValueError(error.diagnostics[0].message) from None
+    diags = Diagnostics()
+    consts = Consts(declare(spec, diags), {}, diags)
+    value = consts.const("Value")
+    if value is None or diags.items:
+        raise ValueError(diags.items[0].message if diags.items else "not a constant")
+    return value
+
+
+def _order(value: object) -> Any:
+    """Sets of a constant in a stable order: by size, then elements (as compile orders them)."""
+    if isinstance(value, frozenset):
+        return (len(value), sorted(_order(x) for x in value))
+    if isinstance(value, tuple):
+        return tuple(_order(x) for x in value)
+    return value
 
 
 class Consts:
@@ -97,7 +187,7 @@ class Consts:
         if value is not None and declared is not None:
             if not _fits(value, declared):
                 value = None  # reported by _check_overrides
-            elif isinstance(declared, Fraction):
+            elif isinstance(declared, Fraction) and isinstance(value, int):
                 value = Fraction(value)  # `--const Rho=0` for a real constant
         self.values[name] = value
         return value
@@ -174,7 +264,31 @@ class Consts:
             case ast.CallExpr(name="min" | "max" as fn, args=(a, b)):
                 x, y = _promote(self._number(a), self._number(b))
                 return min(x, y) if fn == "min" else max(x, y)
-        raise NotConstant(expr.span, "constant expression expected (numbers, bools and constants)")
+            case ast.SetExpr(elems=elems):
+                return self._set([self._eval(x) for x in elems], expr.span)
+            case ast.TupleExpr(elems=elems):
+                return tuple(self._eval(x) for x in elems)
+            case ast.RangeExpr(lo=lo, hi=hi):
+                first, last = self._number(lo), self._number(hi)
+                if isinstance(first, Fraction) or isinstance(last, Fraction):
+                    raise NotConstant(expr.span, "a range needs int bounds")
+                if last - first > MAX_CONST_SET:
+                    raise NotConstant(
+                        expr.span, f"a constant set holds at most {MAX_CONST_SET:,} elements"
+                    )
+                return frozenset(range(first, last + 1))
+        raise NotConstant(
+            expr.span, "constant expression expected (numbers, bools, sets, tuples and constants)"
+        )
+
+    def _set(self, elems: Iterable[Value], span: Span) -> frozenset[Any]:
+        """A constant set of `elems`, all of one shape (checked before they merge: 1 == true
+        in a Python set)."""
+        elems = list(elems)
+        if _unified(value_shape(x) for x in elems) is None:
+            shapes = sorted({str(value_shape(x)) for x in elems})
+            raise NotConstant(span, f"the elements of a constant set differ: {' and '.join(shapes)}")
+        return frozenset(elems)
 
     def _name(self, name: str, span: Span) -> Value:
         if name in self.decls.consts:
@@ -189,14 +303,14 @@ class Consts:
 
     def _number(self, expr: ast.Expr) -> Number:
         value = self._eval(expr)
-        if isinstance(value, bool):
-            raise NotConstant(expr.span, "expected a number, got bool")
+        if isinstance(value, bool | frozenset | tuple):
+            raise NotConstant(expr.span, f"expected a number, got {type_word(value)}")
         return value
 
     def _bool(self, expr: ast.Expr) -> bool:
         value = self._eval(expr)
         if not isinstance(value, bool):
-            raise NotConstant(expr.span, "expected a bool constant, got int")
+            raise NotConstant(expr.span, f"expected a bool constant, got {type_word(value)}")
         return value
 
     def _binary(self, op: str, left: ast.Expr, right: ast.Expr, span: Span) -> Value:
@@ -205,9 +319,13 @@ class Consts:
             return {"and": a and b, "or": a or b}.get(op, (not a) or b)
         if op in ("==", "!="):
             x, y = self._eval(left), self._eval(right)
-            if isinstance(x, bool) != isinstance(y, bool):
+            if _merge(str(value_shape(x)), str(value_shape(y))) is None:
                 raise NotConstant(span, f"cannot compare {type_word(x)} with {type_word(y)}")
             return (x == y) == (op == "==")
+        if op in _SET_OPS:
+            s1, s2 = self._eval(left), self._eval(right)
+            if isinstance(s1, frozenset) and isinstance(s2, frozenset):
+                return self._set(_SET_OPS[op](s1, s2), span)
         a2, b2 = _promote(self._number(left), self._number(right))
         if op in ("/", "%") and b2 == 0:
             raise NotConstant(span, "division by zero in a constant expression")
@@ -229,10 +347,20 @@ def _promote(a: Number, b: Number) -> tuple[Number, Number]:
 
 
 def _fits(value: Value, declared: Value) -> bool:
-    """May `--const` give `value` to a constant declared as `declared`? An int fits a real."""
+    """May `--const` give `value` to a constant declared as `declared`? An int fits a real;
+    a set or tuple must have the declared one's shape (an empty set fits any set)."""
     if isinstance(declared, Fraction) and isinstance(value, int) and not isinstance(value, bool):
         return True
+    if isinstance(value, frozenset | tuple) or isinstance(declared, frozenset | tuple):
+        a, b = value_shape(value), value_shape(declared)
+        return a is not None and b is not None and _merge(a, b) is not None
     return type_word(value) == type_word(declared)
+
+
+MAX_CONST_SET = 1_000_000  # elements of a constant range set (docs/limits.md: listed domains)
+_SET_OPS: dict[str, Callable[[frozenset[Any], frozenset[Any]], frozenset[Any]]] = {
+    "+": operator.or_, "-": operator.sub, "&": operator.and_,
+}  # fmt: skip
 
 
 _ARITHMETIC: dict[str, Callable[[Number, Number], Value]] = {

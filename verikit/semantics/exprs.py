@@ -131,6 +131,10 @@ class ExprChecker:
                 return self._narrowed(e, self._field(e))
             case ast.IndexExpr():
                 return self._index(e)
+            case ast.Primed():
+                from verikit.semantics.steps import check_primed
+
+                return check_primed(self, e, expected)
             case ast.CallExpr():
                 return self._call(e, expected)
             case ast.AllExpr(type=texpr):
@@ -269,7 +273,16 @@ class ExprChecker:
             if isinstance(value, Fraction):
                 self.error(span, f"`{name}` is a real constant: {REALS_ONLY_IN_QUERIES}")
                 return error_expr(span)
-            return error_expr(span) if value is None else ir.Lit(value, _const_type(value), span)
+            if value is None:
+                return error_expr(span)
+            t = _const_type(value)
+            if has_error(t) and expected is not None and assignable(strip_option(expected), t):
+                t = strip_option(expected)  # `const None = {}` used where a set<T> is wanted
+            elif has_error(t):
+                self.error(span, f"cannot tell the type of constant `{name}` (an empty set); "
+                           "use it where a typed set is expected, or give it an element")  # fmt: skip
+                return error_expr(span)
+            return ir.Lit(value, t, span)
         want = strip_option(expected) if expected is not None else None
         if isinstance(want, EnumType) and name in want.members:
             return ir.Lit(name, want, span)
@@ -535,6 +548,12 @@ class ExprChecker:
         return tuple(given.get(n, error_expr(e.span)) for n in names)
 
     def _field(self, e: ast.FieldAccess) -> ir.Expr:
+        if isinstance(e.base, ast.Name) and e.base.id == "network" and not self._declared(
+            "network"
+        ):  # `network.empty`, unless the spec has a `network` of its own
+            from verikit.semantics.builtins import network_empty
+
+            return network_empty(self, e)
         group = self.group_named(e.base)
         if group is not None:
             if group.count != 1:
@@ -547,6 +566,16 @@ class ExprChecker:
             node_id = ir.Lit(group.first, NodeType((group,)), e.base.span)
             return self._node_member(group, e.name, node_id, e)
         return self.field_of(self.check(e.base), e)
+
+    def _declared(self, name: str) -> bool:
+        """Is `name` a local, a variable or a constant here?"""
+        node, decls = self.ctx.node, self.env.decls
+        return (
+            name in self.ctx.scope
+            or (node is not None and name in node.scope.vars)
+            or name in decls.vars
+            or name in decls.consts
+        )
 
     def field_of(self, base: ir.Expr, e: ast.FieldAccess) -> ir.Expr:
         base = self.plain(base)
@@ -627,6 +656,8 @@ class ExprChecker:
 
     def _call(self, e: ast.CallExpr, expected: Type | None) -> ir.Expr:
         from verikit.semantics.builtins import BUILTIN_ARITY, check_builtin
+        from verikit.semantics.graphs import ARITY as GRAPH_ARITY
+        from verikit.semantics.graphs import check_graph_builtin
 
         fns = self.env.fns
         assert fns is not None
@@ -634,10 +665,37 @@ class ExprChecker:
             return fns.call_expr(self, e)
         if e.name in BUILTIN_ARITY:
             return check_builtin(self, e, expected)
-        hint = did_you_mean(e.name, [*fns.names(self.ctx.node), *BUILTIN_ARITY])
+        if e.name in GRAPH_ARITY:
+            return check_graph_builtin(self, e)
+        hint = did_you_mean(e.name, [*fns.names(self.ctx.node), *BUILTIN_ARITY, *GRAPH_ARITY])
         self.error(e.span, f"unknown function `{e.name}`{hint}")
         return error_expr(e.span)
 
 
 def _const_type(value: object) -> Type:
+    """An int constant is an int; a set or tuple constant's ints are typed by the range of
+    the values at their position (`{{1, 2}, {2, 3}}` is a set<set<1..3>>), so it ranges over
+    a finite type like a declared one."""
+    if isinstance(value, frozenset | tuple):
+        return _elements_type([value]) or ERROR
     return BOOL if isinstance(value, bool) else INT
+
+
+def _elements_type(values: list[object]) -> Type | None:
+    """The least type holding every value (all of one shape), None when there are none."""
+    if not values:
+        return None
+    first = values[0]
+    if isinstance(first, bool):
+        return BOOL
+    if isinstance(first, int):
+        ints = [v for v in values if isinstance(v, int)]
+        return IntType(min(ints), max(ints))
+    if isinstance(first, tuple):
+        positions = zip(*[v for v in values if isinstance(v, tuple)], strict=True)
+        parts = [_elements_type(list(p)) for p in positions]
+        return tuple_type(tuple(p or ERROR for p in parts))
+    if isinstance(first, frozenset):
+        inner = [x for v in values if isinstance(v, frozenset) for x in v]
+        return SetType(_elements_type(inner) or ERROR)
+    return None

@@ -6,9 +6,16 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from verikit.core import ir
-from verikit.core.types import BOOL, INT, IntType, MapType, SeqType, SetType, Type
+from verikit.core.types import BOOL, INT, IntType, MapType, NodeType, SeqType, SetType, Type
 from verikit.semantics.show import show
-from verikit.semantics.types import comparable, error_expr, has_error, join, type_str
+from verikit.semantics.types import (
+    comparable,
+    error_expr,
+    has_error,
+    join,
+    strip_option,
+    type_str,
+)
 from verikit.syntax import ast
 
 if TYPE_CHECKING:
@@ -41,6 +48,10 @@ def check_binary(c: ExprChecker, e: ast.BinOp, expected: Type | None) -> ir.Expr
     if op in ("in", "not in"):
         test = _membership(c, e)
         return ir.Unary("not", test, BOOL, span) if op == "not in" else test
+    if op in ORDER and isinstance(strip_option(c.check(e.left).type), NodeType):
+        from verikit.semantics.graphs import node_order
+
+        return node_order(c, e, ORDER[op])
     if op in ORDER or op in ARITH:
         what = f" (operand of `{op}`)"
         if op == "<=" and isinstance(c.check(e.left).type, SetType):

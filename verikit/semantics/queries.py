@@ -140,6 +140,9 @@ class _QueryChecker:
             value = self.consts.const(name)
             if value is None:
                 return error_expr(span)  # reported where the constant is declared
+            if isinstance(value, frozenset | tuple):
+                self.diags.error(span, f"`{name}` is a set or tuple constant: a query is about numbers")
+                return error_expr(span)
             self.used[name] = value
             if isinstance(value, bool):
                 return ir.Lit(value, BOOL, span)

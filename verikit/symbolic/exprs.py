@@ -22,9 +22,12 @@ from verikit.core.types import (
     MapType,
     MessageType,
     OptionType,
+    RecordType,
     SeqType,
     SetType,
     Type,
+    domain,
+    is_finite,
 )
 from verikit.errors import NO_SPAN, Span
 from verikit.symbolic.values import (
@@ -351,6 +354,8 @@ class Evaluator:
                 return value
             case "pick", [s]:
                 return self._pick(types[0], s, pc)
+            case "closure", [s]:
+                return transitive_closure(e.type, as_set(s))
             case "append", [VSeq() as s, x]:
                 return append(s, coerce(types[0].elem, x))  # type: ignore[union-attr]
             case "head", [VSeq() as s]:
@@ -572,6 +577,20 @@ def int_range(lo: VInt, hi: VInt) -> VSet:
         INT,
         {u: and_(cmp_int("le", lo.i, u), cmp_int("le", u, hi.i)) for u in range(first, last + 1)},
     )
+
+
+def transitive_closure(t: Type, s: VSet) -> VSet:
+    """Warshall's algorithm over the pairs of a finite type: (i, j) is in the closure when a
+    path of pairs of s joins i to j (positions of s outside t's domain join nothing)."""
+    assert isinstance(t, SetType) and isinstance(t.elem, RecordType), t
+    node = t.elem.fields[0][1]
+    if not is_finite(node):
+        raise Refusal(f"closure over {node}", "its values cannot be listed")
+    nodes = domain(node)
+    r = {(i, j): s.members.get((i, j), False) for i in nodes for j in nodes}
+    for k in nodes:
+        r = {(i, j): or_(r[i, j], and_(r[i, k], r[k, j])) for i in nodes for j in nodes}
+    return VSet(t.elem, r)
 
 
 def extreme(name: str, s: VSet) -> tuple[VInt, B]:
