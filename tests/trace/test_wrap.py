@@ -40,6 +40,12 @@ def test_an_old_and_a_new_value_break_at_the_arrow() -> None:
     ]
 
 
+def test_an_arrow_stays_with_the_old_value_rather_than_standing_alone() -> None:
+    old = "{Server[1]: 0, Server[2]: 0, Server[3]: 0}"
+    lines = wrap(f"matched: {old} → {old}", 46)
+    assert lines == ["matched:", f"{INDENT}{old} →", INDENT + old]
+
+
 def test_a_word_longer_than_the_line_keeps_its_own_line() -> None:
     assert wrap("x = " + "a" * 50, 20) == ["x =", INDENT + "a" * 50]
 

@@ -35,7 +35,7 @@ def wrap(text: str, width: int) -> list[str]:
 
 def allowed_breaks(text: str, room: int) -> list[int]:
     """Indices of the spaces a line may break at: outside brackets, any space but the one that
-    joins a record's name to its `{`; inside, only a space after a comma, and none inside a
+    joins a record's name to its `{` and the one before an arrow; inside, only a space after a comma, and none inside a
     bracketed value shorter than `room` (it fits on a line of its own)."""
     depth = _depths(text)
     kept = _unbreakable(text, room)
@@ -43,7 +43,7 @@ def allowed_breaks(text: str, room: int) -> list[int]:
     for i, char in enumerate(text):
         if char != " " or i in kept or i == 0:
             continue
-        between_words = depth[i] == 0 and not _names_a_record(text, i)
+        between_words = depth[i] == 0 and not _names_a_record(text, i) and not _arrow_next(text, i)
         between_fields = depth[i] > 0 and text[i - 1] == ","
         if between_words or between_fields:
             out.append(i)
@@ -60,6 +60,12 @@ def _depths(text: str) -> list[int]:
         if char in OPEN:
             depth += 1
     return out
+
+
+def _arrow_next(text: str, i: int) -> bool:
+    """The space before `→`: an old value keeps its arrow, so a line never starts with one
+    (or holds nothing else)."""
+    return text[i + 1 : i + 2] == "→"
 
 
 def _names_a_record(text: str, i: int) -> bool:
