@@ -6,8 +6,10 @@ from __future__ import annotations
 import pytest
 
 from tests.syntax.helpers import stmts
+from verikit.errors import SpecError
 from verikit.syntax import ast as a
 from verikit.syntax import format_spec, parse
+from verikit.syntax.parser import keywords, unusable_as_name
 
 X, Y = a.Name("x"), a.Name("y")
 
@@ -58,3 +60,24 @@ def test_let_and_pick_expressions() -> None:
 def test_a_let_statement_still_reads_in_as_membership() -> None:
     (let,) = stmts("let b = x in S")
     assert let == a.LetStmt("b", a.BinOp("in", X, a.Name("S")))
+
+
+@pytest.mark.parametrize(
+    ("body", "word"),
+    [("x = 1\n  network = 1", "network"), ("broadcast = 1", "broadcast"), ("send = 2", "send")],
+)
+def test_a_keyword_used_as_a_declared_name_gets_a_hint_to_rename_it(body: str, word: str) -> None:
+    text = f"spec K\nvar {word}: int = 0\nvar x: int = 0\naction a {{\n  {body}\n}}\n"
+    with pytest.raises(SpecError) as caught:
+        parse(text)
+    (diagnostic,) = caught.value.diagnostics
+    assert diagnostic.hint == (
+        f"`{word}` is a keyword, so it cannot name a variable (declared at line 2); "
+        f"rename it, e.g. `{word}_`"
+    )
+
+
+def test_the_keywords_unusable_as_names_are_found_by_the_grammar() -> None:
+    unusable = {w for w in keywords() if unusable_as_name(w)}
+    assert {"network", "broadcast", "send", "var", "if", "true", "none", "self"} <= unusable
+    assert not {"to", "from", "set", "map", "when", "eventually"} & unusable

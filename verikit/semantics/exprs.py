@@ -36,6 +36,7 @@ from verikit.semantics.context import RESERVED_LOCALS, Binding, Ctx, Env
 from verikit.semantics.diagnostics import did_you_mean
 from verikit.semantics.narrowing import forget, not_none, place
 from verikit.semantics.operators import check_binary, check_unary
+from verikit.semantics.scope import reserved_word
 from verikit.semantics.show import show
 from verikit.semantics.types import (
     ERROR,
@@ -78,6 +79,8 @@ class ExprChecker:
         """Bind a local for nested code; returns its IR name and the checker that sees it."""
         if name == "self":
             self.error(span, "`self` is this node's id and cannot be rebound")
+        elif not name.startswith("#"):
+            reserved_word(name, span, self.env.diags)
         ir_name = name + self.ctx.suffix
         if ir_name in RESERVED_LOCALS:
             ir_name += "#"

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from verikit.errors import Span
 from verikit.semantics.diagnostics import Diagnostics
 from verikit.syntax import ast
+from verikit.syntax.parser import unusable_as_name
 
 BUILTIN_TYPES = ("bool", "int")
 
@@ -56,10 +57,25 @@ class Declarations:
         return [*self.consts, *self.types, *self.messages, *self.vars, *self.fns, *self.nodes]
 
 
+def reserved_word(name: str, span: Span, diags: Diagnostics) -> bool:
+    """True when `name` may be declared; False, after an error at the declaration, for a
+    keyword (it parses as a declared name, but not everywhere it would be used)."""
+    if not unusable_as_name(name):
+        return True
+    diags.error(
+        span,
+        f"`{name}` is a keyword, so it cannot name a variable, constant, local, fn, type, node "
+        f"or enum member (a statement starting with it would not parse); rename it, e.g. "
+        f"`{name}_`",
+    )
+    return False
+
+
 class _Namespace:
     """Names declared so far in one namespace, reporting duplicates."""
 
     def __init__(self, diags: Diagnostics, reserved: tuple[str, ...] = ()) -> None:
+        # a namespace of values (given the built-in types to guard) refuses keywords too
         self.first: dict[str, Span] = {}
         self.diags = diags
         self.reserved = reserved
@@ -67,6 +83,8 @@ class _Namespace:
     def add(self, name: str, span: Span) -> bool:
         if name in self.reserved:
             self.diags.error(span, f"`{name}` is a built-in type and cannot be redeclared")
+            return False
+        if self.reserved and not reserved_word(name, span, self.diags):
             return False
         if name in self.first:
             line = self.first[name].line

@@ -32,7 +32,7 @@ from verikit.core.types import (
 from verikit.errors import Span
 from verikit.semantics.consts import Consts
 from verikit.semantics.diagnostics import Diagnostics, did_you_mean
-from verikit.semantics.scope import BUILTIN_TYPES, Declarations
+from verikit.semantics.scope import BUILTIN_TYPES, Declarations, reserved_word
 from verikit.syntax import ast
 
 ERROR: Type = EnumType("<error>", ())
@@ -193,6 +193,8 @@ class Types:
         for member in members:
             if member in seen:
                 self.diags.error(span, f"enum member `{member}` is listed twice")
+            else:
+                reserved_word(member, span, self.diags)
             seen.add(member)
         enum = EnumType(name, tuple(dict.fromkeys(members)))
         for member in enum.members:

@@ -96,6 +96,69 @@ _CLOSERS = ("}", ")", "]", ">")
 _MAX_LISTED = 5
 
 
+# Keywords that stay usable as names everywhere (the grammar expects them after `property
+# Name:` only, where a name cannot stand).
+_SOFT_KEYWORDS = frozenset({"eventually", "always"})
+
+
+@cache
+def keywords() -> frozenset[str]:
+    """The words the lexer may read as keywords instead of names (where the grammar could
+    accept the keyword); field names are always fine (`m.from`, `Transfer { to: b }`)."""
+    words = {
+        t.pattern.value
+        for t in _lark().terminals
+        if isinstance(t.pattern, PatternStr) and re.fullmatch(r"[a-z_]+", t.pattern.value)
+    }
+    return frozenset(words - _SOFT_KEYWORDS)
+
+
+_NAME_PROBE = """spec Probe
+var {w}: int = 0
+var other: int = 0
+action a {{
+  other = 1
+  {w} = {w} + 1
+  {w} = 2
+}}
+action b when {w} > 0 {{ other = {w} }}
+invariant I: {w} == other or other != {w}
+"""
+
+
+@cache
+def unusable_as_name(word: str) -> bool:
+    """Whether a keyword fails as a variable's name somewhere it would be used: a statement
+    starting with `network` reads as the start of a `network` declaration. (LALR merges the
+    states after an expression, so what may follow one anywhere is a keyword there.)"""
+    if word not in keywords():
+        return False
+    if word in ("true", "false", "none", "self"):  # parses, but reads as the literal
+        return True
+    try:
+        _lark().parse(_NAME_PROBE.format(w=word))
+    except LarkError:
+        return True
+    return False
+
+
+_DECLARED_AS = r"\b(?:var|let|const|fn|type|node|message|choose|for)\s+{}\b"
+
+
+def _keyword_hint(text: str, pos: int, found: str) -> str | None:
+    """A keyword used as a name (declared as one, which parses) fails where the lexer reads
+    it as the keyword: name the declaration and say to rename it."""
+    word = _LAST_WORD.search(text[:pos].rstrip())
+    for candidate in (found, word.group(1) if word else ""):
+        if candidate in keywords():
+            declared = re.search(_DECLARED_AS.format(candidate), text)
+            if declared is not None:
+                line = text.count("\n", 0, declared.start()) + 1
+                return (f"`{candidate}` is a keyword, so it cannot name a variable (declared at "
+                        f"line {line}); rename it, e.g. `{candidate}_`")  # fmt: skip
+    return None
+
+
 def _diagnose(error: UnexpectedInput, text: str, filename: str) -> Diagnostic:
     if isinstance(error, UnexpectedToken):
         return _unexpected_token(error, text, filename)
@@ -130,7 +193,8 @@ def _unexpected_token(error: UnexpectedToken, text: str, filename: str) -> Diagn
     end_line = token.end_line or token.line or 1
     end_col = token.end_column or (token.column or 1) + len(token)
     span = Span(filename, token.line or 1, token.column or 1, end_line, end_col)
-    hint = _hint(text, token.start_pos or 0, str(token), expected)
+    pos = token.start_pos or 0
+    hint = _keyword_hint(text, pos, str(token)) or _hint(text, pos, str(token), expected)
     return Diagnostic(span, f"unexpected `{token}`; expected {phrase}", hint=hint)
 
 
