@@ -164,7 +164,7 @@ def draw(chart: Chart) -> graphviz.Digraph:
     samples = _place_legend(legend, sizes, layout, boxes)
     extra.append(("legend_box", {"shape": "box", "style": "rounded", "color": GREY,
                                  "label": "", "class": "legend-box"}))  # fmt: skip
-    graph = _graph(chart)
+    graph = _graph()
     bottom = max(box.y1 for box in boxes.values())
     for name, attrs in [*extra, title, *cells, *(n for item in legend for n in item.nodes)]:
         graph.node(name, pos=_at(boxes[name], bottom), **_sized(name, attrs, boxes))
@@ -176,7 +176,7 @@ def draw(chart: Chart) -> graphviz.Digraph:
     return graph
 
 
-def _graph(chart: Chart) -> graphviz.Digraph:
+def _graph() -> graphviz.Digraph:
     return graphviz.Digraph(
         "trace",
         comment="every position is given: render with `neato -n2 -Tsvg` (not `dot`)",
