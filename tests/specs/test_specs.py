@@ -45,6 +45,9 @@ PINS = {
     "raft_election.dsl": Pin("holds", 4_466),
     "raft_election_split.dsl": Pin("expected", 6_972, "EventuallyLeader", 6, 12, "eventually"),
     "reference/tla_two_phase.dsl": Pin("holds", 288),
+    # issue 13's lossy 2PC, links of one message; N=3/4 in tests/specs/test_lossy_links.py
+    "reference/two_phase_lossy_links.dsl": Pin("holds", 836),
+    "reference/two_phase_lossy_links_global.dsl": Pin("holds", 836),
     "two_phase_commit.dsl": Pin("holds", 44_095),
     # no `expect violation Atomicity` in this file yet, so it reports a plain violation
     "two_phase_commit_buggy.dsl": Pin("expected", 95, "Atomicity", 4),

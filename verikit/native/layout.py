@@ -539,8 +539,11 @@ def state_layout(model: Model) -> StateLayout:
         span = v.span if v.span != NO_SPAN else model.span
         if net and bound is None and _no_messages(v.type):
             bound = 0  # a spec without messages: nothing is ever in flight
+        held = bound
+        if net and model.network is not None and not model.network.reorder and bound is not None:
+            held = model.network.queue_bound()  # one FIFO queue's positions
         try:
-            slots.append(layout_of(v.type, span, bound if net else None))
+            slots.append(layout_of(v.type, span, held if net else None))
         except NativeRefusal as refusal:
             if net and bound is None:  # the FIFO queues (or a bag over a large domain)
                 raise NativeRefusal("a network without max_in_flight", span) from refusal

@@ -28,6 +28,7 @@ BUILTIN_ARITY: dict[str, tuple[int, ...]] = {
     "len": (1,), "range": (2,), "min": (1, 2), "max": (1, 2), "append": (2,), "head": (1,),
     "tail": (1,), "last": (1,), "slice": (3,), "take": (2,), "keys": (1,), "has": (2,),
     "delete": (2,), "to_set": (1,), "remove_at": (2,), "insert_at": (3,), "in_flight": (1, 3),
+    "full": (2,), "empty": (2,),
 }  # fmt: skip
 
 
@@ -47,6 +48,8 @@ def check_builtin(c: ExprChecker, e: ast.CallExpr, expected: Type | None) -> ir.
         return _min_max(c, e)
     if name == "in_flight":
         return _in_flight(c, e)
+    if name in ("full", "empty"):
+        return _channel_state(c, e)
     if name in ("len", "keys", "to_set"):
         return _sizes(c, e)
     if name in ("has", "delete"):
@@ -125,6 +128,30 @@ def _min_max(c: ExprChecker, e: ast.CallExpr) -> ir.Expr:
             f"`{e.name}` needs a set of ints or two ints: {show(arg)} is {type_str(x.type)}",
         )
     return error_expr(e.span)
+
+
+def _channel_state(c: ExprChecker, e: ast.CallExpr) -> ir.Expr:
+    """`full(a, b)`: a send from a to b would not fit now (its channel holds max_per_link
+    messages, or max_in_flight are in flight); `empty(a, b)`: nothing is in flight from a to
+    b. Unlike `in_flight`, node code may ask: a sender knows its send buffer is full, as a
+    Promela process tests `full(ch)`."""
+    network = c.env.network
+    if network is None:
+        c.error(e.span, f"`{e.name}` needs a `network`: it asks about the channel from a to b")
+        return error_expr(e.span)
+    ends = [c.plain(c.check(a, network.any_node)) for a in e.args]
+    for arg, x in zip(e.args, ends, strict=True):
+        if not isinstance(x.type, NodeType) and not has_error(x.type):
+            c.error(
+                arg.span,
+                f"`{e.name}(a, b)` names a channel by its two ends, node ids: "
+                f"{show(arg)} is {type_str(x.type)}",
+            )
+    if any(has_error(x.type) or not isinstance(x.type, NodeType) for x in ends):
+        return error_expr(e.span)
+    if e.name == "full":
+        return network.full(ends[0], ends[1], e.span)
+    return network.empty(ends[0], ends[1], e.span)
 
 
 def _in_flight(c: ExprChecker, e: ast.CallExpr) -> ir.Expr:

@@ -14,7 +14,13 @@ delivered). Every fault is an action of its own, so a trace shows each one as a 
 * partition  — "partition" splits the nodes into a side S (holding the lowest node id, so each
                split is made once) and the rest, at most max_partitions times; "heal" ends it.
                Messages are delivered only between nodes on the same side.
-* max_in_flight — a send that would exceed it blocks the step (a `require` after the send).
+* max_in_flight — a send that would exceed it blocks the step (a `require` after the send);
+               a broadcast wider than it is an error (to a group) or a fault (to a set)
+* max_per_link — the same bound per FIFO channel (src, dst)
+* when_full: lose — a send past a bound completes the step and loses its message instead
+* crash: [G, …], max_crashes: [G: k, …] — only those groups crash, each within its budget
+* drop_on_crash — a crash loses every message in flight to or from the node; a send to a
+               down node is lost
 """
 
 from __future__ import annotations
@@ -46,7 +52,8 @@ from verikit.semantics.exprs import conj
 from verikit.syntax import ast
 
 FLAGS = ("reorder", "loss", "duplicate", "crash", "partition", "drop_on_crash")
-BOUNDS = ("max_in_flight", "max_crashes", "max_partitions")
+BOUNDS = ("max_in_flight", "max_crashes", "max_partitions", "max_per_link")
+CHOICES = {"when_full": ("block", "lose")}  # settings whose value is one of a few words
 PER_GROUP = ("max_crashes",)  # bounds that may also be given per node group: `[G: k, …]`
 
 
@@ -63,6 +70,8 @@ class NetSettings:
     crash_groups: tuple[str, ...] | None = None  # `crash: [G, …]`: only these groups crash
     group_crashes: tuple[tuple[str, int], ...] = ()  # `max_crashes: [G: k, …]`, per group
     drop_on_crash: bool = False  # a crash loses every message in flight to or from the node
+    max_per_link: int | None = None  # at most this many in flight on each (src, dst) channel
+    when_full: str = "block"  # a send past a bound: "block" the step, or "lose" the message
 
     def crashes(self, group: str) -> bool:
         """Nodes of `group` may crash."""
@@ -81,8 +90,8 @@ def read_settings(
     spans: dict[str, Span] = {}
     for setting in decl.settings if decl is not None else ():
         name = setting.name
-        if name not in FLAGS and name not in BOUNDS:
-            hint = did_you_mean(name, FLAGS + BOUNDS)
+        if name not in FLAGS and name not in BOUNDS and name not in CHOICES:
+            hint = did_you_mean(name, (*FLAGS, *BOUNDS, *CHOICES))
             diags.error(setting.span, f"unknown network setting `{name}`{hint}")
             continue
         if name in spans:
@@ -91,6 +100,11 @@ def read_settings(
         if name == "crash" and _names_groups(setting.value, groups):
             values["crash_groups"] = _crash_groups(setting.value, groups, diags)
             values["crash"] = True
+            continue
+        if name in CHOICES:
+            word = _choice(setting, diags)
+            if word is not None:
+                values[name] = word
             continue
         if isinstance(setting.value, ast.GroupBounds):
             bounds = _group_bounds(setting, consts, diags, groups)
@@ -109,7 +123,29 @@ def read_settings(
             diags.error(spans[bound], f"`{bound}` has no effect without `{flag}: true`")
     settings = NetSettings(**values)  # type: ignore[arg-type]
     _check_group_crashes(settings, spans, groups, diags)
+    if settings.max_per_link is not None and settings.reorder:
+        diags.error(
+            spans["max_per_link"],
+            "`max_per_link` bounds FIFO channels: it needs `reorder: false` (a reordering "
+            "network is one bag of messages; bound it with `max_in_flight`)",
+        )
+    if "when_full" in spans and settings.max_in_flight is None and settings.max_per_link is None:
+        diags.error(
+            spans["when_full"],
+            "`when_full` has no effect without `max_in_flight` or `max_per_link`",
+        )
     return settings
+
+
+def _choice(setting: ast.Setting, diags: Diagnostics) -> str | None:
+    """`when_full: lose`: one of the setting's words."""
+    words = CHOICES[setting.name]
+    value = setting.value
+    if isinstance(value, ast.Name) and value.id in words:
+        return value.id
+    listed = " or ".join(f"`{w}`" for w in words)
+    diags.error(value.span, f"network setting `{setting.name}` expects {listed}")
+    return None
 
 
 def _names_groups(value: ast.Expr | ast.GroupBounds, groups: Sequence[str]) -> bool:
@@ -206,7 +242,7 @@ def _setting_value(
             return None
         diags.error(expr.span, f"network setting `{setting.name}` expects true or false")
         return None
-    least = 1 if setting.name == "max_in_flight" else 0
+    least = 1 if setting.name in ("max_in_flight", "max_per_link") else 0
     if not isinstance(value, int) or isinstance(value, bool) or value < least:
         diags.error(expr.span, f"network setting `{setting.name}` expects an int >= {least}")
         return None
@@ -266,6 +302,7 @@ class Network:
             if settings.max_in_flight is None
             else ir.Binary("le", self.in_flight(), ir.Lit(settings.max_in_flight, INT), BOOL)
         )
+        self._checks: set[ir.Expr] = set()  # conditions of the Requires sends leave behind
 
     def _crash_counters(self) -> list[tuple[str, Type]]:
         """One counter of crashes so far, or one per group under `max_crashes: [G: k, …]`."""
@@ -281,8 +318,27 @@ class Network:
     def info(self) -> NetworkInfo:
         s = self.settings
         return NetworkInfo(
-            self.net.index, s.reorder, s.loss, s.duplicate, s.crash, s.partition, s.max_in_flight
+            self.net.index,
+            s.reorder,
+            s.loss,
+            s.duplicate,
+            s.crash,
+            s.partition,
+            self.most_in_flight(),
+            s.max_per_link,
+            span=self.span,
         )
+
+    def most_in_flight(self) -> int | None:
+        """The most messages ever in flight: max_in_flight, or max_per_link on every channel."""
+        s = self.settings
+        links = None if s.max_per_link is None else s.max_per_link * self._channels()
+        bounds = [b for b in (s.max_in_flight, links) if b is not None]
+        return min(bounds) if bounds else None
+
+    def _channels(self) -> int:
+        nodes = sum(g.count for g in self.groups)
+        return nodes * nodes
 
     def init(self) -> list[ir.Stmt]:
         """Nothing in flight, every node up, no partition."""
@@ -330,12 +386,133 @@ class Network:
         grown = ir.Call("append", (queue, msg), self.queue, span)
         return ir.Assign(self.net, (ir.IndexStep(channel),), grown, self.queue, span)
 
+    def send(self, src: ir.Expr, dst: ir.Expr, msg: ir.Expr, span: Span) -> list[ir.Stmt]:
+        """`send msg to dst`: into a full channel it blocks the step (a `require` after it),
+        or under `when_full: lose` the step goes on without the message."""
+        if self.settings.when_full == "lose":
+            return [self._if_room(src, dst, self.add(src, dst, msg, span), span)]
+        checks = [self._link_fits(src, dst)] if self.settings.max_per_link is not None else []
+        return [self.add(src, dst, msg, span), *self._required(checks, span)]
+
+    def broadcast(
+        self, src: ir.Expr, targets: ir.Expr, elem: Type, msg: ir.Expr, span: Span
+    ) -> list[ir.Stmt]:
+        """`broadcast msg to targets` (the sender already left out): one send per target, as
+        one step; a full channel blocks it, or loses that one message under `lose`."""
+        dst = ir.Local("#dst", elem, span)
+        if self.settings.when_full == "lose":
+            one = self._if_room(src, dst, self.add(src, dst, msg, span), span)
+            return [ir.ForEach("#dst", targets, (one,), span)]
+        checks: list[ir.Expr] = []
+        if self.settings.max_per_link is not None:
+            fits = self._link_fits(src, dst)
+            checks.append(ir.Quant("forall", "#dst", targets, fits, BOOL, span))
+        loop = ir.ForEach("#dst", targets, (self.add(src, dst, msg, span),), span)
+        return [*self._not_too_wide(targets, span), loop, *self._required(checks, span)]
+
+    def _not_too_wide(self, targets: ir.Expr, span: Span) -> list[ir.Stmt]:
+        """A broadcast to more nodes than max_in_flight could never happen: a fault naming
+        the bound, not a silent block that shows up as a deadlock. (Not under
+        `drop_on_crash`, where sends to down nodes are lost and need no room.)"""
+        limit = self.settings.max_in_flight
+        if limit is None or (self.settings.drop_on_crash and self.settings.crash):
+            return []
+        if isinstance(targets, ir.Binary) and isinstance(targets.left, ir.Domain):
+            return []  # a whole group: its width was checked when the spec loaded
+        width = ir.Call("len", (targets,), INT)
+        fits = ir.Binary("le", width, ir.Lit(limit, INT), BOOL)
+        return [ir.Assert(fits, self.too_wide(None), span)]
+
+    def too_wide(self, width: int | None) -> str:
+        """What is wrong with a broadcast to `width` nodes (None: not known statically)."""
+        limit = self.settings.max_in_flight
+        sends = "more messages" if width is None else f"{width} messages, more"
+        return (
+            f"this broadcast sends {sends} than `max_in_flight: {limit}` lets be in flight, "
+            "so its step can never happen; raise max_in_flight, or use `when_full: lose`"
+        )
+
+    def static_width(self, targets: ir.Expr, me: ir.Expr) -> int | None:
+        """How many nodes a broadcast to `targets` (a group, or `all G`) reaches, the sender
+        left out, when that is known before the search and more than max_in_flight allows."""
+        limit = self.settings.max_in_flight
+        if limit is None or self.settings.when_full == "lose" or not isinstance(targets, ir.Domain):
+            return None
+        if self.settings.drop_on_crash and self.settings.crash:
+            return None
+        if not isinstance(targets.of, NodeType):
+            return None
+        groups = targets.of.groups
+        width = sum(g.count for g in groups)
+        mine = me.type.groups if isinstance(me.type, NodeType) else ()
+        if len(mine) == 1 and mine[0] in groups:
+            width -= 1
+        return width if width > limit else None
+
     def bound(self, span: Span) -> list[ir.Stmt]:
-        """The check after a send: at most max_in_flight messages in flight."""
-        return [] if self._bound_cond is None else [ir.Require(self._bound_cond, span)]
+        """The check after a loop whose sends' own checks moved out of it: every channel
+        within max_per_link, and at most max_in_flight in flight."""
+        checks: list[ir.Expr] = []
+        if self.settings.max_per_link is not None:
+            c = ir.Local("#c", self.channel)
+            fits = ir.Binary("le", self._queue_len(c), self._per_link(), BOOL)
+            checks.append(ir.Quant("forall", "#c", self._all(self.channel), fits, BOOL, span))
+        return self._required(checks, span)
+
+    def _required(self, checks: list[ir.Expr], span: Span) -> list[ir.Stmt]:
+        if self._bound_cond is not None:
+            checks = [*checks, self._bound_cond]
+        self._checks.update(checks)
+        return [ir.Require(c, span) for c in checks]
 
     def is_bound(self, stmt: ir.Stmt) -> bool:
-        return isinstance(stmt, ir.Require) and stmt.cond == self._bound_cond
+        return isinstance(stmt, ir.Require) and stmt.cond in self._checks
+
+    def _per_link(self) -> ir.Expr:
+        assert self.settings.max_per_link is not None
+        return ir.Lit(self.settings.max_per_link, INT)
+
+    def _queue_len(self, channel: ir.Expr) -> ir.Expr:
+        return ir.Call("len", (ir.Index(self.net, channel, self.queue),), INT)
+
+    def _link(self, src: ir.Expr, dst: ir.Expr) -> ir.Expr:
+        return ir.RecordLit((src, dst), self.channel)
+
+    def _link_fits(self, src: ir.Expr, dst: ir.Expr) -> ir.Expr:
+        """The channel src → dst holds at most max_per_link messages (checked after a send)."""
+        return ir.Binary("le", self._queue_len(self._link(src, dst)), self._per_link(), BOOL)
+
+    def _if_room(self, src: ir.Expr, dst: ir.Expr, put: ir.Stmt, span: Span) -> ir.Stmt:
+        """`put` only if the message fits; else it is lost (`when_full: lose`)."""
+        room = ir.Unary("not", self.full(src, dst), BOOL)
+        return ir.If(room, (put,), (), span)
+
+    def full(self, src: ir.Expr, dst: ir.Expr, span: Span = NO_SPAN) -> ir.Expr:
+        """A send from src to dst would not fit now: its channel holds max_per_link messages,
+        or max_in_flight are in flight (`full(a, b)`; false without bounds)."""
+        parts: list[ir.Expr] = []
+        if self.settings.max_per_link is not None:
+            queued = self._queue_len(self._link(src, dst))
+            parts.append(ir.Binary("ge", queued, self._per_link(), BOOL, span))
+        if self.settings.max_in_flight is not None:
+            limit = ir.Lit(self.settings.max_in_flight, INT)
+            parts.append(ir.Binary("ge", self.in_flight(), limit, BOOL, span))
+        if not parts:
+            return ir.Lit(False, BOOL, span)
+        out = parts[0]
+        for part in parts[1:]:
+            out = ir.Binary("or", out, part, BOOL, span)
+        return out
+
+    def empty(self, src: ir.Expr, dst: ir.Expr, span: Span = NO_SPAN) -> ir.Expr:
+        """No message is in flight from src to dst (`empty(a, b)`)."""
+        if not self.settings.reorder:
+            return _eq(self._queue_len(self._link(src, dst)), ir.Lit(0, INT))
+        e = ir.Local("#e", self.envelope)
+        e_src, e_dst = self._ends(e)
+        on_link = ir.Binary("and", _eq(e_src, src), _eq(e_dst, dst), BOOL)
+        some = ir.Quant("exists", "#e", self._items(), on_link, BOOL)
+        return ir.Unary("not", some, BOOL, span)
 
     def strip_bounds(self, stmts: tuple[ir.Stmt, ...]) -> tuple[tuple[ir.Stmt, ...], bool]:
         """`stmts` without the in-flight checks (nested ones too), and whether there were any."""
@@ -451,6 +628,13 @@ class Network:
             None if limit is None else ir.Binary("lt", self.in_flight(), ir.Lit(limit, INT), BOOL)
         )
 
+    def _link_room(self) -> ir.Expr | None:
+        """A duplicate needs room on its channel too (FIFO: the `channel` parameter)."""
+        if self.settings.max_per_link is None or self.settings.reorder:
+            return None
+        channel = ir.Local("channel", self.channel)
+        return ir.Binary("lt", self._queue_len(channel), self._per_link(), BOOL)
+
     def _drop(self) -> Action:
         if self.settings.reorder:
             envelope = ir.Local("envelope", self.envelope)
@@ -479,7 +663,7 @@ class Network:
         )
 
     def _duplicate(self) -> Action:
-        guard = conj(self._room())
+        guard = conj(self._room(), self._link_room())
         if self.settings.reorder:
             envelope = ir.Local("envelope", self.envelope)
             body = _set(self.net, ir.Call("bag_add", (self.net, envelope), self.net.type))

@@ -279,7 +279,7 @@ class Encoding:
                 "its queues would be unbounded (set max_in_flight, or reorder: true)",
                 self._network_span(),
             )
-        return net.max_in_flight
+        return net.max_in_flight if net.reorder else net.queue_bound()
 
     def _network_span(self) -> Span:
         """Where the network is declared (its fault actions carry that span)."""
