@@ -11,6 +11,7 @@ import ctypes
 import enum
 import os
 import threading
+from array import array
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -77,6 +78,8 @@ class _Config(ctypes.Structure):
         ("full_states", ctypes.c_int32),
         ("progress", _PROGRESS),
         ("memory_limit", ctypes.c_int64),
+        ("graph", ctypes.c_int32),
+        ("_pad", ctypes.c_int32),
     ]
 
 
@@ -119,6 +122,7 @@ class SearchConfig:
     max_events: int = 10000
     progress_interval: float = 0.25
     memory_limit: int | None = None  # resident bytes to stay below (None: default_memory_limit)
+    graph: bool = False  # also build the liveness pass's state graph (NativeLibrary.graph)
 
 
 @dataclass(frozen=True)
@@ -149,6 +153,64 @@ class SearchOutcome:
     redone_levels: int = 0  # levels expanded twice (the level table was too small)
 
 
+GRAPH_FAILURES = {
+    1: "a liveness predicate faulted",
+    2: "more than 32 liveness properties, or 2^31 states, edges or fairness keys",
+    3: "a parameter keying fairness has no native layout",
+    4: "out of memory for the graph",
+    5: "symmetry reduction merges states a lasso must tell apart",
+    6: "whole states are compared (--full-states)",
+    7: "the search did not complete",
+}  # search.c's GF_*
+
+
+@dataclass(frozen=True)
+class GraphSizes:
+    states: int
+    edges: int  # every successor of every state
+    inside: int  # edges into states inside the constraints
+    bindings: int  # interned (action, key) pairs
+    failure: str | None  # why the graph cannot be used (None: it can)
+    live: int  # liveness properties (columns: holds, and trigger for leads_to)
+    cut_by: int  # bit c: a state lies outside the c-th constraint (in property order) first
+
+
+@dataclass(frozen=True)
+class Binding:
+    id: int
+    action: int
+    words: tuple[int, ...]  # the keyed parameters' values, packed (native/ckeys.py)
+
+
+@dataclass(frozen=True)
+class NativeGraph:
+    """engine/graph.py's StateGraph arrays, with labels and enabled sets still as the search
+    numbered them (`sets[i]`: the labels of enabled set i)."""
+
+    parents: array[int]
+    ordinals: array[int]
+    edge_start: array[int]
+    targets: array[int]
+    edge_ordinals: array[int]
+    edge_labels: array[int]
+    enabled: array[int]
+    ends: bytearray
+    leaves: bytearray
+    sets: list[tuple[int, ...]]
+
+
+def _ints(n: int) -> array[int]:
+    return array("i", bytes(4 * n))
+
+
+def _ptr(a: array[int]) -> int:
+    return a.buffer_info()[0]
+
+
+def _bytes(b: bytearray) -> ctypes.Array[ctypes.c_char] | None:
+    return (ctypes.c_char * len(b)).from_buffer(b) if b else None
+
+
 class NativeLibrary:
     """A loaded model library. Searches keep global state in the library: one at a time."""
 
@@ -175,6 +237,19 @@ class NativeLibrary:
         lib.vk_api_path.argtypes = [ctypes.c_int64, _I64P, ctypes.c_int64]
         lib.vk_api_path.restype = ctypes.c_int64
         lib.vk_api_release.restype = None
+        lib.vk_api_graph_sizes.restype = None
+        lib.vk_api_graph_sizes.argtypes = [ctypes.c_void_p]
+        lib.vk_api_graph_bindings.restype = None
+        lib.vk_api_graph_bindings.argtypes = [ctypes.c_void_p] * 3
+        lib.vk_api_graph_tree.restype = None
+        lib.vk_api_graph_tree.argtypes = [ctypes.c_void_p] * 2
+        lib.vk_api_graph_sets.argtypes = [ctypes.c_void_p] * 2
+        lib.vk_api_graph_column.restype = None
+        lib.vk_api_graph_column.argtypes = [ctypes.c_int, ctypes.c_int, ctypes.c_void_p]
+        lib.vk_api_graph_sets.restype = None
+        lib.vk_api_graph_set_labels.restype = ctypes.c_int64
+        lib.vk_api_graph_finish.restype = ctypes.c_int64
+        lib.vk_api_graph_finish.argtypes = [ctypes.c_void_p, ctypes.c_int64, *[ctypes.c_void_p] * 7]
         lib.vk_api_request_stop.restype = None
         lib.vk_api_prop_kind.restype = ctypes.c_char_p
         lib.vk_api_action_name.restype = ctypes.c_char_p
@@ -258,6 +333,7 @@ class NativeLibrary:
             progress=hook,
             memory_limit=default_memory_limit() if config.memory_limit is None
             else config.memory_limit,
+            graph=int(config.graph),
         )  # fmt: skip
         stats = _Stats()
         with self._lock:
@@ -296,6 +372,54 @@ class NativeLibrary:
             if cap > 1 << 26:
                 raise IndexError(f"no stored state {index}")
             cap *= 4
+
+    # ------------------------------------------------------------ the liveness graph
+
+    def graph_sizes(self) -> GraphSizes:
+        """What the last search (with `SearchConfig.graph`) built, or why it cannot be used."""
+        raw = (ctypes.c_int64 * 7)()
+        self._lib.vk_api_graph_sizes(raw)
+        failure = None if raw[4] == 0 else GRAPH_FAILURES.get(raw[4], f"graph failure {raw[4]}")
+        return GraphSizes(raw[0], raw[1], raw[2], raw[3], failure, raw[5], raw[6])
+
+    def graph_bindings(self, sizes: GraphSizes) -> list[Binding]:
+        """The interned (action, key words) pairs of keyed successors (native/ckeys.py)."""
+        n, kw = sizes.bindings, self._lib.vk_api_graph_key_words()
+        ids, actions = (ctypes.c_int32 * max(n, 1))(), (ctypes.c_int32 * max(n, 1))()
+        words = (ctypes.c_uint64 * max(n * kw, 1))()
+        self._lib.vk_api_graph_bindings(ids, actions, words)
+        return [Binding(ids[i], actions[i], tuple(words[i * kw : (i + 1) * kw])) for i in range(n)]
+
+    def graph(self, sizes: GraphSizes, lut: array[int]) -> NativeGraph:
+        """The graph's arrays, each edge labelled lut[binding] (0 on a self-loop)."""
+        n, m = sizes.states, sizes.inside
+        parents, ordinals, enabled = _ints(n), _ints(n), _ints(n)
+        start, targets, edge_ordinals, labels = _ints(n + 1), _ints(m), _ints(m), _ints(m)
+        ends, leaves = bytearray(n), bytearray(n)
+        self._lib.vk_api_graph_tree(_ptr(parents), _ptr(ordinals))
+        n_sets = self._lib.vk_api_graph_finish(
+            _ptr(lut), len(lut), _ptr(start), _ptr(targets), _ptr(edge_ordinals), _ptr(labels),
+            _ptr(enabled), _bytes(ends), _bytes(leaves),
+        )  # fmt: skip
+        if n_sets < 0:
+            raise MemoryError("no memory for the liveness graph's enabled sets")
+        set_start, set_labels = _ints(n_sets + 1), _ints(self._lib.vk_api_graph_set_labels())
+        self._lib.vk_api_graph_sets(_ptr(set_start), _ptr(set_labels))
+        sets = [tuple(set_labels[set_start[i] : set_start[i + 1]]) for i in range(n_sets)]
+        return NativeGraph(parents, ordinals, start, targets, edge_ordinals, labels, enabled,
+                           ends, leaves, sets)  # fmt: skip
+
+    def action_hits(self) -> tuple[int, ...]:
+        """Per action: the transitions of it the last search met."""
+        hits = (ctypes.c_int64 * max(self.n_actions, 1))()
+        self._lib.vk_api_action_hits(hits)
+        return tuple(hits[: self.n_actions])
+
+    def graph_column(self, sizes: GraphSizes, j: int, trigger: bool) -> bytearray:
+        """Per state: whether the j-th liveness property (trigger: its leads_to's P) holds."""
+        out = bytearray(sizes.states)
+        self._lib.vk_api_graph_column(j, int(trigger), _bytes(out))
+        return out
 
     def request_stop(self) -> None:
         """Make a running search return soon with status INTERRUPTED (any thread may call it)."""

@@ -60,6 +60,8 @@ typedef struct vk_config {
     vk_progress_fn progress;
     int64_t memory_limit; /* bytes of resident memory to stay below (0: none): the search stops
                              as out of memory before the system's OOM killer would step in */
+    int32_t graph;        /* also build the state graph of the liveness pass (see below) */
+    int32_t _pad;
 } vk_config;
 
 typedef struct vk_event {
@@ -100,6 +102,29 @@ static inline int vk_same(const uint64_t *a, const uint64_t *b) {
     return memcmp(a, b, sizeof(uint64_t) * VK_W) == 0;
 }
 
+/* ---- symmetry (VK_SYMMETRY: the model defines vk_canon, see verikit/native/csymmetry.py).
+   A state's key is the hash of its canonical words, so every renaming of it is one state; the
+   search still stores and expands the state it reached. With full_states the table holds
+   canonical words (vk_stored) and compares them. */
+#ifdef VK_SYMMETRY
+static inline uint64_t vk_key(const uint64_t *s) {
+    uint64_t c[VK_W];
+    vk_canon(s, c);
+    return vk_hash(c);
+}
+static inline int vk_same_key(const uint64_t *canonical, const uint64_t *s) {
+    uint64_t c[VK_W];
+    vk_canon(s, c);
+    return vk_same(canonical, c);
+}
+static inline void vk_stored(uint64_t *to, const uint64_t *s) { vk_canon(s, to); }
+#else
+#define vk_key vk_hash
+#define vk_same_key vk_same
+static inline void vk_stored(uint64_t *to, const uint64_t *s) { memcpy(to, s, sizeof(uint64_t) * VK_W); }
+#endif
+/* ---- end of symmetry */
+
 /* ------------------------------------------------------------------ the search's state */
 
 typedef struct lvl_entry {
@@ -116,8 +141,32 @@ typedef struct block {
 
 #define BLOCK_STATES 4096
 
+/* Fairness keys of one successor buffer (the liveness graph): the binding id of each
+   successor whose action is keyed (native/ckeys.py), set by graph_key as generated code pushes. */
+typedef struct keybuf {
+    struct worker *w;
+    int32_t *ids;
+    size_t cap;
+} keybuf;
+
+/* A worker's interned (action, key words) pairs: binding VK_N_ACTIONS + index * workers + id. */
+typedef struct bindtab {
+    uint64_t *slots; /* 1 + entry index, 0: empty; cap a power of two, load <= 1/2 */
+    uint64_t cap;
+    int32_t *actions;
+    uint64_t *words; /* VK_KEY_WORDS per entry */
+    uint64_t n, ncap;
+} bindtab;
+
 typedef struct worker {
     int id;
+    /* liveness graph: this level's edges (fingerprint and binding of every successor, by
+       parent in chunk order), the keys of the two successor buffers, interned bindings */
+    uint64_t *efp;
+    int32_t *ebind;
+    size_t en, ecap;
+    keybuf kb[2];
+    bindtab bt;
     vk_out out, out2;     /* two, for the generate/probe pipeline */
     uint64_t *fps[2];     /* fingerprints of each buffer's successors */
     size_t fps_cap[2];
@@ -125,6 +174,7 @@ typedef struct worker {
     vk_event *events;
     size_t n_events, cap_events;
     uint64_t lvl_n; /* entries this worker added to the level table */
+    uint64_t shard_in[64];  /* new states of this level per visited-table shard (SHARDS) */
     int64_t hits[VK_N_ACTIONS > 0 ? VK_N_ACTIONS : 1];
 } worker;
 
@@ -137,6 +187,8 @@ typedef struct shard {
 } shard;
 
 typedef struct rec {
+    uint64_t live;   /* graph: bit 2j: the j-th liveness property holds, 2j+1: its trigger */
+    uint32_t cons;   /* graph, outside: index (in cons[]) of the first constraint that fails */
     uint32_t inv;    /* violated invariants (bit j: j-th safety property) before any fault */
     uint32_t hold;   /* pending reachables that hold */
     uint32_t bad;    /* pending reachables whose predicate faults */
@@ -146,6 +198,7 @@ typedef struct rec {
 #define R_OUTSIDE 1u     /* outside a constraint */
 #define R_CFAULT 2u      /* a constraint faulted: not stored */
 #define R_IFAULT 4u      /* an invariant faulted (after the violations in `inv`) */
+#define R_LFAULT 8u      /* a liveness predicate faulted (graph only) */
 
 static struct {
     vk_config cfg;
@@ -188,7 +241,21 @@ static struct {
     worker *w;
     double phase_seconds[5]; /* expand, order, evaluate, walk, insert */
     int serial;              /* this level is too small to share out */
+    int fused;               /* phase C inserts into the visited table (fingerprints only) */
     int64_t redone;          /* levels expanded twice: the level table was too small */
+    /* the liveness graph (cfg.graph): per stored state, its liveness bits and its raw edges
+       (every successor in ordinal order: target index or -1 outside the constraints, binding) */
+    int graph, graph_failed; /* graph_failed: GF_*, why the graph cannot be used */
+    int live[MAX_MASKED], n_live, live_leads[MAX_MASKED];
+    uint64_t *live_bits, live_cap;
+    uint64_t cut_by;         /* bit c: a state was found outside cons[c] first */
+    uint64_t *g_eoff, g_eoff_cap, g_expanded; /* g_eoff[s]: first raw edge of state s */
+    int32_t *g_tgt, *g_bind;
+    uint64_t g_edges, g_cap;
+    int32_t *chunk_w;        /* per chunk of this level: its worker, first edge, edges */
+    uint64_t *chunk_off, *chunk_n;
+    int32_t *set_start, *set_labels; /* finished graph: enabled label sets, set 0 empty */
+    uint64_t n_sets, n_set_labels;
 } S;
 
 static double vk_now(void) {
@@ -313,7 +380,8 @@ static void parallel(void (*fn)(worker *)) {
 
 /* ------------------------------------------------------------------ visited table */
 
-static int tab_stride(void) { return S.cfg.full_states ? 2 : 1; }
+/* Two words per slot (fingerprint, state index) with full states or the liveness graph. */
+static int tab_stride(void) { return S.cfg.full_states || S.graph ? 2 : 1; }
 
 static inline shard *shard_of(uint64_t fp) { return &S.shards[fp >> (64 - SHARD_BITS)]; }
 
@@ -336,7 +404,8 @@ static int tab_contains(const uint64_t *s, uint64_t fp) {
     for (;;) {
         uint64_t f = sh->slots[i * stride];
         if (f == 0) return 0;
-        if (f == fp && (stride == 1 || vk_same(S.all + sh->slots[i * 2 + 1] * VK_W, s))) return 1;
+        if (f == fp && (!S.cfg.full_states || vk_same_key(S.all + sh->slots[i * 2 + 1] * VK_W, s)))
+            return 1;
         i = i + 1 == cap ? 0 : i + 1;
     }
 }
@@ -416,6 +485,39 @@ static inline uint64_t lvl_home(uint64_t fp) {
     return (uint64_t)(((unsigned __int128)fp * S.lvl_cap) >> 64); /* any capacity, no modulo */
 }
 
+#ifdef VK_SYMMETRY
+/* Symmetry: states of one orbit share a fingerprint, not their words. The entry keeps the
+   words of the smallest key, the state a one-worker BFS reaches first (its path replays to
+   them): a lower key replaces the words, under a lock (the low bit of `words`). 0 when s is
+   another state after all (full_states: other canonical words), 1 when done with it. */
+static int lvl_lower(lvl_entry *e, const uint64_t *s, uint64_t key) {
+    uint64_t now = atomic_load_explicit(&e->key, memory_order_relaxed);
+    if (!S.cfg.full_states && now != 0 && key + 1 >= now) return 1; /* keys only go down */
+    uint64_t *words;
+    for (;;) {
+        words = atomic_load_explicit(&e->words, memory_order_acquire);
+        if (words && !((uintptr_t)words & 1) &&
+            atomic_compare_exchange_weak_explicit(&e->words, &words,
+                                                  (uint64_t *)((uintptr_t)words | 1),
+                                                  memory_order_acquire, memory_order_relaxed))
+            break;
+        if (atomic_load_explicit(&S.stop, memory_order_relaxed)) return 1;
+    }
+    int same = 1;
+    if (S.cfg.full_states) {
+        uint64_t c[VK_W];
+        vk_canon(words, c);
+        same = vk_same_key(c, s);
+    }
+    if (same && key + 1 < atomic_load_explicit(&e->key, memory_order_relaxed)) {
+        atomic_store_explicit(&e->key, key + 1, memory_order_relaxed);
+        memcpy(words, s, sizeof(uint64_t) * VK_W);
+    }
+    atomic_store_explicit(&e->words, words, memory_order_release);
+    return same;
+}
+#endif
+
 /* Offer a successor not in the visited table to the level table; the smallest key wins. */
 static void lvl_offer(worker *w, const uint64_t *s, uint64_t fp, uint64_t key) {
     uint64_t i = lvl_home(fp);
@@ -448,6 +550,11 @@ static void lvl_offer(worker *w, const uint64_t *s, uint64_t fp, uint64_t key) {
             f = expected;
         }
         if (f == fp) {
+#ifdef VK_SYMMETRY
+            if (lvl_lower(e, s, key)) return;
+            i = i + 1 == S.lvl_cap ? 0 : i + 1;
+            continue;
+#endif
             if (!S.cfg.full_states) {
                 atomic_min(&e->key, key + 1);
                 return;
@@ -468,6 +575,119 @@ static uint64_t lvl_count(void) {
     uint64_t n = 0;
     for (int i = 0; i < S.workers; i++) n += S.w[i].lvl_n;
     return n;
+}
+
+/* ------------------------------------------------------------------ liveness graph: edges */
+
+/* engine/liveness.py's graph, built by the search itself when cfg.graph is set: per stored
+   state its liveness bits (evaluated with the constraints, phase C) and per expanded state
+   every successor in ordinal order (phase A records fingerprint and binding per worker and
+   chunk; after phase E, when every state of the level has its index, they resolve to target
+   indices, -1 for a state outside the constraints). A binding is an action index, or for an
+   action whose fairness is keyed by a parameter (fair node, fair delivery) an interned
+   (action, packed parameter values) pair. vk_api_graph_* hand the graph to Python, which
+   labels bindings with fairness obligations exactly as engine/graph.py does. */
+#ifndef VK_KEY_WORDS /* a model file written by hand (tests): no keyed actions */
+#define VK_KEY_WORDS 1
+#define VK_KEYS_OK 0
+#define VK_KEYED(a) 0
+#else
+#define VK_KEYED(a) VK_ACTION_KEYED[a]
+#endif
+
+enum { GF_NONE = 0, GF_FAULT, GF_LIMIT, GF_KEYS, GF_MEMORY, GF_SYMMETRY, GF_FULL_STATES,
+       GF_INCOMPLETE };
+
+static void graph_fail(int why) {
+    if (!S.graph_failed) S.graph_failed = why;
+}
+
+static uint64_t bind_hash(int32_t action, const uint64_t *key) {
+    uint64_t h = vk_mix(0x51afd7ed558ccd ^ (uint64_t)(uint32_t)action);
+    for (int i = 0; i < VK_KEY_WORDS; i++) h = vk_mix(h ^ key[i]);
+    return h;
+}
+
+static int bind_grow(bindtab *t) {
+    uint64_t cap = t->cap ? 2 * t->cap : 64;
+    uint64_t *slots = (uint64_t *)calloc(cap, sizeof(uint64_t));
+    if (!slots) return 0;
+    for (uint64_t e = 0; e < t->n; e++) {
+        uint64_t i = bind_hash(t->actions[e], t->words + e * VK_KEY_WORDS) & (cap - 1);
+        while (slots[i]) i = (i + 1) & (cap - 1);
+        slots[i] = e + 1;
+    }
+    free(t->slots);
+    t->slots = slots;
+    t->cap = cap;
+    return 1;
+}
+
+/* The binding id of (action, key) in worker w's table, added when new; -1 on failure. */
+static int64_t bind_intern(worker *w, int32_t action, const uint64_t *key) {
+    bindtab *t = &w->bt;
+    if ((t->n + 1) * 2 > t->cap && !bind_grow(t)) return -1;
+    uint64_t i = bind_hash(action, key) & (t->cap - 1);
+    for (; t->slots[i]; i = (i + 1) & (t->cap - 1)) {
+        uint64_t e = t->slots[i] - 1;
+        if (t->actions[e] == action &&
+            !memcmp(t->words + e * VK_KEY_WORDS, key, VK_KEY_WORDS * sizeof(uint64_t)))
+            return VK_N_ACTIONS + (int64_t)e * S.workers + w->id;
+    }
+    if (t->n == t->ncap) {
+        uint64_t ncap = t->ncap ? 2 * t->ncap : 64;
+        int32_t *actions = (int32_t *)realloc(t->actions, ncap * sizeof(int32_t));
+        if (actions) t->actions = actions;
+        uint64_t *words = (uint64_t *)realloc(t->words, ncap * VK_KEY_WORDS * sizeof(uint64_t));
+        if (words) t->words = words;
+        if (!actions || !words) return -1;
+        t->ncap = ncap;
+    }
+    int64_t id = VK_N_ACTIONS + (int64_t)t->n * S.workers + w->id;
+    if (id > INT32_MAX) return graph_fail(GF_LIMIT), -1;
+    t->actions[t->n] = action;
+    memcpy(t->words + t->n * VK_KEY_WORDS, key, VK_KEY_WORDS * sizeof(uint64_t));
+    t->slots[i] = ++t->n;
+    return id;
+}
+
+/* vk_out.key: generated code pushed a successor of a keyed action; key its binding. */
+static void graph_key(vk_out *o, const uint64_t *key) {
+    keybuf *kb = (keybuf *)o->key_ctx;
+    if (o->nomem || o->n == 0) return;
+    if (o->n > kb->cap) {
+        size_t cap = 2 * o->n;
+        int32_t *ids = (int32_t *)realloc(kb->ids, cap * sizeof(int32_t));
+        if (!ids) return vk_set_stop(ST_OUT_OF_MEMORY);
+        kb->ids = ids;
+        kb->cap = cap;
+    }
+    int64_t id = bind_intern(kb->w, o->actions[o->n - 1], key);
+    if (id < 0) {
+        graph_fail(GF_LIMIT);
+        id = o->actions[o->n - 1];
+    }
+    kb->ids[o->n - 1] = (int32_t)id;
+}
+
+/* Record the successors of one parent (o, their fingerprints fps) as this level's edges. */
+static int graph_edges(worker *w, const vk_out *o, const uint64_t *fps) {
+    if (w->en + o->n > w->ecap) {
+        size_t cap = 2 * (w->en + o->n) + 1024;
+        uint64_t *efp = (uint64_t *)realloc(w->efp, cap * sizeof(uint64_t));
+        if (efp) w->efp = efp;
+        int32_t *ebind = efp ? (int32_t *)realloc(w->ebind, cap * sizeof(int32_t)) : NULL;
+        if (ebind) w->ebind = ebind;
+        if (!efp || !ebind) return 0;
+        w->ecap = cap;
+    }
+    const keybuf *kb = (const keybuf *)o->key_ctx;
+    for (size_t k = 0; k < o->n; k++) {
+        int32_t a = o->actions[k];
+        w->efp[w->en] = fps[k];
+        w->ebind[w->en++] = a >= 0 && a < VK_N_ACTIONS && VK_KEYED(a) ? kb->ids[k] : a;
+    }
+    return 1;
 }
 
 /* ------------------------------------------------------------------ phase A: expand */
@@ -547,11 +767,12 @@ static int expand_generate(worker *w, uint64_t j, vk_out *o, uint64_t **fps, siz
         *fps_cap = o->n * 2;
     }
     for (size_t k = 0; k < o->n; k++) {
-        uint64_t fp = vk_hash(o->states + k * VK_W);
+        uint64_t fp = vk_key(o->states + k * VK_W);
         (*fps)[k] = fp;
         __builtin_prefetch((const void *)tab_home(fp));
         if (!S.probing) __builtin_prefetch((const void *)&S.lvl[lvl_home(fp)], 1);
     }
+    if (S.graph && !S.is_root && !graph_edges(w, o, *fps)) return vk_set_stop(ST_OUT_OF_MEMORY), 0;
     return 1;
 }
 
@@ -584,6 +805,7 @@ static void phase_expand(worker *w) {
         uint64_t c = atomic_fetch_add(&S.next_chunk, 1), lo = c * CHUNK;
         if (lo >= S.n_cur) break;
         uint64_t hi = lo + CHUNK < S.n_cur ? lo + CHUNK : S.n_cur;
+        if (S.chunk_w) S.chunk_w[c] = w->id, S.chunk_off[c] = w->en;
         int pending = 0;
         for (uint64_t j = lo; j <= hi; j++) {
             /* a parent may take long to expand (thousands of successors): the timeout, Ctrl-C
@@ -596,6 +818,7 @@ static void phase_expand(worker *w) {
             if (pending) expand_probe(w, j - 1, outs[slot ^ 1], fps[slot ^ 1]);
             pending = ready;
         }
+        if (S.chunk_w) S.chunk_n[c] = w->en - S.chunk_off[c];
     }
     w->fps[0] = fps[0], w->fps[1] = fps[1];
     w->fps_cap[0] = caps[0], w->fps_cap[1] = caps[1];
@@ -674,6 +897,7 @@ static void phase_order_place(worker *w) {
         uint64_t at = order_start[g]++;
         S.nkey[at] = key;
         S.nfp[at] = e->fp;
+        w->shard_in[e->fp >> (64 - SHARD_BITS)]++;
         memcpy(S.nxt + at * VK_W, e->words, sizeof(uint64_t) * VK_W);
     }
     for (uint64_t a = lo, b; a < hi; a = b) {
@@ -704,6 +928,59 @@ static int order_level(void) {
     return 1;
 }
 
+/* ------------------------------------------------------------------ phase C': insert early */
+
+/* With fingerprints alone in the visited table (no index per slot), a new state goes into it
+   as soon as it is evaluated and known to be stored (not outside a constraint, no fault in
+   one): the walk stores every such state unless the search ends there, and then the table is
+   not read again. The shards are grown beforehand for every new state of the level (phase
+   "reserve", each worker its own shards), so threads only claim empty slots (compare and
+   swap). This spares a pass over the level and overlaps the table's cache misses with the
+   evaluation of the properties. */
+static int shard_reserve(shard *sh, uint64_t need) {
+    if (need <= sh->cap / 4 * 3) return 1;
+    uint64_t cap = sh->cap + sh->cap / 2;
+    while (need > cap / 4 * 3) cap += cap / 2;
+    uint64_t *grown = (uint64_t *)table_alloc(shard_bytes(cap));
+    if (!grown) return 0;
+    for (uint64_t i = 0; i < sh->cap; i++)
+        if (sh->slots[i]) slots_put(grown, cap, sh->slots[i], 0);
+    table_free(sh->slots, shard_bytes(sh->cap));
+    sh->slots = grown;
+    sh->cap = cap;
+    return 1;
+}
+
+static void phase_reserve(worker *w) {
+    for (int h = w->id; h < SHARDS; h += S.workers) {
+        uint64_t in = 0;
+        for (int i = 0; i < S.workers; i++) in += S.w[i].shard_in[h];
+        if (!shard_reserve(&S.shards[h], S.shards[h].count + in)) {
+            vk_set_stop(ST_OUT_OF_MEMORY);
+            return;
+        }
+    }
+}
+
+static void tab_add(worker *w, uint64_t fp) {
+    int h = (int)(fp >> (64 - SHARD_BITS));
+    shard *sh = &S.shards[h];
+    uint64_t cap = sh->cap, i = slot_home(fp, cap);
+    for (;; i = i + 1 == cap ? 0 : i + 1) {
+        if (S.serial) {
+            if (sh->slots[i]) continue;
+            sh->slots[i] = fp;
+            break;
+        }
+        uint64_t expected = 0;
+        if (!__atomic_load_n(&sh->slots[i], __ATOMIC_RELAXED) &&
+            __atomic_compare_exchange_n(&sh->slots[i], &expected, fp, 0, __ATOMIC_RELAXED,
+                                        __ATOMIC_RELAXED))
+            break;
+    }
+    w->shard_in[h]++; /* now: added (reset before the phase) */
+}
+
 /* ------------------------------------------------------------------ phase C: evaluate */
 
 static int eval_prop(int p, const uint64_t *s, int *holds) {
@@ -724,8 +1001,18 @@ static void evaluate_one(uint64_t i) {
         }
         if (!holds) {
             r->flags |= R_OUTSIDE;
+            r->cons = (uint32_t)c;
             break;
         }
+    }
+    for (int j = 0; S.graph && !(r->flags & R_OUTSIDE) && j < S.n_live; j++) {
+        int trig = 0;
+        if (eval_prop(S.live[j], s, &holds) != VK_OK ||
+            (S.live_leads[j] && vk_trigger(S.live[j], s, &trig) != VK_OK)) {
+            r->flags |= R_LFAULT;
+            break;
+        }
+        r->live |= (uint64_t)(holds != 0) << (2 * j) | (uint64_t)(trig != 0) << (2 * j + 1);
     }
     for (int j = 0; j < S.n_inv; j++) {
         if (eval_prop(S.inv[j], s, &holds) != VK_OK) {
@@ -754,7 +1041,9 @@ static void phase_evaluate(worker *w) {
                timeout is looked at between states (a stopped level is discarded whole) */
             if (w->id == 0 && (i & 7) == 0) progress_tick();
             if (atomic_load_explicit(&S.stop, memory_order_relaxed)) return;
+            if (S.fused && i + 8 < hi) __builtin_prefetch((const void *)tab_home(S.nfp[i + 8]), 1);
             evaluate_one(i);
+            if (S.fused && !(S.recs[i].flags & (R_OUTSIDE | R_CFAULT))) tab_add(w, S.nfp[i]);
         }
     }
 }
@@ -806,6 +1095,20 @@ static vk_event *gather_parent_events(size_t *n) {
     return all;
 }
 
+/* The liveness bits of the state about to be stored (index S.count); 0: no memory. */
+static int graph_store(const rec *r) {
+    if (S.count == S.live_cap) {
+        uint64_t cap = S.live_cap ? 2 * S.live_cap : 1024;
+        uint64_t *grown = (uint64_t *)realloc(S.live_bits, cap * sizeof(uint64_t));
+        if (!grown) return 0;
+        S.live_bits = grown;
+        S.live_cap = cap;
+    }
+    if (r->flags & R_LFAULT) graph_fail(GF_FAULT);
+    S.live_bits[S.count] = r->live;
+    return 1;
+}
+
 /* Store the i-th new state; 0 when the state array cannot grow. */
 static int store(uint64_t i) {
     if (S.count == S.pk_cap) {
@@ -820,7 +1123,8 @@ static int store(uint64_t i) {
         }
         S.pk_cap = cap;
     }
-    if (S.cfg.full_states) memcpy(S.all + S.count * VK_W, S.nxt + i * VK_W, sizeof(uint64_t) * VK_W);
+    if (S.cfg.full_states) vk_stored(S.all + S.count * VK_W, S.nxt + i * VK_W);
+    if (S.graph && !graph_store(&S.recs[i])) return 0;
     S.pk[S.count++] = S.nkey[i];
     return 1;
 }
@@ -841,7 +1145,10 @@ static int visit(uint64_t i, int64_t parent, int64_t k, uint64_t *kept) {
     for (int j = 0; j < S.n_inv; j++)
         if (r->inv >> j & 1 && record(EV_INVARIANT, j, parent, k)) return 1;
     if (r->flags & R_IFAULT) return record(EV_PREDICATE_FAULT, -1, parent, k);
-    if (r->flags & R_OUTSIDE) return 0;
+    if (r->flags & R_OUTSIDE) {
+        if (S.graph) S.cut_by |= 1ull << (r->cons < 63 ? r->cons : 63);
+        return 0;
+    }
     for (int j = 0; j < S.n_reach; j++) {
         if (!(S.pending >> j & 1)) continue;
         if (r->bad >> j & 1) return record(EV_PREDICATE_FAULT, -1, parent, k);
@@ -912,6 +1219,279 @@ static void phase_insert(worker *w) {
     }
 }
 
+/* ------------------------------------------------------------------ liveness graph: levels */
+
+/* The stored index of fingerprint fp, -1 when no state has it (graph: two words per slot). */
+static int64_t tab_index(uint64_t fp) {
+    shard *sh = shard_of(fp);
+    uint64_t cap = sh->cap, i = slot_home(fp, cap);
+    for (;;) {
+        uint64_t f = sh->slots[i * 2];
+        if (f == 0) return -1;
+        if (f == fp) return (int64_t)sh->slots[i * 2 + 1];
+        i = i + 1 == cap ? 0 : i + 1;
+    }
+}
+
+static void graph_chunks_free(void) {
+    free(S.chunk_w);
+    free(S.chunk_off);
+    free(S.chunk_n);
+    S.chunk_w = NULL;
+    S.chunk_off = S.chunk_n = NULL;
+}
+
+/* Before expanding a level: a slot per chunk of parents for where its edges went. */
+static int graph_level_begin(void) {
+    graph_chunks_free();
+    if (!S.graph || S.is_root) return 1;
+    uint64_t chunks = (S.n_cur + CHUNK - 1) / CHUNK + 1;
+    S.chunk_w = (int32_t *)calloc(chunks, sizeof(int32_t));
+    S.chunk_off = (uint64_t *)calloc(chunks, sizeof(uint64_t));
+    S.chunk_n = (uint64_t *)calloc(chunks, sizeof(uint64_t));
+    return S.chunk_w && S.chunk_off && S.chunk_n;
+}
+
+static int grow_u64(uint64_t **p, uint64_t *cap, uint64_t need) {
+    if (need <= *cap) return 1;
+    uint64_t c = *cap ? *cap : 1024;
+    while (c < need) c *= 2;
+    uint64_t *grown = (uint64_t *)realloc(*p, c * sizeof(uint64_t));
+    if (!grown) return 0;
+    *p = grown;
+    *cap = c;
+    return 1;
+}
+
+static void phase_resolve(worker *w) {
+    (void)w;
+    for (;;) {
+        uint64_t c = atomic_fetch_add(&S.next_chunk, 1), lo = c * CHUNK;
+        if (lo >= S.n_cur) return;
+        const worker *by = &S.w[S.chunk_w[c]];
+        const uint64_t *fp = by->efp + S.chunk_off[c];
+        const int32_t *bind = by->ebind + S.chunk_off[c];
+        uint64_t at = S.g_eoff[S.base + (int64_t)lo], n = S.chunk_n[c];
+        for (uint64_t e = 0; e < n; e++) {
+            if (e + 8 < n) __builtin_prefetch((const void *)tab_home(fp[e + 8]));
+            S.g_tgt[at + e] = (int32_t)tab_index(fp[e]);
+            S.g_bind[at + e] = bind[e];
+        }
+    }
+}
+
+/* After a level's states are stored and indexed: its parents' edges, by target index. */
+static void graph_level_end(void) {
+    if (!S.graph || S.is_root || S.graph_failed) return;
+    uint64_t first = (uint64_t)S.base, end = first + S.n_cur;
+    if (first != S.g_expanded || S.count > INT32_MAX) return graph_fail(GF_LIMIT);
+    if (!grow_u64(&S.g_eoff, &S.g_eoff_cap, end + 1)) return graph_fail(GF_MEMORY);
+    if (first == 0) S.g_eoff[0] = 0;
+    for (uint64_t j = 0; j < S.n_cur; j++) S.g_eoff[first + j + 1] = S.g_eoff[first + j] + S.nsucc[j];
+    uint64_t edges = S.g_eoff[end];
+    if (edges > INT32_MAX) return graph_fail(GF_LIMIT);
+    if (edges > S.g_cap) {
+        uint64_t cap = S.g_cap ? S.g_cap : 4096;
+        while (cap < edges) cap *= 2;
+        int32_t *tgt = (int32_t *)realloc(S.g_tgt, cap * sizeof(int32_t));
+        if (tgt) S.g_tgt = tgt;
+        int32_t *bind = tgt ? (int32_t *)realloc(S.g_bind, cap * sizeof(int32_t)) : NULL;
+        if (bind) S.g_bind = bind;
+        if (!tgt || !bind) return graph_fail(GF_MEMORY);
+        S.g_cap = cap;
+    }
+    atomic_store(&S.next_chunk, 0);
+    parallel(phase_resolve);
+    S.g_expanded = end;
+    S.g_edges = edges;
+}
+
+static void graph_free(void) {
+    graph_chunks_free();
+    if (S.w)
+        for (int i = 0; i < S.workers; i++) {
+            worker *w = &S.w[i];
+            free(w->efp);
+            free(w->ebind);
+            free(w->kb[0].ids);
+            free(w->kb[1].ids);
+            free(w->bt.slots);
+            free(w->bt.actions);
+            free(w->bt.words);
+        }
+    free(S.live_bits);
+    free(S.g_eoff);
+    free(S.g_tgt);
+    free(S.g_bind);
+    free(S.set_start);
+    free(S.set_labels);
+}
+
+/* The graph, when the search that built it is complete: sizes first. out: states, raw edges,
+   edges inside the constraints, bindings, failure (GF_*), liveness properties, cut_by mask. */
+void vk_api_graph_sizes(int64_t *out) {
+    int complete = S.status == ST_COMPLETE && S.g_expanded == S.count;
+    if (S.graph && !complete) graph_fail(GF_INCOMPLETE);
+    uint64_t inside = 0, bindings = 0;
+    for (uint64_t e = 0; S.graph && e < S.g_edges; e++) inside += S.g_tgt[e] >= 0;
+    for (int i = 0; S.w && i < S.workers; i++) bindings += S.w[i].bt.n;
+    out[0] = (int64_t)S.count;
+    out[1] = (int64_t)S.g_edges;
+    out[2] = (int64_t)inside;
+    out[3] = (int64_t)bindings;
+    out[4] = S.cfg.graph ? S.graph_failed : -1; /* -1: not asked for */
+    out[5] = S.n_live;
+    out[6] = (int64_t)S.cut_by;
+}
+
+/* Every interned binding: its id, action and key words (VK_KEY_WORDS each). */
+void vk_api_graph_bindings(int32_t *ids, int32_t *actions, uint64_t *words) {
+    uint64_t at = 0;
+    for (int i = 0; i < S.workers; i++) {
+        bindtab *t = &S.w[i].bt;
+        for (uint64_t e = 0; e < t->n; e++, at++) {
+            ids[at] = (int32_t)(VK_N_ACTIONS + (int64_t)e * S.workers + i);
+            actions[at] = t->actions[e];
+            memcpy(words + at * VK_KEY_WORDS, t->words + e * VK_KEY_WORDS,
+                   VK_KEY_WORDS * sizeof(uint64_t));
+        }
+    }
+}
+
+int vk_api_graph_key_words(void) { return VK_KEY_WORDS; }
+
+/* Per state: BFS parent (-1: initial) and the ordinal that reached it; liveness column j
+   (trigger: its leads_to's P) as bytes. */
+void vk_api_graph_tree(int32_t *parents, int32_t *ordinals) {
+    for (uint64_t s = 0; s < S.count; s++) {
+        parents[s] = (int32_t)((int64_t)(S.pk[s] >> ORD_BITS) - 1);
+        ordinals[s] = (int32_t)(S.pk[s] & ORD_MASK);
+    }
+}
+
+void vk_api_graph_column(int j, int trigger, uint8_t *out) {
+    for (uint64_t s = 0; s < S.count; s++) out[s] = S.live_bits[s] >> (2 * j + trigger) & 1;
+}
+
+static int cmp_i32(const void *a, const void *b) {
+    int32_t x = *(const int32_t *)a, y = *(const int32_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* The id of the sorted label set `set` (n labels) among the enabled sets, added when new. */
+typedef struct settab {
+    uint64_t *slots, cap; /* 1 + set id */
+    uint64_t start_cap, labels_cap;
+} settab;
+
+static uint64_t set_hash(const int32_t *set, uint64_t n) {
+    uint64_t h = 0x9e3779b97f4a7c15ull ^ n;
+    for (uint64_t i = 0; i < n; i++) h = vk_mix(h ^ (uint64_t)(uint32_t)set[i]);
+    return h;
+}
+
+static int64_t set_intern(settab *t, const int32_t *set, uint64_t n) {
+    if ((S.n_sets + 1) * 2 > t->cap) {
+        uint64_t cap = t->cap ? 2 * t->cap : 256;
+        uint64_t *slots = (uint64_t *)calloc(cap, sizeof(uint64_t));
+        if (!slots) return -1;
+        for (uint64_t id = 0; id < S.n_sets; id++) {
+            uint64_t a = (uint64_t)S.set_start[id], b = (uint64_t)S.set_start[id + 1];
+            uint64_t i = set_hash(S.set_labels + a, b - a) & (cap - 1);
+            while (slots[i]) i = (i + 1) & (cap - 1);
+            slots[i] = id + 1;
+        }
+        free(t->slots);
+        t->slots = slots;
+        t->cap = cap;
+    }
+    uint64_t i = set_hash(set, n) & (t->cap - 1);
+    for (; t->slots[i]; i = (i + 1) & (t->cap - 1)) {
+        uint64_t id = t->slots[i] - 1, a = (uint64_t)S.set_start[id];
+        if ((uint64_t)S.set_start[id + 1] - a == n && !memcmp(S.set_labels + a, set, n * sizeof(int32_t)))
+            return (int64_t)id;
+    }
+    uint64_t labels = S.n_set_labels + n, sets = S.n_sets + 2;
+    if (sets > t->start_cap || labels > t->labels_cap) {
+        uint64_t sc = 2 * sets + 64, lc = 2 * labels + 64;
+        int32_t *start = (int32_t *)realloc(S.set_start, sc * sizeof(int32_t));
+        if (start) S.set_start = start;
+        int32_t *lab = start ? (int32_t *)realloc(S.set_labels, lc * sizeof(int32_t)) : NULL;
+        if (lab) S.set_labels = lab;
+        if (!start || !lab) return -1;
+        t->start_cap = sc;
+        t->labels_cap = lc;
+    }
+    if (S.n_sets == 0) S.set_start[0] = 0;
+    memcpy(S.set_labels + S.n_set_labels, set, n * sizeof(int32_t));
+    S.n_set_labels = labels;
+    S.set_start[++S.n_sets] = (int32_t)labels;
+    t->slots[i] = S.n_sets;
+    return (int64_t)S.n_sets - 1;
+}
+
+/* The graph as engine/graph.py's StateGraph holds it, labels from `lut` (binding id -> label
+   id, 0: none): per state its first edge (start, n+1 entries), enabled label set id, whether
+   it has no successor (ends) or one outside the constraints (leaves); per edge inside the
+   constraints its target, ordinal and label (0 on a self-loop: a stutter is no step of an
+   action). The number of enabled sets, or -1 without memory. */
+int64_t vk_api_graph_finish(const int32_t *lut, int64_t lut_n, int32_t *start, int32_t *targets,
+                            int32_t *ordinals, int32_t *labels, int32_t *enabled, uint8_t *ends,
+                            uint8_t *leaves) {
+    settab t = {0};
+    S.n_sets = S.n_set_labels = 0;
+    int32_t *set = NULL;
+    uint64_t set_cap = 0, out = 0;
+    int64_t failed = 0;
+    if (set_intern(&t, NULL, 0) != 0) failed = 1; /* set 0: nothing enabled */
+    for (uint64_t s = 0; !failed && s < S.count; s++) {
+        uint64_t a = S.g_eoff[s], b = S.g_eoff[s + 1], n = 0;
+        start[s] = (int32_t)out;
+        ends[s] = a == b;
+        leaves[s] = 0;
+        if (b - a > set_cap) {
+            set_cap = 2 * (b - a);
+            int32_t *grown = (int32_t *)realloc(set, set_cap * sizeof(int32_t));
+            if (!grown) {
+                failed = 1;
+                break;
+            }
+            set = grown;
+        }
+        for (uint64_t e = a; e < b; e++) {
+            int32_t target = S.g_tgt[e], bind = S.g_bind[e];
+            int32_t label = target == (int32_t)s || bind < 0 || bind >= lut_n ? 0 : lut[bind];
+            if (label) set[n++] = label;
+            if (target < 0) {
+                leaves[s] = 1;
+                continue;
+            }
+            targets[out] = target;
+            ordinals[out] = (int32_t)(e - a);
+            labels[out++] = label;
+        }
+        qsort(set, n, sizeof(int32_t), cmp_i32);
+        uint64_t m = 0;
+        for (uint64_t i = 0; i < n; i++)
+            if (!m || set[m - 1] != set[i]) set[m++] = set[i];
+        int64_t id = set_intern(&t, set, m);
+        if (id < 0) failed = 1;
+        enabled[s] = (int32_t)id;
+    }
+    start[S.count] = (int32_t)out;
+    free(set);
+    free(t.slots);
+    return failed ? -1 : (int64_t)S.n_sets;
+}
+
+/* The enabled label sets of vk_api_graph_finish: set i is labels[start[i] .. start[i+1]). */
+void vk_api_graph_sets(int32_t *start, int32_t *labels) {
+    memcpy(start, S.set_start, (S.n_sets + 1) * sizeof(int32_t));
+    memcpy(labels, S.set_labels, S.n_set_labels * sizeof(int32_t));
+}
+
+int64_t vk_api_graph_set_labels(void) { return (int64_t)S.n_set_labels; }
+
 /* ------------------------------------------------------------------ one level */
 
 static void level_free(void) {
@@ -933,13 +1513,14 @@ static int level(void) {
                                       S.cfg.memory_limit)
         return S.status = ST_OUT_OF_MEMORY, 0; /* this level's table would not fit */
     S.nsucc = (uint32_t *)calloc(S.n_cur ? S.n_cur : 1, sizeof(uint32_t));
-    if (!S.nsucc) return S.status = ST_OUT_OF_MEMORY, 0;
+    if (!S.nsucc || !graph_level_begin()) return S.status = ST_OUT_OF_MEMORY, 0;
     for (;;) {
         if (!lvl_alloc(cap)) return S.status = ST_OUT_OF_MEMORY, 0;
         atomic_store(&S.next_chunk, 0);
         for (int i = 0; i < S.workers; i++) {
             S.w[i].n_events = 0;
             S.w[i].lvl_n = 0;
+            S.w[i].en = 0;
             memset(S.w[i].hits, 0, sizeof S.w[i].hits);
         }
         double t0 = vk_now();
@@ -960,8 +1541,16 @@ static int level(void) {
     S.cur = NULL;
     if (S.n_cur && !S.is_root) S.growth = (double)lvl_count() / (double)S.n_cur;
     double t1 = vk_now();
+    for (int i = 0; i < S.workers; i++) memset(S.w[i].shard_in, 0, sizeof S.w[i].shard_in);
     int ok = order_level();
     S.phase_seconds[1] += vk_now() - t1;
+    S.fused = tab_stride() == 1;
+    if (ok && S.fused) {
+        double t = vk_now();
+        parallel(phase_reserve);
+        for (int i = 0; i < S.workers; i++) memset(S.w[i].shard_in, 0, sizeof S.w[i].shard_in);
+        S.phase_seconds[4] += vk_now() - t;
+    }
     lvl_free();
     for (int i = 0; i < S.workers; i++) blocks_free(&S.w[i]);
     S.recs = ok ? (rec *)malloc((S.n_new ? S.n_new : 1) * sizeof(rec)) : NULL;
@@ -970,20 +1559,23 @@ static int level(void) {
     double t2 = vk_now();
     parallel(phase_evaluate);
     S.phase_seconds[2] += vk_now() - t2;
+    for (int h = 0; S.fused && h < SHARDS; h++)
+        for (int i = 0; i < S.workers; i++) S.shards[h].count += S.w[i].shard_in[h];
     if (atomic_load(&S.stop)) return S.status = atomic_load(&S.stop), 0;
     double t3 = vk_now();
     uint64_t before = S.count, kept = walk();
     S.phase_seconds[3] += vk_now() - t3;
-    free(S.nsucc);
-    S.nsucc = NULL;
     if (!S.status && atomic_load(&S.stop)) S.status = atomic_load(&S.stop);
     if (S.status == ST_OUT_OF_MEMORY) return 0;
     S.n_new = kept;
     insert_from = before;
     double t4 = vk_now();
-    parallel(phase_insert);
+    if (!S.fused) parallel(phase_insert);
     S.phase_seconds[4] += vk_now() - t4;
     if (!S.status && atomic_load(&S.stop)) S.status = atomic_load(&S.stop);
+    if (!S.halted && !S.status) graph_level_end();
+    free(S.nsucc);
+    S.nsucc = NULL;
     free(S.cur);
     S.cur = S.nxt;
     S.nxt = NULL;
@@ -995,8 +1587,20 @@ static int level(void) {
 
 /* ------------------------------------------------------------------ exports */
 
+/* Whether this search builds the liveness graph, and if it cannot, why (GF_*). */
+static void graph_setup(void) {
+    S.graph = S.cfg.graph != 0;
+    if (!S.graph) return;
+#ifdef VK_SYMMETRY
+    graph_fail(GF_SYMMETRY); /* the graph must not merge the states of one orbit */
+#endif
+    if (!VK_KEYS_OK) graph_fail(GF_KEYS);
+    if (S.cfg.full_states) graph_fail(GF_FULL_STATES);
+    if (S.graph_failed) S.graph = 0;
+}
+
 static void classify(void) {
-    S.n_inv = S.n_reach = S.n_cons = S.n_term = 0;
+    S.n_inv = S.n_reach = S.n_cons = S.n_term = S.n_live = 0;
     for (int p = 0; p < VK_N_PROPS; p++) {
         const char *kind = VK_PROP_KINDS[p];
         if (!strcmp(kind, "invariant") || !strcmp(kind, "lemma")) {
@@ -1009,6 +1613,10 @@ static void classify(void) {
             S.cons[S.n_cons++] = p;
         } else if (!strcmp(kind, "terminal")) {
             S.term[S.n_term++] = p;
+        } else if (!strcmp(kind, "eventually") || !strcmp(kind, "always_eventually") ||
+                   !strcmp(kind, "eventually_always") || !strcmp(kind, "leads_to")) {
+            if (S.n_live == MAX_MASKED) graph_fail(GF_LIMIT);
+            else S.live_leads[S.n_live] = !strcmp(kind, "leads_to"), S.live[S.n_live++] = p;
         }
     }
     S.growth = 4.0;
@@ -1025,6 +1633,7 @@ static void search_free(void) {
             blocks_free(&S.w[i]);
             free(S.w[i].events);
         }
+    graph_free();
     free(S.w);
     for (int i = 0; i < SHARDS; i++) table_free(S.shards[i].slots, shard_bytes(S.shards[i].cap));
     free(S.all);
@@ -1051,6 +1660,7 @@ int vk_api_search(const vk_config *cfg, vk_stats *out) {
     mallopt(M_MMAP_THRESHOLD, 1 << 20);
 #endif
     S.cfg = *cfg;
+    graph_setup();
     if (S.cfg.max_events <= 0) S.cfg.max_events = 10000;
     if (S.cfg.progress_interval <= 0) S.cfg.progress_interval = 1.0;
     S.workers = cfg->workers < 1 ? 1 : cfg->workers > MAX_WORKERS ? MAX_WORKERS : cfg->workers;
@@ -1063,6 +1673,12 @@ int vk_api_search(const vk_config *cfg, vk_stats *out) {
     for (int i = 0; ok && i < S.workers; i++) {
         S.w[i].id = i;
         ok = out_init(&S.w[i].out) && out_init(&S.w[i].out2);
+        if (S.graph) { /* successors of keyed actions report their keys (graph_key) */
+            S.w[i].kb[0].w = S.w[i].kb[1].w = &S.w[i];
+            S.w[i].out.key = S.w[i].out2.key = graph_key;
+            S.w[i].out.key_ctx = &S.w[i].kb[0];
+            S.w[i].out2.key_ctx = &S.w[i].kb[1];
+        }
     }
     if (!ok) S.status = ST_OUT_OF_MEMORY;
     /* the initial states are the successors of a virtual root */

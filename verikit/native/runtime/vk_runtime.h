@@ -29,6 +29,11 @@ typedef struct vk_out {
     int words;         /* words per state (set by the runtime) */
     int nomem;         /* set when growing failed; vk_push then returns a scratch slot */
     uint64_t *scratch; /* where pushes go once memory ran out, so generated code never crashes */
+    /* Set by a search that builds the liveness graph (else NULL): generated code calls it right
+       after pushing a successor of an action whose fairness is keyed by a parameter, with the
+       parameter values packed into VK_KEY_WORDS words (native/ckeys.py). */
+    void (*key)(struct vk_out *o, const uint64_t *key);
+    void *key_ctx;
 } vk_out;
 
 /* Append a zeroed state slot labelled with `action` and return it. */
