@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from verikit import __version__, interrupts
+from verikit import cluster as on_cluster
 from verikit.compile import build
 from verikit.core.model import Model
 from verikit.engine import CheckOptions, native
@@ -272,12 +273,14 @@ def check_file(
     backend: str = "auto",
     workers: int | None = None,
     full_states: bool = False,
+    cluster: str | None = None,
 ) -> SpecReport:
     """Load and check one spec; a bad spec becomes an "error" report, never an exception.
     With `strict`, warnings (actions never enabled, liveness cut off by a constraint) make
     the verdict "error". `backend` and `workers` choose how the search runs (engine/native.py);
     `backend="native"` where it cannot run is a UsageError; `full_states` makes the native search
-    compare whole states instead of fingerprints."""
+    compare whole states instead of fingerprints. `cluster` ("ray" or "ray://HOST:PORT") runs
+    the search on Ray with `workers` worker processes (verikit/cluster, docs/cluster.md)."""
     chosen = _backend(backend)
     source = read_source(path)
     options = replace(options or CheckOptions(), started=time.monotonic())  # loading counts
@@ -288,8 +291,11 @@ def check_file(
     except DeadlineExpired:
         return _stopped_loading(path, options)
     try:
-        result = native.check(loaded.compiled, options, chosen, workers, full_states=full_states)
-    except native.BackendUnavailable as why:
+        if cluster is not None:
+            result = on_cluster.check(loaded.compiled, options, cluster, workers)
+        else:
+            result = native.check(loaded.compiled, options, chosen, workers, full_states=full_states)
+    except (native.BackendUnavailable, on_cluster.ClusterUnavailable) as why:
         raise UsageError(str(why)) from None
     except SearchInterrupted as stop:
         partial = SpecReport(str(path), "incomplete", source, loaded, stop.partial)

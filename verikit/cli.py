@@ -208,7 +208,10 @@ def check_command(
     ] = "auto",
     workers: Annotated[
         int | None,
-        typer.Option(help="Native backend: search threads (default: this machine's cores)."),
+        typer.Option(
+            help="Native backend: search threads (default: this machine's cores); with "
+            "--cluster: worker processes (default: the cluster's CPUs)."
+        ),
     ] = None,
     full_states: Annotated[
         bool,
@@ -218,6 +221,15 @@ def check_command(
             "fingerprints (more memory, no collision risk).",
         ),
     ] = False,
+    cluster: Annotated[
+        str | None,
+        typer.Option(
+            metavar="ray[://HOST:PORT]",
+            help="Search on a Ray cluster, --workers worker processes: `ray` starts a local "
+            "one, `ray://HOST:PORT` joins a running one (needs verikit[cluster]; "
+            "docs/cluster.md).",
+        ),
+    ] = None,
     simulate: Annotated[
         bool,
         typer.Option("--simulate", help="Random walks instead (as `verikit simulate`)."),
@@ -272,6 +284,7 @@ def check_command(
                 target, const or [], output_format, max_states, max_depth, timeout,
                 trace_out, diagram, force, strict, no_deadlock, no_symmetry, engine, depth,
                 backend=backend, workers=workers, full_states=full_states, outputs=outputs,
+                cluster=cluster,
                 coverage=coverage, jobs=jobs,
             ),
             "check", target,
@@ -515,6 +528,7 @@ def _check(
     workers: int | None = None,
     full_states: bool = False,
     outputs: ReportFiles = ReportFiles(),
+    cluster: str | None = None,
     coverage: bool = False,
     jobs: int = 1,
 ) -> int:
@@ -522,6 +536,7 @@ def _check(
         raise api.UsageError(f"--format must be text or json, got `{output_format}`")
     _check_engine(engine, depth, max_states, max_depth)
     _check_backend(engine, backend, workers)
+    _check_cluster(cluster, engine, backend, full_states, jobs)
     for name, value in (("--max-states", max_states), ("--max-depth", max_depth)):
         if value is not None and value < 1:
             raise api.UsageError(f"{name} must be at least 1, got {value}")
@@ -561,7 +576,7 @@ def _check(
         )
         return api.check_file(
             file, consts, options, strict=strict, backend=backend, workers=workers,
-            full_states=full_states,
+            full_states=full_states, cluster=cluster,
         )  # fmt: skip
 
     as_json = output_format == "json"
@@ -1029,6 +1044,19 @@ def _check_backend(engine: str, backend: str, workers: int | None) -> None:
         raise api.UsageError("--backend and --workers choose how the explicit engine runs")
 
 
+def _check_cluster(
+    cluster: str | None, engine: str, backend: str, full_states: bool, jobs: int
+) -> None:
+    """--cluster runs the native explicit engine, one spec at a time, on fingerprints."""
+    if cluster is None:
+        return
+    clashes = {"--engine smt": engine == "smt", "--backend python": backend == "python",
+               "--full-states": full_states, "--jobs": jobs > 1}  # fmt: skip
+    for flag, clash in clashes.items():
+        if clash:
+            raise api.UsageError(f"--cluster cannot be combined with {flag}")
+
+
 def _check_timeout(timeout: float | None) -> None:
     """A number of seconds: positive and finite (`inf` and `nan` parse as floats)."""
     if timeout is not None and not 0 < timeout < math.inf:
@@ -1051,8 +1079,9 @@ def _progress_printer() -> Any:
 
     def show(p: Progress) -> None:
         phase = "" if p.phase == "safety" else p.phase
+        workers = "".join(f"  w{i} {rate:,.0f}/s" for i, rate in enumerate(p.workers))
         _progress(search_line(p.distinct_states, p.depth, p.states_per_second, p.queue,
-                              time.monotonic() - started, phase))  # fmt: skip
+                              time.monotonic() - started, phase) + workers)  # fmt: skip
 
     return show
 

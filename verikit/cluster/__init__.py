@@ -9,8 +9,12 @@ counterexamples are exactly `check`'s. Ray is imported only here, only with `--c
 
 from __future__ import annotations
 
+import contextlib
 import platform
+import signal
+import threading
 import time
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 
 from verikit import __version__
@@ -50,11 +54,12 @@ def check(
     _supported(compiled, options)
     source_c, library, build_seconds, cached = _build(compiled)
     wanted = workers or (default_workers() if address.host is None else None)
-    with connected(address, wanted) as (ray, count):
+    with _interruptible() as interrupted, connected(address, wanted) as (ray, count, reused):
         actors, infos = start_workers(
             ray, source_c, count, options.deadlock and compiled.model.deadlock,
             options.stop_at_first, MAX_EVENTS,
         )  # fmt: skip
+        lost = False
         try:
             mismatch = version_mismatch(_versions(ray.__version__),
                                         [(f"worker {i.part} ({i.host})", _versions(i.ray, i.python,
@@ -62,14 +67,15 @@ def check(
             if mismatch is not None:
                 raise ClusterUnavailable(f"{address}: {mismatch}")
             search = ClusterSearch(ray, actors, infos, options, _findings(library, options),
-                                   library.n_actions)  # fmt: skip
+                                   library.n_actions, interrupted)  # fmt: skip
             try:
                 outcome = search.run()
                 result = _result(compiled, options, library, outcome)
-            except WorkerLost as lost:
-                return _lost(search, str(lost), address, count, build_seconds, cached)
+            except WorkerLost as why:
+                lost = True
+                return _lost(search, str(why), address, count, build_seconds, cached)
         finally:
-            stop_workers(ray, actors)
+            stop_workers(ray, actors, keep=reused and not lost)
     if outcome.status is Status.INTERRUPTED:
         raise python_search.Interrupted(
             replace(result, backend=_backend(address, count, build_seconds, cached, outcome))
@@ -80,6 +86,22 @@ def check(
         reason_extra = "; liveness decided on the Python state graph in this process"
     info = _backend(address, count, build_seconds, cached, outcome, reason_extra)
     return replace(result, backend=info)
+
+
+@contextlib.contextmanager
+def _interruptible() -> Iterator[Callable[[], bool]]:
+    """While the cluster runs, Ctrl-C (and verikit.interrupts' reminders of it) only sets a
+    flag, which the driver polls between its calls to the workers: the search then ends as
+    INTERRUPTED with its figures, and Ray is shut down in order, never mid-call."""
+    hit = threading.Event()
+    if threading.current_thread() is not threading.main_thread():
+        yield hit.is_set
+        return
+    previous = signal.signal(signal.SIGINT, lambda *_: hit.set())
+    try:
+        yield hit.is_set
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def _supported(compiled: CompiledModel, options: CheckOptions) -> None:
@@ -152,7 +174,8 @@ def _lost(search: ClusterSearch, message: str, address: Address, count: int,
 
 
 def _reason(address: Address, count: int) -> str:
-    return f"on a Ray cluster, {address}: {count} worker processes, states partitioned by hash"
+    where = address if address.host is None else f"the Ray cluster at {address}"
+    return f"on {where}: {count} worker processes, states partitioned by hash"
 
 
 def _backend(address: Address, count: int, build_seconds: float, cached: bool,

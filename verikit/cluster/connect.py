@@ -35,10 +35,10 @@ class Address:
     port: int = DEFAULT_PORT
 
     def __str__(self) -> str:
-        return "ray (local)" if self.host is None else f"ray://{self.host}:{self.port}"
+        return "a local Ray instance" if self.host is None else f"ray://{self.host}:{self.port}"
 
 
-_FORM = re.compile(r"ray(?://(?P<host>\[[^\]]+\]|[^:/\s]+)(?::(?P<port>\d{1,5}))?)?")
+_FORM = re.compile(r"ray(?:://(?P<host>\[[^\]]+\]|[^:/\s]+)(?::(?P<port>\d{1,5}))?)?")
 
 
 def parse_address(text: str) -> Address:
@@ -68,15 +68,16 @@ def import_ray() -> ModuleType:
 
 
 @contextlib.contextmanager
-def connected(address: Address, workers: int | None) -> Iterator[tuple[ModuleType, int]]:
-    """Ray, initialised for this run (and shut down after it, unless it already was), and the
-    number of workers to start: `workers`, else one per CPU of the cluster."""
+def connected(address: Address, workers: int | None) -> Iterator[tuple[ModuleType, int, bool]]:
+    """Ray, initialised for this run (and shut down after it, unless it already was); the
+    number of workers to start (`workers`, else one per CPU of the cluster); and whether Ray
+    was running already (its worker processes may then serve the next check too)."""
     ray = import_ray()
-    if ray.is_initialized():  # an embedding program (or a test session) runs Ray already
-        yield ray, _workers(ray, workers, "this process's Ray instance")
-        return
     if address.host is not None:
         _reachable(address)
+    if ray.is_initialized():  # an embedding program (or a test session) runs Ray already
+        yield ray, _workers(ray, workers, "this process's Ray instance"), True
+        return
     try:
         _init(ray, address, workers or 1)
     except ClusterUnavailable:
@@ -86,7 +87,7 @@ def connected(address: Address, workers: int | None) -> Iterator[tuple[ModuleTyp
             ray.shutdown()
         raise ClusterUnavailable(_why(address, exc)) from None
     try:
-        yield ray, _workers(ray, workers, str(address))
+        yield ray, _workers(ray, workers, str(address)), False
     finally:
         ray.shutdown()
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -60,9 +60,11 @@ class ClusterSearch:
 
     def __init__(self, ray: Any, actors: Sequence[Any], infos: Sequence[WorkerInfo],
                  options: CheckOptions, findings: Findings, n_actions: int,
+                 interrupted: Callable[[], bool] = lambda: False,
                  chunk: int = CHUNK) -> None:  # fmt: skip
         self.ray, self.actors, self.infos = ray, list(actors), list(infos)
         self.options, self.findings, self.chunk = options, findings, chunk
+        self.interrupted = interrupted
         self.figures = Figures(stored_by=[0] * len(actors))
         self.hits = [0] * n_actions
         self.started = time.monotonic()
@@ -192,7 +194,7 @@ class ClusterSearch:
         ordinals: list[int] = []
         part, local = split(handle_)
         while part != ROOT_PART:
-            word = self._get([self.actors[part].parent.remote(local)])[0]
+            word = self._fetch(self.actors[part].parent.remote(local))
             if word is None:
                 raise WorkerFailed(f"worker {part} holds no state {local}")
             ordinals.append(word & ORD_MASK)
@@ -203,15 +205,26 @@ class ClusterSearch:
     # ------------------------------------------------------------ waiting on workers
 
     def _get(self, refs: list[Any]) -> list[Any]:
-        """The results of `refs`; meanwhile the clock, progress and Ctrl-C are looked at."""
+        """The results of `refs`; meanwhile the clock, progress and Ctrl-C are looked at. A
+        worker that died is named (WorkerLost), unless Ctrl-C reached it too (one process
+        group): that is an interruption."""
         pending = list(refs)
         try:
             while pending:
                 _, pending = self.ray.wait(pending, num_returns=len(pending), timeout=POLL)
                 self._tick()
             return list(self.ray.get(refs))
-        except self.ray.exceptions.RayActorError as exc:
-            raise WorkerLost(self._lost(getattr(exc, "actor_id", None))) from None
+        except self.ray.exceptions.RayError as exc:
+            if self.interrupted():
+                raise KeyboardInterrupt from None
+            if isinstance(exc, self.ray.exceptions.RayActorError):
+                raise WorkerLost(self._lost(getattr(exc, "actor_id", None))) from None
+            raise WorkerLost(self._lost(None, str(exc).splitlines()[0])) from None
+
+    def _fetch(self, ref: Any) -> Any:
+        """One result, after the search (no limits apply any more; Ctrl-C was seen)."""
+        try:
+            return self.ray.get(ref, timeout=START_TIMEOUT)
         except self.ray.exceptions.RayError as exc:
             raise WorkerLost(self._lost(None, str(exc).splitlines()[0])) from None
 
@@ -242,6 +255,8 @@ class ClusterSearch:
             raise _Ended
 
     def _tick(self) -> None:
+        if self.interrupted():
+            raise KeyboardInterrupt
         now = time.monotonic()
         if self.deadline is not None and now >= self.deadline:
             raise Deadline
@@ -274,23 +289,33 @@ def _name(info: WorkerInfo) -> str:
     return f"worker {info.part} (pid {info.pid} on {info.host})"
 
 
+# Idle worker processes, by Ray job: a program that runs Ray itself (a test session, an
+# embedding service) reuses them for its next check instead of starting processes again.
+_idle: dict[str, list[Any]] = {}
+
+
 def start_workers(ray: Any, c_source: str, parts: int, deadlock: bool, stop_at_first: bool,
                   max_events: int) -> tuple[list[Any], list[WorkerInfo]]:  # fmt: skip
-    """One actor per partition, spread over the cluster's machines; their WorkerInfos."""
+    """One worker per partition, spread over the cluster's machines, each with the model
+    loaded; and their WorkerInfos."""
+    idle = _idle.setdefault(_job(ray), [])
+    actors = [idle.pop() for _ in range(min(parts, len(idle)))]
     remote = ray.remote(PartitionWorker)
-    actors = [
+    actors += [
         remote.options(num_cpus=1, max_restarts=0, max_task_retries=0,
-                       scheduling_strategy="SPREAD")
-        .remote(c_source, part, parts, deadlock, stop_at_first, max_events)
-        for part in range(parts)
+                       scheduling_strategy="SPREAD").remote()
+        for _ in range(parts - len(actors))
     ]  # fmt: skip
+    loads = [a.load.remote(c_source, part, parts, deadlock, stop_at_first, max_events)
+             for part, a in enumerate(actors)]  # fmt: skip
     try:
-        infos: list[WorkerInfo] = ray.get([a.about.remote() for a in actors],
-                                          timeout=START_TIMEOUT)  # fmt: skip
+        infos: list[WorkerInfo] = ray.get(loads, timeout=START_TIMEOUT)
     except ray.exceptions.GetTimeoutError:
-        for actor in actors:
-            ray.kill(actor)
+        stop_workers(ray, actors, keep=False)
         raise WorkerLost(f"the workers did not start within {START_TIMEOUT:.0f} s") from None
+    except ray.exceptions.RayError as exc:  # one died starting (an idle one killed meanwhile)
+        stop_workers(ray, actors, keep=False)
+        raise WorkerLost(f"a worker failed to start: {str(exc).splitlines()[0]}") from None
     hosts: dict[str, int] = {}
     for info in infos:
         hosts[info.host] = hosts.get(info.host, 0) + 1
@@ -298,8 +323,21 @@ def start_workers(ray: Any, c_source: str, parts: int, deadlock: bool, stop_at_f
     return actors, infos
 
 
-def stop_workers(ray: Any, actors: Sequence[Any]) -> None:
+def stop_workers(ray: Any, actors: Sequence[Any], keep: bool) -> None:
+    """Kill the workers, or (`keep`) free their memory and keep them for the next check."""
+    if keep:
+        try:
+            ray.get([a.close.remote() for a in actors], timeout=60)
+        except Exception:  # noqa: BLE001 -- one is gone: start afresh next time
+            keep = False
+    if keep:
+        _idle.setdefault(_job(ray), []).extend(actors)
+        return
+    _idle.pop(_job(ray), None)
     for actor in actors:
         with contextlib.suppress(Exception):  # already gone
             ray.kill(actor)
 
+
+def _job(ray: Any) -> str:
+    return str(ray.get_runtime_context().get_job_id())

@@ -12,7 +12,7 @@ import os
 import platform
 import socket
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from importlib import metadata
 
 from verikit import __version__
@@ -58,20 +58,41 @@ class LevelFindings:
 
 
 class PartitionWorker:
-    """Partition `part` of `parts` of the search of one model (its generated C source)."""
+    """A worker process: partition `part` of `parts` of the search of one model at a time (a
+    process may serve several checks in turn: `load` replaces the model)."""
 
-    def __init__(self, c_source: str, part: int, parts: int, deadlock: bool,
-                 stop_at_first: bool, max_events: int) -> None:  # fmt: skip
+    def __init__(self) -> None:
+        self.info = WorkerInfo(-1, os.getpid(), socket.gethostname(), _ray_version(),
+                               platform.python_version(), __version__, 0.0, False)  # fmt: skip
+        self.partition: Partition | None = None
+        self.part, self.parts, self.status = -1, 0, 0
+        self.memory_limit = default_memory_limit()
+
+    def load(self, c_source: str, part: int, parts: int, deadlock: bool, stop_at_first: bool,
+             max_events: int) -> WorkerInfo:  # fmt: skip
+        """Compile the model's C (or find it in this machine's cache) and become an empty
+        partition of its search."""
         started = time.monotonic()
+        self.close()
         built = build_c(c_source)
-        self.info = WorkerInfo(
-            part, os.getpid(), socket.gethostname(), _ray_version(), platform.python_version(),
-            __version__, time.monotonic() - started, built.cached,
-        )  # fmt: skip
+        self.info = replace(self.info, part=part, build_seconds=time.monotonic() - started,
+                            cached=built.cached)  # fmt: skip
         self.part, self.parts = part, parts
         self.partition = Partition(built.library)
         self.status = self.partition.open(part, parts, deadlock, stop_at_first, max_events)
-        self.memory_limit = default_memory_limit()
+        return self.info
+
+    def close(self) -> None:
+        """Free the last search's memory (the process stays, for the next check)."""
+        if self.partition is not None:
+            self._p.close()
+            self.partition = None
+
+    @property
+    def _p(self) -> Partition:
+        if self.partition is None:
+            raise RuntimeError("no model loaded in this worker")
+        return self.partition
 
     def about(self) -> WorkerInfo:
         return self.info
@@ -83,45 +104,45 @@ class PartitionWorker:
     def expand(self, max_parents: int, probing: bool) -> tuple[object, ...]:
         """Expand the next parents: (Expanded, then the records for each worker, b"" for
         this one, whose own successors went straight into its level table)."""
-        status, left = self.partition.expand(max_parents, probing)
+        status, left = self._p.expand(max_parents, probing)
         status = self._checked(status)
-        out = [b"" if dest == self.part else self.partition.take(dest)
+        out = [b"" if dest == self.part else self._p.take(dest)
                for dest in range(self.parts)]  # fmt: skip
         shipped = sum(len(records) for records in out)
-        return (Expanded(status, left, shipped, self.partition.stored()), *out)
+        return (Expanded(status, left, shipped, self._p.stored()), *out)
 
     def receive(self, *batches: bytes) -> int:
         for records in batches:
             if records and self.status == 0:
-                self.status = self.partition.receive(records)
+                self.status = self._p.receive(records)
         return self._checked(self.status)
 
     def finish(self, pending: int) -> LevelFindings:
-        finished = self.partition.finish(pending)
+        finished = self._p.finish(pending)
         return LevelFindings(
             finished,
-            tuple(self.partition.notes(finished.notes)),
-            tuple(self.partition.parent_events(finished.parent_events)),
-            self.partition.hits(),
+            tuple(self._p.notes(finished.notes)),
+            tuple(self._p.parent_events(finished.parent_events)),
+            self._p.hits(),
         )
 
     def keys(self) -> bytes:
-        return self.partition.keys()
+        return self._p.keys()
 
     def rank(self, *others: bytes) -> None:
         for keys in others:
-            self.partition.rank(keys)
+            self._p.rank(keys)
 
     def key_at(self, rank: int) -> int | None:
-        return self.partition.key_at(rank)
+        return self._p.key_at(rank)
 
     def commit(self, limit: int, at: int) -> Committed:
-        committed = self.partition.commit(limit, at)
+        committed = self._p.commit(limit, at)
         return Committed(self._checked(committed.status), committed.stored,
                          committed.transitions, committed.total)  # fmt: skip
 
     def parent(self, local: int) -> int | None:
-        return self.partition.parent(local)
+        return self._p.parent(local)
 
     def _checked(self, status: int) -> int:
         """The status, or out of memory once this process outgrew its share."""
