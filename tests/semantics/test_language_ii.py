@@ -165,11 +165,13 @@ def test_order_is_refused_across_groups_and_on_symmetric_groups() -> None:
 
 
 def test_a_keyword_that_cannot_be_used_is_refused_where_it_is_declared() -> None:
-    for decl in ["var network: int = 0", "const send = 1", "type if = 1..2",
-                 "action a { let broadcast = 1 }", "var e: enum { none, some } = some"]:  # fmt: skip
+    for decl in ["var broadcast: int = 0", "const send = 1", "type if = 1..2",
+                 "action a { let require = 1 }", "var e: enum { none, some } = some"]:  # fmt: skip
         line, col, message = the_error(f"spec K\n{decl}\n")
         assert line == 2 and "is a keyword, so it cannot name" in message, decl
 
 
 def test_keywords_that_work_as_names_stay_allowed() -> None:
     model_of("spec K\nvar to: int = 0\naction a { to = to + 1\n to = 2 }\n")
+    model = model_of("spec K\nvar network: int = 0\naction a {\n to = 1\n network = 2 }\nvar to: int = 0\n")
+    assert [v.name for v in model.vars] == ["network", "to"]

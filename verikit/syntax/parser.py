@@ -50,7 +50,7 @@ def parse(text: str, filename: str = "<spec>") -> ast.Spec:
 
 def _parse(text: str, filename: str) -> ast.Spec:
     try:
-        tree: Tree[Token] = _lark().parse(text)
+        tree: Tree[Token] = _parse_tree(text)
     except UnexpectedInput as error:
         raise SpecError([_diagnose(error, text, filename)]) from None
     try:
@@ -113,6 +113,27 @@ def keywords() -> frozenset[str]:
     return frozenset(words - _SOFT_KEYWORDS)
 
 
+def _parse_tree(text: str) -> Tree[Token]:
+    return _lark().parse(text, on_error=_keyword_as_name)
+
+
+def _keyword_as_name(error: UnexpectedInput) -> bool:
+    """A keyword where a name is expected and the keyword is not is that name: LALR merges
+    the states after an expression, so the lexer may read `network` at the start of the next
+    statement as the keyword (a declaration may follow an expression elsewhere). Feeding it
+    as a NAME lets parsing go on; anything else is the error it was."""
+    if not isinstance(error, UnexpectedToken) or str(error.token) not in keywords():
+        return False
+    try:
+        accepted = error.accepts or error.expected
+    except LarkError:  # pragma: no cover - accepts() replays the parser; be safe
+        accepted = error.expected
+    if "NAME" not in accepted:
+        return False
+    error.interactive_parser.feed_token(Token.new_borrow_pos("NAME", str(error.token), error.token))
+    return True
+
+
 _NAME_PROBE = """spec Probe
 var {w}: int = 0
 var other: int = 0
@@ -136,7 +157,7 @@ def unusable_as_name(word: str) -> bool:
     if word in ("true", "false", "none", "self"):  # parses, but reads as the literal
         return True
     try:
-        _lark().parse(_NAME_PROBE.format(w=word))
+        _parse_tree(_NAME_PROBE.format(w=word))
     except LarkError:
         return True
     return False
