@@ -7,14 +7,17 @@ from __future__ import annotations
 import shutil
 import xml.etree.ElementTree as ET
 from collections import Counter
+from functools import cache
 from pathlib import Path
 
 import pytest
 
-from tests.trace.models import mini_commit
+from tests.trace.models import fifo_ping, mini_commit
+from tests.trace.test_graph import small
 from verikit import api
+from verikit.compile.compiled import CompiledModel, State
 from verikit.engine import CheckOptions, check
-from verikit.trace.abstract import NotAVariable, TooManyBoxes, abstract_graph, names
+from verikit.trace.abstract import AbstractGraph, NotAVariable, TooManyBoxes, abstract_graph, names
 from verikit.trace.graph import state_graph
 from verikit.trace.graph_dot import (
     draw_abstract_graph,
@@ -46,17 +49,16 @@ def tooltip(group: ET.Element) -> str:
 
 
 def test_a_state_reached_from_several_states_names_the_one_its_changes_are_from() -> None:
-    c = mini_commit()
-    drawn = state_graph(c, limit=10_000)
+    drawn = state_graph(small())  # 0 → 1 → 3 and 0 → 2 → 3
     predecessors = Counter(e.dst for e in drawn.edges if e.src != e.dst)
     joined = next(n for n in drawn.nodes if predecessors[n.index] > 1)
+    assert (joined.index, joined.parent) == (3, 1)
     source = draw_state_graph(drawn).source
-    assert f"changes from #{joined.parent}:" in source.split(f"s{joined.index} [")[1]
+    assert "changes from #1:" in source.split("s3 [")[1].split("]")[0]
 
 
 def test_full_labels_list_every_variable_of_every_state() -> None:
-    c = mini_commit()
-    drawn = state_graph(c, limit=10_000)
+    drawn = state_graph(fifo_ping())
     last = drawn.nodes[-1]
     first = {line.split(" = ")[0] for line in drawn.nodes[0].lines if " = " in line}
     assert first <= {line.split(" = ")[0] for line in last.full}  # every variable, not changes
@@ -94,9 +96,16 @@ def test_the_legend_explains_only_the_marks_the_graph_uses(tmp_path: Path) -> No
 # ---------------------------------------------------------------- the folded graph
 
 
-def test_every_state_is_counted_in_the_box_of_its_values() -> None:
+@cache
+def by_phase() -> tuple[CompiledModel, AbstractGraph]:
+    """mini_commit folded by the coordinator's phase, once for the tests below (a few
+    thousand states, each fold a second)."""
     c = mini_commit()
-    folded = abstract_graph(c, ["Coordinator.phase"])
+    return c, abstract_graph(c, ["Coordinator.phase"])
+
+
+def test_every_state_is_counted_in_the_box_of_its_values() -> None:
+    c, folded = by_phase()
     everything = check(c, CheckOptions(stop_at_first=False, symmetry=False))
     assert folded.states == sum(g.states for g in folded.groups)
     assert folded.states == everything.stats.distinct_states
@@ -109,22 +118,16 @@ def test_every_state_is_counted_in_the_box_of_its_values() -> None:
 
 
 def test_the_steps_between_boxes_are_every_step_counted_by_action() -> None:
-    c = mini_commit()
-    folded = abstract_graph(c, ["Coordinator.phase"])
-    full = state_graph(c, limit=10_000)
-    assert sum(f.steps for f in folded.folds) == sum(
-        len(c.labelled_successors(s)) for s in _states(c)
-    )
+    c, folded = by_phase()
+    states = _states(c)
+    assert sum(f.steps for f in folded.folds) == sum(len(c.labelled_successors(s)) for s in states)
     begin = next(f for f in folded.folds if (f.src, f.dst) == (0, 1))
     assert begin.actions == (("Coordinator.begin", begin.steps),)  # from each Init state
     assert not any(f.dst == 0 and f.src != 0 for f in folded.folds)  # Init is never re-entered
-    assert len(full.nodes) == folded.states
+    assert len(states) == folded.states
 
 
-def _states(c: object) -> list[object]:
-    from verikit.compile.compiled import CompiledModel
-
-    assert isinstance(c, CompiledModel)
+def _states(c: CompiledModel) -> list[State]:
     seen = {c.fingerprint(s): s for s in c.init_states()}
     todo = list(seen.values())
     while todo:
@@ -136,7 +139,7 @@ def _states(c: object) -> list[object]:
 
 
 def test_one_node_of_a_group_or_several_variables_fold_finer() -> None:
-    c = mini_commit()
+    c, _ = by_phase()
     one = abstract_graph(c, ["Participant[1].state"])
     both = abstract_graph(c, ["Coordinator.phase", "Participant[1].state"])
     every = abstract_graph(c, ["Participant.state"])
@@ -147,8 +150,7 @@ def test_one_node_of_a_group_or_several_variables_fold_finer() -> None:
 
 
 def test_the_counterexample_runs_through_the_boxes_it_visits() -> None:
-    c = mini_commit()
-    folded = abstract_graph(c, ["Coordinator.phase"])
+    _, folded = by_phase()
     assert folded.counterexample.startswith("invariant NotBothPrepared is violated")
     assert [g.index for g in folded.groups if g.on_path] == [0, 1]
     assert any(f.on_path and (f.src, f.dst) == (0, 1) for f in folded.folds)
@@ -172,8 +174,7 @@ def test_more_boxes_than_allowed_are_refused() -> None:
 
 @needs_dot
 def test_the_folded_svg_counts_states_and_steps_and_has_its_legend(tmp_path: Path) -> None:
-    c = mini_commit()
-    folded = abstract_graph(c, ["Coordinator.phase"])
+    _, folded = by_phase()
     path = tmp_path / "folded.svg"
     outcome = write_abstract_graph(folded, path)
     assert outcome.ok and outcome.message.endswith(
