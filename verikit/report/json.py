@@ -24,6 +24,7 @@ from verikit.report.reports import (
     SpecReport,
     Summary,
 )
+from verikit.semantics.consts import const_text
 from verikit.symbolic.answer import Answer
 from verikit.symbolic.proof import Outcome
 from verikit.trace import itf
@@ -53,6 +54,7 @@ def _backend_dict(backend: Backend | None) -> dict[str, Any] | None:
 
 def _liveness_dict(model: Model, result: CheckResult) -> dict[str, Any]:
     return {
+        "safety_established": result.safety_established,
         "checked": list(result.liveness_checked),
         "undecided": [p.name for p in model.liveness if p.name not in result.liveness_checked],
         "undecided_reason": result.liveness_undecided,
@@ -260,7 +262,10 @@ def _itf_state(model: Model, state: tuple[Any, ...]) -> dict[str, Any]:
 
 
 def json_value(value: object) -> object:
-    """A constant or witness value for JSON: a real as its exact text ("0.01", "1/3")."""
+    """A constant or witness value for JSON: a real as its exact text ("0.01", "1/3"), a set
+    or tuple constant as the spec would write it ("{{1, 2}, {2, 3}}")."""
+    if isinstance(value, frozenset | tuple):
+        return const_text(value)
     return format_real(value) if isinstance(value, Fraction) else value
 
 
