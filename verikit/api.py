@@ -32,6 +32,7 @@ from verikit.compile import build
 from verikit.core.model import Model
 from verikit.engine import CheckOptions, native
 from verikit.engine.deadline import DeadlineExpired, deadline_of, interrupt_at
+from verikit.engine.growth import growing_ints
 from verikit.engine.native import BackendChoice
 from verikit.engine.result import CheckResult, Discovery, Stats, Verdict
 from verikit.engine.search import Interrupted as SearchInterrupted
@@ -49,6 +50,7 @@ from verikit.report import (
 )
 from verikit.report.mermaid import to_mermaid
 from verikit.semantics import ConstValue, analyze
+from verikit.semantics.consts import literal_value
 from verikit.symbolic.answer import Answer
 from verikit.syntax import ast, parse
 from verikit.syntax.variants import MAX_CHAIN, base_path, resolve
@@ -103,6 +105,11 @@ def parse_const_overrides(pairs: Sequence[str]) -> dict[str, ConstValue]:
 def _const_value(name: str, text: str) -> ConstValue:
     if text in ("true", "false"):
         return text == "true"
+    if text[:1] in ("{", "("):  # a set or tuple constant, written as in a spec
+        try:
+            return literal_value(text)
+        except ValueError as problem:
+            raise UsageError(f"--const {name}={text}: {problem}") from None
     if _DECIMAL.fullmatch(text):  # a real constant, exact
         return Fraction(text)
     try:
@@ -304,8 +311,11 @@ def check_file(
     warnings = (
         *_never_enabled_warnings(loaded.model, result),
         *_constraint_edge_warnings(loaded.model, result),
+        *_growth_warnings(loaded, result),
     )
     verdict = verdict_of(result, loaded.model.expected_properties)  # not queries: Z3's
+    if verdict == "expected" and not options.stop_at_first:  # --all-violations: every one
+        verdict = _every_expectation(loaded.model, result)
     if strict and warnings:
         verdict = "error"
         warnings = tuple(replace(w, severity="error") for w in warnings)
@@ -383,6 +393,14 @@ def query_verdict(answers: Sequence[Answer], expected: Sequence[str] = ()) -> st
     return "holds"
 
 
+def _every_expectation(model: Model, result: CheckResult) -> str:
+    """A search that did not stop at the first violation: a bug variant passes when each of
+    its `expect violation` properties is violated (and nothing else)."""
+    if not model.unshown({d.property for d in result.violations}):
+        return "expected"
+    return "incomplete" if result.verdict == Verdict.INCOMPLETE else "violated"
+
+
 def verdict_of(result: CheckResult, expected: tuple[str, ...] = ()) -> str:
     """A bug variant (`expect violation P`) passes exactly when P, and only P, is violated."""
     if any(d.kind == "fault" for d in result.violations):
@@ -419,6 +437,23 @@ def _constraint_edge_warnings(model: Model, result: CheckResult) -> tuple[Diagno
             severity="warning",
             hint="loosen the constraint, or bound the model with its own variables instead",
         ),
+    )
+
+
+def _growth_warnings(loaded: Loaded, result: CheckResult) -> tuple[Diagnostic, ...]:
+    """A search stopped at a limit, with an int variable without a range that grows along a
+    path (engine/growth.py): name it, the likely reason the search could not end."""
+    if result.incomplete_reason is None:
+        return ()
+    return tuple(
+        Diagnostic(
+            g.var.span or loaded.model.span,
+            f"`{g.var.name}` is an int without a range and grows along a path "
+            f"({g.first} → {g.last} in {g.steps} steps), so the search may never end",
+            severity="warning",
+            hint=f"give it a range (`{g.var.display or g.var.name}: 0..N`) or a `constraint`",
+        )
+        for g in growing_ints(loaded.compiled)
     )
 
 
@@ -633,7 +668,7 @@ def _load_for_trace(
     """The spec, loaded with the constants the trace was made with (the user's override
     them); a trace of another spec is a UsageError that names both."""
     try:
-        saved = itf.consts_of(document)
+        written = itf.consts_of(document)
     except itf.ItfError as error:
         raise UsageError(f"{trace_path}: {error}") from None
     source = read_source(spec_path)
@@ -645,6 +680,12 @@ def _load_for_trace(
             f"{trace_path} is a trace of spec {recorded}, not of {spec.name} ({spec_path})"
         )
     user = dict(consts or {})
+    try:  # set and tuple constants are recorded as their text
+        saved: dict[str, ConstValue] = {
+            n: _const_value(n, v) if isinstance(v, str) else v for n, v in written.items()
+        }
+    except UsageError as error:
+        raise UsageError(f"{trace_path}: {error}") from None
     # the trace's constants meet the same checks and size limits as --const, named as its own
     sources = {name: f"{trace_path}'s #meta" for name in saved if name not in user}
     try:
@@ -821,6 +862,9 @@ def _run_trace(
 ) -> Trace:
     """A run Z3 found, as the same Trace the explicit engine's counterexamples become."""
     path = path_of(loaded.compiled, states, actions)
+    kinds = {p.name: p.kind for p in loaded.model.properties}
+    if kinds.get(prop) == "step":
+        return replay(loaded.compiled, Discovery(prop, "step", path))
     return replay(loaded.compiled, Discovery(prop, "invariant", path))
 
 

@@ -262,6 +262,21 @@ def check_command(
             "the depth of each reachable's witness (like TLC's -coverage).",
         ),
     ] = False,
+    all_violations: Annotated[
+        bool,
+        typer.Option(
+            "--all-violations",
+            help="Do not stop at the first violation: check every property and show each "
+            "violated one with its own shortest counterexample.",
+        ),
+    ] = False,
+    liveness_timeout: Annotated[
+        float | None,
+        typer.Option(
+            help="Give the liveness pass at most this many seconds of its own; if only it "
+            "runs out, safety is reported established and liveness INCOMPLETE (exit 3).",
+        ),
+    ] = None,
 ) -> None:
     """Explore every reachable state of each spec and check its properties."""
     outputs = ReportFiles(junit, sarif, markdown)
@@ -285,7 +300,8 @@ def check_command(
                 trace_out, diagram, force, strict, no_deadlock, no_symmetry, engine, depth,
                 backend=backend, workers=workers, full_states=full_states, outputs=outputs,
                 cluster=cluster,
-                coverage=coverage, jobs=jobs,
+                coverage=coverage, jobs=jobs, all_violations=all_violations,
+                liveness_timeout=liveness_timeout,
             ),
             "check", target,
         )  # fmt: skip
@@ -531,6 +547,8 @@ def _check(
     cluster: str | None = None,
     coverage: bool = False,
     jobs: int = 1,
+    all_violations: bool = False,
+    liveness_timeout: float | None = None,
 ) -> int:
     if output_format not in ("text", "json"):
         raise api.UsageError(f"--format must be text or json, got `{output_format}`")
@@ -555,6 +573,14 @@ def _check(
     _check_report_files(outputs, force, [p for p in (trace_out, diagram) if p is not None])
     if coverage and engine == "smt":
         raise api.UsageError("--coverage counts the states of the explicit engine, not smt")
+    if liveness_timeout is not None and liveness_timeout <= 0:
+        raise api.UsageError(f"--liveness-timeout must be positive, got {liveness_timeout}")
+    if liveness_timeout is not None and engine == "smt":
+        raise api.UsageError("--liveness-timeout is for the explicit engine (smt checks no "
+                             "liveness)")  # fmt: skip
+    if all_violations and engine == "smt":
+        raise api.UsageError("--all-violations is for the explicit engine (smt stops at the "
+                             "first violation)")  # fmt: skip
     if jobs < 1:
         raise api.UsageError(f"--jobs must be at least 1, got {jobs}")
     if jobs > 1 and engine == "smt":
@@ -573,6 +599,8 @@ def _check(
             symmetry=not no_symmetry,
             progress=_progress_printer() if output_format == "text" else None,
             coverage=coverage,
+            stop_at_first=not all_violations,
+            liveness_timeout=liveness_timeout,
         )
         return api.check_file(
             file, consts, options, strict=strict, backend=backend, workers=workers,
@@ -585,7 +613,9 @@ def _check(
     if jobs > 1 and len(files) > 1:
         job = parallel.Job(consts, CheckOptions(max_states=max_states, max_depth=max_depth,
                            timeout=timeout, deadlock=not no_deadlock, symmetry=not no_symmetry,
-                           coverage=coverage), strict, backend, workers, full_states)  # fmt: skip
+                           coverage=coverage, stop_at_first=not all_violations,
+                           liveness_timeout=liveness_timeout),
+                           strict, backend, workers, full_states)  # fmt: skip
         reports = parallel.check_all(files, job, jobs,
                                      lambda r: typer.echo(_coloured(_shown(r, as_json))))  # fmt: skip
     else:

@@ -1,6 +1,7 @@
-"""The corpus: the folder a spec lies in is its expected verdict (holds, violated, error),
-and the first line `// expect: …` pins the details: state counts, the violated property and
-the counterexample length, or the error's line:col and message."""
+"""The corpus: the folder a spec lies in is its expected verdict (holds, violated, error,
+expected: a bug variant checked with --all-violations), and the first line `// expect: …`
+pins the details: state counts, the violated property and the counterexample length, or the
+error's line:col and message."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from verikit import api
+from verikit.engine.options import CheckOptions
 from verikit.report import SpecReport
 
 CORPUS = Path(__file__).parent
@@ -58,6 +60,19 @@ def test_spec_is_violated(path: Path) -> None:
     steps = fields(rest).get("steps")
     if steps is not None:
         assert len(violation.path) - 1 == int(steps)
+
+
+@pytest.mark.parametrize("path", [p for p in CASES if p.parent.name == "expected"], ids=str)
+def test_bug_variant_shows_each_expected_violation(path: Path) -> None:
+    """`// expect: expected P=steps Q=steps … states=N`, checked with --all-violations."""
+    expect = fields(expectation(path).removeprefix("expected "))
+    report = api.check_file(path, options=CheckOptions(stop_at_first=False))
+    assert report.verdict == "expected", report.result
+    assert report.result is not None
+    if "states" in expect:
+        assert report.result.stats.distinct_states == int(expect.pop("states"))
+    shown = {d.property: len(d.path) - 1 for d in report.result.violations}
+    assert shown == {name: int(steps) for name, steps in expect.items()}
 
 
 @pytest.mark.parametrize("path", [p for p in CASES if p.parent.name == "error"], ids=str)
