@@ -46,7 +46,7 @@ from verikit.compile.source import (
 )
 from verikit.compile.stmts import Bindings, Body
 from verikit.core import ir
-from verikit.core.model import Action, Model, Property
+from verikit.core.model import STEP_KIND, Action, Model, Property
 from verikit.core.types import Type, default_value
 from verikit.core.walk import free_locals, state_vars
 from verikit.errors import NO_SPAN, Diagnostic, Span, SpecError
@@ -368,7 +368,12 @@ class _Module:
         return text if folds(value) and not text.startswith("-") else self.consts.value(value)
 
     def _property(self, w: Writer, function: str, prop: Property, expr: ir.Expr) -> None:
-        namer, ex, slots = self._function()
+        if prop.kind == STEP_KIND:  # over before + after: slot i of the next state is s[n + i]
+            n = len(self.slots)
+            namer, ex, slots = self._function(self.total | {n + i for i in self.total})
+            slots = (*slots, *(namer.fresh(f"{name}_next") for name in slots))
+        else:
+            namer, ex, slots = self._function()
         w.line(f"def {function}(s):")
         with w.indent():
             w.line(f"# {prop.kind} {prop.name} at {_where(prop.span)}")

@@ -72,8 +72,11 @@ class Action:
 
 
 SAFETY_KINDS = ("invariant", "lemma")  # state predicates every reachable state satisfies
+STEP_KIND = "step"  # an action property: a predicate every transition satisfies
 LIVENESS_KINDS = ("eventually", "always_eventually", "eventually_always", "leads_to")
-PROPERTY_KINDS = ("invariant", "lemma", "reachable", "constraint", "terminal", *LIVENESS_KINDS)
+PROPERTY_KINDS = (
+    "invariant", "lemma", "reachable", "constraint", "terminal", STEP_KIND, *LIVENESS_KINDS,
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -82,7 +85,10 @@ class Property:
     help an induction proof (checked like one); `reachable` must hold in at least one state
     (else the spec is vacuous); `constraint` bounds the search as in TLC (a state outside it
     is checked but neither counted nor explored); `terminal` states may have no successor
-    without being a deadlock.
+    without being a deadlock. A `step` property (`always step: e`) holds on every transition
+    that changes the state: its `expr` reads the state before the step as usual and the state
+    after it through `StateVar(len(Model.vars) + i)` (slot i of the next state), so every back
+    end evaluates it over the pair `before + after` as one tuple.
 
     Liveness properties constrain every fair behavior (an infinite path, or a finite one
     that ends in a state without successors and stutters there forever):

@@ -10,7 +10,7 @@ from verikit.errors import SpecFault
 
 DiscoveryKind = Literal[
     "invariant", "reachable", "deadlock", "fault", "eventually", "always_eventually",
-    "eventually_always", "leads_to",
+    "eventually_always", "leads_to", "step",
 ]  # fmt: skip
 
 

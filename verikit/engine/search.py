@@ -22,7 +22,7 @@ import time
 from collections.abc import Callable, Hashable
 
 from verikit.compile.compiled import CompiledModel, Predicate, State
-from verikit.core.model import SAFETY_KINDS, Property
+from verikit.core.model import SAFETY_KINDS, STEP_KIND, Property
 from verikit.engine import liveness
 from verikit.engine.deadline import GENERATED, DeadlineExpired, deadline_of, interrupt_at
 from verikit.engine.options import CheckOptions, Progress
@@ -74,6 +74,7 @@ class _Search:
         reduced = canonical_key(compiled) if options.symmetry else None
         self.key = reduced or compiled.fingerprint  # the visited-set key
         self.invariants = tuple((p.name, f) for p, f in compiled.predicates(*SAFETY_KINDS))
+        self.steps = tuple((p.name, f) for p, f in compiled.predicates(STEP_KIND))
         self.within = _conjunction([f for _, f in compiled.predicates("constraint")])
         self.terminals = tuple(f for _, f in compiled.predicates("terminal"))
         self.pending = [(p.name, f) for p, f in compiled.predicates("reachable")]
@@ -197,7 +198,7 @@ class _Search:
         seen = store.seen
         seen_add, parents_append = seen.add, store.parents.append
         ordinals_append = store.ordinals.append
-        within, invariants, pending = self.within, self.invariants, self.pending
+        within, invariants, pending, steps = self.within, self.invariants, self.pending, self.steps
         count, limit = len(store), self.max_states
         probing = self.depth == self.options.max_depth
         deadlock = self.deadlock
@@ -225,6 +226,8 @@ class _Search:
                 if probing:
                     self.cut = self.cut or any(fingerprint(t) not in seen for t in succs)
                     continue
+                if steps and parent != ROOT and self._step_violated(s, succs, parent):
+                    break
                 for k, t in enumerate(succs):
                     fp = fingerprint(t)
                     if fp in seen:
@@ -270,6 +273,29 @@ class _Search:
             self.violations.append(discovery)
             self.halted = self.options.stop_at_first
         return self.halted
+
+    def _step_violated(self, s: State, succs: list[State], parent: int) -> bool:
+        """Check the action properties on every step out of s that changes the state (each
+        property's first violation, at the least depth, is its shortest counterexample: it
+        ends with the offending step); True when the search must stop."""
+        for k, t in enumerate(succs):
+            if t == s:
+                continue  # a stuttering step satisfies every action property (TLA+'s [A]_v)
+            pair = s + t
+            for name, holds in self.steps:
+                if ("step", name) in self.reported:
+                    continue
+                try:
+                    if holds(pair):
+                        continue
+                except SpecFault as fault:
+                    discovery = Discovery(name, "fault", self.store.path_via(parent, k), fault)
+                    if self._record(discovery):
+                        return True
+                    continue
+                if self._record(Discovery(name, "step", self.store.path_via(parent, k))):
+                    return True
+        return False
 
     def _violated(self, name: str, parent: int, k: int) -> bool:
         return self._record(Discovery(name, "invariant", self.store.path_via(parent, k)))

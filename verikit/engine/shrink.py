@@ -105,8 +105,8 @@ class Executor:
             index = draw(INDEX_BOUND) % counts[action]
             choices += (action, index)
             path.append(sum(counts[:action]) + index)
-            state = succs[path[-1]]
-            found, go_on = self.checks.state(state, path)
+            before, state = state, succs[path[-1]]
+            found, go_on = self.checks.state(state, path, before)
         return found, choices
 
     def choices_of(self, path: tuple[int, ...]) -> list[int]:
@@ -331,7 +331,7 @@ class Steps:
                 if ordinal is None:
                     return None
                 child = node.children[label] = self._prefix(
-                    succs[ordinal].state, (*node.path, ordinal)
+                    succs[ordinal].state, (*node.path, ordinal), node.state
                 )
             node = child
         found = node.found
@@ -363,7 +363,7 @@ class Steps:
                 if ordinal is None:
                     return None
                 child = node.children[label] = self._prefix(
-                    succs[ordinal].state, (*node.path, ordinal)
+                    succs[ordinal].state, (*node.path, ordinal), node.state
                 )
             nodes.append(child)
         last = nodes[-1]
@@ -383,8 +383,10 @@ class Steps:
             found = self.lasso.loop(states, path, earlier) if earlier else None
         return (found, labels) if found is not None and same(found, self.target) else None
 
-    def _prefix(self, state: State, path: tuple[int, ...]) -> _Node:
-        found, go_on = self.checks.state(state, list(path))
+    def _prefix(
+        self, state: State, path: tuple[int, ...], before: State | None = None
+    ) -> _Node:
+        found, go_on = self.checks.state(state, list(path), before)
         return _Node(state, path, found, go_on)
 
     def _successors(self, node: _Node) -> list[Successor] | None:

@@ -39,7 +39,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from verikit.compile.compiled import CompiledModel, State
-from verikit.core.model import SAFETY_KINDS, Model
+from verikit.core.model import SAFETY_KINDS, STEP_KIND, Model
 from verikit.engine.lasso import LassoJudge
 from verikit.engine.result import CheckResult, Discovery, Stats, Verdict
 from verikit.engine.spans import action_at
@@ -231,10 +231,22 @@ class Checks:
         self.terminals = tuple(space.predicate(i) for i, p in props if p.kind == "terminal")
         self.reachables = tuple((p.name, space.predicate(i)) for i, p in props
                                 if p.kind == "reachable")  # fmt: skip
+        # action properties, over (before + after): native refuses them, so states are tuples
+        self.steps = tuple((p.name, f) for p, f in compiled.predicates(STEP_KIND))
         self.deadlock = deadlock and compiled.model.deadlock
 
-    def state(self, state: State, path: list[int]) -> tuple[Discovery | None, bool]:
-        """(a violation in `state`, whether the walk may go on from it)."""
+    def state(
+        self, state: State, path: list[int], before: State | None = None
+    ) -> tuple[Discovery | None, bool]:
+        """(a violation in `state`, or on the step into it from `before`, whether the walk
+        may go on from it)."""
+        if self.steps and before is not None and before != state:
+            for name, holds in self.steps:
+                try:
+                    if not holds(before + state):
+                        return Discovery(name, "step", tuple(path)), False
+                except SpecFault as fault:
+                    return Discovery(name, "fault", tuple(path), fault), False
         try:
             for name, holds in self.invariants:
                 if not holds(state):
@@ -273,7 +285,7 @@ def nothing_to_find(model: Model, deadlock: bool) -> bool:
     """No invariant, no deadlock check and no liveness property: only runtime faults (and
     reachable witnesses) can come out of a simulation."""
     return (
-        not model.props(*SAFETY_KINDS)
+        not model.props(*SAFETY_KINDS, STEP_KIND)
         and not (deadlock and model.deadlock)
         and not (model.liveness)
     )
@@ -403,12 +415,12 @@ class Walker:
             action = on[int(uniform() * len(on))] if len(on) > 1 else on[0]
             j = int(uniform() * counts[action])
             ordinal = sum(counts[:action]) + j
-            state = succs[ordinal]
+            before, state = state, succs[ordinal]
             taken[action] += 1
             steps += 1
             path.append(ordinal)
             choices += (action, j)
-            found, go_on = checks.state(state, path)
+            found, go_on = checks.state(state, path, before)
             if found is not None or not go_on:
                 break
             seen_add(hash(fingerprint(state)))

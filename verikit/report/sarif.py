@@ -29,6 +29,7 @@ RULES = {
     "eventually": "An `eventually` property is violated by a fair behavior.",
     "always_eventually": "An `always eventually` property is violated by a fair behavior.",
     "eventually_always": "An `eventually always` property is violated by a fair behavior.",
+    "step": "An action property (`always step:`) is violated by a transition.",
     "leads_to": "A `leads_to` property is violated by a fair behavior.",
     "incomplete": "A limit stopped the search before every state was explored.",
     "spec-error": "The spec is wrong: a syntax, name or type error.",

@@ -222,6 +222,9 @@ def _bounded_lines(run: BoundedRun) -> list[str]:
 
 def violation_title(d: Discovery) -> str:
     match d.kind:
+        case "step":
+            return (f"action property {d.property} is violated by step {len(d.path) - 1} "
+                    "(shortest counterexample; it ends with the offending step):")  # fmt: skip
         case "reachable":
             return (
                 f"reachable {d.property} was never reached: the spec may pass vacuously "

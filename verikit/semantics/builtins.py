@@ -28,7 +28,7 @@ BUILTIN_ARITY: dict[str, tuple[int, ...]] = {
     "len": (1,), "range": (2,), "min": (1, 2), "max": (1, 2), "append": (2,), "head": (1,),
     "tail": (1,), "last": (1,), "slice": (3,), "take": (2,), "keys": (1,), "has": (2,),
     "delete": (2,), "to_set": (1,), "remove_at": (2,), "insert_at": (3,), "in_flight": (1, 3),
-    "full": (2,), "empty": (2,),
+    "full": (2,), "empty": (2,), "crashed": (1,),
 }  # fmt: skip
 
 
@@ -48,6 +48,8 @@ def check_builtin(c: ExprChecker, e: ast.CallExpr, expected: Type | None) -> ir.
         return _min_max(c, e)
     if name == "in_flight":
         return _in_flight(c, e)
+    if name == "crashed":
+        return _crashed(c, e)
     if name in ("full", "empty"):
         return _channel_state(c, e)
     if name in ("len", "keys", "to_set"):
@@ -152,6 +154,41 @@ def _channel_state(c: ExprChecker, e: ast.CallExpr) -> ir.Expr:
     if e.name == "full":
         return network.full(ends[0], ends[1], e.span)
     return network.empty(ends[0], ends[1], e.span)
+
+
+def _crashed(c: ExprChecker, e: ast.CallExpr) -> ir.Expr:
+    """`crashed(p)`: node p is down (crashed and not restarted). Properties only, as
+    `in_flight`: a node cannot tell a crashed peer from a slow one."""
+    network = c.env.network
+    if not c.ctx.in_property or network is None or "up" not in network.slot:
+        why = ("a property: a node cannot tell a crashed peer from a slow one"
+               if c.ctx.in_property is False else "a spec whose network has `crash`")  # fmt: skip
+        c.error(e.span, f"`crashed` can only be used in {why}")
+        return error_expr(e.span)
+    node = c.plain(c.check(e.args[0], network.any_node))
+    if not isinstance(node.type, NodeType):
+        if not has_error(node.type):
+            c.error(e.args[0].span,
+                    f"`crashed` needs a node id: {show(e.args[0])} is {type_str(node.type)}")  # fmt: skip
+        return error_expr(e.span)
+    if not network.may_crash(node):  # a group that never crashes
+        return ir.Lit(False, BOOL, e.span)
+    return ir.Unary("not", network.is_up(node), BOOL, e.span)
+
+
+def network_empty(c: ExprChecker, e: ast.FieldAccess) -> ir.Expr:
+    """`network.empty`: no message is in flight. Properties only, as `in_flight`."""
+    network = c.env.network
+    if not c.ctx.in_property or network is None or e.name != "empty":
+        if network is None:
+            c.error(e.span, "`network.empty` needs a `network` declaration")
+        elif e.name != "empty":
+            c.error(e.span, f"`network.{e.name}`: a property can read `network.empty` only")
+        else:
+            c.error(e.span, "`network.empty` can only be used in properties: a node cannot "
+                    "see the network")  # fmt: skip
+        return error_expr(e.span)
+    return ir.Binary("eq", network.in_flight(), ir.Lit(0, INT), BOOL, e.span)
 
 
 def _in_flight(c: ExprChecker, e: ast.CallExpr) -> ir.Expr:

@@ -58,6 +58,8 @@ class Ctx:
     in_for: bool = False
     suffix: str = ""  # appended to the IR names of locals bound here (inlined fn bodies)
     in_property: bool = False  # a property may read the network (`in_flight`); code may not
+    step_width: int | None = None  # an action property: `x'` reads slot index + step_width
+    primed: bool = False  # inside `e'` (priming again is an error)
     narrowed: frozenset[str] = frozenset()  # optional places known not none here (narrowing.py)
 
 

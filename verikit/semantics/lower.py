@@ -369,7 +369,9 @@ class Lowering:
                 out.append(Property("terminal", f"terminal@{decl.span.line}", expr, decl.span))
                 continue
             name = decl.name or f"{decl.kind}@{decl.span.line}"
-            kind = "invariant" if decl.kind == "always" else decl.kind
+            kind = {"always": "invariant", "always_step": "step"}.get(decl.kind, decl.kind)
+            if kind == "step":  # `x'` reads the next state: slots width.. (semantics/steps.py)
+                checker = checker.with_(step_width=self._width())
             bound: list[tuple[str, str, Type, tuple[object, ...]]] = []
             for binder in decl.binders:
                 checker = self._bind_instances(checker, binder, bound)
@@ -380,6 +382,11 @@ class Lowering:
             prop = Property(kind, name, expr, decl.span, trigger)
             out += _instances(prop, bound, decl.span, self.env.diags) if bound else [prop]
         return tuple(out)
+
+    def _width(self) -> int:
+        """The number of state slots, the network's included."""
+        network = self.env.network
+        return len(self.env.slots) + (len(network.vars) if network is not None else 0)
 
     def _bind_instances(
         self,

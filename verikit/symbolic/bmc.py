@@ -13,6 +13,9 @@ What is bad mirrors the explicit engine (engine/search.py), in its order within 
 2. "step": a state the search expands (inside every constraint) is bad: computing its
    successors faults, or (deadlock checking on) it has no successor and no `terminal` holds
    (a `terminal` that faults is a fault).
+0. "transition" (asked first: the search checks the steps out of a state before it admits
+   their targets): the step into sk changes the state and an action property (`always
+   step:`) is false or faults on it.
 
 Per depth one query asks for any of these (or an encoding overflow); only when it is
 satisfiable do one or two more tell which, in that order. States on the path before sk lie
@@ -37,7 +40,7 @@ from typing import Any
 
 import z3
 
-from verikit.core.model import SAFETY_KINDS, Model, Property
+from verikit.core.model import SAFETY_KINDS, STEP_KIND, Model, Property
 from verikit.symbolic.encode import Encoding, Frame, State, Transition, Unsupported
 
 __all__ = ["BmcResult", "EncodingOverflow", "Path", "Unsupported", "bmc"]
@@ -154,23 +157,28 @@ class _Run:
             s.add(enc.step(self.frames[-1], f))
         self.frames.append(f)
         bad_state, bad_step = self._bad_state(f), self._bad_step(f)
+        bad_move = self._bad_transition(self.frames[-2], f) if k else z3.BoolVal(False)
         # a successor not held by the layout, or this state (held) with a value out of type
         overflow = z3.Or(z3.And(enc.within(f), enc.layout_overflow(f)), z3.Not(enc.domain(f)))
-        anything = self._satisfiable(z3.Or(bad_state, bad_step, overflow))
+        anything = self._satisfiable(z3.Or(bad_move, bad_state, bad_step, overflow))
         if anything is None:
             return True
         if anything:  # one more question or two, to report what the explicit engine would
-            return self._classify(k, bad_state, bad_step)
+            return self._classify(k, bad_move, bad_state, bad_step)
         if self._witnesses(f, k) is None:
             return True
         # what the next depth may assume: this state is explored and was not bad
         s.add(enc.within(f), z3.Not(bad_state), z3.Not(bad_step), z3.Not(overflow))
+        s.add(z3.Not(bad_move))
         return False
 
-    def _classify(self, k: int, bad_state: Any, bad_step: Any) -> bool:
-        """Something is bad at depth k: a bad state first (the explicit engine checks a state
-        when it reaches it, before expanding any state of its depth), then a bad step."""
-        for category, bad in (("state", self._unexpected_first(bad_state)), ("step", bad_step)):
+    def _classify(self, k: int, bad_move: Any, bad_state: Any, bad_step: Any) -> bool:
+        """Something is bad at depth k: a bad transition into it, then a bad state (the
+        explicit engine checks a state when it reaches it, before expanding any state of its
+        depth), then a bad step."""
+        ordered = (("transition", bad_move), ("state", self._unexpected_first(bad_state)),
+                   ("step", bad_step))  # fmt: skip
+        for category, bad in ordered:
             answer = self._satisfiable(bad)
             if answer is None:
                 return True
@@ -211,6 +219,16 @@ class _Run:
         if pending:
             parts.append(z3.And(enc.within(f), z3.Or(pending)))
         return z3.Or(parts)
+
+    def _bad_transition(self, f: Frame, g: Frame) -> Any:
+        """The step f → g changes the state and an action property fails or faults on it."""
+        parts = []
+        for p in self.model.props(STEP_KIND):
+            value, faults = self.enc.step_holds(p.expr, f, g)
+            parts += [z3.Not(value), faults]
+        if not parts:
+            return z3.BoolVal(False)
+        return z3.And(z3.Not(self.enc.equal(f, g)), z3.Or(parts))
 
     def _bad_step(self, f: Frame) -> Any:
         enc = self.enc

@@ -55,7 +55,7 @@ from typing import Any
 import z3
 
 from verikit.core import ir
-from verikit.core.model import SAFETY_KINDS, Model
+from verikit.core.model import SAFETY_KINDS, STEP_KIND, Model
 from verikit.core.types import default_value
 from verikit.errors import Span
 from verikit.symbolic import layout
@@ -105,6 +105,7 @@ class Encoding:
         self._check_layouts()
         self._f = self.frame("·f")
         self._g = self.frame("·g")
+        self._pairs: dict[int, tuple[ir.Expr, B, B]] = {}  # action properties, by id(expr)
         names = {str(leaf) for leaf in self._f.leaves}
         assert len(names) == len(self._f.leaves), "two slot leaves share a Z3 name"
         self._init_states, self._init_faults = self._initial()
@@ -112,6 +113,9 @@ class Encoding:
         self._templates(faults)
         self._exprs: dict[int, tuple[ir.Expr, B, B]] = {}
         for prop in model.properties:
+            if prop.kind == STEP_KIND:  # over two frames: step_holds encodes it
+                self.step_holds(prop.expr, self._f, self._g)
+                continue
             self._encode(prop.expr, prop.span)
             if prop.trigger is not None:
                 self._encode(prop.trigger, prop.span)
@@ -235,6 +239,19 @@ class Encoding:
 
     def within(self, f: Frame) -> Any:
         return self._at(self._within(), f)
+
+    def step_holds(self, expr: ir.Expr, f: Frame, g: Frame) -> tuple[Any, Any]:
+        """An action property on the step f → g (its expr reads g's slot i as slot
+        len(vars) + i, core/model.py): (its value, evaluating it faults)."""
+        cached = self._pairs.get(id(expr))
+        if cached is None:
+            ev = Evaluator(self.model.span)
+            try:
+                value = ev.bool(expr, (*self._f.slots, *self._g.slots), {}, True)
+            except Refusal as r:
+                raise Unsupported(r.what, r.why, self.model.span) from None
+            cached = self._pairs[id(expr)] = (expr, self._pin(value), self._pin(any_of(ev.faults)))
+        return self._at(cached[1], f, g), self._at(cached[2], f, g)
 
     def _within(self) -> B:
         return all_of(self._encode(p.expr)[0] for p in self.model.props("constraint"))

@@ -12,6 +12,11 @@ For k = 1, 2, … up to `max_k`:
   properties hold in s0 … s(k-1): can the property fail in sk? If not, it is proved by
   k-induction. The distinctness ("simple path") constraints make k-induction complete for a
   finite system: a long enough k always succeeds (not necessarily a small one).
+* **Action properties** (`always step: e`, kind "step") hold at a state when the step into
+  it satisfies e or changes nothing; the base case asks about the step into the last state,
+  the step case assumes e on the steps into s1 … s(k-1) and asks about the step into sk.
+  sk need not differ from s0 … s(k-1) then: a shortest run to a bad step is simple up to the
+  step's source, but the step may lead back to a state visited before (0, 1, 2, 3, then 1).
 
 **Which properties are assumed (why it is sound).** Assuming a lemma that is not yet proved
 is circular on its own: two false lemmas could each "prove" the other. So each round proves
@@ -58,12 +63,13 @@ from typing import Any
 import z3
 
 from verikit.core import ir
-from verikit.core.model import SAFETY_KINDS, Model, Property
+from verikit.core.model import SAFETY_KINDS, STEP_KIND, Model, Property
 from verikit.core.types import BOOL, INT, MapType, domain
 from verikit.symbolic.encode import Encoding
 from verikit.symbolic.proof import NO_FAULT, Cti, Fault, Outcome, Proof
 
 DEFAULT_MAX_K = 4
+LAST_DISTINCT = "·sk differs from s0..s(k-1)"  # the step case's switch for its last state
 
 
 @dataclass(frozen=True)
@@ -75,7 +81,9 @@ class ProveOptions:
 @dataclass(frozen=True)
 class _Goal:
     """What one round tries to prove: a property (its `expr`), a structural fact (kind
-    "fact", never reported), or that no state faults (kind "fault", `expr` None)."""
+    "fact", never reported), or that no state faults (kind "fault", `expr` None). An action
+    property (kind "step") is about the step into a state: it holds at a frame when the step
+    from the frame before changes nothing or satisfies it, and trivially at the first."""
 
     name: str
     kind: str
@@ -105,7 +113,7 @@ class _Prover:
         self.options = options
         self.model = model
         self.enc = Encoding(model)
-        props = model.props(*SAFETY_KINDS)
+        props = model.props(*SAFETY_KINDS, STEP_KIND)
         self.goals = [_Goal(p.name, p.kind, p.expr) for p in props]
         self.goals.append(_Goal(NO_FAULT, "fault", None))  # a goal even with no property
         self.bound = in_flight_bound(model)
@@ -189,7 +197,7 @@ class _Prover:
         if goal.expr is None and depth == 0 and not self._initial_states_fit(goal):
             return False
         frames = self._base_path(depth)
-        bad = self._bad(goal, frames[depth])
+        bad = self._bad(goal, frames, depth)
         if goal.expr is None and depth == 0:
             bad = z3.Or(bad, self.enc.init_faults())
         answer = self._check(self.base, [bad])
@@ -252,7 +260,9 @@ class _Prover:
             changed = False
             for goal in list(candidates):
                 assumed = [switches[g.name] for g in candidates]
-                bad = [self._bad(goal, frames[k])]
+                if goal.kind != STEP_KIND:  # a state property's shortest violation is simple
+                    assumed.append(switches[LAST_DISTINCT])
+                bad = [self._bad(goal, frames, k)]
                 answer = self._check(solver, bad, assumed)
                 if answer.status == "unsat":
                     continue
@@ -273,15 +283,20 @@ class _Prover:
         frames = [self.enc.frame(f"k{k}s{i}") for i in range(k + 1)]
         for i, frame in enumerate(frames):
             solver.add(self.enc.domain(frame))
-            solver.add(*(self._good(g, frame) for g in proved))
+            solver.add(*(self._good(g, frames, i) for g in proved))
             if i < k:
                 solver.add(self._expanded(frame))
                 solver.add(self.enc.step(frame, frames[i + 1]))
-            solver.add(*(z3.Not(self.enc.equal(other, frame)) for other in frames[:i]))
-        switches = {}
+            distinct = [z3.Not(self.enc.equal(other, frame)) for other in frames[:i]]
+            if i < k:
+                solver.add(*distinct)
+            else:  # an action property's shortest violation may step back to an earlier state
+                solver.add(z3.Implies(z3.Bool(f"{LAST_DISTINCT} k{k}"), z3.And(*distinct)))
+        switches = {LAST_DISTINCT: z3.Bool(f"{LAST_DISTINCT} k{k}")}
         for goal in open_:
             switch = z3.Bool(f"assume {goal.name} k{k}")
-            solver.add(z3.Implies(switch, z3.And(*(self._good(goal, f) for f in frames[:k]))))
+            held = (self._good(goal, frames, i) for i in range(k))
+            solver.add(z3.Implies(switch, z3.And(*held)))
             switches[goal.name] = switch
         return solver, frames, switches
 
@@ -312,16 +327,28 @@ class _Prover:
 
     # ------------------------------------------------------------ formulas
 
-    def _good(self, goal: _Goal, frame: Any) -> Any:
+    def _good(self, goal: _Goal, frames: Sequence[Any], i: int) -> Any:
+        """The goal holds at frames[i] (an action property: on the step into it)."""
+        frame = frames[i]
         if goal.expr is None:
             return z3.Not(self._faulty(frame))
+        if goal.kind == STEP_KIND:
+            return z3.Not(self._bad(goal, frames, i))
         return self.enc.holds(goal.expr, frame)
 
-    def _bad(self, goal: _Goal, frame: Any) -> Any:
-        """The goal fails at `frame`: a property is false or faults; a state faults or has
-        a successor the layout cannot hold (`check` stores it; Z3 would drop it)."""
+    def _bad(self, goal: _Goal, frames: Sequence[Any], i: int) -> Any:
+        """The goal fails at frames[i]: a property is false or faults (an action property:
+        on the step into it, when that step changes the state); a state faults or has a
+        successor the layout cannot hold (`check` stores it; Z3 would drop it)."""
+        frame = frames[i]
         if goal.expr is None:
             return self._faulty(frame)
+        if goal.kind == STEP_KIND:
+            if i == 0:
+                return z3.BoolVal(False)
+            value, faults = self.enc.step_holds(goal.expr, frames[i - 1], frame)
+            moved = z3.Not(self.enc.equal(frames[i - 1], frame))
+            return z3.And(moved, z3.Or(z3.Not(value), faults))
         return z3.Or(
             z3.Not(self.enc.holds(goal.expr, frame)), self.enc.prop_faults(goal.expr, frame)
         )

@@ -239,6 +239,14 @@ class RecordExpr:
 
 
 @dataclass(frozen=True)
+class Primed:
+    """`e'`: e in the next state (only in `property P: always step: …`)."""
+
+    expr: Expr
+    span: Span = _span()
+
+
+@dataclass(frozen=True)
 class FieldAccess:
     """`base.name`: a record/message field, or another node's variable (`p.state`)."""
 
@@ -305,7 +313,7 @@ class AllExpr:
 Expr = Union[  # noqa: UP007
     Name, IntLit, DecimalLit, BoolLit, NoneLit, UnaryOp, BinOp, IfExpr, Quantifier, SetExpr, SeqExpr,
     RangeExpr, SetComprehension, MapComprehension, RecordExpr, FieldAccess, IndexExpr,
-    CallExpr, AllExpr, TupleExpr, LetExpr, PickExpr,
+    CallExpr, AllExpr, TupleExpr, LetExpr, PickExpr, Primed,
 ]  # fmt: skip
 
 # ---------------------------------------------------------------- statements
@@ -559,7 +567,9 @@ class NodeDecl:
     span: Span = _span()
 
 
-TEMPORAL_KINDS = ("always", "eventually", "always_eventually", "eventually_always", "leads_to")
+TEMPORAL_KINDS = (
+    "always", "eventually", "always_eventually", "eventually_always", "leads_to", "always_step",
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -575,8 +585,9 @@ class Binder:
 class PropertyDecl:
     """`invariant Name: e`, `reachable Name: e`, `lemma Name: e`, `constraint [Name:] e`, and
     `property Name: [forall x in D:]* always e | eventually e | always eventually e |
-    eventually always e | t leads_to e` (a kind in TEMPORAL_KINDS; `trigger` is the t of
-    leads_to, `binders` the quantifiers in front, outermost first)."""
+    eventually always e | t leads_to e | always step: e` (a kind in TEMPORAL_KINDS; `trigger`
+    is the t of leads_to, `binders` the quantifiers in front, outermost first; `always step`
+    is an action property: e relates each state to the next, read with primes `x'`)."""
 
     kind: str  # "invariant" | "reachable" | "lemma" | "constraint" | one of TEMPORAL_KINDS
     name: str | None
@@ -595,6 +606,15 @@ class FairnessDecl:
     strong: bool = False
     span: Span = _span()
     params: tuple[str, ...] = ()  # `fair action eat(p)`: one obligation per value of p
+
+
+@dataclass(frozen=True)
+class DeadlockDecl:
+    """`deadlock: allowed` (a state without successors is fine anywhere) or `deadlock:
+    reported` (the default); semantics checks the word."""
+
+    mode: str
+    span: Span = _span()
 
 
 @dataclass(frozen=True)
@@ -663,6 +683,7 @@ class DropDecl:
 Decl = Union[  # noqa: UP007
     ConstDecl, TypeDecl, MessageDecl, NetworkDecl, VarDecl, InitDecl, ActionDecl, HandlerDecl,
     FnDecl, NodeDecl, PropertyDecl, TerminalDecl, ExpectDecl, FairnessDecl, QueryDecl, DropDecl,
+    DeadlockDecl,
 ]  # fmt: skip
 
 

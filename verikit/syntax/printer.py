@@ -56,7 +56,7 @@ def _level(e: a.Expr) -> int:
             return _NOT if op == "not" else _NEG
         case a.RangeExpr():
             return _RANGE
-        case a.FieldAccess() | a.IndexExpr():
+        case a.FieldAccess() | a.IndexExpr() | a.Primed():
             return _POSTFIX
     return _ATOM
 
@@ -126,6 +126,8 @@ def _bare(e: a.Expr, tail: bool) -> str:
             return f"{_expr(base, _POSTFIX, False)}.{name}"
         case a.IndexExpr(base=base, index=index):
             return f"{_expr(base, _POSTFIX, False)}[{_full(index)}]"
+        case a.Primed(expr=inner):
+            return f"{_expr(inner, _POSTFIX, False)}'"
         case a.CallExpr(name=name, args=args):
             return f"{name}({_list(args)})"
         case a.SetExpr(elems=elems):
@@ -335,6 +337,8 @@ def _decl(d: a.Decl, depth: int) -> list[str]:
             cause = _full(trigger)  # `forall x in S: e leads_to q` quantifies the whole property
             cause = f"({cause})" if isinstance(trigger, a.Quantifier) else cause
             return [f"{head}{cause} leads_to {_full(expr)}"]
+        case a.PropertyDecl(kind="always_step", name=name, expr=expr):
+            return [f"{pad}property {name}: {_binders(d.binders)}always step: {_full(expr)}"]
         case a.PropertyDecl(kind=kind, name=name, expr=expr) if kind in a.TEMPORAL_KINDS:
             head = f"{pad}property {name}: {_binders(d.binders)}"
             return [f"{head}{kind.replace('_', ' ')} {_full(expr)}"]
@@ -346,6 +350,8 @@ def _decl(d: a.Decl, depth: int) -> list[str]:
         case a.FairnessDecl(kind=kind, target=target, strong=strong, params=params):
             keyed = f"({', '.join(params)})" if params else ""
             return [f"{pad}{'strong ' if strong else ''}fair {kind} {target}{keyed}"]
+        case a.DeadlockDecl(mode=mode):
+            return [f"{pad}deadlock: {mode}"]
         case a.TerminalDecl(expr=expr):
             return [f"{pad}terminal when {_full(expr)}"]
         case a.ExpectDecl(property=property_):

@@ -163,6 +163,12 @@ class ToAst(Transformer_NonRecursive[Token, a.Spec]):
     def always(self, expr: a.Expr) -> Temporal:
         return ("always", None, expr, ())
 
+    def always_step(self, expr: a.Expr) -> Temporal:
+        return ("always_step", None, expr, ())
+
+    def primed(self, expr: a.Expr) -> a.Primed:
+        return a.Primed(expr)
+
     def leads_to(self, trigger: a.Expr, expr: a.Expr) -> Temporal:
         return ("leads_to", trigger, expr, ())
 
@@ -190,6 +196,9 @@ class ToAst(Transformer_NonRecursive[Token, a.Spec]):
 
     def fair_delivery(self) -> a.FairnessDecl:
         return a.FairnessDecl("delivery", None, True)
+
+    def deadlock_decl(self, mode: Token) -> a.DeadlockDecl:
+        return a.DeadlockDecl(str(mode))
 
     def terminal_decl(self, expr: a.Expr) -> a.TerminalDecl:
         return a.TerminalDecl(expr)

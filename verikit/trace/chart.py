@@ -132,6 +132,8 @@ def verdict(trace: Trace) -> str:
     match trace.kind:
         case "invariant":
             return f"✗ invariant {trace.property} violated"
+        case "step":
+            return f"✗ action property {trace.property} violated by the last step"
         case "reachable" if not trace.steps:
             return f"✗ reachable {trace.property} is never reached: the spec may be vacuous"
         case "reachable":

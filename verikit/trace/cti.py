@@ -109,8 +109,10 @@ def _in_flight(model: Model, state: State) -> tuple[tuple[Envelope, int], ...]:
 
 
 def _evidence(model: Model, expr: ir.Expr, state: State) -> tuple[tuple[str, str], ...]:
-    """The values `expr` reads after the step; the network, if it reads it, one message a line."""
-    slots = sorted(display.slots_read(expr))
+    """The values `expr` reads after the step; the network, if it reads it, one message a line.
+    (An action property reads slot i after the step as len(vars) + i: those are shown.)"""
+    n = len(model.vars)
+    slots = sorted({i % n for i in display.slots_read(expr)})
     out = _values(model, state, slots)
     if any(model.vars[i].role == "network" for i in slots):
         out += tuple(("in flight", _count(e, n)) for e, n in _in_flight(model, state))

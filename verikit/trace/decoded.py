@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from verikit.compile.compiled import CompiledModel, Predicate, State
-from verikit.core.model import SAFETY_KINDS, Property
+from verikit.core.model import SAFETY_KINDS, STEP_KIND, Property
 from verikit.engine.result import Discovery
 from verikit.engine.search import action_at
 from verikit.errors import SpecFault
@@ -58,7 +58,8 @@ def discovery_of(
     deadlock: bool = True,
 ) -> Discovery:
     """What the explicit engine would report at the end of this run. `category` says why
-    the last state is bad: "state" (a property fails or faults on it), "step" (its
+    the last state is bad: "transition" (an action property fails or faults on the step
+    into it), "state" (a property fails or faults on it), "step" (its
     successors fault, or it is a deadlock), "init" (the init block faults; no states)."""
     if category == "init":
         try:
@@ -68,9 +69,12 @@ def discovery_of(
         raise DecodedRunError("Z3 says the init block faults; the compiled model disagrees")
     path = path_of(compiled, states, actions)
     last = states[-1]
-    found = (
-        _bad_state(compiled, last) if category == "state" else _bad_step(compiled, last, deadlock)
-    )
+    if category == "transition":
+        found = _bad_transition(compiled, states[-2], last) if len(states) > 1 else None
+    elif category == "state":
+        found = _bad_state(compiled, last)
+    else:
+        found = _bad_step(compiled, last, deadlock)
     if found is None:
         raise DecodedRunError(f"Z3 says {last} is bad ({category}); the compiled model disagrees")
     name, kind, fault = found
@@ -103,6 +107,19 @@ def _bad_state(compiled: CompiledModel, state: State) -> Found | None:
                 holds(state)
     except SpecFault as fault:
         return _faulting(compiled.properties, state), "fault", fault
+    return None
+
+
+def _bad_transition(compiled: CompiledModel, before: State, after: State) -> Found | None:
+    """As engine/search.py checks a step that changes the state: each action property."""
+    if before == after:
+        return None
+    for prop, holds in compiled.predicates(STEP_KIND):
+        try:
+            if not holds(before + after):
+                return prop.name, "step", None
+        except SpecFault as fault:
+            return prop.name, "fault", fault
     return None
 
 

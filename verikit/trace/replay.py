@@ -44,7 +44,8 @@ def replay(compiled: CompiledModel, discovery: Discovery) -> Trace:
             steps.append(_step(compiled, index, state, succ))
             taken.append(succ)
             state = succ.state
-        _confirm(compiled, discovery, state)
+        before = steps[-2].state if len(steps) > 1 else None  # an action property's step
+        _confirm(compiled, discovery, state, before)
     trigger = None
     if discovery.kind in LIVENESS_KINDS:
         trigger = _confirm_lasso(compiled, discovery, [s.state for s in steps], taken)
@@ -149,9 +150,14 @@ def _step(compiled: CompiledModel, index: int, old: State, succ: Successor) -> S
     )
 
 
-def _confirm(compiled: CompiledModel, discovery: Discovery, state: State) -> None:
-    """The last state shows what the discovery says, or the model replays differently."""
+def _confirm(
+    compiled: CompiledModel, discovery: Discovery, state: State, before: State | None = None
+) -> None:
+    """The last state shows what the discovery says (an action property: the last step), or
+    the model replays differently."""
     holds = {p.name: f for p, f in compiled.properties if p.name == discovery.property}
+    if discovery.kind == "step":
+        _confirm_step(discovery.property, holds.get(discovery.property), before, state)
     match discovery.kind:
         case "invariant" if holds and holds[discovery.property](state):
             raise ReplayError(f"invariant {discovery.property} holds at the end of its path")
@@ -161,6 +167,16 @@ def _confirm(compiled: CompiledModel, discovery: Discovery, state: State) -> Non
             raise ReplayError("the last state of a deadlock has successors")
         case "fault" if not _faults_at(compiled, discovery.property, state):
             raise ReplayError(f"{discovery.property} does not fault at the end of its path")
+
+
+def _confirm_step(
+    name: str, holds: Predicate | None, before: State | None, after: State
+) -> None:
+    """An action property fails on the path's last step (a step that changes the state)."""
+    if before is None:
+        raise ReplayError(f"action property {name}: its path has no step")
+    if holds is not None and (before == after or holds(before + after)):
+        raise ReplayError(f"action property {name} holds on the last step")
 
 
 def _faults_at(compiled: CompiledModel, name: str, state: State) -> bool:

@@ -69,6 +69,8 @@ def headline(trace: Trace) -> str:
             what = f"deadlock{after}: no action can happen and no terminal condition holds"
         case "fault":
             what = f"runtime fault in {trace.property}{after}"
+        case "step":
+            what = f"action property {trace.property} is violated by step {moves}"
         case other:
             what = f"{other} {trace.property}"
     return f"{trace.spec}: {what}"
