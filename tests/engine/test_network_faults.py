@@ -106,3 +106,23 @@ def test_a_broadcast_too_wide_at_run_time_is_the_same_fault_in_every_engine() ->
     agreed = every_engine_agrees(corpus("error/broadcast_wider_at_run_time.dsl"))
     ((message, line, col),) = agreed.faults
     assert (line, col) == (12, 41) and "`max_in_flight: 2`" in message
+
+
+# ---------------------------------------------------------------- bounded duplicates
+
+
+def test_bounded_duplicates_agree_in_every_engine() -> None:
+    agreed = every_engine_agrees(corpus("holds/bounded_duplicates.dsl"))
+    assert agreed.faults == () and agreed.result.stats.distinct_states == 13
+
+
+def test_a_second_duplicate_is_found_by_every_engine() -> None:
+    agreed = every_engine_agrees(corpus("violated/two_duplicates_overcredit.dsl"))
+    assert ("AtMostOneExtra", 6) in violation_lengths(agreed.result)
+
+
+def test_bounded_duplicates_on_fifo_channels_agree_in_every_engine() -> None:
+    text = corpus("holds/bounded_duplicates.dsl").replace("reorder: true  ", "")
+    assert "reorder" not in text
+    agreed = every_engine_agrees(text)
+    assert agreed.faults == () and not agreed.result.violations

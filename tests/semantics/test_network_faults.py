@@ -118,3 +118,34 @@ def test_drop_on_crash_loses_messages_to_and_from_the_node() -> None:
 def test_scoped_fault_settings_are_checked(settings: str, message: str) -> None:
     found = errors(ping(settings))
     assert any(message in m and line == 3 for line, _, m in found), found
+
+
+def test_max_duplicates_counts_duplicate_steps_in_a_slot_of_its_own() -> None:
+    model = model_of(ping("reorder: true  max_in_flight: 2  duplicate: true  max_duplicates: 2"))
+    (counter,) = [v for v in model.vars if v.role == "duplicates"]
+    assert (counter.name, counter.type.lo, counter.type.hi) == ("duplicates", 0, 2)  # type: ignore[attr-defined]
+    guarded = {v.name for v in nodes_of(action(model, "network.duplicate").guard, ir.StateVar)}
+    assert "duplicates" in guarded
+
+
+def test_fewer_duplicates_allowed_explore_fewer_states() -> None:
+    def states(bound: str) -> int:
+        settings = f"reorder: true  max_in_flight: 2  duplicate: true {bound}"
+        return explore(model_of(ping(settings))).distinct
+
+    assert states("max_duplicates: 0") < states("max_duplicates: 1")
+    assert (
+        states("max_duplicates: 0")
+        == explore(model_of(ping("reorder: true  max_in_flight: 2"))).distinct
+    )
+
+
+@pytest.mark.parametrize(
+    ("settings", "message"),
+    [
+        ("max_duplicates: 1", "`max_duplicates` has no effect without `duplicate: true`"),
+        ("duplicate: true  max_duplicates: -1", "`max_duplicates` expects an int >= 0"),
+    ],
+)
+def test_max_duplicates_is_checked(settings: str, message: str) -> None:
+    assert any(message in m and line == 3 for line, _, m in errors(ping(settings)))

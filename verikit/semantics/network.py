@@ -7,7 +7,7 @@ delivered). Every fault is an action of its own, so a trace shows each one as a 
 
 * loss       — "network.drop" removes one in-flight message (FIFO: any position of a queue)
 * duplicate  — "network.duplicate" adds one more copy (FIFO: right after the original);
-               blocked at max_in_flight
+               blocked at max_in_flight; at most max_duplicates times in a run
 * crash      — "crash" (node up, fewer than max_crashes so far): the node is down and every
                non-durable variable is back at its initial value; "restart" brings it up.
                Down nodes neither act nor receive; messages to them stay in flight.
@@ -52,7 +52,7 @@ from verikit.semantics.exprs import conj
 from verikit.syntax import ast
 
 FLAGS = ("reorder", "loss", "duplicate", "crash", "partition", "drop_on_crash")
-BOUNDS = ("max_in_flight", "max_crashes", "max_partitions", "max_per_link")
+BOUNDS = ("max_in_flight", "max_crashes", "max_partitions", "max_per_link", "max_duplicates")
 CHOICES = {"when_full": ("block", "lose")}  # settings whose value is one of a few words
 PER_GROUP = ("max_crashes",)  # bounds that may also be given per node group: `[G: k, …]`
 
@@ -72,6 +72,7 @@ class NetSettings:
     drop_on_crash: bool = False  # a crash loses every message in flight to or from the node
     max_per_link: int | None = None  # at most this many in flight on each (src, dst) channel
     when_full: str = "block"  # a send past a bound: "block" the step, or "lose" the message
+    max_duplicates: int | None = None  # at most this many `network.duplicate` steps in a run
 
     def crashes(self, group: str) -> bool:
         """Nodes of `group` may crash."""
@@ -118,6 +119,7 @@ def read_settings(
         ("max_crashes", "crash"),
         ("max_partitions", "partition"),
         ("drop_on_crash", "crash"),
+        ("max_duplicates", "duplicate"),
     ):
         if bound in spans and not values.get(flag, False):
             diags.error(spans[bound], f"`{bound}` has no effect without `{flag}: true`")
@@ -289,6 +291,8 @@ class Network:
         self.crashing = tuple(g for g in groups if settings.crashes(g.name))
         if settings.crash:
             slots += [("up", MapType(node, BOOL)), *self._crash_counters()]
+        if settings.duplicate and settings.max_duplicates is not None:
+            slots.append(("duplicates", IntType(0, settings.max_duplicates)))
         if settings.partition:
             slots += [
                 ("partition", SetType(node)),
@@ -356,6 +360,8 @@ class Network:
                 _set(up, ir.MapLit("#n", self._all(self.any_node), ir.Lit(True, BOOL), up.type))
             )
             out += [_set(self.slot[name], ir.Lit(0, INT)) for name, _ in self._crash_counters()]
+        if "duplicates" in self.slot:
+            out.append(_set(self.slot["duplicates"], ir.Lit(0, INT)))
         if self.settings.partition:
             out.append(_set(self.slot["partition"], self._no_partition()))
             out.append(_set(self.slot["partitions"], ir.Lit(0, INT)))
@@ -662,8 +668,19 @@ class Network:
             message_param="channel",
         )
 
+    def _duplicate_budget(self) -> tuple[ir.Expr | None, tuple[ir.Stmt, ...]]:
+        """Under `max_duplicates: k`: whether a duplicate is left, and the statement counting
+        this one."""
+        if "duplicates" not in self.slot:
+            return None, ()
+        slot, limit = self.slot["duplicates"], self.settings.max_duplicates
+        assert limit is not None
+        fewer = ir.Binary("lt", slot, ir.Lit(limit, INT), BOOL)
+        return fewer, (_set(slot, ir.Binary("add", slot, ir.Lit(1, INT), INT)),)
+
     def _duplicate(self) -> Action:
-        guard = conj(self._room(), self._link_room())
+        budget, count = self._duplicate_budget()
+        guard = conj(self._room(), self._link_room(), budget)
         if self.settings.reorder:
             envelope = ir.Local("envelope", self.envelope)
             body = _set(self.net, ir.Call("bag_add", (self.net, envelope), self.net.type))
@@ -673,7 +690,7 @@ class Network:
                 "duplicate",
                 (param,),
                 guard,
-                (body,),
+                (body, *count),
                 self.span,
                 message_param="envelope",
             )
@@ -687,7 +704,7 @@ class Network:
             "duplicate",
             params,
             guard,
-            (body,),
+            (body, *count),
             self.span,
             message_param="channel",
         )

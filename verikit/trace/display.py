@@ -206,7 +206,7 @@ def _told_by_step(var: Var) -> bool:
     reads), crashes and restarts, counters of faults."""
     if var.role == "network":
         return _layout_known(var.type)
-    return var.role in ("up", "crashes", "partitions")
+    return var.role in ("up", "crashes", "partitions", "duplicates")
 
 
 def _layout_known(t: Type) -> bool:

@@ -29,7 +29,7 @@ from verikit.trace.trace import Envelope, Step
 
 DEFAULT_LIMIT = 200
 SHORT = 24  # a longer message is named by its kind on an edge: `Gossip {…}`
-BOOKKEEPING = ("up", "crashes", "partitions")  # all up, zero at the start: shown when changed
+BOOKKEEPING = ("up", "crashes", "partitions", "duplicates")  # all up, zero at the start: shown when changed
 
 
 class TooManyStates(Exception):
