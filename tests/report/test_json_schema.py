@@ -20,6 +20,7 @@ from verikit.report import InternalError, check_schema, internal_to_json, to_dic
 
 ROOT = Path(__file__).resolve().parents[2]
 LASSO = ROOT / "specs" / "two_phase_commit_liveness_unfair.dsl"
+CORPUS = ROOT / "tests" / "corpus"
 runner = CliRunner()
 VALIDATOR = jsonschema.Draft202012Validator(check_schema())
 
@@ -51,8 +52,15 @@ def test_a_directory_run_validates_line_by_line(tmp_path: Path) -> None:
         ("simulate", str(ROOT / "specs" / "two_phase_commit_buggy.dsl"), "--runs", "20",
          "--seed", "1", "--no-cache", "--backend", "python"),
         ("check", str(ROOT / "specs" / "raft.dsl"), "--max-states", "50", "--backend", "python"),
+        ("check", str(CORPUS / "violated" / "term_decreases.dsl"), "--backend", "python"),
+        ("check", str(CORPUS / "violated" / "quantified_instance.dsl"), "--backend", "python"),
+        ("check", str(CORPUS / "holds" / "quantified_liveness.dsl"), "--backend", "python",
+         "--liveness-timeout", "0.000000001"),
+        ("check", str(CORPUS / "expected" / "two_bugs_each_shown.dsl"), "--backend", "python",
+         "--all-violations"),
     ],
-    ids=["lasso", "bmc", "simulate", "incomplete"],
+    ids=["lasso", "bmc", "simulate", "incomplete", "action property", "instance",
+         "liveness timeout", "all violations"],
 )
 def test_every_engine_and_verdict_validates(args: tuple[str, ...]) -> None:
     (doc,) = lines(*args)
@@ -83,3 +91,11 @@ def test_the_schema_rejects_an_undocumented_field(tmp_path: Path) -> None:
     doc = to_dict(report) | {"surprise": 1}
     with pytest.raises(jsonschema.ValidationError):
         VALIDATOR.validate(doc)
+
+
+def test_an_instance_of_a_quantified_property_names_its_declaration_and_values() -> None:
+    (doc,) = lines("check", str(CORPUS / "violated" / "quantified_instance.dsl"), "--backend",
+                   "python")  # fmt: skip
+    (violation,) = doc["violations"]
+    assert violation["property"] == "Each(p=2)"
+    assert (violation["declared"], violation["parameters"]) == ("Each", {"p": "2"})
