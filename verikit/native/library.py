@@ -105,6 +105,8 @@ class _Stats(ctypes.Structure):
         ("table_slots", ctypes.c_int64),
         ("redone_levels", ctypes.c_int64),
         ("phase_seconds", ctypes.c_double * 5),
+        ("graph_edges", ctypes.c_int64),
+        ("phase_cpu", ctypes.c_double * 5),
     ]
 
 
@@ -150,6 +152,7 @@ class SearchOutcome:
     paths: Callable[[int], tuple[int, ...]]  # stored index -> init ordinal, successor ordinals
     table_slots: int
     phase_seconds: tuple[float, ...] = ()  # expand, order, evaluate, walk, insert
+    phase_cpu: tuple[float, ...] = ()  # the same phases' CPU seconds, all threads
     redone_levels: int = 0  # levels expanded twice (the level table was too small)
 
 
@@ -357,6 +360,7 @@ class NativeLibrary:
             paths=self._path,
             table_slots=stats.table_slots,
             phase_seconds=tuple(stats.phase_seconds),
+            phase_cpu=tuple(stats.phase_cpu),
             redone_levels=stats.redone_levels,
         )
 

@@ -79,6 +79,8 @@ typedef struct vk_stats {
     int64_t table_slots;
     int64_t redone_levels;   /* levels expanded twice because the level table was too small */
     double phase_seconds[5]; /* expand, order, evaluate, walk, insert (for bench/ and tuning) */
+    int64_t graph_edges;     /* liveness graph: edges recorded (every successor) */
+    double phase_cpu[5];     /* the same phases' CPU seconds, all threads (bench/native_phases.py) */
 } vk_stats;
 
 /* ------------------------------------------------------------------ hashing */
@@ -240,6 +242,7 @@ static struct {
     double start, next_progress, next_memory_check;
     worker *w;
     double phase_seconds[5]; /* expand, order, evaluate, walk, insert */
+    double phase_cpu[5];
     int serial;              /* this level is too small to share out */
     int fused;               /* phase C inserts into the visited table (fingerprints only) */
     int64_t redone;          /* levels expanded twice: the level table was too small */
@@ -262,6 +265,24 @@ static double vk_now(void) {
     struct timespec t;
     clock_gettime(CLOCK_MONOTONIC, &t);
     return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
+}
+
+/* Wall and process CPU clocks at the start of a phase; phase_add charges the phase with both. */
+typedef struct vk_clock {
+    double wall, cpu;
+} vk_clock;
+
+static vk_clock clock_now(void) {
+    struct timespec t;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+    vk_clock c = {vk_now(), (double)t.tv_sec + 1e-9 * (double)t.tv_nsec};
+    return c;
+}
+
+static void phase_add(int phase, vk_clock since) {
+    vk_clock now = clock_now();
+    S.phase_seconds[phase] += now.wall - since.wall;
+    S.phase_cpu[phase] += now.cpu - since.cpu;
 }
 
 static void vk_set_stop(int status) {
@@ -865,41 +886,46 @@ static void sort_group(uint64_t lo, uint64_t hi) {
 
 /* The level's new states in discovery order: nkey, nfp and nxt (their words), by a counting
    sort on the parent, then on the ordinal within each parent's (small) group. Each worker
-   owns a range of parents: it counts, places and sorts the entries of its range only. */
+   counts and places the entries of its own slice of the level table (a group's counter is
+   shared: atomic when several threads run), then sorts the groups of its range of positions:
+   where an entry lands inside its group depends on the threads, the sorted group does not. */
 static uint64_t *order_start; /* per parent group: first position (after counting: size) */
-static uint64_t order_bound[MAX_WORKERS + 1]; /* worker w places [bound[w], bound[w+1]) */
+static uint64_t order_bound[MAX_WORKERS + 1]; /* worker w sorts [bound[w], bound[w+1]) */
 
-static void owned_groups(const worker *w, uint64_t *g0, uint64_t *g1) {
-    uint64_t groups = S.n_cur;
-    *g0 = groups * (uint64_t)w->id / (uint64_t)S.workers;
-    *g1 = groups * (uint64_t)(w->id + 1) / (uint64_t)S.workers;
+static void lvl_slice(const worker *w, uint64_t *lo, uint64_t *hi) {
+    *lo = S.lvl_cap * (uint64_t)w->id / (uint64_t)S.workers;
+    *hi = S.lvl_cap * (uint64_t)(w->id + 1) / (uint64_t)S.workers;
+}
+
+static inline uint64_t order_take(uint64_t *counter) {
+    return S.serial ? (*counter)++ : __atomic_fetch_add(counter, 1, __ATOMIC_RELAXED);
 }
 
 static void phase_order_count(worker *w) {
-    uint64_t g0, g1, first = (uint64_t)(S.base + 1); /* key parent field of cur[0] */
-    owned_groups(w, &g0, &g1);
-    for (uint64_t i = 0; i < S.lvl_cap; i++) {
+    uint64_t lo, hi, first = (uint64_t)(S.base + 1); /* key parent field of cur[0] */
+    lvl_slice(w, &lo, &hi);
+    for (uint64_t i = lo; i < hi; i++) {
         if (!S.lvl[i].fp) continue;
-        uint64_t g = ((S.lvl[i].key - 1) >> ORD_BITS) - first;
-        if (g >= g0 && g < g1) order_start[g + 1]++;
+        order_take(&order_start[((S.lvl[i].key - 1) >> ORD_BITS) - first + 1]);
     }
 }
 
 static void phase_order_place(worker *w) {
-    uint64_t g0, g1, first = (uint64_t)(S.base + 1);
-    owned_groups(w, &g0, &g1);
-    uint64_t lo = order_bound[w->id], hi = order_bound[w->id + 1];
-    for (uint64_t i = 0; i < S.lvl_cap; i++) {
+    uint64_t lo, hi, first = (uint64_t)(S.base + 1);
+    lvl_slice(w, &lo, &hi);
+    for (uint64_t i = lo; i < hi; i++) {
         lvl_entry *e = &S.lvl[i];
         if (!e->fp) continue;
-        uint64_t key = e->key - 1, g = (key >> ORD_BITS) - first;
-        if (g < g0 || g >= g1) continue;
-        uint64_t at = order_start[g]++;
+        uint64_t key = e->key - 1, at = order_take(&order_start[(key >> ORD_BITS) - first]);
         S.nkey[at] = key;
         S.nfp[at] = e->fp;
         w->shard_in[e->fp >> (64 - SHARD_BITS)]++;
         memcpy(S.nxt + at * VK_W, e->words, sizeof(uint64_t) * VK_W);
     }
+}
+
+static void phase_order_sort(worker *w) {
+    uint64_t lo = order_bound[w->id], hi = order_bound[w->id + 1];
     for (uint64_t a = lo, b; a < hi; a = b) {
         for (b = a + 1; b < hi && S.nkey[b] >> ORD_BITS == S.nkey[a] >> ORD_BITS; b++) {
         }
@@ -922,6 +948,7 @@ static int order_level(void) {
     for (int i = 0; i <= S.workers; i++)  /* fixed before placing moves the group starts */
         order_bound[i] = order_start[groups * (uint64_t)i / (uint64_t)S.workers];
     parallel(phase_order_place);
+    parallel(phase_order_sort);
     S.n_new = n;
     free(order_start);
     order_start = NULL;
@@ -1523,9 +1550,9 @@ static int level(void) {
             S.w[i].en = 0;
             memset(S.w[i].hits, 0, sizeof S.w[i].hits);
         }
-        double t0 = vk_now();
+        vk_clock t0 = clock_now();
         parallel(phase_expand);
-        S.phase_seconds[0] += vk_now() - t0;
+        phase_add(0, t0);
         if (!atomic_load(&S.lvl_full) || atomic_load(&S.stop)) break;
         for (int i = 0; i < S.workers; i++) blocks_free(&S.w[i]);
         cap *= 2; /* the estimate was short: expand this level again with room to spare */
@@ -1540,38 +1567,38 @@ static int level(void) {
     free(S.cur); /* expanded: from here on only the new level's states are needed */
     S.cur = NULL;
     if (S.n_cur && !S.is_root) S.growth = (double)lvl_count() / (double)S.n_cur;
-    double t1 = vk_now();
+    vk_clock t1 = clock_now();
     for (int i = 0; i < S.workers; i++) memset(S.w[i].shard_in, 0, sizeof S.w[i].shard_in);
     int ok = order_level();
-    S.phase_seconds[1] += vk_now() - t1;
+    phase_add(1, t1);
     S.fused = tab_stride() == 1;
     if (ok && S.fused) {
-        double t = vk_now();
+        vk_clock t = clock_now();
         parallel(phase_reserve);
         for (int i = 0; i < S.workers; i++) memset(S.w[i].shard_in, 0, sizeof S.w[i].shard_in);
-        S.phase_seconds[4] += vk_now() - t;
+        phase_add(4, t);
     }
     lvl_free();
     for (int i = 0; i < S.workers; i++) blocks_free(&S.w[i]);
     S.recs = ok ? (rec *)malloc((S.n_new ? S.n_new : 1) * sizeof(rec)) : NULL;
     if (!S.recs) return S.status = ST_OUT_OF_MEMORY, 0;
     atomic_store(&S.next_chunk, 0);
-    double t2 = vk_now();
+    vk_clock t2 = clock_now();
     parallel(phase_evaluate);
-    S.phase_seconds[2] += vk_now() - t2;
+    phase_add(2, t2);
     for (int h = 0; S.fused && h < SHARDS; h++)
         for (int i = 0; i < S.workers; i++) S.shards[h].count += S.w[i].shard_in[h];
     if (atomic_load(&S.stop)) return S.status = atomic_load(&S.stop), 0;
-    double t3 = vk_now();
+    vk_clock t3 = clock_now();
     uint64_t before = S.count, kept = walk();
-    S.phase_seconds[3] += vk_now() - t3;
+    phase_add(3, t3);
     if (!S.status && atomic_load(&S.stop)) S.status = atomic_load(&S.stop);
     if (S.status == ST_OUT_OF_MEMORY) return 0;
     S.n_new = kept;
     insert_from = before;
-    double t4 = vk_now();
+    vk_clock t4 = clock_now();
     if (!S.fused) parallel(phase_insert);
-    S.phase_seconds[4] += vk_now() - t4;
+    phase_add(4, t4);
     if (!S.status && atomic_load(&S.stop)) S.status = atomic_load(&S.stop);
     if (!S.halted && !S.status) graph_level_end();
     free(S.nsucc);
@@ -1711,6 +1738,8 @@ int vk_api_search(const vk_config *cfg, vk_stats *out) {
     out->cut = cut;
     out->table_slots = (int64_t)tab_slots();
     for (int i = 0; i < 5; i++) out->phase_seconds[i] = S.phase_seconds[i];
+    for (int i = 0; i < 5; i++) out->phase_cpu[i] = S.phase_cpu[i];
+    out->graph_edges = (int64_t)S.g_edges;
     out->redone_levels = S.redone;
     return S.status;
 }
