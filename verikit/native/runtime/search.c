@@ -189,8 +189,6 @@ typedef struct shard {
 } shard;
 
 typedef struct rec {
-    uint64_t live;   /* graph: bit 2j: the j-th liveness property holds, 2j+1: its trigger */
-    uint32_t cons;   /* graph, outside: index (in cons[]) of the first constraint that fails */
     uint32_t inv;    /* violated invariants (bit j: j-th safety property) before any fault */
     uint32_t hold;   /* pending reachables that hold */
     uint32_t bad;    /* pending reachables whose predicate faults */
@@ -201,6 +199,7 @@ typedef struct rec {
 #define R_CFAULT 2u      /* a constraint faulted: not stored */
 #define R_IFAULT 4u      /* an invariant faulted (after the violations in `inv`) */
 #define R_LFAULT 8u      /* a liveness predicate faulted (graph only) */
+#define R_CONS_SHIFT 8   /* graph, outside: bits 8..13, the first constraint (cons[]) failing */
 
 static struct {
     vk_config cfg;
@@ -251,6 +250,7 @@ static struct {
     int graph, graph_failed; /* graph_failed: GF_*, why the graph cannot be used */
     int live[MAX_MASKED], n_live, live_leads[MAX_MASKED];
     uint64_t *live_bits, live_cap;
+    uint64_t *nlive;         /* per new state of the level: its liveness bits */
     uint64_t cut_by;         /* bit c: a state was found outside cons[c] first */
     uint64_t *g_eoff, g_eoff_cap, g_expanded; /* g_eoff[s]: first raw edge of state s */
     int32_t *g_tgt, *g_bind;
@@ -1028,7 +1028,7 @@ static void evaluate_one(uint64_t i) {
         }
         if (!holds) {
             r->flags |= R_OUTSIDE;
-            r->cons = (uint32_t)c;
+            r->flags |= (uint32_t)(c < 63 ? c : 63) << R_CONS_SHIFT;
             break;
         }
     }
@@ -1039,7 +1039,7 @@ static void evaluate_one(uint64_t i) {
             r->flags |= R_LFAULT;
             break;
         }
-        r->live |= (uint64_t)(holds != 0) << (2 * j) | (uint64_t)(trig != 0) << (2 * j + 1);
+        S.nlive[i] |= (uint64_t)(holds != 0) << (2 * j) | (uint64_t)(trig != 0) << (2 * j + 1);
     }
     for (int j = 0; j < S.n_inv; j++) {
         if (eval_prop(S.inv[j], s, &holds) != VK_OK) {
@@ -1123,7 +1123,8 @@ static vk_event *gather_parent_events(size_t *n) {
 }
 
 /* The liveness bits of the state about to be stored (index S.count); 0: no memory. */
-static int graph_store(const rec *r) {
+static int graph_store(uint64_t i) {
+    const rec *r = &S.recs[i];
     if (S.count == S.live_cap) {
         uint64_t cap = S.live_cap ? 2 * S.live_cap : 1024;
         uint64_t *grown = (uint64_t *)realloc(S.live_bits, cap * sizeof(uint64_t));
@@ -1132,7 +1133,7 @@ static int graph_store(const rec *r) {
         S.live_cap = cap;
     }
     if (r->flags & R_LFAULT) graph_fail(GF_FAULT);
-    S.live_bits[S.count] = r->live;
+    S.live_bits[S.count] = S.nlive[i];
     return 1;
 }
 
@@ -1151,7 +1152,7 @@ static int store(uint64_t i) {
         S.pk_cap = cap;
     }
     if (S.cfg.full_states) vk_stored(S.all + S.count * VK_W, S.nxt + i * VK_W);
-    if (S.graph && !graph_store(&S.recs[i])) return 0;
+    if (S.graph && !graph_store(i)) return 0;
     S.pk[S.count++] = S.nkey[i];
     return 1;
 }
@@ -1173,7 +1174,7 @@ static int visit(uint64_t i, int64_t parent, int64_t k, uint64_t *kept) {
         if (r->inv >> j & 1 && record(EV_INVARIANT, j, parent, k)) return 1;
     if (r->flags & R_IFAULT) return record(EV_PREDICATE_FAULT, -1, parent, k);
     if (r->flags & R_OUTSIDE) {
-        if (S.graph) S.cut_by |= 1ull << (r->cons < 63 ? r->cons : 63);
+        if (S.graph) S.cut_by |= 1ull << (r->flags >> R_CONS_SHIFT & 63);
         return 0;
     }
     for (int j = 0; j < S.n_reach; j++) {
@@ -1525,7 +1526,8 @@ static void level_free(void) {
     free(S.nkey);
     free(S.nfp);
     free(S.recs);
-    S.nkey = S.nfp = NULL;
+    free(S.nlive);
+    S.nkey = S.nfp = S.nlive = NULL;
     S.recs = NULL;
 }
 
@@ -1581,7 +1583,8 @@ static int level(void) {
     lvl_free();
     for (int i = 0; i < S.workers; i++) blocks_free(&S.w[i]);
     S.recs = ok ? (rec *)malloc((S.n_new ? S.n_new : 1) * sizeof(rec)) : NULL;
-    if (!S.recs) return S.status = ST_OUT_OF_MEMORY, 0;
+    if (S.graph) S.nlive = (uint64_t *)calloc(S.n_new ? S.n_new : 1, sizeof(uint64_t));
+    if (!S.recs || (S.graph && !S.nlive)) return S.status = ST_OUT_OF_MEMORY, 0;
     atomic_store(&S.next_chunk, 0);
     vk_clock t2 = clock_now();
     parallel(phase_evaluate);
