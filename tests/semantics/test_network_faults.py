@@ -149,3 +149,8 @@ def test_fewer_duplicates_allowed_explore_fewer_states() -> None:
 )
 def test_max_duplicates_is_checked(settings: str, message: str) -> None:
     assert any(message in m and line == 3 for line, _, m in errors(ping(settings)))
+
+
+def test_a_wrong_per_group_bound_is_one_error_not_two() -> None:
+    found = errors(ping("crash: [A, B]  max_crashes: [A: true, B: 1]"))
+    assert [m for _, _, m in found] == ["network setting `max_crashes` expects an int >= 0"]

@@ -203,8 +203,8 @@ def _group_bounds(
             diags.error(item.span, f"node group `{item.name}` is given twice")
             continue
         value = _setting_value(setting, item.value, consts, diags)
-        if isinstance(value, int):
-            out.append((item.name, value))
+        # a wrong value has been reported: the group keeps 1 meanwhile, so it counts as named
+        out.append((item.name, value if isinstance(value, int) else 1))
     return tuple(out)
 
 
