@@ -12,9 +12,17 @@ Cases (`--cases` picks some):
               vs the Python backend
   twophase9   TwoPhase N=9 (10,340,352 states): native with 1 and with 2 workers, and SPIN
   raft        specs/raft.dsl --const MaxTerm=3: native vs Python
+  liveness    specs/two_phase_commit_liveness.dsl --const N=4 (229,051 states, liveness under
+              fairness): native (its search builds the liveness graph) vs Python
+  workers     TwoPhase N=9: native with 1 and with 2 workers alone (twophase9 without SPIN);
+              bench/native_phases.py splits the same runs by phase
 
     python bench/native.py                      # every case, 3 rounds (Python: 1 round)
     python bench/native.py --cases twophase8 --rounds 5 --json
+    python bench/native.py --cases workers --rounds 5     # 2 workers vs 1, alternating
+
+Each run records the load average when it ended (other work on the machine slows every side,
+and scaling most of all); the table gives their median.
 
 Exit status 1 when a side misses the expected state count; missed targets are reported, not
 failed (a benchmark on a shared machine is no test).
@@ -38,6 +46,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 TWOPHASE = ROOT / "specs" / "reference" / "tla_two_phase.dsl"
 RAFT = ROOT / "specs" / "raft.dsl"
+LIVENESS = ROOT / "specs" / "two_phase_commit_liveness.dsl"
 PROMELA = ROOT / "bench" / "spin" / "twophase_1proc.pml"
 VERIKIT = [sys.executable, "-m", "verikit"]
 COUNTS = {8: 1_745_408, 9: 10_340_352}
@@ -52,6 +61,7 @@ class Run:
     search: float  # seconds of the search alone, as the program reports it
     build: float | None  # native: code generation + compile (0-ish when cached)
     peak_rss: int  # bytes
+    load: float  # the 1-minute load average when it ended
 
 
 @dataclass(frozen=True)
@@ -63,6 +73,12 @@ class Figure:
     search: float
     build: float | None
     bytes_per_state: float | None
+    load: float
+
+
+def loadavg() -> float:
+    with open("/proc/loadavg", encoding="ascii") as f:
+        return float(f.read().split()[0])
 
 
 def timed(command: list[str], cwd: Path) -> tuple[float, int, str]:
@@ -91,7 +107,7 @@ def verikit(
         raise SystemExit(f"{case}: asked for {backend}, ran {backend_doc}")
     side = backend if workers == 1 else f"{backend}-{workers}"
     build = backend_doc["build_seconds"] if backend == "native" else None
-    return Run(side, case, doc["distinct_states"], wall, doc["seconds"], build, rss)
+    return Run(side, case, doc["distinct_states"], wall, doc["seconds"], build, rss, loadavg())
 
 
 def warm(spec: Path, consts: list[str]) -> str:
@@ -111,7 +127,8 @@ def spin(case: str, pan: Path) -> Run:
     elapsed = re.search(r"pan: elapsed time ([\d.e+]+) seconds", out)
     if stored is None or elapsed is None:
         raise SystemExit(f"{case}: cannot read pan's output:\n{out}")
-    return Run("spin", case, int(stored.group(1)), wall, float(elapsed.group(1)), None, rss)
+    stored_states, seconds = int(stored.group(1)), float(elapsed.group(1))
+    return Run("spin", case, stored_states, wall, seconds, None, rss, loadavg())
 
 
 def build_pan(rms: int, work: Path) -> Path:
@@ -145,6 +162,7 @@ def figures(runs: list[Run], baseline_rss: dict[tuple[str, str], int]) -> list[F
                 statistics.median(r.search for r in mine),
                 statistics.median(builds) if builds else None,
                 per_state,
+                statistics.median(r.load for r in mine),
             )  # fmt: skip
         )
     return out
@@ -152,7 +170,8 @@ def figures(runs: list[Run], baseline_rss: dict[tuple[str, str], int]) -> list[F
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--cases", nargs="+", default=["twophase8", "twophase9", "raft"])
+    parser.add_argument("--cases", nargs="+",
+                        default=["twophase8", "twophase9", "raft", "liveness"])  # fmt: skip
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--python-rounds", type=int, default=1)
     parser.add_argument("--json", action="store_true")
@@ -162,11 +181,12 @@ def main() -> int:
     cache = tempfile.TemporaryDirectory()  # a cold cache: the first build of each is timed
     os.environ["VERIKIT_CACHE"] = cache.name
     builds = [warm(TWOPHASE, [f"RMs={n}"]) for n in (3, 8, 9)] + [warm(RAFT, ["MaxTerm=3"])]
+    builds.append(warm(LIVENESS, ["N=4"]))
     builds.append(warm(RAFT, ["MaxTerm=3"]).replace("cached already", "cached: a second run"))
     # the start: the same command stopped after one state (interpreter, verikit, the loaded
     # spec and library), so the figure is what the search itself held at its peak
     cases = {"twophase8": (TWOPHASE, ["RMs=8"]), "twophase9": (TWOPHASE, ["RMs=9"]),
-             "raft": (RAFT, ["MaxTerm=3"])}  # fmt: skip
+             "raft": (RAFT, ["MaxTerm=3"]), "liveness": (LIVENESS, ["N=4"])}  # fmt: skip
     baseline = {
         (case, side): verikit(case, spec, consts, side, 1, "--max-states", "1").peak_rss
         for case, (spec, consts) in cases.items() if case in args.cases
@@ -191,6 +211,13 @@ def main() -> int:
                 runs.append(verikit("raft", RAFT, ["MaxTerm=3"], "native"))
                 if python_too:
                     runs.append(verikit("raft", RAFT, ["MaxTerm=3"], "python"))
+            if "liveness" in args.cases:
+                runs.append(verikit("liveness", LIVENESS, ["N=4"], "native"))
+                if python_too:
+                    runs.append(verikit("liveness", LIVENESS, ["N=4"], "python"))
+            if "workers" in args.cases:
+                runs.append(verikit("workers", TWOPHASE, ["RMs=9"], "native", 1))
+                runs.append(verikit("workers", TWOPHASE, ["RMs=9"], "native", 2))
     cache.cleanup()
     table = figures(runs, baseline)
     if args.json:
@@ -198,9 +225,9 @@ def main() -> int:
     else:
         print("\n".join(["first build (code generation + C compiler):", *builds, ""]))
         print(render(table))
-    wrong = [
-        f for f in table if f.case.startswith("twophase") and f.states != COUNTS[int(f.case[-1])]
-    ]
+    expected = {"twophase8": COUNTS[8], "twophase9": COUNTS[9], "workers": COUNTS[9],
+                "liveness": 229_051}  # fmt: skip
+    wrong = [f for f in table if f.case in expected and f.states != expected[f.case]]
     for f in wrong:
         print(f"error: {f.side} on {f.case} stored {f.states:,} states", file=sys.stderr)
     return 1 if wrong else 0
@@ -208,13 +235,13 @@ def main() -> int:
 
 def render(table: list[Figure]) -> str:
     lines = [f"{'case':10} {'side':9} {'states':>11} {'whole s':>8} {'search s':>9} "
-             f"{'build s':>8} {'states/s (search)':>18} {'B/state':>8}"]  # fmt: skip
+             f"{'build s':>8} {'states/s (search)':>18} {'B/state':>8} {'load':>5}"]  # fmt: skip
     for f in table:
         build = f"{f.build:8.2f}" if f.build is not None else " " * 8
         per = f"{f.bytes_per_state:8.1f}" if f.bytes_per_state is not None else " " * 8
         lines.append(
             f"{f.case:10} {f.side:9} {f.states:11,} {f.whole:8.2f} {f.search:9.2f} {build} "
-            f"{f.states / f.search if f.search else 0:18,.0f} {per}"
+            f"{f.states / f.search if f.search else 0:18,.0f} {per} {f.load:5.1f}"
         )
     lines += ratios(table)
     return "\n".join(lines)
@@ -224,16 +251,18 @@ def ratios(table: list[Figure]) -> list[str]:
     by = {(f.case, f.side): f for f in table}
     out = []
     pairs = [("twophase8", "native", "spin"), ("twophase8", "native", "python"),
-             ("twophase9", "native", "spin"), ("raft", "native", "python")]  # fmt: skip
+             ("twophase9", "native", "spin"), ("raft", "native", "python"),
+             ("liveness", "native", "python")]  # fmt: skip
     for case, a, b in pairs:
         if (case, a) in by and (case, b) in by:
             fa, fb = by[case, a], by[case, b]
             out.append(f"{case}: {b}/{a} whole {fb.whole / fa.whole:.2f}x, "
                        f"search {fb.search / fa.search:.2f}x")  # fmt: skip
-    if ("twophase9", "native") in by and ("twophase9", "native-2") in by:
-        one, two = by["twophase9", "native"], by["twophase9", "native-2"]
-        out.append(f"twophase9: 2 workers vs 1: whole {one.whole / two.whole:.2f}x, "
-                   f"search {one.search / two.search:.2f}x")  # fmt: skip
+    for case in ("twophase9", "workers"):
+        if (case, "native") in by and (case, "native-2") in by:
+            one, two = by[case, "native"], by[case, "native-2"]
+            out.append(f"{case}: 2 workers vs 1: whole {one.whole / two.whole:.2f}x, "
+                       f"search {one.search / two.search:.2f}x")  # fmt: skip
     return out
 
 
