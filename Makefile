@@ -4,12 +4,12 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint bench diagrams lease-region fuzz clean
+.PHONY: demo test lint bench bench-cluster diagrams lease-region fuzz clean
 
 $(STAMP): pyproject.toml
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet -e '.[dev,cluster]'
 	touch $(STAMP)
 
 ## demo: set up .venv, install verikit, check a bundled spec, draw a counterexample
@@ -43,6 +43,11 @@ lease-region: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/native.py
 	$(BIN)/python bench/run.py
+
+## bench-cluster: TwoPhase N=9 on a local Ray cluster, 1 worker against 2, whole process and
+## search alone, counts against the single-process run; bytes shipped per state (docs/cluster.md)
+bench-cluster: $(STAMP)
+	$(BIN)/python bench/cluster.py
 
 ## fuzz: 1,000 mutated specs through every command; exit-code histogram and each failure's seed
 fuzz: $(STAMP)

@@ -22,7 +22,7 @@ from verikit.engine.options import CheckOptions, Progress
 from verikit.native.library import SearchOutcome, Status
 from verikit.native.partition import MISROUTED, ORD_BITS, ORD_MASK, ROOT_PART, Committed
 
-CHUNK = 65536  # parents per expand call: bounds the records in flight, and the wait for Ctrl-C
+CHUNK = 262144  # parents per expand call: bounds the records in flight, and the wait for Ctrl-C
 POLL = 0.25  # seconds between looks at the clock, Ctrl-C and progress while workers run
 START_TIMEOUT = 300.0  # seconds for the workers to start (each compiles the model, or not)
 

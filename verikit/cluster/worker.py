@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import platform
+import resource
 import socket
 import time
 from dataclasses import dataclass, replace
@@ -101,6 +102,11 @@ class PartitionWorker:
         """Several workers on one machine: each may grow into its share of the free memory."""
         self.memory_limit = _memory_limit(workers_here)
 
+    def cpu_seconds(self) -> float:
+        """Processor time this worker process has used (bench/cluster.py's per-worker share)."""
+        usage = resource.getrusage(resource.RUSAGE_SELF)
+        return usage.ru_utime + usage.ru_stime
+
     def expand(self, max_parents: int, probing: bool) -> tuple[object, ...]:
         """Expand the next parents: (Expanded, then the records for each worker, b"" for
         this one, whose own successors went straight into its level table)."""
@@ -111,7 +117,7 @@ class PartitionWorker:
         shipped = sum(len(records) for records in out)
         return (Expanded(status, left, shipped, self._p.stored()), *out)
 
-    def receive(self, *batches: bytes) -> int:
+    def receive(self, *batches: bytes | bytearray) -> int:
         for records in batches:
             if records and self.status == 0:
                 self.status = self._p.receive(records)

@@ -135,15 +135,19 @@ class Partition:
         status = self._lib.vkc_expand(max_parents, int(probing), ctypes.byref(left))
         return int(status), left.value
 
-    def take(self, dest: int) -> bytes:
-        """The records waiting for partition `dest` (the buffer empties)."""
-        size = self._lib.vkc_out_bytes(dest)
-        buffer = ctypes.create_string_buffer(size)
-        self._lib.vkc_out_take(dest, buffer)
-        return buffer.raw
+    def take(self, dest: int) -> bytearray:
+        """The records waiting for partition `dest` (the buffer empties), copied once."""
+        records = bytearray(self._lib.vkc_out_bytes(dest))
+        if records:
+            self._lib.vkc_out_take(dest, (ctypes.c_char * len(records)).from_buffer(records))
+        return records
 
-    def receive(self, records: bytes) -> int:
-        return int(self._lib.vkc_receive(records, len(records) // self.record_bytes))
+    def receive(self, records: bytes | bytearray) -> int:
+        count = len(records) // self.record_bytes
+        if isinstance(records, bytearray):  # read in place, as bytes are
+            view = (ctypes.c_char * len(records)).from_buffer(records)
+            return int(self._lib.vkc_receive(view, count))
+        return int(self._lib.vkc_receive(records, count))
 
     def finish(self, pending: int) -> Finished:
         status = self._lib.vkc_finish(pending, self._figures)

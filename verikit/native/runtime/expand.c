@@ -28,6 +28,7 @@
 #define VKC_ORD_BITS 24
 #define VKC_ORD_MASK ((1ull << VKC_ORD_BITS) - 1)
 #define VKC_MASKED 32
+#define VKC_RECENT_BITS 14      /* fingerprints remembered per owner while shipping (256 KB) */
 
 /* statuses (library.Status's numbers) */
 enum { VKC_OK = 0, VKC_OUT_OF_MEMORY = 6, VKC_UNREPRESENTABLE = 7, VKC_TOO_MANY = 8,
@@ -66,7 +67,7 @@ typedef struct vkc_note {
 typedef struct vkc_outbuf {
     uint64_t *recs;     /* n records of VKC_REC words */
     uint64_t n, cap;
-    uint64_t *dedup;    /* (fp, record index + 1) pairs: the chunk's records by state */
+    uint64_t *dedup;    /* (fp, record index + 1) pairs: recently shipped states */
     uint64_t dcap;
 } vkc_outbuf;
 
@@ -237,41 +238,25 @@ static int vkc_arrive(const uint64_t *s, uint64_t fp, uint64_t key, uint64_t ref
 
 /* ------------------------------------------------------------------ outgoing records */
 
-static int vkc_out_dedup_grow(vkc_outbuf *o) {
-    uint64_t cap = o->dcap ? o->dcap * 2 : 1024;
-    uint64_t *grown = (uint64_t *)calloc(cap * 2, sizeof(uint64_t));
-    if (!grown) return 0;
-    for (uint64_t r = 0; r < o->n; r++) {
-        uint64_t fp = vkc_fp(o->recs + r * VKC_REC);
-        uint64_t i = vkc_home(fp, cap);
-        while (grown[2 * i]) i = i + 1 == cap ? 0 : i + 1;
-        grown[2 * i] = fp;
-        grown[2 * i + 1] = r + 1;
-    }
-    free(o->dedup);
-    o->dedup = grown;
-    o->dcap = cap;
-    return 1;
-}
-
-/* Ship a successor to its owner: once per chunk, with the smallest key. */
+/* Ship a successor to its owner, merged (smallest key) with an equal one shipped shortly
+   before: a direct-mapped cache of recent fingerprints per owner, small enough to stay in the
+   processor's cache, catches the duplicates nearby parents make at a fraction of the cost of a
+   full table; the owner merges the rest. (Equal fingerprints mean equal states everywhere in
+   the search, here too.) */
 static int vkc_ship(vkc_outbuf *o, const uint64_t *s, uint64_t fp, uint64_t key, uint64_t ref) {
-    if (o->n + 1 > o->dcap / 2 && !vkc_out_dedup_grow(o)) return 0;
-    uint64_t i = vkc_home(fp, o->dcap);
-    for (;;) {
-        uint64_t f = o->dedup[2 * i];
-        if (f == 0) break;
-        if (f == fp) {
-            uint64_t *rec = o->recs + (o->dedup[2 * i + 1] - 1) * VKC_REC;
-            if (memcmp(rec, s, sizeof(uint64_t) * VK_W) == 0) {
-                if (key < rec[VK_W]) {
-                    rec[VK_W] = key;
-                    rec[VK_W + 1] = ref;
-                }
-                return 1;
-            }
+    if (!o->dedup) {
+        o->dcap = 1ull << VKC_RECENT_BITS;
+        o->dedup = (uint64_t *)calloc(o->dcap * 2, sizeof(uint64_t));
+        if (!o->dedup) return 0;
+    }
+    uint64_t i = (fp * 0x9e3779b97f4a7c15ull) >> (64 - VKC_RECENT_BITS);
+    if (o->dedup[2 * i] == fp) {
+        uint64_t *rec = o->recs + (o->dedup[2 * i + 1] - 1) * VKC_REC;
+        if (key < rec[VK_W]) {
+            rec[VK_W] = key;
+            rec[VK_W + 1] = ref;
         }
-        i = i + 1 == o->dcap ? 0 : i + 1;
+        return 1;
     }
     if (!vkc_grow((void **)&o->recs, &o->cap, (o->n + 1) * VKC_REC, sizeof(uint64_t))) return 0;
     uint64_t *rec = o->recs + o->n * VKC_REC;
