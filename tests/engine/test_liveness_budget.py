@@ -8,7 +8,8 @@ import time
 from dataclasses import replace
 
 from tests.engine.agreement import load
-from verikit.engine import CheckOptions, check, liveness
+from tests.native.handwritten import needs_compiler
+from verikit.engine import CheckOptions, check, liveness, native
 from verikit.engine.result import Verdict
 
 SPEC = """\
@@ -53,3 +54,16 @@ def test_a_safety_violation_is_not_hidden_behind_the_liveness_budget() -> None:
     result = check(load(broken).compiled, CheckOptions(liveness_timeout=1e-9))
     assert result.verdict == Verdict.VIOLATED and not result.safety_established
     assert [d.property for d in result.violations] == ["Small"]
+
+
+@needs_compiler
+def test_the_native_backend_splits_the_same_way() -> None:
+    compiled = load(SPEC).compiled
+    options = CheckOptions(liveness_timeout=1e-9)
+    result = native.check(compiled, options, "native", 1)
+    expected = check(compiled, options)
+    assert result.backend is not None and result.backend.name == "native"
+    assert (result.verdict, result.safety_established, result.liveness_undecided) == (
+        expected.verdict, expected.safety_established, expected.liveness_undecided
+    )
+    assert result.stats.distinct_states == expected.stats.distinct_states
