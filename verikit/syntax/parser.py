@@ -114,24 +114,43 @@ def keywords() -> frozenset[str]:
 
 
 def _parse_tree(text: str) -> Tree[Token]:
-    return _lark().parse(text, on_error=_keyword_as_name)
+    return _lark().parse(text, on_error=_KeywordAsName(text))
 
 
-def _keyword_as_name(error: UnexpectedInput) -> bool:
+_BETWEEN_TOKENS = re.compile(r"(?:\s|//[^\n]*|#[^\n]*)*")
+
+
+class _KeywordAsName:
     """A keyword where a name is expected and the keyword is not is that name: LALR merges
     the states after an expression, so the lexer may read `network` at the start of the next
     statement as the keyword (a declaration may follow an expression elsewhere). Feeding it
-    as a NAME lets parsing go on; anything else is the error it was."""
-    if not isinstance(error, UnexpectedToken) or str(error.token) not in keywords():
-        return False
+    as a NAME lets parsing go on. When the very next token fails too, the keyword was not a
+    name after all (`invariant I: …` after a missing `}`): the error is the keyword's."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.fed: UnexpectedToken | None = None  # the last keyword fed as a name
+
+    def __call__(self, error: UnexpectedInput) -> bool:
+        if not isinstance(error, UnexpectedToken):
+            return False
+        token, fed = error.token, self.fed
+        if fed is not None and _BETWEEN_TOKENS.fullmatch(
+            self.text, fed.token.end_pos or 0, token.start_pos or 0
+        ):
+            raise fed  # the token right after it failed: report the keyword itself
+        if str(token) not in keywords() or "NAME" not in _accepted(error):
+            return False
+        error.interactive_parser.feed_token(Token.new_borrow_pos("NAME", str(token), token))
+        self.fed = error
+        return True
+
+
+def _accepted(error: UnexpectedToken) -> set[str]:
     try:
-        accepted = error.accepts or error.expected
+        return set(error.accepts or error.expected)
     except LarkError:  # pragma: no cover - accepts() replays the parser; be safe
-        accepted = error.expected
-    if "NAME" not in accepted:
-        return False
-    error.interactive_parser.feed_token(Token.new_borrow_pos("NAME", str(error.token), error.token))
-    return True
+        return set(error.expected)
 
 
 _NAME_PROBE = """spec Probe
