@@ -178,7 +178,8 @@ typedef struct worker {
     uint64_t lvl_n; /* entries this worker added to the level table */
     uint64_t shard_in[64];  /* new states of this level per visited-table shard (SHARDS) */
     int64_t hits[VK_N_ACTIONS > 0 ? VK_N_ACTIONS : 1];
-} worker;
+} __attribute__((aligned(128))) worker; /* apart: a worker writes its own fields per successor
+                                            (hits, out.n), never on another's cache line */
 
 #define SHARD_BITS 6
 #define SHARDS (1 << SHARD_BITS)
@@ -222,11 +223,14 @@ static struct {
     uint32_t *nsucc;
     lvl_entry *lvl;
     uint64_t lvl_cap;
-    _Atomic uint64_t lvl_n;
-    _Atomic int lvl_full;
-    _Atomic uint64_t next_chunk;
+    /* counters every worker writes get cache lines of their own; the flags they read often
+       share one that is rarely written */
+    _Alignas(64) _Atomic uint64_t lvl_n;
+    _Alignas(64) _Atomic uint64_t next_chunk;
+    _Alignas(64) _Atomic int lvl_full;
     _Atomic int stop;       /* a status that ends the search at once (timeout, memory, ...) */
     _Atomic int cut;
+    _Alignas(64) int pad_;
     /* the new level, in discovery order */
     uint64_t *nkey, *nfp, *nxt;
     rec *recs;
@@ -1697,7 +1701,10 @@ int vk_api_search(const vk_config *cfg, vk_stats *out) {
     S.start = vk_now();
     S.next_progress = S.start + S.cfg.progress_interval;
     classify();
-    S.w = (worker *)calloc((size_t)S.workers, sizeof(worker));
+    void *workers = NULL;
+    if (posix_memalign(&workers, 128, (size_t)S.workers * sizeof(worker)) == 0)
+        memset(workers, 0, (size_t)S.workers * sizeof(worker));
+    S.w = (worker *)workers;
     int ok = S.w != NULL;
     for (int i = 0; ok && i < SHARDS; i++) ok = shard_init(&S.shards[i]);
     for (int i = 0; ok && i < S.workers; i++) {
