@@ -158,3 +158,16 @@ def test_a_spec_without_invariants_is_proved_free_of_faults(tmp_path: Path) -> N
         f"{bump}: Bump — no state faults (the spec has no invariants or lemmas to prove)",
         "  proved         no runtime fault (k=1)",
     ]
+
+
+def test_a_proof_of_action_properties_says_it_covers_every_step(tmp_path: Path) -> None:
+    spec = tmp_path / "terms.dsl"
+    spec.write_text(
+        "spec Terms\nvar term: 0..3 = 0\naction bump when term < 3 { term = term + 1 }\n"
+        "property Mono: always step: term' >= term\n",
+        encoding="utf-8",
+    )
+    result = runner.invoke(app, ["prove", str(spec)])
+    assert result.exit_code == 0
+    assert "every action property on every step" in result.stdout
+    assert "proved         Mono (k=1)" in result.stdout

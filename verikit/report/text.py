@@ -299,6 +299,9 @@ def _prove_headline(report: ProveReport) -> str:
     expected = report.loaded.model.expected_properties if report.loaded else ()
     broken = [o.property for o in proof.with_status("violated") if o.kind != "fault"]
     match report.verdict:
+        case "proved" if any(o.kind == "step" for o in proof.outcomes):
+            return ("every invariant and lemma holds in every reachable state, every action "
+                    "property on every step, no state faults")  # fmt: skip
         case "proved":
             return "every invariant and lemma holds in every reachable state, no state faults"
         case "expected":
