@@ -135,3 +135,12 @@ def test_a_worker_killed_mid_run_stops_it_with_exit_3_naming_the_worker(
     smaller = load(TWOPHASE, {"RMs": 5}).compiled
     again = cluster.check(smaller, CheckOptions(), "ray", 2)  # the run can be restarted
     assert (again.verdict, again.stats.distinct_states) == (Verdict.HOLDS, 8832)
+
+
+@needs_cluster
+def test_a_worker_that_cannot_build_the_model_stops_the_run_before_it_starts(
+    ray_session: ModuleType,
+) -> None:
+    with pytest.raises(cluster.ClusterUnavailable, match="a cluster worker failed to start: "
+                       "the C compiler rejected the generated code"):  # fmt: skip
+        search.start_workers(ray_session, "this is not C;", 1, True, True, 100)

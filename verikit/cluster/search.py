@@ -16,6 +16,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from verikit.cluster.connect import ClusterUnavailable
 from verikit.cluster.walk import Findings, Stop, split, walk
 from verikit.cluster.worker import Expanded, LevelFindings, PartitionWorker, WorkerInfo
 from verikit.engine.options import CheckOptions, Progress
@@ -312,10 +313,16 @@ def start_workers(ray: Any, c_source: str, parts: int, deadlock: bool, stop_at_f
         infos: list[WorkerInfo] = ray.get(loads, timeout=START_TIMEOUT)
     except ray.exceptions.GetTimeoutError:
         stop_workers(ray, actors, keep=False)
-        raise WorkerLost(f"the workers did not start within {START_TIMEOUT:.0f} s") from None
-    except ray.exceptions.RayError as exc:  # one died starting (an idle one killed meanwhile)
+        raise ClusterUnavailable(
+            f"the {parts} workers did not start within {START_TIMEOUT:.0f} s"
+        ) from None
+    except ray.exceptions.RayError as exc:  # no compiler on a node, a worker killed, ...
         stop_workers(ray, actors, keep=False)
-        raise WorkerLost(f"a worker failed to start: {str(exc).splitlines()[0]}") from None
+        cause = getattr(exc, "cause", None) or exc
+        detail = str(cause).strip().splitlines()
+        raise ClusterUnavailable(
+            f"a cluster worker failed to start: {detail[0] if detail else type(cause).__name__}"
+        ) from None
     hosts: dict[str, int] = {}
     for info in infos:
         hosts[info.host] = hosts.get(info.host, 0) + 1

@@ -75,7 +75,10 @@ class PartitionWorker:
         partition of its search."""
         started = time.monotonic()
         self.close()
-        built = build_c(c_source)
+        try:
+            built = build_c(c_source)
+        except Exception as exc:  # Ray carries plain exceptions back (not NativeBuildError's)
+            raise RuntimeError(f"{exc} (on {self.info.host})") from None
         self.info = replace(self.info, part=part, build_seconds=time.monotonic() - started,
                             cached=built.cached)  # fmt: skip
         self.part, self.parts = part, parts
