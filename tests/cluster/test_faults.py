@@ -144,3 +144,18 @@ def test_a_worker_that_cannot_build_the_model_stops_the_run_before_it_starts(
     with pytest.raises(cluster.ClusterUnavailable, match="a cluster worker failed to start: "
                        "the C compiler rejected the generated code"):  # fmt: skip
         search.start_workers(ray_session, "this is not C;", 1, True, True, 100)
+
+
+def test_ray_refusing_to_join_a_cluster_of_another_version_is_named_a_version_mismatch() -> None:
+    address = connect.Address("head", 6379)
+    refusal = RuntimeError("Version mismatch: The cluster was started with: Ray: 2.59.1 ...")
+    assert connect._why(address, refusal).startswith(
+        "Ray version mismatch with the cluster at ray://head:6379: Version mismatch"
+    )
+    assert "did not answer" in connect._why(address, SystemExit(15))
+
+
+def test_more_workers_than_a_parent_reference_can_name_is_refused() -> None:
+    compiled = load(str(ROOT / "specs" / "two_phase_commit_buggy.dsl")).compiled
+    with pytest.raises(cluster.ClusterUnavailable, match="at most 255 workers"):
+        cluster.check(compiled, CheckOptions(), "ray", 256)

@@ -41,6 +41,7 @@ from verikit.native.library import NativeLibrary, SearchOutcome, Status
 __all__ = ["ClusterUnavailable", "WorkerFailed", "check", "parse_address"]
 
 MAX_EVENTS = 10000  # as the native search's
+MAX_WORKERS = 255  # a stored state's parent reference names its worker in 8 bits
 
 
 def check(
@@ -51,7 +52,7 @@ def check(
     is an INCOMPLETE result that names it (exit 3); Ctrl-C raises engine.search.Interrupted
     with the figures so far, as a single-process check does."""
     address = parse_address(cluster)
-    _supported(compiled, options)
+    _supported(compiled, options, workers)
     source_c, library, build_seconds, cached = _build(compiled)
     wanted = workers or (default_workers() if address.host is None else None)
     with _interruptible() as interrupted, connected(address, wanted) as (ray, count, reused):
@@ -104,7 +105,9 @@ def _interruptible() -> Iterator[Callable[[], bool]]:
         signal.signal(signal.SIGINT, previous)
 
 
-def _supported(compiled: CompiledModel, options: CheckOptions) -> None:
+def _supported(compiled: CompiledModel, options: CheckOptions, workers: int | None) -> None:
+    if workers is not None and workers > MAX_WORKERS:
+        raise ClusterUnavailable(f"--cluster runs at most {MAX_WORKERS} workers, not {workers}")
     if compiled.model.symmetric and options.symmetry:
         raise ClusterUnavailable(
             "--cluster does not reduce `symmetric` node groups yet: add --no-symmetry to count "
@@ -149,7 +152,8 @@ def _result(
     unsupported = {
         Status.UNREPRESENTABLE: "a value does not fit the native state layout",
         Status.TOO_MANY_EVENTS: "too many faults to list",
-        Status.UNSUPPORTED: "more than 32 invariants or reachables, or 16M successors of a state",
+        Status.UNSUPPORTED: "more than 32 invariants or reachables, 16M successors of a state, "
+        "or 4G states in one worker",
     }
     if outcome.status in unsupported:
         raise ClusterUnavailable(

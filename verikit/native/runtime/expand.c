@@ -639,6 +639,7 @@ int vkc_commit(uint64_t limit, int64_t at_rank, int64_t *figures) {
             if (C.cur_rank[j] <= at_rank) transitions += C.nsucc[j];
     uint64_t kept = 0;
     for (uint64_t i = 0; i < C.n_new && C.nkey[i] < limit; i++) kept += C.nrank[i] >= 0;
+    if (C.count + kept > 0xffffffffull) return C.status = VKC_UNSUPPORTED; /* 32-bit indices */
     free(C.cur);
     free(C.cur_rank);
     free(C.nsucc);
