@@ -44,10 +44,6 @@ def private_cache(
 @pytest.mark.parametrize("path", SPECS, ids=lambda p: p.name)
 def test_a_spec_explores_the_same_under_both_engines(path: Path) -> None:
     model = load(path).model
-    if model.symmetric:  # symmetry reduction is not in native v1
-        with pytest.raises(NativeRefusal, match="symmetric"):
-            agree(model, LIMIT)
-        return
     if path.name in REFUSED:
         with pytest.raises(NativeRefusal, match=REFUSED[path.name]):
             agree(model, LIMIT)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import subprocess
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -10,8 +11,16 @@ from typing import Any
 import pytest
 
 from verikit.api import load
+from verikit.core.model import Model
 from verikit.native import build as native_build
-from verikit.native.build import NativeBuildError, NativeUnavailable, build_c, find_compiler
+from verikit.native.build import (
+    NativeBuildError,
+    NativeUnavailable,
+    build_c,
+    build_model,
+    find_compiler,
+)
+from verikit.native.codegen import NativeSource, generate
 from verikit.native.library import NativeFault
 
 from .handwritten import SPEC, build_twophase, needs_compiler, twophase_c
@@ -156,3 +165,25 @@ def test_a_compiler_that_cannot_build_the_runtime_is_no_compiler(
     message = str(caught.value)
     assert "cannot build verikit's runtime (probe.c:1:10: fatal error: stdint.h" in message
     assert "apt-get install gcc libc6-dev" in message
+
+
+def test_a_model_built_before_is_loaded_without_generating_its_c_again(
+    private_cache: Path,
+) -> None:
+    small, large = (load(SPEC, {"RMs": n}).model for n in (2, 3))
+    generated: list[int] = []
+
+    def generating(model: Model) -> Callable[[], NativeSource]:
+        def run() -> NativeSource:
+            generated.append(1)
+            return generate(model)
+
+        return run
+
+    first = build_model(small, generating(small))
+    again = build_model(load(SPEC, {"RMs": 2}).model, generating(small))  # an equal model
+    assert generated == [1] and not first.cached and again.cached
+    assert again.library.init_states() == first.library.init_states()
+    other = build_model(large, generating(large))  # another model: generated and built
+    assert generated == [1, 1] and not other.cached
+    assert len(list((private_cache / "native").glob("vk-m-*.so"))) == 2

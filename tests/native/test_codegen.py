@@ -47,11 +47,31 @@ def test_the_source_names_its_layout_and_properties() -> None:
     assert generate(model).c == source.c  # deterministic
 
 
-def test_symmetric_groups_are_refused() -> None:
+def test_symmetry_without_a_group_of_two_nodes_generates_no_canonical_form() -> None:
     model = replace(model_of(COUNTER), symmetric=("P",))
-    with pytest.raises(NativeRefusal, match="symmetric") as refused:
-        generate(model)
-    assert refused.value.construct == "symmetric node groups (P)"
+    assert generate(model).c == generate(model_of(COUNTER)).c
+
+
+def test_a_network_without_a_bound_is_refused_at_its_declaration() -> None:
+    text = "spec S\nmessage M {}\n\nnetwork { loss: true }\nnode P[2] { var x: bool = false }\n"
+    with pytest.raises(NativeRefusal) as refused:
+        generate(model_of(text))
+    assert refused.value.construct == "a network without max_in_flight"
+    assert (refused.value.span.line, refused.value.span.col) == (4, 1)
+
+
+def test_nodes_without_messages_need_no_room_in_flight() -> None:
+    text = "spec S\nnode P[2] {\n  var x: bool = false\n  action a when not x { x = true }\n}\n"
+    source = generate(model_of(text))
+    assert source.layout.bits == 2 * 2 + 4  # x of each node (and its present bit); the channels
+
+
+def test_symmetric_sets_of_sets_of_nodes_are_refused_at_their_variable() -> None:
+    text = "spec S\nsymmetric node P[2] {\n  var s: set<set<P>> = {}\n}\n"
+    with pytest.raises(NativeRefusal) as refused:
+        generate(model_of(text))
+    assert refused.value.construct.startswith("symmetry over values of type set<")
+    assert (refused.value.span.line, refused.value.span.col) == (3, 3)
 
 
 @pytest.mark.parametrize(

@@ -31,8 +31,9 @@ from verikit.engine.deadline import DeadlineExpired, deadline_of, interrupt_at
 from verikit.engine.options import CheckOptions, Progress
 from verikit.engine.result import ActionCoverage, Backend, CheckResult, Discovery, Stats, Verdict
 from verikit.engine.spans import action_at
+from verikit.engine.symmetry import symmetric_groups
 from verikit.errors import Span, SpecFault
-from verikit.native.build import HasC, NativeUnavailable, build, find_compiler
+from verikit.native.build import HasC, NativeUnavailable, build, build_model, find_compiler
 from verikit.native.library import (
     Event,
     EventKind,
@@ -110,6 +111,8 @@ def check(
     reason = "a C compiler was found and the spec is supported"
     if compiled.model.liveness:
         reason += "; liveness decided on the Python state graph"
+    if options.symmetry and symmetric_groups(compiled.model):
+        result = replace(result, symmetry=compiled.model.symmetric)  # as python reports it
     info = Backend(
         "native",
         reason,
@@ -151,8 +154,10 @@ def _native_library(
     if model.symmetric and not options.symmetry:
         model = replace(model, symmetric=())  # --no-symmetry: the unreduced space, natively
     started = time.monotonic()
-    source = (generate or _codegen())(model)
-    built = build(source)
+    if generate is None:  # found by the model when built before: no C generated (nor the
+        built = build_model(model, lambda: _codegen()(model))  # generator imported: 0.1 s)
+    else:
+        built = build(generate(model))
     return built.library, time.monotonic() - started, built.cached
 
 

@@ -18,6 +18,7 @@ import shutil
 import subprocess
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -194,6 +195,49 @@ def _temporary_cache() -> Path:
 def build(source: HasC) -> Built:
     """Compile (or reuse) the shared library of a generated model and load it."""
     return build_c(source.c)
+
+
+def build_model(model: object, generate: Callable[[], HasC]) -> Built:
+    """The library of `model`: found by the model itself when it was built before, so a
+    cached run generates no C (generating raft's costs 30-70 ms, finding and loading its
+    library 1 ms); else `generate()`d and built, and remembered under the model's key too."""
+    compiler = find_compiler()
+    alias = cache_dir() / f"vk-m-{_model_key(model, compiler)}.so"
+    if alias.exists():
+        try:
+            return Built(NativeLibrary(alias), alias, True, 0.0)
+        except OSError:
+            alias.unlink(missing_ok=True)  # a damaged entry: build it again
+    built = build(generate())
+    partial = alias.with_name(f"{alias.name}.{os.getpid()}-{secrets.token_hex(4)}.part")
+    try:  # a second name of the same file, whole or absent
+        os.link(built.path, partial)
+        os.replace(partial, alias)
+    except OSError:
+        partial.unlink(missing_ok=True)
+    return built
+
+
+def _model_key(model: object, compiler: Compiler) -> str:
+    """A hash of everything that decides a model's library without generating its C: the
+    model (its repr lists every field of the IR, spans included), the code that turns it into
+    C (verikit/native and verikit/core), the runtime, the compiler and its flags."""
+    digest = hashlib.sha256(repr(model).encode())
+    for part in (_generator_stamp(), compiler.path, compiler.identity, " ".join(FLAGS)):
+        digest.update(b"\0")
+        digest.update(part.encode())
+    return digest.hexdigest()[:32]
+
+
+@functools.lru_cache(maxsize=1)
+def _generator_stamp() -> str:
+    digest = hashlib.sha256()
+    package = Path(__file__).parent
+    files = [*package.glob("*.py"), *(package.parent / "core").glob("*.py"), *RUNTIME.iterdir()]
+    for path in sorted(files):
+        if path.is_file():
+            digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
 
 
 def build_c(model_c: str) -> Built:

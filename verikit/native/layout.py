@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from verikit.core.model import Model
+from verikit.core.model import Model, Var
 from verikit.core.types import (
     MISSING,
     BagType,
@@ -530,18 +530,29 @@ def _no_messages(t: Type) -> bool:
     return False
 
 
+def var_span(model: Model, v: Var) -> Span:
+    """Where a state variable was declared: the network's slots (the messages in flight,
+    `up`, the partition) at the `network` declaration; else the spec's."""
+    if v.span != NO_SPAN:
+        return v.span
+    if model.network is not None and v.role != "user" and model.network.span != NO_SPAN:
+        return model.network.span
+    return model.span
+
+
 def state_layout(model: Model) -> StateLayout:
     """The layout of every slot of `model`'s state; NativeRefusal for what cannot be bounded."""
     bound = model.network.max_in_flight if model.network is not None else None
     slots = []
     for i, v in enumerate(model.vars):
         net = model.network is not None and i == model.network.slot
-        span = v.span if v.span != NO_SPAN else model.span
+        span = var_span(model, v)
         if net and bound is None and _no_messages(v.type):
             bound = 0  # a spec without messages: nothing is ever in flight
         held = bound
         if net and model.network is not None and not model.network.reorder and bound is not None:
-            held = model.network.queue_bound()  # one FIFO queue's positions
+            per_queue = model.network.queue_bound()  # one FIFO queue's positions
+            held = bound if per_queue is None else min(bound, per_queue)
         try:
             slots.append(layout_of(v.type, span, held if net else None))
         except NativeRefusal as refusal:
