@@ -134,3 +134,14 @@ def test_a_set_constant_from_the_command_line_replaces_the_declared_one() -> Non
 def test_index_and_order_of_node_ids_run_the_same_in_every_engine() -> None:
     agreed = every_engine_agrees(corpus("holds/node_order.dsl"), budget=3)
     assert agreed.faults == () and agreed.result.stats.distinct_states == 314
+
+
+# ---------------------------------------------------------------- deadlock: allowed
+
+
+def test_deadlock_allowed_is_the_same_in_every_engine() -> None:
+    agreed = every_engine_agrees(corpus("holds/deadlock_allowed.dsl"))
+    assert agreed.result.violations == () and agreed.result.stats.distinct_states == 4
+    reported = corpus("holds/deadlock_allowed.dsl").replace("allowed", "reported")
+    found = every_engine_agrees(reported).result.violations
+    assert [(d.kind, len(d.path) - 1) for d in found][:1] == [("deadlock", 2)]

@@ -175,3 +175,19 @@ def test_keywords_that_work_as_names_stay_allowed() -> None:
     model_of("spec K\nvar to: int = 0\naction a { to = to + 1\n to = 2 }\n")
     model = model_of("spec K\nvar network: int = 0\naction a {\n to = 1\n network = 2 }\nvar to: int = 0\n")
     assert [v.name for v in model.vars] == ["network", "to"]
+
+
+# ---------------------------------------------------------------- deadlock: allowed
+
+
+def test_deadlock_allowed_turns_deadlock_reports_off() -> None:
+    text = "spec D\nvar x: 0..1 = 0\naction a when x == 0 { x = 1 }\n"
+    assert model_of(text).deadlock and model_of(text + "deadlock: reported\n").deadlock
+    assert not model_of(text + "deadlock: allowed\n").deadlock
+
+
+def test_a_deadlock_setting_is_one_of_two_words_given_once() -> None:
+    text = "spec D\nvar x: 0..1 = 0\naction a when x == 0 { x = 1 }\n"
+    assert the_error(text + "deadlock: fine\n")[:2] == (4, 1)
+    line, col, message = the_error(text + "deadlock: allowed\ndeadlock: allowed\n")
+    assert (line, message) == (5, "duplicate `deadlock` declaration (first at line 4)")

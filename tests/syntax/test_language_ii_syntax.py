@@ -33,6 +33,12 @@ def test_statements_survive_print_and_parse(body: str) -> None:
     assert parse(format_spec(spec)) == spec
 
 
+def test_deadlock_setting_survives_print_and_parse() -> None:
+    spec = parse("spec D\nvar x: int = 0\ndeadlock: allowed\n")
+    assert spec.decls[1] == a.DeadlockDecl("allowed")
+    assert parse(format_spec(spec)) == spec
+
+
 def test_tuples_as_values_types_and_bindings() -> None:
     (let,) = stmts("let (a, b) = (x, (y, 1))")
     assert let == a.LetTupleStmt(("a", "b"), a.TupleExpr((X, a.TupleExpr((Y, a.IntLit(1))))))

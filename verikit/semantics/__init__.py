@@ -27,7 +27,7 @@ from verikit.semantics.lower import (
 )
 from verikit.semantics.network import Network, read_settings
 from verikit.semantics.queries import lower_queries
-from verikit.semantics.scope import declare
+from verikit.semantics.scope import Declarations, declare
 from verikit.semantics.sizes import check_domains, check_layout
 from verikit.semantics.types import Types
 from verikit.syntax import ast
@@ -83,10 +83,16 @@ def analyze(
         properties=properties,
         nodes=tuple(groups.values()),
         network=env.network.info() if env.network is not None else None,
-        deadlock=bool(actions),  # with no action at all (only queries, say) nothing can stall
+        # with no action at all (only queries, say) nothing can stall
+        deadlock=bool(actions) and not _deadlock_allowed(decls),
         expected=expected,
         symmetric=tuple(n.name for n in decls.nodes.values() if n.decl.symmetric),
         fairness=fairness,
         span=spec.span,
         queries=queries,
     )
+
+
+def _deadlock_allowed(decls: Declarations) -> bool:
+    """`deadlock: allowed`: no state without successors is a deadlock (`terminal when true`)."""
+    return decls.deadlock is not None and decls.deadlock.mode == "allowed"

@@ -49,6 +49,7 @@ class Declarations:
     inits: list[ast.InitDecl] = field(default_factory=list)
     properties: list[ast.PropertyDecl | ast.TerminalDecl] = field(default_factory=list)
     network: ast.NetworkDecl | None = None
+    deadlock: ast.DeadlockDecl | None = None
     expects: list[ast.ExpectDecl] = field(default_factory=list)
     fairness: list[ast.FairnessDecl] = field(default_factory=list)
     queries: list[ast.QueryDecl] = field(default_factory=list)
@@ -69,6 +70,9 @@ def reserved_word(name: str, span: Span, diags: Diagnostics) -> bool:
         f"`{name}_`",
     )
     return False
+
+
+DEADLOCK_MODES = ("allowed", "reported")
 
 
 class _Namespace:
@@ -141,6 +145,18 @@ def declare(spec: ast.Spec, diags: Diagnostics) -> Declarations:
                     decls.network = decl
             case ast.ExpectDecl():
                 decls.expects.append(decl)
+            case ast.DeadlockDecl():
+                if decls.deadlock is not None:
+                    line = decls.deadlock.span.line
+                    diags.error(decl.span, f"duplicate `deadlock` declaration (first at line {line})")
+                elif decl.mode not in DEADLOCK_MODES:
+                    diags.error(
+                        decl.span,
+                        f"`deadlock: {decl.mode}`: expected `deadlock: allowed` (stopping "
+                        "anywhere is fine) or `deadlock: reported` (the default)",
+                    )
+                else:
+                    decls.deadlock = decl
             case ast.HandlerDecl(message=message):
                 diags.error(decl.span, f"`on {message}` handlers belong inside a `node`")
     return decls
@@ -191,6 +207,8 @@ def _decl_word(decl: ast.Decl) -> str:
             return "a `fair` declaration"
         case ast.TerminalDecl():
             return "a `terminal` condition"
+        case ast.DeadlockDecl():
+            return "a `deadlock` setting"
         case ast.ExpectDecl():
             return "an `expect violation`"
     return "this declaration"

@@ -70,7 +70,7 @@ _GROUPS: tuple[tuple[str, frozenset[str], frozenset[str]], ...] = (
     ("a declaration", frozenset({"action", "var", "fn"}), frozenset({
         "const", "type", "message", "network", "durable", "var", "init", "action", "fn",
         "node", "symmetric", "on", "invariant", "reachable", "constraint", "terminal", "expect",
-        "lemma", "property", "fair", "strong", "query"})),
+        "lemma", "property", "fair", "strong", "query", "deadlock"})),
     ("a statement", frozenset({"let", "choose", "skip"}), frozenset({
         "if", "choose", "for", "let", "require", "assert", "send", "broadcast", "skip", "NAME"})),
     ("a type", frozenset({"enum", "record", "set"}), frozenset({

@@ -190,6 +190,8 @@ def _key(decl: a.Decl) -> Key | None:
             return ("network",)
         case a.TerminalDecl():
             return ("terminal",)
+        case a.DeadlockDecl():
+            return ("deadlock",)
         case a.FairnessDecl():
             return ("fair", decl.kind, decl.target or "")
     return None
