@@ -680,18 +680,25 @@ def _load_for_trace(
             f"{trace_path} is a trace of spec {recorded}, not of {spec.name} ({spec_path})"
         )
     user = dict(consts or {})
-    try:  # set and tuple constants are recorded as their text
-        saved: dict[str, ConstValue] = {
-            n: _const_value(n, v) if isinstance(v, str) else v for n, v in written.items()
-        }
-    except UsageError as error:
-        raise UsageError(f"{trace_path}: {error}") from None
+    saved = {n: _recorded_const(trace_path, n, v) for n, v in written.items()}
     # the trace's constants meet the same checks and size limits as --const, named as its own
     sources = {name: f"{trace_path}'s #meta" for name in saved if name not in user}
     try:
         return _load_parsed(source, spec, {**saved, **user}, sources)
     except SpecError as error:
         raise _blame_trace(error, spec, user, trace_path, {n: saved[n] for n in sources}) from None
+
+
+def _recorded_const(trace_path: str | Path, name: str, value: int | str) -> ConstValue:
+    """A constant from a trace's #meta: a set or tuple constant is recorded as its text."""
+    if not isinstance(value, str):
+        return value
+    try:
+        return literal_value(value)
+    except ValueError as problem:
+        raise UsageError(
+            f"{trace_path}: constant {name} = {value} in its #meta: {problem}"
+        ) from None
 
 
 def _blame_trace(

@@ -254,6 +254,8 @@ def test_the_constants_of_a_run_travel_with_its_trace() -> None:
     doc = json.loads(json.dumps(to_itf(replay(c, check(c).violations[0]), model)))
     assert consts_of(doc) == {"N": 2, "Fast": True}
     assert consts_of({"states": []}) == {}
-    doc["#meta"]["verikit"]["consts"]["N"] = "two"
-    with pytest.raises(ItfError, match="constant N must be an int or a bool"):
+    doc["#meta"]["verikit"]["consts"]["N"] = "{{1, 2}}"  # a set constant, as its text
+    assert consts_of(doc)["N"] == "{{1, 2}}"
+    doc["#meta"]["verikit"]["consts"]["N"] = [1, 2]
+    with pytest.raises(ItfError, match="constant N must be an int, a bool or a set's text"):
         consts_of(doc)

@@ -46,6 +46,7 @@ from verikit.core.types import (
     node_name,
     ordinal,
 )
+from verikit.semantics.consts import const_text
 from verikit.trace.text import headline
 from verikit.trace.trace import Step, Trace
 
@@ -71,7 +72,7 @@ def to_itf(trace: Trace, model: Model) -> dict[str, Json]:
                 "property": trace.property,
                 "kind": trace.kind,
                 # real constants only feed timing queries: they never shape a trace
-                "consts": {k: v for k, v in model.consts if not isinstance(v, Fraction)},
+                "consts": {k: _const(v) for k, v in model.consts if not isinstance(v, Fraction)},
                 **({"bases": list(model.bases)} if model.bases else {}),
             },
         },
@@ -112,16 +113,24 @@ def bases_of(doc: dict[str, Json]) -> tuple[str, ...]:
     return tuple(b for b in bases if isinstance(b, str))
 
 
-def consts_of(doc: dict[str, Json]) -> dict[str, int | bool]:
-    """The constants a trace was made with (so a replay loads the spec the same way)."""
+def _const(value: object) -> Json:
+    """A constant in #meta: a set or tuple as the spec would write it (consts_of reads it)."""
+    return const_text(value) if isinstance(value, frozenset | tuple) else value  # type: ignore[return-value]
+
+
+def consts_of(doc: dict[str, Json]) -> dict[str, int | bool | str]:
+    """The constants a trace was made with (so a replay loads the spec the same way); a set
+    or tuple constant comes as its text, for the loader to read."""
     meta = doc.get("#meta")
     verikit = meta.get("verikit") if isinstance(meta, dict) else None
     consts = verikit.get("consts") if isinstance(verikit, dict) else None
     if not isinstance(consts, dict):
         return {}
     for name, value in consts.items():
-        if not isinstance(value, int):  # bool is an int too
-            raise ItfError(f"constant {name} must be an int or a bool, got {json.dumps(value)}")
+        if not isinstance(value, int | str):  # bool is an int too
+            raise ItfError(
+                f"constant {name} must be an int, a bool or a set's text, got {json.dumps(value)}"
+            )
     return dict(consts)
 
 
