@@ -191,3 +191,10 @@ def test_a_deadlock_setting_is_one_of_two_words_given_once() -> None:
     assert the_error(text + "deadlock: fine\n")[:2] == (4, 1)
     line, col, message = the_error(text + "deadlock: allowed\ndeadlock: allowed\n")
     assert (line, message) == (5, "duplicate `deadlock` declaration (first at line 4)")
+
+
+def test_errors_quote_tuples_lets_and_picks() -> None:
+    base = "spec S\nvar x: 0..3 = 0\naction a { x = %s }\n"
+    assert the_error(base % "(1, 2)")[2] == "`(1, 2)` is tuple<int, int>, expected 0..3 for `x`"
+    assert the_error(base % "let y = 1 in y == 1")[2].startswith("`let y = 1 in y == 1` is bool")
+    assert the_error(base % "pick b in bool where b")[2].startswith("`pick b in bool where b` is bool")

@@ -53,6 +53,13 @@ def _text(e: ast.Expr) -> str:
             return f"{_sub(base)}[{_text(index)}]"
         case ast.CallExpr(name=name, args=args):
             return f"{name}({', '.join(_text(a) for a in args)})"
+        case ast.TupleExpr(elems=elems):
+            return "(" + ", ".join(_text(x) for x in elems) + ")"
+        case ast.LetExpr(name=name, value=value, body=body):
+            return f"let {name} = {_text(value)} in {_text(body)}"
+        case ast.PickExpr(var=var, domain=domain, filter=cond):
+            where = "" if cond is None else f" where {_text(cond)}"
+            return f"pick {var} in {_text(domain)}{where}"
         case ast.AllExpr(type=texpr):
             return f"all {texpr.name}" if isinstance(texpr, ast.NamedType) else "all …"
     return "…"
@@ -61,4 +68,5 @@ def _text(e: ast.Expr) -> str:
 def _sub(e: ast.Expr) -> str:
     """An operand, parenthesised when it is itself an operator application."""
     text = _text(e)
-    return f"({text})" if isinstance(e, ast.BinOp | ast.IfExpr | ast.Quantifier) else text
+    low = ast.BinOp | ast.IfExpr | ast.Quantifier | ast.LetExpr | ast.PickExpr
+    return f"({text})" if isinstance(e, low) else text
