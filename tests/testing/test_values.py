@@ -54,3 +54,14 @@ def test_a_wrong_value_names_where_and_what_was_expected(value, message):
 def test_ints_out_of_range_come_back_to_be_compared_not_rejected():
     p = load(CRDT).model.vars[0].type
     assert from_python(p, {0: [2, 0], 1: [0, 0]}, "p") == ((2, 0), (0, 0))
+
+
+def test_a_tuple_crosses_as_a_python_tuple():
+    from verikit.core.types import BOOL, IntType, SetType, tuple_type
+
+    pairs = SetType(tuple_type((IntType(1, 3), BOOL)))
+    value = frozenset({(1, True), (3, False)})
+    assert to_python(pairs, value) == value
+    assert from_python(pairs, to_python(pairs, value), "edges") == value
+    with pytest.raises(ValueError, match=r"edges"):
+        from_python(pairs, frozenset({(1, True, 2)}), "edges")

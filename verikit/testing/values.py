@@ -41,6 +41,7 @@ from verikit.core.types import (
     SetType,
     Type,
     domain,
+    is_tuple,
     node_name,
     ordinal,
 )
@@ -82,6 +83,8 @@ def to_python(t: Type, v: Any) -> Any:
     match t:
         case OptionType(inner=inner):
             return None if v is None else to_python(inner, v)
+        case RecordType(fields=fields) if is_tuple(t):  # a tuple is a Python tuple
+            return tuple(to_python(ft, x) for (_, ft), x in zip(fields, v, strict=True))
         case RecordType(fields=fields):
             return Record({name: to_python(ft, x) for (name, ft), x in zip(fields, v, strict=True)})
         case MessageType():
@@ -119,6 +122,12 @@ def from_python(t: Type, v: Any, where: str) -> Any:
             return _node(groups, v, where)
         case OptionType(inner=inner):
             return None if v is None else from_python(inner, v, where)
+        case RecordType(fields=fields) if is_tuple(t):
+            items = _expect(v, tuple, f"a tuple of {len(fields)}", where)
+            if len(items) != len(fields):
+                raise _wrong(where, f"a tuple of {len(fields)}", v)
+            return tuple(from_python(ft, x, f"{where}[{n}]")
+                         for (n, ft), x in zip(fields, items, strict=True))  # fmt: skip
         case RecordType(fields=fields):
             record = _expect(v, Mapping, f"a record with fields {_names(fields)}", where)
             return tuple(from_python(ft, _field(record, name, where), f"{where}.{name}")
