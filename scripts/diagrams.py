@@ -18,6 +18,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+from verikit import api
+from verikit.errors import SpecError
+from verikit.syntax import ast
+
 ROOT = Path(__file__).resolve().parents[1]
 HEADING = re.compile(r"^#+ .*counterexample", re.IGNORECASE)
 
@@ -27,8 +31,16 @@ def shows_a_bug(spec: Path) -> bool:
     witness from `verikit query`, not a trace to draw)."""
     text = spec.read_text(encoding="utf-8")
     expected = set(re.findall(r"^expect violation (\w+)", text, re.M))
-    queries = set(re.findall(r"^query (\w+)", text, re.M))
-    return spec.stem.endswith("_buggy") or bool(expected - queries)
+    return spec.stem.endswith("_buggy") or bool(expected - queries_of(spec))
+
+
+def queries_of(spec: Path) -> set[str]:
+    """The queries a spec asks, its own and those of the spec it extends (a variant)."""
+    try:
+        parsed = api.parse_source(api.read_source(spec))
+    except (SpecError, api.UsageError):
+        return set()  # `verikit check` reports the error when it draws
+    return {decl.name for decl in parsed.decls if isinstance(decl, ast.QueryDecl)}
 
 
 def draw(spec: Path, image: Path) -> bool:

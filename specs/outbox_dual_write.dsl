@@ -13,6 +13,10 @@ spec OutboxDualWrite
 // Bug: begin, publish, the broker receives the event, roll back: downstream services act on
 // an order that does not exist. (Committing first and publishing after has the opposite
 // failure: a crash in between loses the event.) Fixed by outbox.dsl.
+//
+// A full copy, not `extends "outbox.dsl"`: without the relay, outbox.dsl's fairness
+// declarations (`strong fair action Relay.publish`, `fair delivery`) would have to go, and a
+// variant cannot leave out fairness declarations (there is no `drop fair`).
 
 const Orders = 3
 

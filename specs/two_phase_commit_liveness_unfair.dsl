@@ -12,6 +12,9 @@ spec TwoPhaseCommitLivenessUnfair
 // Atomicity still holds.
 //
 // Constants: N = 3 participants, MaxInFlight = 2 messages in flight at most.
+//
+// A full copy, not `extends "two_phase_commit_liveness.dsl"`: a variant cannot leave out
+// its base's fairness declarations (docs/language.md, "Variants", has no `drop fair`).
 
 const N = 3
 const MaxInFlight = 2

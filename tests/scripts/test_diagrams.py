@@ -10,6 +10,7 @@ import pytest
 from scripts.diagrams import main, page_for, shows_a_bug, with_image
 
 CORPUS = Path(__file__).parents[1] / "corpus"
+SPECS = Path(__file__).parents[2] / "specs"
 PAGE = "# Counter\n\nIt counts.\n\n## Counterexample\n\nx passes 2.\n"
 
 
@@ -44,6 +45,13 @@ def test_buggy_variants_and_expect_violation_specs_show_a_bug(tmp_path: Path) ->
         True,
         False,
     ]
+
+
+def test_a_variant_expecting_its_inherited_query_to_fail_shows_no_trace(tmp_path: Path) -> None:
+    shutil.copy(SPECS / "lease_timing.dsl", tmp_path / "timing.dsl")
+    variant = 'spec Short extends "timing.dsl"\nconst Guard = D\nexpect violation BothHoldLease\n'
+    (tmp_path / "short.dsl").write_text(variant)
+    assert not shows_a_bug(tmp_path / "short.dsl")  # a witness from `verikit query`, no trace
 
 
 @pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz `dot` not installed")
