@@ -146,3 +146,28 @@ reachable HandedOff:
     forall h in r.hints: h.owner not in down and h.ver.w in h.owner.held
 
 terminal when writes == MaxWrites
+
+// Why it holds (what `verikit prove` needs to prove it by induction): every version anywhere —
+// stored, hinted or in flight — is a real write with its real vector; write w's vector counts
+// at most w writes, and each replica's own entry in any vector is one it has seen itself (it
+// made those writes), so a new write's vector is strictly newer than every earlier one and no
+// two writes share a vector; hints go only to a stand-in, for a failed home node.
+fn genuine(v: Ver) -> bool = v.w <= writes and v.vv == vvOf[v.w]
+
+lemma HeldAreWritten: forall r in Replica: forall w in r.held: w <= writes
+lemma StoredAreGenuine: forall r in Replica: forall v in r.store: genuine(v) and v.w in r.held
+lemma HintedAreGenuine: forall r in Replica: forall h in r.hints: genuine(h.ver)
+lemma InFlightAreGenuine:
+  forall v in Ver:
+    (in_flight(Replicate { ver: v }) or in_flight(Gossip { ver: v }) or in_flight(Handoff { ver: v })
+      or exists o in Replica: in_flight(Hinted { ver: v, owner: o }))
+    implies genuine(v)
+lemma VectorsCountWrites: forall w in WId: forall q in Replica: vvOf[w][q] <= (if w <= writes then w else 0)
+lemma OwnEntriesSeen:
+  forall w in WId: forall q in Replica: w <= writes and vvOf[w][q] > 0 implies
+    exists u in q.store: u.vv[q] >= vvOf[w][q]
+lemma DistinctVectors: forall a, b in WId: a < b and b <= writes implies vvOf[a] != vvOf[b]
+lemma OneDownAtATime: forall a, b in down: a == b
+lemma HintsToStandIns:
+  forall v in Ver: forall o, x, r in Replica:
+    in_flight(Hinted { ver: v, owner: o }, x, r) implies o != r and home(o) and not home(r)

@@ -138,3 +138,48 @@ reachable ChosenTwice: exists b1, b2 in Ballot: b1 < b2 and chosen_at(b1) and ch
 
 // the budget of ballots is spent: nobody can start phase 1 again
 terminal when lastBallot == MaxBallot
+
+// Why it holds (what `verikit prove` needs to prove it by induction) — Lamport's SafeAt: a
+// ballot's proposal is safe: for every lower ballot c a majority either voted at c for the
+// same value or promised past c without voting at c (so c can choose nothing else); an
+// acceptor's accepted proposal is its highest vote; a promise in flight reports the highest
+// vote below its ballot; a proposer collecting promises knows that no promising acceptor
+// voted between the highest ballot reported and its own.
+fn voted(a: Acceptor, c: Ballot) -> bool = a in votes[c]
+fn safe_at(b: Ballot, v: Value) -> bool =
+  forall c in Ballot: c < b implies exists q in majorities(): forall a in q:
+    (voted(a, c) and proposal[c] == v) or (not voted(a, c) and a.promise > c)
+
+lemma ProposalsAreSafe:
+  forall b in Ballot: forall v in Value: proposal[b] == v implies safe_at(b, v) and v in wanted
+lemma ProposedOnlyHandedOut: forall b in Ballot: proposal[b] != none implies b <= lastBallot
+lemma VotesForProposals: forall b in Ballot: votes[b] != {} implies proposal[b] != none
+lemma AcceptorsRemember:
+  forall a in Acceptor:
+    a.accBal <= a.promise and a.promise <= lastBallot and (a.accBal == 0) == (a.accVal == none)
+    and (a.accBal > 0 implies voted(a, a.accBal) and proposal[a.accBal] == a.accVal)
+    and forall c in Ballot: voted(a, c) implies c <= a.accBal
+lemma AcceptsCarryTheProposal:
+  forall b in Ballot: forall v in Value: in_flight(Accept { bal: b, val: v }) implies proposal[b] == v
+lemma PreparesHandedOut: forall b in Ballot: in_flight(Prepare { bal: b }) implies b <= lastBallot
+lemma PromisesReportTheHighestVote:
+  forall a in Acceptor: forall p in Proposer: forall b in Ballot: forall ab in 0..MaxBallot:
+    (in_flight(Promise { bal: b, accBal: ab, accVal: none }, a, p) implies
+      ab == 0 and a.promise >= b and forall c in Ballot: c < b implies not voted(a, c))
+    and forall v in Value: in_flight(Promise { bal: b, accBal: ab, accVal: v }, a, p) implies
+      0 < ab and ab < b and a.promise >= b and voted(a, ab) and proposal[ab] == v
+      and forall c in Ballot: ab < c and c < b implies not voted(a, c)
+lemma BallotsAreUnique:
+  forall p, q in Proposer: p.ballot <= lastBallot and (p != q and p.ballot == q.ballot implies p.ballot == 0)
+lemma PromisesComeFromAcceptors:
+  forall x, p in Proposer: forall b in Ballot: forall ab in 0..MaxBallot:
+    not in_flight(Promise { bal: b, accBal: ab, accVal: none }, x, p)
+    and forall v in Value: not in_flight(Promise { bal: b, accBal: ab, accVal: v }, x, p)
+lemma ProposersCollect:
+  forall p in Proposer: p.phase == Preparing implies
+    0 < p.ballot and p.ballot <= lastBallot and proposal[p.ballot] == none
+    and p.mine != none and p.mine in wanted and p.highBal < p.ballot
+    and (p.highBal == 0) == (p.highVal == none)
+    and (p.highBal > 0 implies proposal[p.highBal] == p.highVal)
+    and forall a in p.promised: a.promise >= p.ballot
+      and forall c in Ballot: p.highBal < c and c < p.ballot implies not voted(a, c)
