@@ -119,7 +119,8 @@ def test_a_worker_killed_mid_run_stops_it_with_exit_3_naming_the_worker(
     search.stop_workers(ray_session, [a for idle in search._idle.values() for a in idle], keep=False)
     killed: list[int] = []
 
-    def kill_one(_: Progress) -> None:
+    def kill_one(progress: Progress) -> None:
+        assert len(progress.workers) == 2  # each worker's states per second
         if not killed:
             killed.append(worker_pids()[0])
             os.kill(killed[0], signal.SIGKILL)
