@@ -96,7 +96,7 @@ def _init(ray: Any, address: Address, workers: int) -> None:
     quiet: dict[str, Any] = {"include_dashboard": False, "log_to_driver": False,
                              "logging_level": logging.ERROR}  # fmt: skip
     if address.host is None:
-        ray.init(num_cpus=workers, **quiet)
+        ray.init(address="local", num_cpus=workers, **quiet)  # never a `ray start` instance
         return
     # a bounded wait for the cluster's control service (Ray's default is minutes)
     os.environ.setdefault("RAY_gcs_rpc_server_reconnect_timeout_s", str(int(CONNECT_TIMEOUT)))
