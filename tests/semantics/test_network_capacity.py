@@ -170,3 +170,25 @@ def test_a_broadcast_to_a_group_wider_than_max_in_flight_is_an_error_naming_the_
 def test_a_broadcast_that_fits_or_loses_its_excess_is_fine() -> None:
     assert model_of(BROADCAST % ("", "{ B[1], B[2] }")).actions
     assert model_of(BROADCAST % ("when_full: lose", "B")).actions
+
+
+LOOP = """\
+spec Loop
+message Ping { n: 1..2 }
+network { max_per_link: 1 %s }
+node A {
+  var done: bool = false
+  action burst when not done { done = true; for i in 1..2 { send Ping { n: i } to B } }
+}
+node B { on Ping { skip } }
+terminal when true
+"""
+
+
+def test_sends_in_a_loop_are_checked_once_after_it() -> None:
+    blocked = model_of(LOOP % "")
+    assert all(not value(blocked, s, "A.done") for s in reachable(blocked))  # 2 > 1: blocks
+    lossy = model_of(LOOP % "when_full: lose")
+    states = reachable(lossy)
+    assert any(value(lossy, s, "A.done") for s in states)
+    assert max(max(queues(lossy, s)) for s in states) == 1  # the second Ping was lost
