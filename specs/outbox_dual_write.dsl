@@ -14,9 +14,9 @@ spec OutboxDualWrite
 // an order that does not exist. (Committing first and publishing after has the opposite
 // failure: a crash in between loses the event.) Fixed by outbox.dsl.
 //
-// A full copy, not `extends "outbox.dsl"`: without the relay, outbox.dsl's fairness
-// declarations (`strong fair action Relay.publish`, `fair delivery`) would have to go, and a
-// variant cannot leave out fairness declarations (there is no `drop fair`).
+// A full copy, not `extends "outbox.dsl"`: it differs in most declarations (no outbox table,
+// no relay, no PubAck, the service publishing first), so a variant would restate nearly all
+// of it.
 
 const Orders = 3
 

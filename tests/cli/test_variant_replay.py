@@ -57,3 +57,19 @@ def test_a_trace_of_an_unrelated_spec_is_still_refused(tmp_path: Path) -> None:
     other.write_text(FIXED.replace("spec Counter", "spec Other"))
     code, output = run("replay", str(other), str(trace))
     assert code == 2 and "is a trace of spec CounterBuggy, not of Other" in output
+
+
+def test_a_variant_whose_states_its_base_cannot_hold_no_longer_reproduces(tmp_path: Path) -> None:
+    """The variant changes a variable's type: the trace cannot be decoded against the base,
+    which is still the bug not reproducing there (exit 1), not a bad trace (exit 2)."""
+    fixed, buggy = tmp_path / "counter.dsl", tmp_path / "counter_buggy.dsl"
+    fixed.write_text(FIXED + "var mode: bool = false\n")
+    buggy.write_text(BUGGY + "var mode: 0..2 = 2\n")
+    trace = tmp_path / "bug.itf.json"
+    code, output = run("check", str(buggy), "--trace-out", str(trace), "--backend", "python")
+    assert code == 0, output
+    code, output = run("replay", str(fixed), str(trace))
+    assert code == 1, output
+    assert "the counterexample of CounterBuggy no longer reproduces in Counter: its states" in (
+        output
+    )

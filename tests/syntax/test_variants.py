@@ -178,3 +178,16 @@ def test_the_bundled_2pc_bug_variant_drops_the_lemmas_of_the_fixed_protocol() ->
     spec = api.parse_source(api.read_source(root / "two_phase_commit_buggy.dsl"))
     assert spec.bases == ("TwoPhaseCommit",)
     assert not [d for d in spec.decls if isinstance(d, a.PropertyDecl) and d.kind == "lemma"]
+
+
+def test_drop_fair_leaves_out_the_base_fairness_of_that_kind_and_target(tmp_path: Path) -> None:
+    base = BASE + "fair delivery\nstrong fair action inc\nfair node Server\n"
+    text = 'spec Unfair extends "../base.dsl"\ndrop fair delivery\ndrop fair action inc\n'
+    spec = variant(tmp_path, text, base)
+    left = [(d.kind, d.target) for d in spec.decls if isinstance(d, a.FairnessDecl)]
+    assert left == [("node", "Server")]  # weak or strong, the target decides
+
+
+def test_dropping_fairness_the_base_does_not_declare_is_an_error(tmp_path: Path) -> None:
+    with pytest.raises(SpecError, match="the base spec has no fair delivery to drop"):
+        variant(tmp_path, 'spec Unfair extends "../base.dsl"\ndrop fair delivery\n')

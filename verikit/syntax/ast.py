@@ -673,11 +673,13 @@ class QueryDecl:
 @dataclass(frozen=True)
 class DropDecl:
     """`drop lemma Name` in a variant: the base's declaration of that kind and name is left
-    out (`drop on M`: the node's handlers of M). syntax/variants.py consumes it."""
+    out (`drop on M`: the node's handlers of M; `drop fair action X`: the fairness of that
+    kind and target, weak or strong). syntax/variants.py consumes it."""
 
     kind: str  # the declaration's keyword: "const", "action", "on", "lemma", "property", …
-    name: str
+    name: str  # ("fair": the target, "" for delivery)
     span: Span = _span()
+    fairness: FairnessDecl | None = None  # `drop fair …`: the declaration as written
 
 
 Decl = Union[  # noqa: UP007

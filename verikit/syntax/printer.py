@@ -356,6 +356,8 @@ def _decl(d: a.Decl, depth: int) -> list[str]:
             return [f"{pad}terminal when {_full(expr)}"]
         case a.ExpectDecl(property=property_):
             return [f"{pad}expect violation {property_}"]
+        case a.DropDecl(fairness=a.FairnessDecl() as fairness):
+            return [f"{pad}drop {_decl(fairness, 0)[0]}"]
         case a.DropDecl(kind=kind, name=name):
             return [f"{pad}drop {kind} {name}"]
         case a.QueryDecl():

@@ -68,6 +68,9 @@ class ToAst(Transformer_NonRecursive[Token, a.Spec]):
     def drop_decl(self, _drop: Token, kind: Token, name: Token) -> a.DropDecl:
         return a.DropDecl(str(kind), str(name))
 
+    def drop_fair_decl(self, fairness: a.FairnessDecl) -> a.DropDecl:
+        return a.DropDecl("fair", fairness.target or "", fairness=fairness)
+
     def const_decl(self, name: Token, value: a.Expr) -> a.ConstDecl:
         return a.ConstDecl(str(name), value)
 

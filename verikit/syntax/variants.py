@@ -116,6 +116,8 @@ def _merged(base: Iterable[a.Decl], edits: list[a.Decl], top: bool) -> list[a.De
     for drop in drops:
         if drop not in dropped:
             what = f"handlers of {drop.name}" if drop.kind == "on" else f"{drop.kind} {drop.name}"
+            if drop.fairness is not None:
+                what = f"fair {drop.fairness.kind} {drop.name}".rstrip()
             errors.append(Diagnostic(drop.span, f"the base spec has no {what} to drop"))
     if errors:
         raise SpecError(errors)
@@ -158,6 +160,11 @@ _DROPPED: dict[str, type] = {
 
 def _drops(drop: a.DropDecl, decl: a.Decl) -> bool:
     """Whether `drop kind Name` leaves out `decl`."""
+    if drop.fairness is not None:
+        return isinstance(decl, a.FairnessDecl) and (decl.kind, decl.target) == (
+            drop.fairness.kind,
+            drop.fairness.target,
+        )
     if isinstance(decl, a.PropertyDecl):
         kind = "property" if decl.kind in a.TEMPORAL_KINDS else decl.kind
         return drop.kind == kind and drop.name == decl.name
