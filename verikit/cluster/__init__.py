@@ -62,9 +62,9 @@ def check(
         )  # fmt: skip
         lost = False
         try:
-            mismatch = version_mismatch(_versions(ray.__version__),
-                                        [(f"worker {i.part} ({i.host})", _versions(i.ray, i.python,
-                                          i.verikit)) for i in infos])  # fmt: skip
+            theirs = [(f"worker {i.part} ({i.host})", _versions(i.ray, i.python, i.verikit))
+                      for i in infos]  # fmt: skip
+            mismatch = version_mismatch(_versions(ray.__version__), theirs)
             if mismatch is not None:
                 raise ClusterUnavailable(f"{address}: {mismatch}")
             search = ClusterSearch(ray, actors, infos, options, _findings(library, options),
