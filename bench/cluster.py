@@ -89,7 +89,7 @@ def volumes(rms: int, counts: tuple[int, ...]) -> list[Volume]:
     compiled = load_spec(str(TWOPHASE), {"RMs": rms}).compiled
     source = codegen.generate(compiled.model)
     library = build(source).library
-    ray.init(num_cpus=max(counts), include_dashboard=False, log_to_driver=False,
+    ray.init(address="local", num_cpus=max(counts), include_dashboard=False, log_to_driver=False,
              logging_level=logging.ERROR)  # fmt: skip
     found = []
     try:

@@ -29,7 +29,7 @@ def needs_cluster(test: Callable[..., None]) -> Callable[..., None]:
 def ray_session() -> Iterator[ModuleType]:
     import ray
 
-    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False,
+    ray.init(address="local", num_cpus=2, include_dashboard=False, log_to_driver=False,
              logging_level=logging.ERROR)  # fmt: skip
     try:
         yield ray
