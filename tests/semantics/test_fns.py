@@ -42,8 +42,8 @@ def test_fn_locals_never_capture_the_callers_names() -> None:
 
 def test_a_fn_may_choose_and_its_choices_become_successors() -> None:
     text = (
-        "spec S\nvar x: 0..3 = 0\nfn pick() { choose v in 1..3 { x = v } }\n"
-        "action a when x == 0 { pick() }\nterminal when x > 0\n"
+        "spec S\nvar x: 0..3 = 0\nfn draw() { choose v in 1..3 { x = v } }\n"
+        "action a when x == 0 { draw() }\nterminal when x > 0\n"
     )
     assert explore(model_of(text)).distinct == 4
 
