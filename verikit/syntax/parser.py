@@ -70,7 +70,7 @@ _GROUPS: tuple[tuple[str, frozenset[str], frozenset[str]], ...] = (
     ("a declaration", frozenset({"action", "var", "fn"}), frozenset({
         "const", "type", "message", "network", "durable", "var", "init", "action", "fn",
         "node", "symmetric", "on", "invariant", "reachable", "constraint", "terminal", "expect",
-        "lemma", "property", "fair", "strong", "query", "deadlock"})),
+        "lemma", "property", "fair", "strong", "query", "deadlock", "drop", "extends"})),
     ("a statement", frozenset({"let", "choose", "skip"}), frozenset({
         "if", "choose", "for", "let", "require", "assert", "send", "broadcast", "skip", "NAME"})),
     ("a type", frozenset({"enum", "record", "set"}), frozenset({
@@ -81,7 +81,7 @@ _GROUPS: tuple[tuple[str, frozenset[str], frozenset[str]], ...] = (
         "self", "all", "forall", "exists", "if", "let", "pick"})),
     ("an operator", frozenset({"*"}), frozenset({
         "==", "!=", "<", "<=", ">", ">=", "in", "not", "subset", "+", "-", "*", "/", "%", "&",
-        "and", "or", "implies", "=>", ".", "[", "(", "..", "?"})),
+        "and", "or", "implies", "=>", ".", "[", "(", "..", "?", "'"})),
 )  # fmt: skip
 
 _WORDS = {
