@@ -30,3 +30,8 @@ def test_a_model_without_unbounded_ints_needs_no_walk() -> None:
 def test_a_walk_that_ends_early_names_nothing() -> None:
     text = "spec D\nvar n: int = 0\naction a when n < 2 { n = n + 1 }\n"
     assert growing_ints(load(text).compiled) == ()
+
+
+def test_a_constraint_bounds_the_walk_as_it_bounds_the_search() -> None:
+    text = "spec C\nvar n: int = 0\naction up { n = n + 1 }\nconstraint n <= 2\n"
+    assert growing_ints(load(text).compiled) == ()

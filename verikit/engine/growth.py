@@ -2,8 +2,8 @@
 
 A search stopped at a limit says where it stopped, not why the space is so large. When the
 model has `int` variables without a range, a short greedy walk per variable shows whether it
-grows along a path: from the first initial state, each step takes the successor where that
-variable is largest in magnitude. A variable that sets a new record in most of the
+grows along a path: from the first initial state, each step takes the successor (inside every
+`constraint`, as the search) where that variable is largest in magnitude. A variable that sets a new record in most of the
 steps is named, with its values at both ends of the walk (api turns that into a warning).
 """
 
@@ -77,12 +77,15 @@ def _walk(
         return []
     if not initial:
         return []
+    inside = [f for p, f in compiled.properties if p.kind == "constraint"]
     path = [initial[0]]
     for _ in range(steps):
         if stop():
             break
-        try:
-            successors = compiled.next_states(path[-1])
+        try:  # a state outside a constraint is not explored: the walk does not go there
+            successors = [
+                t for t in compiled.next_states(path[-1]) if all(c(t) for c in inside)
+            ]
         except SpecFault:
             break
         if not successors:
