@@ -142,11 +142,12 @@ terminal when y == 3
 """
 
 
-def test_a_level_larger_than_its_table_is_expanded_again_with_the_same_result(
+def test_a_level_larger_than_its_table_grows_it_with_the_same_result(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """5,000 initial states overflow the first level table (sized for a handful): the level
-    is expanded again, and the answer is the Python backend's."""
+    """5,000 initial states overflow the first level table (sized for a handful): the table
+    grows in mid-level, the chunks cut short are expanded again, and the answer is the Python
+    backend's."""
     from verikit.api import load
     from verikit.engine import search as python_search
     from verikit.native.build import build
@@ -170,6 +171,49 @@ def test_a_level_larger_than_its_table_is_expanded_again_with_the_same_result(
         (event,) = outcome.events
         (violation,) = expected.violations
         assert (*outcome.paths(event.parent), event.ordinal) == violation.path
+
+
+BURST = """spec Burst
+var x: 0..599 = any
+var y: 0..40 = 0
+var z: 0..1 = 0
+action pick(i: 1..40) when y == 0 { y = i }
+action flip when y > 0 and z == 0 { z = 1 }
+invariant Bounded: x < 599 or y < 40 or z == 0
+"""
+
+
+def test_a_level_that_outgrows_its_table_in_mid_level_keeps_every_count_and_path(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """600 parents (three chunks) give 24,000 new states, four times the room guessed for
+    them: the table grows while workers are expanding, the chunks they were in are expanded
+    again (their events and action counts not counted twice), and counts, coverage and the
+    counterexample are the Python backend's for any number of workers."""
+    from verikit.api import load
+    from verikit.engine import search as python_search
+    from verikit.engine.options import CheckOptions
+    from verikit.native.build import build
+    from verikit.native.codegen import generate
+
+    monkeypatch.setenv("VERIKIT_CACHE", str(tmp_path / "cache"))
+    spec = tmp_path / "burst.dsl"
+    spec.write_text(BURST)
+    compiled = load(spec).compiled
+    expected = python_search.check(compiled, CheckOptions(stop_at_first=False))
+    library = build(generate(compiled.model)).library
+    for workers in (1, 2, 3):
+        outcome = library.search(SearchConfig(workers=workers, stop_at_first=False))
+        assert outcome.redone_levels > 0
+        assert (outcome.distinct, outcome.transitions, outcome.depth) == (
+            expected.stats.distinct_states,
+            expected.stats.transitions,
+            expected.stats.depth,
+        )
+        assert outcome.action_hits == (24_000, 24_000)
+        found = [(*outcome.paths(e.parent), *([e.ordinal] if e.ordinal >= 0 else []))
+                 for e in outcome.events]  # fmt: skip
+        assert found == [v.path for v in expected.violations]  # the invariant, a deadlock
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc/self/statm")

@@ -153,7 +153,7 @@ class SearchOutcome:
     table_slots: int
     phase_seconds: tuple[float, ...] = ()  # expand, order, evaluate, walk, insert
     phase_cpu: tuple[float, ...] = ()  # the same phases' CPU seconds, all threads
-    redone_levels: int = 0  # levels expanded twice (the level table was too small)
+    redone_levels: int = 0  # level tables grown in mid-level (the estimate was too small)
 
 
 GRAPH_FAILURES = {

@@ -77,7 +77,7 @@ typedef struct vk_stats {
     int32_t status;
     int32_t cut;       /* max_depth: the last level has successors beyond it */
     int64_t table_slots;
-    int64_t redone_levels;   /* levels expanded twice because the level table was too small */
+    int64_t redone_levels;   /* times a level table grew in mid-level (it was too small) */
     double phase_seconds[5]; /* expand, order, evaluate, walk, insert (for bench/ and tuning) */
     int64_t graph_edges;     /* liveness graph: edges recorded (every successor) */
     double phase_cpu[5];     /* the same phases' CPU seconds, all threads (bench/native_phases.py) */
@@ -178,6 +178,7 @@ typedef struct worker {
     uint64_t lvl_n; /* entries this worker added to the level table */
     uint64_t shard_in[64];  /* new states of this level per visited-table shard (SHARDS) */
     int64_t hits[VK_N_ACTIONS > 0 ? VK_N_ACTIONS : 1];
+    int64_t hits0[VK_N_ACTIONS > 0 ? VK_N_ACTIONS : 1]; /* at the start of the chunk */
 } __attribute__((aligned(128))) worker; /* apart: a worker writes its own fields per successor
                                             (hits, out.n), never on another's cache line */
 
@@ -230,6 +231,10 @@ static struct {
     _Alignas(64) _Atomic int lvl_full;
     _Atomic int stop;       /* a status that ends the search at once (timeout, memory, ...) */
     _Atomic int cut;
+    _Alignas(64) _Atomic uint64_t redo_next; /* next of redo[] to take */
+    _Atomic uint64_t n_abandoned;
+    uint64_t redo[MAX_WORKERS], n_redo;      /* chunks cut short last round: expanded first */
+    uint64_t abandoned[MAX_WORKERS];         /* chunks cut short this round (one per worker) */
     _Alignas(64) int pad_;
     /* the new level, in discovery order */
     uint64_t *nkey, *nfp, *nxt;
@@ -248,7 +253,7 @@ static struct {
     double phase_cpu[5];
     int serial;              /* this level is too small to share out */
     int fused;               /* phase C inserts into the visited table (fingerprints only) */
-    int64_t redone;          /* levels expanded twice: the level table was too small */
+    int64_t redone;          /* level tables grown in mid-level: the estimate was too small */
     /* the liveness graph (cfg.graph): per stored state, its liveness bits and its raw edges
        (every successor in ordinal order: target index or -1 outside the constraints, binding) */
     int graph, graph_failed; /* graph_failed: GF_*, why the graph cannot be used */
@@ -495,6 +500,27 @@ static int lvl_alloc(uint64_t cap) {
     atomic_store(&S.lvl_n, 0);
     atomic_store(&S.lvl_full, 0);
     return S.lvl != NULL;
+}
+
+/* Twice the level table's room, its entries moved over (one thread); 0 without memory. */
+static int lvl_grow(void) {
+    uint64_t cap = 2 * S.lvl_cap;
+    lvl_entry *grown = (lvl_entry *)table_alloc(cap * sizeof(lvl_entry));
+    if (!grown) return 0;
+    for (uint64_t i = 0; i < S.lvl_cap; i++) {
+        uint64_t fp = atomic_load_explicit(&S.lvl[i].fp, memory_order_relaxed);
+        if (!fp) continue;
+        uint64_t j = (uint64_t)(((unsigned __int128)fp * cap) >> 64);
+        while (atomic_load_explicit(&grown[j].fp, memory_order_relaxed)) j = j + 1 == cap ? 0 : j + 1;
+        atomic_store_explicit(&grown[j].fp, fp, memory_order_relaxed);
+        atomic_store_explicit(&grown[j].key, atomic_load(&S.lvl[i].key), memory_order_relaxed);
+        atomic_store_explicit(&grown[j].words, atomic_load(&S.lvl[i].words), memory_order_relaxed);
+    }
+    table_free(S.lvl, S.lvl_cap * sizeof(lvl_entry));
+    S.lvl = grown;
+    S.lvl_cap = cap;
+    atomic_store(&S.lvl_full, 0);
+    return 1;
 }
 
 /* Lower *slot to value (0 means unset). */
@@ -827,10 +853,13 @@ static void phase_expand(worker *w) {
         if (atomic_load_explicit(&S.stop, memory_order_relaxed) ||
             atomic_load_explicit(&S.lvl_full, memory_order_relaxed))
             break;
-        uint64_t c = atomic_fetch_add(&S.next_chunk, 1), lo = c * CHUNK;
+        uint64_t r = atomic_fetch_add(&S.redo_next, 1);
+        uint64_t c = r < S.n_redo ? S.redo[r] : atomic_fetch_add(&S.next_chunk, 1), lo = c * CHUNK;
         if (lo >= S.n_cur) break;
         uint64_t hi = lo + CHUNK < S.n_cur ? lo + CHUNK : S.n_cur;
         if (S.chunk_w) S.chunk_w[c] = w->id, S.chunk_off[c] = w->en;
+        size_t events = w->n_events; /* what this chunk adds, undone if it is cut short */
+        memcpy(w->hits0, w->hits, sizeof w->hits);
         int pending = 0;
         for (uint64_t j = lo; j <= hi; j++) {
             /* a parent may take long to expand (thousands of successors): the timeout, Ctrl-C
@@ -844,6 +873,14 @@ static void phase_expand(worker *w) {
             pending = ready;
         }
         if (S.chunk_w) S.chunk_n[c] = w->en - S.chunk_off[c];
+        if (atomic_load(&S.lvl_full) && !atomic_load(&S.stop)) {
+            /* a successor may have been turned away: the whole chunk again, after the table
+               grew (no event, hit or edge of this pass counts) */
+            w->n_events = events;
+            memcpy(w->hits, w->hits0, sizeof w->hits);
+            S.abandoned[atomic_fetch_add(&S.n_abandoned, 1)] = c;
+            break;
+        }
     }
     w->fps[0] = fps[0], w->fps[1] = fps[1];
     w->fps_cap[0] = caps[0], w->fps_cap[1] = caps[1];
@@ -1547,21 +1584,29 @@ static int level(void) {
         return S.status = ST_OUT_OF_MEMORY, 0; /* this level's table would not fit */
     S.nsucc = (uint32_t *)calloc(S.n_cur ? S.n_cur : 1, sizeof(uint32_t));
     if (!S.nsucc || !graph_level_begin()) return S.status = ST_OUT_OF_MEMORY, 0;
+    if (!lvl_alloc(cap)) return S.status = ST_OUT_OF_MEMORY, 0;
+    atomic_store(&S.next_chunk, 0);
+    S.n_redo = 0;
+    atomic_store(&S.redo_next, 0);
+    atomic_store(&S.n_abandoned, 0);
+    for (int i = 0; i < S.workers; i++) {
+        S.w[i].n_events = 0;
+        S.w[i].lvl_n = 0;
+        S.w[i].en = 0;
+        memset(S.w[i].hits, 0, sizeof S.w[i].hits);
+    }
     for (;;) {
-        if (!lvl_alloc(cap)) return S.status = ST_OUT_OF_MEMORY, 0;
-        atomic_store(&S.next_chunk, 0);
-        for (int i = 0; i < S.workers; i++) {
-            S.w[i].n_events = 0;
-            S.w[i].lvl_n = 0;
-            S.w[i].en = 0;
-            memset(S.w[i].hits, 0, sizeof S.w[i].hits);
-        }
         vk_clock t0 = clock_now();
         parallel(phase_expand);
         phase_add(0, t0);
         if (!atomic_load(&S.lvl_full) || atomic_load(&S.stop)) break;
-        for (int i = 0; i < S.workers; i++) blocks_free(&S.w[i]);
-        cap *= 2; /* the estimate was short: expand this level again with room to spare */
+        /* the estimate was short: a table twice the size, the same entries, and the chunks
+           cut short expanded again (their successors already in it are merely met again) */
+        if (!lvl_grow()) return S.status = ST_OUT_OF_MEMORY, 0;
+        S.n_redo = atomic_load(&S.n_abandoned);
+        memcpy(S.redo, S.abandoned, S.n_redo * sizeof(uint64_t));
+        atomic_store(&S.redo_next, 0);
+        atomic_store(&S.n_abandoned, 0);
         S.redone++;
     }
     for (int i = 0; i < S.workers; i++)
