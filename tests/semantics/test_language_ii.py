@@ -90,6 +90,14 @@ def test_a_tuple_position_must_be_a_constant_in_range() -> None:
 def test_destructuring_needs_a_tuple_of_as_many() -> None:
     line, col, message = the_error(TUPLE % "let (a, b, c) = t")
     assert (line, col, message) == (5, 19, "`t` is tuple<0..2, bool>, expected a tuple of 3")
+    line, col, message = the_error(TUPLE % "i = let (a, b, c) = t in 1")
+    assert (line, col, message) == (5, 23, "`t` is tuple<0..2, bool>, expected a tuple of 3")
+
+
+def test_a_let_expression_destructures_a_tuple() -> None:
+    model = model_of(TUPLE % "i = let (n, b) = t in if b then 1 else 2")
+    (assign,) = model.actions[0].body
+    assert isinstance(assign, ir.Assign) and isinstance(assign.value, ir.Let)
 
 
 def test_a_tuple_literal_takes_its_positions_types_from_the_context() -> None:

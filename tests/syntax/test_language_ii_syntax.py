@@ -26,6 +26,7 @@ def test_assert_parses_with_and_without_a_label() -> None:
         "let (a, b) = (x, (1, true))\n    x = let y = (if a then 1 else 2) in y + (pick z in S)",
         "x = pick z in S where z > let w = 2 in w\n    x = (pick z in S where z > 1) + 1",
         "x = pick z in (if b then S else T) where (let v = z in v) > 0",
+        "x = if forall e in E: let (a, b) = e in a < b then 1 else 2",
     ],
 )
 def test_statements_survive_print_and_parse(body: str) -> None:

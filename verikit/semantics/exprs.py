@@ -146,6 +146,8 @@ class ExprChecker:
                 return self._tuple(e, expected)
             case ast.LetExpr():
                 return self._let(e, expected)
+            case ast.LetTupleExpr():
+                return self._let_tuple(e, expected)
             case ast.PickExpr():
                 return self._pick(e)
         raise TypeError(e)
@@ -487,6 +489,27 @@ class ExprChecker:
         name, inner = self.bind(e.name, value.type, "bound", e.span)
         body = inner.check(e.body, expected)
         return ir.Let(name, value, body, body.type, e.span)
+
+    def _let_tuple(self, e: ast.LetTupleExpr, expected: Type | None) -> ir.Expr:
+        """`let (a, b) = v in body`: v once into a hidden local, then a name per position."""
+        value = self.plain(self.check(e.value))
+        t, n = value.type, len(e.names)
+        if not (isinstance(t, RecordType) and is_tuple(t) and len(t.fields) == n):
+            if not has_error(t):
+                self.error(e.value.span, f"{show(e.value)} is {type_str(t)}, expected a tuple of {n}")
+            t = tuple_type((ERROR,) * n)
+        assert isinstance(t, RecordType)
+        hidden, inner = self.bind("#tuple", t, "bound", e.span)
+        names = []
+        for name, (_, ft) in zip(e.names, t.fields, strict=True):
+            ir_name, inner = inner.bind(name, ft, "bound", e.span)
+            names.append((ir_name, ft))
+        body = inner.check(e.body, expected)
+        whole = ir.Local(hidden, t, e.span)
+        for i, (ir_name, ft) in reversed(list(enumerate(names))):
+            part = ir.Field(whole, i, str(i + 1), ft, e.span)
+            body = ir.Let(ir_name, part, body, body.type, e.span)
+        return ir.Let(hidden, value, body, body.type, e.span)
 
     def _pick(self, e: ast.PickExpr) -> ir.Expr:
         """`pick x in S where P`: the least element of S (in the order sets are iterated)

@@ -57,6 +57,8 @@ def _text(e: ast.Expr) -> str:
             return "(" + ", ".join(_text(x) for x in elems) + ")"
         case ast.LetExpr(name=name, value=value, body=body):
             return f"let {name} = {_text(value)} in {_text(body)}"
+        case ast.LetTupleExpr(names=names, value=value, body=body):
+            return f"let ({', '.join(names)}) = {_text(value)} in {_text(body)}"
         case ast.PickExpr(var=var, domain=domain, filter=cond):
             where = "" if cond is None else f" where {_text(cond)}"
             return f"pick {var} in {_text(domain)}{where}"
@@ -68,5 +70,5 @@ def _text(e: ast.Expr) -> str:
 def _sub(e: ast.Expr) -> str:
     """An operand, parenthesised when it is itself an operator application."""
     text = _text(e)
-    low = ast.BinOp | ast.IfExpr | ast.Quantifier | ast.LetExpr | ast.PickExpr
+    low = ast.BinOp | ast.IfExpr | ast.Quantifier | ast.LetExpr | ast.LetTupleExpr | ast.PickExpr
     return f"({text})" if isinstance(e, low) else text

@@ -293,6 +293,16 @@ class LetExpr:
 
 
 @dataclass(frozen=True)
+class LetTupleExpr:
+    """`let (a, b) = value in body`: each name bound to its position of the tuple."""
+
+    names: tuple[str, ...]
+    value: Expr
+    body: Expr
+    span: Span = _span()
+
+
+@dataclass(frozen=True)
 class PickExpr:
     """`pick x in S where cond`: the least element of S (set order) satisfying cond."""
 
@@ -313,7 +323,7 @@ class AllExpr:
 Expr = Union[  # noqa: UP007
     Name, IntLit, DecimalLit, BoolLit, NoneLit, UnaryOp, BinOp, IfExpr, Quantifier, SetExpr, SeqExpr,
     RangeExpr, SetComprehension, MapComprehension, RecordExpr, FieldAccess, IndexExpr,
-    CallExpr, AllExpr, TupleExpr, LetExpr, PickExpr, Primed,
+    CallExpr, AllExpr, TupleExpr, LetExpr, PickExpr, LetTupleExpr, Primed,
 ]  # fmt: skip
 
 # ---------------------------------------------------------------- statements

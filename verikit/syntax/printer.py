@@ -48,7 +48,7 @@ def format_type(type_: a.TypeExpr) -> str:
 
 def _level(e: a.Expr) -> int:
     match e:
-        case a.Quantifier() | a.IfExpr() | a.LetExpr() | a.PickExpr():
+        case a.Quantifier() | a.IfExpr() | a.LetExpr() | a.LetTupleExpr() | a.PickExpr():
             return _LOW
         case a.BinOp(op=op):
             return _BIN_LEVEL[op]
@@ -113,6 +113,9 @@ def _bare(e: a.Expr, tail: bool) -> str:
             return f"{head}: {_expr(body, _LOW, tail)}"
         case a.LetExpr(name=name, value=value, body=body):
             return f"let {name} = {_domain(value)} in {_expr(body, _LOW, tail)}"
+        case a.LetTupleExpr(names=names, value=value, body=body):
+            head = f"let ({', '.join(names)}) = {_domain(value)}"
+            return f"{head} in {_expr(body, _LOW, tail)}"
         case a.PickExpr(var=var, domain=domain, filter=None):
             return f"pick {var} in {_domain(domain)}"
         case a.PickExpr(var=var, domain=domain, filter=cond):

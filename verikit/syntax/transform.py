@@ -309,6 +309,10 @@ class ToAst(Transformer_NonRecursive[Token, a.Spec]):
     def let_expr(self, name: Token, value: a.Expr, body: a.Expr) -> a.LetExpr:
         return a.LetExpr(str(name), value, body)
 
+    def let_tuple_expr(self, *rest: Any) -> a.LetTupleExpr:
+        *names, value, body = rest
+        return a.LetTupleExpr(_names(tuple(names)), value, body)
+
     def pick_expr(self, var: Token, domain: a.Expr, cond: a.Expr | None) -> a.PickExpr:
         return a.PickExpr(str(var), domain, cond)
 

@@ -18,5 +18,6 @@ action first when edges != {} {
   last = (e[2], e == (2, 3))
 }
 invariant NoSelfLoop: forall e in edges: e[1] != e[2]
+invariant Destructured: forall e in edges: let (a, b) = e in a != b
 invariant Marked: forall e in edges: seen[e] or e in {(1, 2), (2, 3)}
 reachable Back: (3, 1) in edges
