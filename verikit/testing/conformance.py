@@ -4,7 +4,8 @@
     test_counter = conformance_test("specs/crdt_counter.dsl", CounterAdapter)
 
 pytest collects `test_counter` like any test. hypothesis draws each step's choice among the
-enabled spec steps, so a failing run shrinks to few, early choices; the settings (examples,
+enabled spec steps (each run first leaves out each kind of network fault with probability
+one half: `swarm`), so a failing run shrinks to few, early choices; the settings (examples,
 deadline, database) are the user's: `settings(max_examples=200)(conformance_test(...))`, a
 profile, or the defaults. A mismatch fails the test with `ConformanceFailure`: the step, the
 adapter call, the variables that differ and the spec's run as text; the run is saved as ITF
