@@ -7,7 +7,9 @@ module turns them into the same `Discovery`s engine/search.py makes: paths from 
 array, and for faults the exact `SpecFault` by replaying the path with the compiled Python model
 (C detects faults, Python words them). Anything the native run cannot finish faithfully (a value
 its layout cannot hold, too many faults to list) is run again on python, with a note.
-Liveness properties are decided afterwards by engine/liveness.py on the Python graph.
+Liveness properties are decided afterwards by engine/liveness.py, on the state graph the
+native search built alongside (engine/native_graph.py), or where it could not, on the graph
+engine/graph.py explores.
 """
 
 from __future__ import annotations
@@ -28,6 +30,8 @@ from verikit.core.types import DomainTooLarge
 from verikit.engine import liveness
 from verikit.engine import search as python_search
 from verikit.engine.deadline import DeadlineExpired, deadline_of, interrupt_at
+from verikit.engine.graph import Budget, StateGraph, explore
+from verikit.engine.native_graph import state_graph
 from verikit.engine.options import CheckOptions, Progress
 from verikit.engine.result import ActionCoverage, Backend, CheckResult, Discovery, Stats, Verdict
 from verikit.engine.spans import action_at
@@ -94,11 +98,16 @@ def check(
             raise BackendUnavailable(f"--backend native: {why}") from None
         return _python(compiled, options, str(why))
     count = min(workers or default_workers(), MAX_WORKERS)
-    run = _NativeRun(compiled, options, library, count, full_states)
+    no_graph = _no_graph(compiled, options, full_states)
+    run = _NativeRun(compiled, options, library, count, full_states, no_graph is None)
+    note = ""
     try:
         outcome = run.search()
         fallback = _needs_python(outcome)
         result = run.result(outcome) if fallback is None else None
+        if result is not None and compiled.model.liveness:  # the graph lives in the library
+            native = library if no_graph is None else None
+            result, note = _liveness(compiled, options, result, native, no_graph)
     except _Disagreement as why:
         fallback = f"native and python disagree ({why})"
         result = None
@@ -106,11 +115,7 @@ def check(
         library.release()
     if result is None:
         return _python(compiled, options, f"the native search stopped: {fallback}; ran python")
-    if compiled.model.liveness:
-        result = liveness.extend(compiled, options, result)
-    reason = "a C compiler was found and the spec is supported"
-    if compiled.model.liveness:
-        reason += "; liveness decided on the Python state graph"
+    reason = "a C compiler was found and the spec is supported" + note
     if options.symmetry and symmetric_groups(compiled.model):
         result = replace(result, symmetry=compiled.model.symmetric)  # as python reports it
     info = Backend(
@@ -131,6 +136,41 @@ def result_of(
     """A native search's figures and events as the engine's result (faults worded by replaying
     their paths in Python). verikit/cluster builds such an outcome from its partitions."""
     return _NativeRun(compiled, options, library, 1, False).result(outcome)
+
+
+def _no_graph(compiled: CompiledModel, options: CheckOptions, full_states: bool) -> str | None:
+    """Why the native search does not build the liveness graph too (None: it does)."""
+    if not compiled.model.liveness:
+        return "no liveness properties"
+    if full_states:
+        return "whole states are compared (--full-states)"
+    if options.symmetry and compiled.model.symmetric:
+        return "symmetry reduction merges states a lasso must tell apart"
+    return None
+
+
+def _liveness(
+    compiled: CompiledModel, options: CheckOptions, result: CheckResult,
+    library: NativeLibrary | None, why_not: str | None,
+) -> tuple[CheckResult, str]:  # fmt: skip
+    """`result` with liveness decided on the native search's graph when it built one, else on
+    engine/graph.py's; and the note the backend line gets about it ("" when no graph was
+    needed: the safety outcome left liveness undecided)."""
+    sizes = library.graph_sizes() if library is not None else None
+    why = why_not if sizes is None else sizes.failure
+    used: list[str] = []
+
+    def native_graph(budget: Budget) -> StateGraph:
+        assert library is not None and sizes is not None
+        used.append("; liveness decided on the native state graph")
+        return state_graph(compiled, library, sizes)
+
+    def python_graph(budget: Budget) -> StateGraph:
+        used.append(f"; liveness decided on the Python state graph ({why})")
+        return explore(compiled, budget)
+
+    source = native_graph if why is None else python_graph
+    return liveness.extend(compiled, options, result, source), "".join(used)
 
 
 def collision_probability(distinct: int, transitions: int) -> float:
@@ -203,6 +243,7 @@ class _NativeRun:
     library: NativeLibrary
     workers: int
     full_states: bool
+    graph: bool = False  # also build the liveness graph (engine/native_graph.py)
 
     def search(self) -> SearchOutcome:
         """Run the C search; Ctrl-C makes it stop and return its figures so far."""
@@ -214,6 +255,7 @@ class _NativeRun:
             deadlock=self.options.deadlock and self.compiled.model.deadlock,
             stop_at_first=self.options.stop_at_first,
             full_states=self.full_states,
+            graph=self.graph,
         )
         with _interruptible(self.library) as interrupted:
             outcome = self.library.search(config, _progress(self.options, interrupted))

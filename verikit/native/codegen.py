@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from verikit.core import ir
-from verikit.core.model import Action, Model
+from verikit.core.model import STEP_KIND, Action, Model
 from verikit.core.types import (
     BagType,
     IntType,
@@ -30,6 +30,7 @@ from verikit.core.types import (
     is_finite,
 )
 from verikit.core.walk import free_locals, state_vars
+from verikit.native import ckeys
 from verikit.native.cexprs import FAULT, CExprs, Scope, Writer
 from verikit.native.cpack import Packer
 from verikit.native.csymmetry import symmetry_source
@@ -60,6 +61,9 @@ class NativeSource:
 
 def generate(model: Model) -> NativeSource:
     """The C of `model`; NativeRefusal names what native cannot encode, and where."""
+    step = next((p for p in model.properties if p.kind == STEP_KIND), None)
+    if step is not None:  # checked on every transition: the Python search does it
+        raise NativeRefusal(f"the action property `{step.name}` (`always step:`)", step.span)
     layout = state_layout(model)
     if layout.words > PACKED_LIMIT:
         slots = zip((s.bits for s in layout.slots), model.vars, strict=True)
@@ -133,6 +137,11 @@ class _Generator:
         seq_cap, bag_cap = _caps(model)
         self.ct = CTypes(seq_cap, bag_cap, message_universe(model))
         self.types = tuple(v.type for v in model.vars)
+        try:  # fairness keys of successors, for the native liveness graph (ckeys.py)
+            self.keyed, self.keys_ok = ckeys.keyed_params(model), True
+        except NativeRefusal:
+            self.keyed, self.keys_ok = {}, False
+        self.key_packer = ckeys.KeyPacker(self.ct, layout, self.types)
 
     def check_working_size(self) -> None:
         """Refuse a working state too large for a thread's stack, naming its widest variable
@@ -173,6 +182,7 @@ class _Generator:
             *self.ct.tables,
             *self.ct.funcs,
             *pack,
+            *ckeys.defines(self.keyed, len(m.actions), self.keys_ok),
         ]
         return "\n".join([*head, *functions, symmetry]) + "\n"
 
@@ -185,7 +195,7 @@ class _Generator:
     def _action(self, k: int, action: Action) -> str:
         w, ex = self._function()
         levels = _guard_levels(action)
-        body = _Body(ex, lambda sc: self._emit(ex, sc, str(k)))
+        body = _Body(ex, lambda sc: self._emit(ex, sc, str(k), self.keyed.get(k)))
 
         def loops(level: int, sc: Scope) -> None:
             conds = [c for c, lv in levels if lv == level]
@@ -211,9 +221,15 @@ class _Generator:
         return (f"/* {action.kind} {action.name} */\n"
                 f"static int vk_action_{k}(const VKS *s, vk_out *o) {{\n{code}\n  return VK_OK;\n}}")  # fmt: skip
 
-    def _emit(self, ex: CExprs, sc: Scope, action: str) -> None:
+    def _emit(
+        self, ex: CExprs, sc: Scope, action: str, keys: tuple[ckeys.KeyParam, ...] | None = None
+    ) -> None:
         ex.w.line(f"{{ uint64_t *w = vk_push(o, {action}); int rc = vk_pack(&{sc.state}, w);"
                   " if (rc) FAIL(rc); }")  # fmt: skip
+        if keys:
+            words = ckeys.key_words(self.keyed)
+            for line in ckeys.key_code(self.key_packer, keys, sc.names, words):
+                ex.w.line(line)
 
     def _successors(self) -> str:
         calls = "".join(
