@@ -29,7 +29,8 @@ from .handwritten import needs_compiler
 
 pytestmark = needs_compiler
 ROOT = Path(__file__).resolve().parents[2]
-DECLARES_PROPERTY = re.compile(r"^\s*property\s", re.MULTILINE)
+# a spec that declares a `property`, or a variant that may inherit one from its base
+DECLARES_PROPERTY = re.compile(r"^\s*property\s|^spec\s+\w+\s+extends\s", re.MULTILINE)
 
 
 def live_specs() -> list[str]:
