@@ -51,7 +51,12 @@ def private_cache(
 
 def paxos(groups: tuple[str, ...], **consts: int) -> CompiledModel:
     """specs/paxos.dsl with the named node groups declared `symmetric`."""
-    text = (ROOT / "specs/paxos.dsl").read_text(encoding="utf-8")
+    return with_symmetry("paxos.dsl", groups, consts)
+
+
+def with_symmetry(spec: str, groups: tuple[str, ...], consts: dict[str, int]) -> CompiledModel:
+    """A bundled spec with the named node groups declared `symmetric`."""
+    text = (ROOT / "specs" / spec).read_text(encoding="utf-8")
     for group in groups:
         assert f"\nnode {group}[" in text
         text = text.replace(f"\nnode {group}[", f"\nsymmetric node {group}[")
@@ -122,6 +127,20 @@ def test_paxos_with_symmetric_groups_counts_what_python_counts(
     python, reduced = both(paxos(groups, **consts), CheckOptions(), workers=2)
     assert figures(reduced) == figures(python)
     assert reduced.stats.distinct_states == states
+
+
+@pytest.mark.parametrize(
+    ("spec", "states"), [("paxos.dsl", 33_220), ("paxos_ignore_accepted.dsl", 29_806)]
+)
+def test_workers_sharing_large_levels_keep_the_first_state_found_of_each_class(
+    spec: str, states: int
+) -> None:
+    """Levels of thousands of states are expanded by every worker at once (smaller ones by
+    one thread): the words kept per class must still be the first found's."""
+    compiled = with_symmetry(spec, ("Acceptor",), {"Proposers": 1})
+    one, *more = (backends.check(compiled, backend="native", workers=n) for n in (1, 2, 3))
+    assert one.stats.distinct_states == states and one.stats.peak_queue > 4_000
+    assert all(figures(result) == figures(one) for result in more)
 
 
 # ---------------------------------------------------------------- the canonical words
