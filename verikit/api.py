@@ -696,11 +696,17 @@ def _recorded_const(trace_path: str | Path, name: str, value: int | str) -> Cons
     if not isinstance(value, str):
         return value
     try:
-        return literal_value(value)
+        parsed = literal_value(value)
     except ValueError as problem:
         raise UsageError(
             f"{trace_path}: constant {name} = {value} in its #meta: {problem}"
         ) from None
+    if not isinstance(parsed, frozenset | tuple):  # what --trace-out writes as a number
+        raise UsageError(
+            f"{trace_path}: constant {name} = {json.dumps(value)} in its #meta: only a set or "
+            "tuple constant is recorded as text (a bad or tampered trace)"
+        )
+    return parsed
 
 
 def _blame_trace(

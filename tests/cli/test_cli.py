@@ -182,7 +182,9 @@ def test_render_draws_a_saved_trace(tmp_path: Path) -> None:
     dot = tmp_path / "cex.dot"
     code, _, _ = run("render", str(VIOLATED), str(trace), "-o", str(dot))
     assert code == 0
-    assert dot.read_text().startswith("digraph")
+    first, second = dot.read_text().splitlines()[:2]  # a comment says how to render it
+    assert first.startswith("//") and "neato -n2" in first
+    assert second.startswith("digraph")
 
 
 SYMMETRIC = """spec Tokens

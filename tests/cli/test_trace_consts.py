@@ -41,7 +41,8 @@ def run(command: str, trace: Path, tmp_path: Path) -> tuple[int, str]:
     [
         ({"N": True}, "`N` in {trace}'s #meta must be int like its declaration, got bool"),
         ({"Nope": 3}, "unknown constant `Nope` in {trace}'s #meta"),
-        ({"N": "3"}, "constant N must be an int or a bool"),
+        ({"N": "3"}, 'constant N = "3" in its #meta: only a set or tuple constant is recorded'),
+        ({"N": [3]}, "constant N must be an int, a bool or a set's text, got [3]"),
         ({"N": 0}, "{trace} sets N = 0 in its #meta (a bad or tampered trace)"),
     ],
 )
