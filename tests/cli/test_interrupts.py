@@ -132,8 +132,8 @@ SWALLOWED_ONCE = """\
 import sys, time
 from verikit import interrupts
 interrupts.install()
-print("ready", flush=True)
 try:
+    print("ready", flush=True)  # inside the try: a Ctrl-C sent as soon as it shows is caught
     time.sleep(30)
 except KeyboardInterrupt:
     print("swallowed", flush=True)  # as Python does with one raised inside a __del__
@@ -151,10 +151,14 @@ def test_an_interrupt_that_gets_lost_is_sent_again_until_acknowledged() -> None:
         [sys.executable, "-c", SWALLOWED_ONCE], cwd=ROOT, stdout=subprocess.PIPE, text=True
     )
     assert process.stdout is not None
-    assert process.stdout.readline() == "ready\n"
-    os.kill(process.pid, signal.SIGINT)
-    assert process.stdout.readline() == "swallowed\n"
-    assert process.stdout.readline() == "reminded\n"  # within REMIND_AFTER, not 30 s
-    os.kill(process.pid, signal.SIGINT)
-    assert process.wait(timeout=10) == 130
-    process.stdout.close()
+    try:
+        assert process.stdout.readline() == "ready\n"
+        os.kill(process.pid, signal.SIGINT)
+        assert process.stdout.readline() == "swallowed\n"
+        assert process.stdout.readline() == "reminded\n"  # within REMIND_AFTER, not 30 s
+        os.kill(process.pid, signal.SIGINT)
+        assert process.wait(timeout=10) == 130
+    finally:  # never leave it running into the next test
+        process.kill()
+        process.wait()
+        process.stdout.close()
