@@ -189,7 +189,9 @@ def test_a_level_that_outgrows_its_table_in_mid_level_keeps_every_count_and_path
     """600 parents (three chunks) give 24,000 new states, four times the room guessed for
     them: the table grows while workers are expanding, the chunks they were in are expanded
     again (their events and action counts not counted twice), and counts, coverage and the
-    counterexample are the Python backend's for any number of workers."""
+    counterexample are the Python backend's for any number of workers. Run again and again:
+    a level that grew twice in a row lost the redo chunks no worker had reached (1 run in
+    100 with 2 workers)."""
     from verikit.api import load
     from verikit.engine import search as python_search
     from verikit.engine.options import CheckOptions
@@ -203,13 +205,14 @@ def test_a_level_that_outgrows_its_table_in_mid_level_keeps_every_count_and_path
     expected = python_search.check(compiled, CheckOptions(stop_at_first=False))
     library = build(generate(compiled.model)).library
     for workers in (1, 2, 3):
-        outcome = library.search(SearchConfig(workers=workers, stop_at_first=False))
-        assert outcome.redone_levels > 0
-        assert (outcome.distinct, outcome.transitions, outcome.depth) == (
-            expected.stats.distinct_states,
-            expected.stats.transitions,
-            expected.stats.depth,
-        )
+        for _ in range(1 if workers == 1 else 25):  # the threads' timing varies run to run
+            outcome = library.search(SearchConfig(workers=workers, stop_at_first=False))
+            assert outcome.redone_levels > 0
+            assert (outcome.distinct, outcome.transitions, outcome.depth) == (
+                expected.stats.distinct_states,
+                expected.stats.transitions,
+                expected.stats.depth,
+            )
         assert outcome.action_hits == (24_000, 24_000)
         found = [(*outcome.paths(e.parent), *([e.ordinal] if e.ordinal >= 0 else []))
                  for e in outcome.events]  # fmt: skip

@@ -1603,8 +1603,17 @@ static int level(void) {
         /* the estimate was short: a table twice the size, the same entries, and the chunks
            cut short expanded again (their successors already in it are merely met again) */
         if (!lvl_grow()) return S.status = ST_OUT_OF_MEMORY, 0;
-        S.n_redo = atomic_load(&S.n_abandoned);
-        memcpy(S.redo, S.abandoned, S.n_redo * sizeof(uint64_t));
+        /* next round's redo list: the chunks cut short, and the chunks of this round's redo
+           list that no worker reached before the table filled again (forgetting those lost
+           their states: a level that grew twice in a row, 1 run in 100 with 2 workers).
+           At most one chunk per worker: a worker takes a fresh chunk only once every redo
+           chunk has been taken. */
+        uint64_t taken = atomic_load(&S.redo_next), n = atomic_load(&S.n_abandoned);
+        uint64_t next[MAX_WORKERS];
+        memcpy(next, S.abandoned, n * sizeof(uint64_t));
+        for (uint64_t r = taken; r < S.n_redo && n < MAX_WORKERS; r++) next[n++] = S.redo[r];
+        memcpy(S.redo, next, n * sizeof(uint64_t));
+        S.n_redo = n;
         atomic_store(&S.redo_next, 0);
         atomic_store(&S.n_abandoned, 0);
         S.redone++;
