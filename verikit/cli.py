@@ -1162,6 +1162,10 @@ def main() -> None:
         typer.echo("interrupted", err=True)
         raise SystemExit(api.EXIT_INTERRUPTED) from None
     except SystemExit as done:
+        if done.code == 1 and interrupts.pending():  # Click's "Aborted!": Ctrl-C while parsing
+            interrupts.acknowledge()
+            typer.echo("interrupted", err=True)
+            raise SystemExit(api.EXIT_INTERRUPTED) from None
         if done.code == api.EXIT_INTERRUPTED and not _said_interrupted:
             interrupts.acknowledge()
             typer.echo("interrupted", err=True)

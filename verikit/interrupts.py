@@ -40,6 +40,7 @@ _cancellers: list[Callable[[], None]] = []
 _installed = False
 _acknowledged = threading.Event()
 _reminding = threading.Lock()
+_seen = threading.Event()  # a SIGINT arrived (set by the Python-level handler, synchronously)
 
 
 def install() -> bool:
@@ -59,8 +60,22 @@ def install() -> bool:
         os.close(write)
         return False
     threading.Thread(target=_watch, args=(read,), name="verikit-interrupts", daemon=True).start()
+    signal.signal(signal.SIGINT, _note_and_raise)
     _installed = True
     return True
+
+
+def _note_and_raise(signum: int, frame: object) -> None:
+    """Python's own Ctrl-C (KeyboardInterrupt), remembered: Click turns a KeyboardInterrupt
+    that comes while it parses the command line into "Aborted!" and exit 1, which `pending`
+    lets the program correct to 130."""
+    _seen.set()
+    raise KeyboardInterrupt
+
+
+def pending() -> bool:
+    """A Ctrl-C came and no command has acknowledged it (so nothing reported it yet)."""
+    return _seen.is_set() and not _acknowledged.is_set()
 
 
 def acknowledge() -> None:

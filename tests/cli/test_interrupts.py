@@ -11,8 +11,11 @@ import select
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
+
+import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 TLA_TWO_PHASE = ROOT / "specs" / "reference" / "tla_two_phase.dsl"
@@ -162,3 +165,30 @@ def test_an_interrupt_that_gets_lost_is_sent_again_until_acknowledged() -> None:
         process.kill()
         process.wait()
         process.stdout.close()
+
+
+def test_ctrl_c_while_click_parses_the_command_exits_130_not_1(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Click turns a KeyboardInterrupt that comes before the command body into "Aborted!" and
+    exit 1 (seen under load in CI); the program says interrupted and exits 130."""
+    from verikit import cli
+    from verikit import interrupts as signals
+
+    def clicks_own_handling() -> None:  # what click.Command.main does with Ctrl-C
+        try:
+            signal.raise_signal(signal.SIGINT)
+        except KeyboardInterrupt:
+            raise SystemExit(1) from None
+
+    monkeypatch.setattr(cli, "app", clicks_own_handling)
+    monkeypatch.setattr(signals, "_acknowledged", threading.Event())
+    monkeypatch.setattr(signals, "_seen", threading.Event())
+    monkeypatch.setattr(signals, "_installed", True)  # as `install` leaves it, watcher aside
+    previous = signal.signal(signal.SIGINT, signals._note_and_raise)
+    try:
+        with pytest.raises(SystemExit) as stopped:
+            cli.main()
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    assert stopped.value.code == 130
