@@ -106,20 +106,9 @@ static struct {
 
 /* ------------------------------------------------------------------ hashing */
 
-static inline uint64_t vkc_mix(uint64_t h) {
-    h ^= h >> 33;
-    h *= 0xff51afd7ed558ccdull;
-    h ^= h >> 33;
-    h *= 0xc4ceb9fe1a85ec53ull;
-    h ^= h >> 33;
-    return h;
-}
-
-static inline uint64_t vkc_fp(const uint64_t *s) {
-    uint64_t h = 0x9e3779b97f4a7c15ull;
-    for (int i = 0; i < VK_W; i++) h = vkc_mix(h ^ (s[i] + 0x632be59bd9b4e019ull * (uint64_t)(i + 1)));
-    return h ? h : 1; /* 0 marks an empty slot */
-}
+/* A state's fingerprint is search.c's vk_hash (this file is compiled after it, in the same
+   unit): one hash for the single-process and the cluster search. */
+static inline uint64_t vkc_fp(const uint64_t *s) { return vk_hash(s); }
 
 /* The partition owning a fingerprint: its top 32 bits, scaled (tables use the others). */
 static inline int vkc_owner(uint64_t fp) {
