@@ -112,20 +112,9 @@ def _node(node: StateNode, labels: str = "changes") -> dict[str, str]:
         lines += [(line, "") for line in node.full or node.lines]
     else:
         lines += [(f"changes from #{node.parent}:", "I"), *((line, "") for line in node.lines)]
-    classes = ["state"]
     tooltip = "\n".join([f"state #{node.index}", *node.problems, *(node.full or node.lines)])
     attrs = {"label": html_label(lines, width=WRAP), "id": f"s{node.index}", "tooltip": tooltip}
-    if node.initial:
-        attrs["peripheries"] = "2"
-        classes.append("initial")
-    if node.on_path:
-        attrs |= {"color": RED, "penwidth": "2.5", "fillcolor": PATH_FILL}
-        classes.append("path")
-    if node.problems:
-        attrs |= {"color": RED, "fillcolor": BAD_FILL}
-        classes.append("violation")
-    attrs["class"] = " ".join(classes)
-    return attrs
+    return _marked(attrs, "state", bool(node.initial), node.on_path, bool(node.problems))
 
 
 def _edge(edge: StateEdge, tree: bool) -> dict[str, str]:
@@ -225,17 +214,26 @@ def _group(group: Group) -> dict[str, str]:
     if group.initial:
         lines.append((f"{group.initial:,} initial", "I"))
     lines += [(f"✗ {name}: {n:,}", "R") for name, n in group.problems]
-    classes = ["group"]
     tip = [*group.values, count, *(f"{name}: {n:,} states" for name, n in group.problems)]
     attrs = {"label": html_label(lines, width=WRAP), "id": f"g{group.index}",
              "tooltip": "\n".join(tip)}  # fmt: skip
-    if group.initial:
+    return _marked(attrs, "group", bool(group.initial), group.on_path, bool(group.problems))
+
+
+def _marked(
+    attrs: dict[str, str], kind: str, initial: bool, on_path: bool, broken: bool
+) -> dict[str, str]:
+    """A box's marks, the same for a state and for a fold of states: a double border when
+    initial, red on the counterexample's path, red fill where a property breaks; and the SVG
+    classes saying so."""
+    classes = [kind]
+    if initial:
         attrs["peripheries"] = "2"
         classes.append("initial")
-    if group.on_path:
+    if on_path:
         attrs |= {"color": RED, "penwidth": "2.5", "fillcolor": PATH_FILL}
         classes.append("path")
-    if group.problems:
+    if broken:
         attrs |= {"color": RED, "fillcolor": BAD_FILL}
         classes.append("violation")
     attrs["class"] = " ".join(classes)
