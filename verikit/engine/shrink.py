@@ -325,14 +325,9 @@ class Steps:
             if succs is None:
                 fault = node.end
                 return (fault, labels[:count]) if fault and same(fault, self.target) else None
-            child = node.children.get(label)
+            child = self._child(node, succs, label)
             if child is None:
-                ordinal = _find(succs, label)
-                if ordinal is None:
-                    return None
-                child = node.children[label] = self._prefix(
-                    succs[ordinal].state, (*node.path, ordinal), node.state
-                )
+                return None
             node = child
         found = node.found
         if found is None and node.go_on:
@@ -340,6 +335,19 @@ class Steps:
         if found is not None and same(found, self.target):
             return found, labels
         return None
+
+    def _child(self, node: _Node, succs: list[Successor], label: Label) -> _Node | None:
+        """The step `label` from `node` (remembered in the tree), or None when no successor
+        of it carries that label."""
+        child = node.children.get(label)
+        if child is None:
+            ordinal = _find(succs, label)
+            if ordinal is None:
+                return None
+            child = node.children[label] = self._prefix(
+                succs[ordinal].state, (*node.path, ordinal), node.state
+            )
+        return child
 
     def _root(self, init: int) -> _Node:
         node = self.roots.get(init)
@@ -357,14 +365,9 @@ class Steps:
             succs = self._successors(node) if node.found is None and node.go_on else None
             if succs is None:
                 return None
-            child = node.children.get(label)
+            child = self._child(node, succs, label)
             if child is None:
-                ordinal = _find(succs, label)
-                if ordinal is None:
-                    return None
-                child = node.children[label] = self._prefix(
-                    succs[ordinal].state, (*node.path, ordinal), node.state
-                )
+                return None
             nodes.append(child)
         last = nodes[-1]
         succs = self._successors(last) if last.found is None and last.go_on else None
