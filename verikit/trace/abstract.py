@@ -22,7 +22,7 @@ from verikit.engine import CheckOptions, check
 from verikit.engine.search import initial_states
 from verikit.errors import SpecFault
 from verikit.trace import display
-from verikit.trace.graph import BOOKKEEPING
+from verikit.trace.graph import BOOKKEEPING, Bounds
 from verikit.trace.replay import replay
 from verikit.trace.text import headline
 
@@ -166,8 +166,7 @@ class _Folder:
         self.compiled, self.key, self.limit = compiled, key, limit
         self.model = compiled.model
         self.invariants = compiled.predicates(*SAFETY_KINDS)
-        self.constraints = [f for _, f in compiled.predicates("constraint")]
-        self.terminals = [f for _, f in compiled.predicates("terminal")]
+        self.bounds = Bounds.of(compiled)
         self.seen: set[Hashable] = set()
         self.groups: dict[Key, int] = {}  # values -> box index, in discovery order
         self.states: Counter[Key] = Counter()
@@ -178,7 +177,7 @@ class _Folder:
 
     def run(self, first: Sequence[State]) -> None:
         for state in first:
-            if self._within(state) and self._add(state):
+            if self.bounds.within(state) and self._add(state):
                 self.initial[self.key(state)] += 1
         while self.queue:
             self._expand(self.queue.popleft())
@@ -190,10 +189,10 @@ class _Folder:
         except SpecFault:
             self._problem(here, "fault")
             return
-        if not successors and self._deadlocked(state):
+        if not successors and self.bounds.deadlocked(state):
             self._problem(here, "deadlock")
         for succ in successors:
-            if not self._within(succ.state):
+            if not self.bounds.within(succ.state):
                 continue
             there = self.key(succ.state)
             action = self.model.actions[succ.action].name
@@ -221,20 +220,6 @@ class _Folder:
 
     def _problem(self, key: Key, name: str) -> None:
         self.problems.setdefault(key, Counter())[name] += 1
-
-    def _within(self, state: State) -> bool:
-        try:
-            return all(holds(state) for holds in self.constraints)
-        except SpecFault:
-            return False
-
-    def _deadlocked(self, state: State) -> bool:
-        if not self.model.deadlock:
-            return False
-        try:
-            return not any(holds(state) for holds in self.terminals)
-        except SpecFault:
-            return False
 
     def graph(self, variables: tuple[str, ...]) -> AbstractGraph:
         path, story = self._path()

@@ -17,7 +17,7 @@ import dataclasses
 from collections.abc import Hashable, Iterator
 from dataclasses import dataclass
 
-from verikit.compile.compiled import CompiledModel, State, Successor
+from verikit.compile.compiled import CompiledModel, Predicate, State, Successor
 from verikit.core.model import SAFETY_KINDS, Model
 from verikit.engine import CheckOptions, Discovery, check
 from verikit.engine.search import initial_states
@@ -31,6 +31,39 @@ DEFAULT_LIMIT = 200
 SHORT = 24  # a longer message is named by its kind on an edge: `Gossip {…}`
 BOOKKEEPING = ("up", "crashes", "partitions", "duplicates")  # all up, zero at the start: shown when changed
 
+
+
+@dataclass(frozen=True)
+class Bounds:
+    """What a drawing of the state space asks of a state besides its values (graph.py and
+    abstract.py): is it inside the constraints, and has it stopped where stopping is not
+    allowed. A predicate that faults leaves the state out: the engine reports the fault."""
+
+    constraints: tuple[Predicate, ...]
+    terminals: tuple[Predicate, ...]
+    deadlock: bool
+
+    @classmethod
+    def of(cls, compiled: CompiledModel) -> Bounds:
+        return cls(
+            tuple(f for _, f in compiled.predicates("constraint")),
+            tuple(f for _, f in compiled.predicates("terminal")),
+            compiled.model.deadlock,
+        )
+
+    def within(self, state: State) -> bool:
+        try:
+            return all(holds(state) for holds in self.constraints)
+        except SpecFault:
+            return False
+
+    def deadlocked(self, state: State) -> bool:
+        if not self.deadlock:
+            return False
+        try:
+            return not any(holds(state) for holds in self.terminals)
+        except SpecFault:
+            return False
 
 class TooManyStates(Exception):
     """The spec is too big to draw; the message names the limit and how far the search got."""
@@ -112,8 +145,7 @@ class _Explorer:
         self.model = compiled.model
         self.limit = limit
         self.invariants = compiled.predicates(*SAFETY_KINDS)
-        self.constraints = [f for _, f in compiled.predicates("constraint")]
-        self.terminals = [f for _, f in compiled.predicates("terminal")]
+        self.bounds = Bounds.of(compiled)
         self.states: list[State] = []
         self.nodes: list[StateNode] = []
         self.index: dict[Hashable, int] = {}
@@ -148,7 +180,7 @@ class _Explorer:
         except SpecFault as fault:
             self._problem(parent, f"fault: {fault}")
             return
-        if not successors and self._deadlocked(state):
+        if not successors and self.bounds.deadlocked(state):
             self._problem(parent, "deadlock")
         for succ in successors:
             key = self.compiled.fingerprint(succ.state)
@@ -165,7 +197,7 @@ class _Explorer:
 
     def _add(self, state: State, parent: int | None, depth: int) -> int | None:
         """A new node (None for a state outside a constraint, which the engine skips too)."""
-        if not self._within(state):
+        if not self.bounds.within(state):
             return None
         if len(self.nodes) == self.limit:
             raise TooManyStates(self.limit, depth)
@@ -178,12 +210,6 @@ class _Explorer:
         self.nodes.append(StateNode(index, depth, parent, lines, self._violated(state), full=full))
         return index
 
-    def _within(self, state: State) -> bool:
-        try:
-            return all(holds(state) for holds in self.constraints)
-        except SpecFault:
-            return False  # the engine reports the fault; the graph just leaves the state out
-
     def _violated(self, state: State) -> tuple[str, ...]:
         out = []
         for prop, holds in self.invariants:
@@ -193,14 +219,6 @@ class _Explorer:
             except SpecFault as fault:
                 out.append(f"fault in {prop.name}: {fault}")
         return tuple(out)
-
-    def _deadlocked(self, state: State) -> bool:
-        if not self.model.deadlock:
-            return False
-        try:
-            return not any(holds(state) for holds in self.terminals)
-        except SpecFault:
-            return False
 
     def _problem(self, index: int, problem: str) -> None:
         node = self.nodes[index]
