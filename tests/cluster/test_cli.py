@@ -106,3 +106,15 @@ def test_ctrl_c_exits_130_with_the_figures_so_far_and_leaves_no_ray_process() ->
     assert "distinct states" in out
     time.sleep(1)
     assert not (ray_processes() - before)
+
+
+@needs_cluster
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="lists processes in /proc")
+def test_a_finished_check_leaves_no_ray_process() -> None:
+    before = ray_processes()
+    done = subprocess.run([VERIKIT, "check", TWOPHASE, "--const", "RMs=3", "--cluster", "ray",
+                           "--workers", "2", "--format", "json"],
+                          capture_output=True, text=True, timeout=300, check=False)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["distinct_states"] == 288
+    assert not (ray_processes() - before)  # every process stopped before the check returned

@@ -160,3 +160,38 @@ def test_more_workers_than_a_parent_reference_can_name_is_refused() -> None:
     compiled = load(str(ROOT / "specs" / "two_phase_commit_buggy.dsl")).compiled
     with pytest.raises(cluster.ClusterUnavailable, match="at most 255 workers"):
         cluster.check(compiled, CheckOptions(), "ray", 256)
+
+
+class RecordingRay:
+    """Ray's `init` only: records the environment the local instance would start with."""
+
+    def __init__(self) -> None:
+        self.environment: dict[str, str] = {}
+
+    def init(self, **_: object) -> None:
+        self.environment = dict(os.environ)
+
+
+def without_quick_start(monkeypatch: pytest.MonkeyPatch) -> None:
+    """None of the settings in this process's environment (restored after the test)."""
+    for name in connect._QUICK_START:
+        monkeypatch.setenv(name, "")
+        monkeypatch.delenv(name)
+
+
+def test_a_local_instance_starts_without_ray_s_one_second_connect_retries(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    without_quick_start(monkeypatch)
+    ray = RecordingRay()
+    connect._init(ray, connect.Address(), 2)
+    assert ray.environment["RAY_raylet_client_connect_timeout_milliseconds"] == "50"
+    assert ray.environment["RAY_raylet_client_num_connect_attempts"] == "200"  # still 10 s
+
+
+def test_a_user_s_own_ray_settings_win(monkeypatch: pytest.MonkeyPatch) -> None:
+    without_quick_start(monkeypatch)
+    monkeypatch.setenv("RAY_raylet_client_connect_timeout_milliseconds", "2000")
+    ray = RecordingRay()
+    connect._init(ray, connect.Address(), 2)
+    assert ray.environment["RAY_raylet_client_connect_timeout_milliseconds"] == "2000"

@@ -35,6 +35,11 @@ def partitions(count: int, tmp_path: Path) -> list[Partition]:
     return found
 
 
+def as_ray_delivers(data: bytearray) -> memoryview:
+    """Records as a worker receives them: a read-only view into Ray's object store."""
+    return memoryview(bytes(data)).toreadonly()
+
+
 def search(parts: list[Partition]) -> tuple[int, int, int, int]:
     """Every level: expand, ship, receive, finish, rank, commit. (states, transitions,
     depth, records shipped)."""
@@ -51,14 +56,14 @@ def search(parts: list[Partition]) -> tuple[int, int, int, int]:
                     if dest != w:
                         records = part.take(dest)
                         shipped += len(records) // part.record_bytes
-                        assert parts[dest].receive(records) == 0
+                        assert parts[dest].receive(as_ray_delivers(records)) == 0
         for part in parts:
             assert part.finish(0).status == 0
         keys = [part.keys() for part in parts]
         for w, part in enumerate(parts):
             for v, other in enumerate(keys):
                 if v != w:
-                    part.rank(other)
+                    part.rank(as_ray_delivers(other))
         committed = [part.commit(EVERY_KEY, EVERY_PARENT) for part in parts]
         stored = sum(c.stored for c in committed)
         transitions += sum(c.transitions for c in committed)

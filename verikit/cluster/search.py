@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import contextlib
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from verikit.cluster.connect import ClusterUnavailable
 from verikit.cluster.walk import Findings, Stop, split, walk
-from verikit.cluster.worker import Expanded, LevelFindings, PartitionWorker, WorkerInfo
+from verikit.cluster.worker import LevelFindings, PartitionWorker, WorkerInfo
 from verikit.engine.options import CheckOptions, Progress
 from verikit.native.library import SearchOutcome, Status
 from verikit.native.partition import MISROUTED, ORD_BITS, ORD_MASK, ROOT_PART, Committed
@@ -85,13 +85,12 @@ class ClusterSearch:
         f = self.figures
         stored_before = 0
         try:
-            more = self._level(probing=False)
-            while more and f.frontier > 0:
+            asked = self._level(self._ask(probing=False))
+            while asked is not None and f.frontier > 0:
                 f.depth += 1
                 f.peak = max(f.peak, f.frontier)
-                probing = self.options.max_depth is not None and f.depth == self.options.max_depth
                 stored_before = f.distinct
-                more = self._level(probing)
+                asked = self._level(asked)
         except KeyboardInterrupt:
             f.status = Status.INTERRUPTED
         except Deadline:
@@ -112,12 +111,21 @@ class ClusterSearch:
         )  # fmt: skip
 
     # ------------------------------------------------------------ one level
+    #
+    # A worker runs the driver's calls in the order they were made, so the driver makes each
+    # call as soon as its inputs exist, not when the previous call's answer is back: a level
+    # costs the driver three waits (the last chunk, the findings, the commit), not six.
 
-    def _level(self, probing: bool) -> bool:
-        """Expand the frontier; store the next level. False when the search ends."""
-        self._expand(probing)
-        levels: list[LevelFindings] = self._get([a.finish.remote(self.findings.pending)
-                                                 for a in self.actors])  # fmt: skip
+    def _level(self, asked: _Asked) -> _Asked | None:
+        """Expand the frontier (its first chunks already asked for); store the next level.
+        The next level's first chunks, asked for with the commit; None when the search ends."""
+        receipts = self._expand(asked)
+        finishing = [a.finish.remote(self.findings.pending) for a in self.actors]
+        ranking = self._rank()
+        answers = self._get(receipts + finishing + ranking)
+        for status in answers[: len(receipts)]:
+            self._status(status)
+        levels: list[LevelFindings] = answers[len(receipts) : len(receipts) + self.parts]
         for level in levels:
             self._status(level.finished.status)
             self.figures.cut |= level.finished.cut
@@ -128,39 +136,55 @@ class ClusterSearch:
             [(part, n) for part, level in enumerate(levels) for n in level.notes],
             self._limit_key(sum(level.finished.storable for level in levels)),
         )
-        self._commit(stop)
-        return not (self.figures.halted or self.figures.status is not None)
+        return self._commit(stop)
 
-    def _expand(self, probing: bool) -> None:
-        """Rounds of expansion until every worker's frontier is done; each round's records
-        go from worker to worker (the driver holds only their references)."""
-        left = [1] * self.parts
+    def _ask(self, probing: bool) -> _Asked:
+        """Ask every worker for the first chunk of its frontier."""
+        return {ref: (w, outs) for w in range(self.parts)
+                for ref, outs in [self._expand_call(w, probing)]}  # fmt: skip
+
+    def _expand_call(self, w: int, probing: bool) -> tuple[Any, Any]:
+        outs = self.actors[w].expand.options(num_returns=self.parts + 1).remote(
+            self.chunk, probing
+        )
+        return outs[0], outs
+
+    def _expand(self, running: _Asked) -> list[Any]:
+        """Expand every worker's frontier a chunk at a time. A worker's next chunk is asked
+        for as soon as its last one is done, and that chunk's records go on to their owners
+        (worker to worker: the driver holds only their references), so within a level no
+        worker waits for another. The receipts of the records (their statuses), once every
+        chunk is done."""
+        probing = self._probing(self.figures.depth)
         receipts: list[Any] = []
-        while any(left):
-            busy = [w for w in range(self.parts) if left[w]]
-            outs = {w: self.actors[w].expand.options(num_returns=self.parts + 1)
-                    .remote(self.chunk, probing) for w in busy}  # fmt: skip
-            for dest in range(self.parts):
-                batches = [outs[w][1 + dest] for w in busy if w != dest]
-                if batches:
-                    receipts.append(self.actors[dest].receive.remote(*batches))
-            expanded: list[Expanded] = self._get([outs[w][0] for w in busy])
-            for w, done in zip(busy, expanded, strict=True):
+        while running:
+            for ref, done in self._completed(list(running)):
+                w, outs = running.pop(ref)
                 self._status(done.status)
-                left[w] = done.left
                 self.figures.shipped += done.shipped
                 self.figures.stored_by[w] = done.stored
-            self._tick()
-        for status in self._get(receipts):
-            self._status(status)
+                receipts += [self.actors[dest].receive.remote(outs[1 + dest])
+                             for dest in range(self.parts) if dest != w]  # fmt: skip
+                if done.left:
+                    next_ref, next_outs = self._expand_call(w, probing)
+                    running[next_ref] = (w, next_outs)
+        return receipts
+
+    def _probing(self, depth: int) -> bool:
+        """Whether the level expanded at `depth` only probes (--max-depth's last level)."""
+        return self.options.max_depth is not None and depth == self.options.max_depth
+
+    def _rank(self) -> list[Any]:
+        """Rank the level's storable states across workers (each counts the others' keys below
+        its own): the calls, made right after `finish`."""
+        if self.parts == 1:
+            return []
+        keys = [a.keys.remote() for a in self.actors]
+        return [a.rank.remote(*(keys[v] for v in range(self.parts) if v != w))
+                for w, a in enumerate(self.actors)]  # fmt: skip
 
     def _limit_key(self, storable: int) -> int | None:
-        """Rank the level's storable states across workers; the key of the one at which
-        --max-states is reached, if it is in this level."""
-        if self.parts > 1:
-            keys = [a.keys.remote() for a in self.actors]
-            self._get([a.rank.remote(*(keys[v] for v in range(self.parts) if v != w))
-                       for w, a in enumerate(self.actors)])  # fmt: skip
+        """The key of the state at which --max-states is reached, if it is in this level."""
         limit = self.options.max_states
         if limit is None or self.figures.distinct + storable <= limit:
             return None
@@ -171,9 +195,14 @@ class ClusterSearch:
             raise WorkerFailed(f"state {position} of the level is held by {len(found)} workers")
         return int(found[0])
 
-    def _commit(self, stop: Stop) -> None:
-        committed: list[Committed] = self._get([a.commit.remote(stop.limit, stop.at)
-                                                for a in self.actors])  # fmt: skip
+    def _commit(self, stop: Stop) -> _Asked | None:
+        """Store what the walk kept; unless the search ends here, ask for the next level's
+        first chunks at once (each worker expands after its commit; an empty frontier's
+        chunk is an empty answer)."""
+        committing = [a.commit.remote(stop.limit, stop.at) for a in self.actors]
+        ends = stop.halted or stop.status is not None
+        asked = None if ends else self._ask(self._probing(self.figures.depth + 1))
+        committed: list[Committed] = self._get(committing)
         f = self.figures
         for w, c in enumerate(committed):
             self._status(c.status)
@@ -184,6 +213,7 @@ class ClusterSearch:
         f.halted = stop.halted
         if stop.status is not None and f.status is None:
             f.status = stop.status
+        return None if f.halted or f.status is not None else asked
 
     # ------------------------------------------------------------ paths
 
@@ -206,15 +236,30 @@ class ClusterSearch:
     # ------------------------------------------------------------ waiting on workers
 
     def _get(self, refs: list[Any]) -> list[Any]:
-        """The results of `refs`; meanwhile the clock, progress and Ctrl-C are looked at. A
-        worker that died is named (WorkerLost), unless Ctrl-C reached it too (one process
-        group): that is an interruption."""
+        """The results of `refs`; meanwhile the clock, progress and Ctrl-C are looked at."""
         pending = list(refs)
-        try:
+        with self._answering():
             while pending:
                 _, pending = self.ray.wait(pending, num_returns=len(pending), timeout=POLL)
                 self._tick()
             return list(self.ray.get(refs))
+
+    def _completed(self, refs: list[Any]) -> list[tuple[Any, Any]]:
+        """(ref, result) for those of `refs` that are done, at least one (waiting as `_get`)."""
+        with self._answering():
+            ready: list[Any] = []
+            while not ready:
+                ready, _ = self.ray.wait(refs, num_returns=1, timeout=POLL)
+                self._tick()
+            ready, _ = self.ray.wait(refs, num_returns=len(refs), timeout=0)
+            return list(zip(ready, self.ray.get(ready), strict=True))
+
+    @contextlib.contextmanager
+    def _answering(self) -> Iterator[None]:
+        """A worker that died is named (WorkerLost), unless Ctrl-C reached it too (one
+        process group): that is an interruption."""
+        try:
+            yield
         except self.ray.exceptions.RayError as exc:
             if self.interrupted():
                 raise KeyboardInterrupt from None
@@ -269,6 +314,9 @@ class ClusterSearch:
             stored = sum(self.figures.stored_by)
             report(Progress(stored, self.figures.depth, stored / seconds, self.figures.frontier,
                             seconds, workers=per_worker))  # fmt: skip
+
+
+_Asked = dict[Any, tuple[int, Any]]  # an expand call's first result -> (worker, all results)
 
 
 class _Ended(Exception):

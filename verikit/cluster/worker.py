@@ -9,6 +9,7 @@ records it ships to other workers travel as byte strings through Ray's object st
 from __future__ import annotations
 
 import os
+import pickle
 import platform
 import resource
 import socket
@@ -115,14 +116,15 @@ class PartitionWorker:
         this one, whose own successors went straight into its level table)."""
         status, left = self._p.expand(max_parents, probing)
         status = self._checked(status)
-        out = [b"" if dest == self.part else self._p.take(dest)
+        out = [bytearray() if dest == self.part else self._p.take(dest)
                for dest in range(self.parts)]  # fmt: skip
         shipped = sum(len(records) for records in out)
-        return (Expanded(status, left, shipped, self._p.stored()), *out)
+        return (Expanded(status, left, shipped, self._p.stored()), *map(_shipped, out))
 
-    def receive(self, *batches: bytes | bytearray) -> int:
+    def receive(self, *batches: object) -> int:
+        """Store records other workers sent (read in place in Ray's object store)."""
         for records in batches:
-            if records and self.status == 0:
+            if self.status == 0:
                 self.status = self._p.receive(records)
         return self._checked(self.status)
 
@@ -135,10 +137,10 @@ class PartitionWorker:
             self._p.hits(),
         )
 
-    def keys(self) -> bytes:
-        return self._p.keys()
+    def keys(self) -> pickle.PickleBuffer:
+        return _shipped(self._p.keys())
 
-    def rank(self, *others: bytes) -> None:
+    def rank(self, *others: object) -> None:
         for keys in others:
             self._p.rank(keys)
 
@@ -158,6 +160,14 @@ class PartitionWorker:
         if status == 0 and self.memory_limit and _resident() > self.memory_limit:
             self.status = status = Status.OUT_OF_MEMORY
         return status
+
+
+def _shipped(data: bytearray) -> pickle.PickleBuffer:
+    """Bytes for another process, wrapped so that Ray copies them into its object store once
+    and the receiver reads them there in place (pickle protocol 5's out-of-band buffers); a
+    bare bytearray is pickled, copied again and unpickled into a new object. For TwoPhase N=9
+    that saved about 0.2 s of each worker's 9 s."""
+    return pickle.PickleBuffer(data)
 
 
 def _ray_version() -> str:

@@ -8,7 +8,9 @@ One partition per process: the C state is global, like search.c's.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from verikit.native.library import NativeLibrary
@@ -20,6 +22,44 @@ ORD_MASK = (1 << ORD_BITS) - 1
 MISROUTED = 10  # a record reached a partition that does not own it (a verikit bug)
 
 _I64P = ctypes.POINTER(ctypes.c_int64)
+
+
+class _PyBuffer(ctypes.Structure):
+    """CPython's Py_buffer: the memory behind any bytes-like object, read-only ones too."""
+
+    _fields_ = [
+        ("buf", ctypes.c_void_p),
+        ("obj", ctypes.c_void_p),
+        ("len", ctypes.c_ssize_t),
+        ("itemsize", ctypes.c_ssize_t),
+        ("readonly", ctypes.c_int),
+        ("ndim", ctypes.c_int),
+        ("format", ctypes.c_char_p),
+        ("shape", ctypes.c_void_p),
+        ("strides", ctypes.c_void_p),
+        ("suboffsets", ctypes.c_void_p),
+        ("internal", ctypes.c_void_p),
+    ]
+
+
+_get_buffer = ctypes.pythonapi.PyObject_GetBuffer
+_get_buffer.argtypes = [ctypes.py_object, ctypes.POINTER(_PyBuffer), ctypes.c_int]
+_release_buffer = ctypes.pythonapi.PyBuffer_Release
+_release_buffer.argtypes = [ctypes.POINTER(_PyBuffer)]
+_release_buffer.restype = None
+
+
+@contextlib.contextmanager
+def _memory(data: object) -> Iterator[tuple[int, int]]:
+    """The address and size of a bytes-like object's memory, without copying it: records
+    arrive as read-only views into Ray's shared object store, which ctypes' from_buffer
+    refuses and bytes() would copy."""
+    view = _PyBuffer()
+    _get_buffer(data, ctypes.byref(view), 0)  # PyBUF_SIMPLE: contiguous bytes
+    try:
+        yield view.buf or 0, view.len
+    finally:
+        _release_buffer(ctypes.byref(view))
 
 
 class _Note(ctypes.Structure):
@@ -98,11 +138,11 @@ class Partition:
         lib.vkc_out_bytes.restype = ctypes.c_int64
         lib.vkc_out_take.argtypes = [ctypes.c_int, ctypes.c_void_p]
         lib.vkc_out_take.restype = None
-        lib.vkc_receive.argtypes = [ctypes.c_char_p, ctypes.c_int64]
+        lib.vkc_receive.argtypes = [ctypes.c_void_p, ctypes.c_int64]
         lib.vkc_finish.argtypes = [ctypes.c_uint32, _I64P]
         lib.vkc_keys.argtypes = [ctypes.c_void_p]
         lib.vkc_keys.restype = None
-        lib.vkc_rank.argtypes = [ctypes.c_char_p, ctypes.c_int64]
+        lib.vkc_rank.argtypes = [ctypes.c_void_p, ctypes.c_int64]
         lib.vkc_rank.restype = None
         lib.vkc_key_at.argtypes = [ctypes.c_int64]
         lib.vkc_key_at.restype = ctypes.c_uint64
@@ -142,12 +182,10 @@ class Partition:
             self._lib.vkc_out_take(dest, (ctypes.c_char * len(records)).from_buffer(records))
         return records
 
-    def receive(self, records: bytes | bytearray) -> int:
-        count = len(records) // self.record_bytes
-        if isinstance(records, bytearray):  # read in place, as bytes are
-            view = (ctypes.c_char * len(records)).from_buffer(records)
-            return int(self._lib.vkc_receive(view, count))
-        return int(self._lib.vkc_receive(records, count))
+    def receive(self, records: object) -> int:
+        """Store records another partition sent (any bytes-like object, read in place)."""
+        with _memory(records) as (address, size):
+            return int(self._lib.vkc_receive(address, size // self.record_bytes))
 
     def finish(self, pending: int) -> Finished:
         status = self._lib.vkc_finish(pending, self._figures)
@@ -155,14 +193,17 @@ class Partition:
         self._storable = storable
         return Finished(int(status), new, storable, notes, events, bool(cut))
 
-    def keys(self) -> bytes:
+    def keys(self) -> bytearray:
         """The storable new states' keys, sorted, as little-endian 64-bit words."""
-        buffer = ctypes.create_string_buffer(8 * self._storable)
-        self._lib.vkc_keys(buffer)
-        return buffer.raw
+        keys = bytearray(8 * self._storable)
+        if keys:
+            self._lib.vkc_keys((ctypes.c_char * len(keys)).from_buffer(keys))
+        return keys
 
-    def rank(self, keys: bytes) -> None:
-        self._lib.vkc_rank(keys, len(keys) // 8)
+    def rank(self, keys: object) -> None:
+        """Count, for each new state here, the other partition's `keys` below its own."""
+        with _memory(keys) as (address, size):
+            self._lib.vkc_rank(address, size // 8)
 
     def key_at(self, rank: int) -> int | None:
         key = int(self._lib.vkc_key_at(rank))
