@@ -11,7 +11,7 @@ from types import ModuleType
 
 import pytest
 
-from verikit.cluster import search
+from verikit.cluster import local, search
 
 from ..native.handwritten import needs_compiler
 
@@ -29,10 +29,10 @@ def needs_cluster(test: Callable[..., None]) -> Callable[..., None]:
 def ray_session() -> Iterator[ModuleType]:
     import ray
 
-    ray.init(address="local", num_cpus=2, include_dashboard=False, log_to_driver=False,
-             logging_level=logging.ERROR)  # fmt: skip
+    local.start(ray, num_cpus=2, include_dashboard=False, log_to_driver=False,
+                logging_level=logging.ERROR)  # fmt: skip
     try:
         yield ray
     finally:
         search._idle.clear()
-        ray.shutdown()
+        local.stop(ray)

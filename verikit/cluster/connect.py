@@ -18,18 +18,11 @@ from dataclasses import dataclass
 from types import ModuleType
 from typing import Any
 
+from verikit.cluster import local
+
 INSTALL = "pip install 'verikit[cluster]'"
 CONNECT_TIMEOUT = 10.0  # seconds to wait for a cluster address to answer
 DEFAULT_PORT = 6379  # `ray start --head`'s
-
-
-# The raylet of a local instance connects to its object store as soon as both have started,
-# retrying every `timeout` ms; at Ray's 1000 ms a lost race cost a whole second of startup in
-# about every second run. The same ten seconds of patience, in 50 ms steps.
-_QUICK_START = {
-    "RAY_raylet_client_connect_timeout_milliseconds": "50",
-    "RAY_raylet_client_num_connect_attempts": "200",
-}
 
 
 class ClusterUnavailable(Exception):
@@ -98,36 +91,22 @@ def connected(address: Address, workers: int | None) -> Iterator[tuple[ModuleTyp
     try:
         yield ray, _workers(ray, workers, str(address)), False
     finally:
-        _shutdown(ray, started_here=address.host is None)
+        if address.host is None:
+            local.stop(ray)
+        else:
+            ray.shutdown()
 
 
 def _init(ray: Any, address: Address, workers: int) -> None:
     quiet: dict[str, Any] = {"include_dashboard": False, "log_to_driver": False,
                              "logging_level": logging.ERROR}  # fmt: skip
     if address.host is None:
-        for name, value in _QUICK_START.items():
-            os.environ.setdefault(name, value)  # read by the raylet this starts
-        ray.init(address="local", num_cpus=workers, **quiet)  # never a `ray start` instance
+        local.start(ray, num_cpus=workers, **quiet)  # never a `ray start` instance
         return
     # a bounded wait for the cluster's control service (Ray's default is minutes)
     os.environ.setdefault("RAY_gcs_rpc_server_reconnect_timeout_s", str(int(CONNECT_TIMEOUT)))
     os.environ.setdefault("RAY_gcs_server_request_timeout_seconds", str(int(CONNECT_TIMEOUT)))
     ray.init(address=f"{address.host}:{address.port}", **quiet)
-
-
-def _shutdown(ray: Any, started_here: bool) -> None:
-    """Disconnect, and stop the local instance this run started. Ray stops its processes one
-    after the other, each with a second's grace; its autoscaler monitor (nothing to scale
-    here) does not exit on SIGTERM, so every check waited that second in full. The monitor
-    is killed first; the others still stop gracefully (the raylet takes its agents and
-    workers with it), so no Ray process outlives the check."""
-    node = getattr(getattr(getattr(ray, "_private", None), "worker", None), "_global_node", None)
-    if started_here and node is not None:
-        for info in getattr(node, "all_processes", {}).get("monitor", ()):
-            with contextlib.suppress(Exception):  # already gone
-                info.process.kill()
-                info.process.wait(timeout=CONNECT_TIMEOUT)
-    ray.shutdown()
 
 
 def _reachable(address: Address) -> None:
