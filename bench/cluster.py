@@ -80,7 +80,7 @@ def volumes(rms: int, counts: tuple[int, ...]) -> list[Volume]:
     import ray
 
     from verikit.api import load as load_spec
-    from verikit.cluster import _findings
+    from verikit.cluster.check import _findings
     from verikit.cluster.search import ClusterSearch, start_workers, stop_workers
     from verikit.engine import CheckOptions
     from verikit.native import codegen

@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from verikit import __version__, interrupts
-from verikit import cluster as on_cluster
+from verikit.cluster import check as on_cluster
 from verikit.compile import build
 from verikit.core.model import Model
 from verikit.engine import CheckOptions, native

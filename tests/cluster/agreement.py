@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from verikit import cluster
 from verikit.api import load
+from verikit.cluster import check as cluster
 from verikit.engine import CheckOptions, native
 from verikit.engine.result import CheckResult
 from verikit.semantics import ConstValue

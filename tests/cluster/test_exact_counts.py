@@ -8,8 +8,8 @@ from types import ModuleType
 
 import pytest
 
-from verikit import cluster
 from verikit.api import load
+from verikit.cluster import check as cluster
 from verikit.engine import CheckOptions
 
 from .agreement import both

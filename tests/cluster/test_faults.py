@@ -14,8 +14,9 @@ from types import ModuleType, SimpleNamespace
 
 import pytest
 
-from verikit import api, cluster
+from verikit import api
 from verikit.api import load
+from verikit.cluster import check as cluster
 from verikit.cluster import connect, local, search
 from verikit.compile import build
 from verikit.engine import CheckOptions, Progress
