@@ -4,7 +4,7 @@ A back end beside engine/native.py, over the same generated C: each Ray actor ow
 whose fingerprints map to its partition and expands its share of every level natively
 (runtime/expand.c); successors travel in batches of packed state vectors to their owners.
 Levels are synchronised and ties broken as in a single-process search, so the counts and the
-counterexamples are exactly `check`'s. Ray is imported only here, only with `--cluster`.
+counterexamples are exactly `check`'s. Ray is imported (by connect.py) only with `--cluster`.
 """
 
 from __future__ import annotations
