@@ -58,7 +58,7 @@ def test_limits_stop_where_a_single_process_stops(options: CheckOptions, ray_ses
         assert on_cluster == single
 
 
-def test_symmetric_groups_and_coverage_are_refused_with_what_to_do(ray_session: ModuleType) -> None:
+def test_coverage_is_refused_with_what_to_do(ray_session: ModuleType) -> None:
     compiled = load(TWOPHASE, {"RMs": 3}).compiled
     with pytest.raises(cluster.ClusterUnavailable, match="--coverage"):
         cluster.check(compiled, CheckOptions(coverage=True), "ray", 2)

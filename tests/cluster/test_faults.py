@@ -18,28 +18,13 @@ from verikit import api
 from verikit.api import load
 from verikit.cluster import check as cluster
 from verikit.cluster import connect, local, search
-from verikit.compile import build
 from verikit.engine import CheckOptions, Progress
 from verikit.engine.result import Verdict
-from verikit.errors import SourceFile
-from verikit.semantics import analyze
-from verikit.syntax import parse
 
 from .conftest import needs_cluster, needs_ray
 
 ROOT = Path(__file__).resolve().parents[2]
 TWOPHASE = str(ROOT / "specs" / "reference" / "tla_two_phase.dsl")
-
-SYMMETRIC = """spec Tokens
-network { max_in_flight: 1 }
-symmetric node P[3] {
-  var s: enum { Idle, Trying, Done } = Idle
-  action try when s == Idle { s = Trying }
-  action finish when s == Trying { s = Done }
-}
-invariant Fine: forall p in P: p.s != Trying or p.s == Trying
-terminal when true
-"""
 
 
 def test_without_ray_cluster_exits_2_with_the_install_command(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -86,16 +71,6 @@ def test_a_version_mismatch_names_the_worker_and_both_versions() -> None:
     other = [*same, ("worker 1 (b)", {**driver, "Ray": "2.59.1"})]
     message = connect.version_mismatch(driver, other)
     assert message == "version mismatch on worker 1 (b): Ray 2.59.1 (this process: 2.60.0)"
-
-
-@needs_cluster
-def test_symmetric_groups_are_refused_unless_counted_whole(ray_session: ModuleType) -> None:
-    source = SourceFile("tokens.dsl", SYMMETRIC)
-    compiled = build(analyze(parse(source.text, source.name), {}))
-    with pytest.raises(cluster.ClusterUnavailable, match="--no-symmetry"):
-        cluster.check(compiled, CheckOptions(), "ray", 2)
-    whole = cluster.check(compiled, CheckOptions(symmetry=False), "ray", 2)
-    assert whole.stats.distinct_states == 27
 
 
 def worker_pids() -> list[int]:

@@ -22,11 +22,14 @@ from verikit.engine import native
 from verikit.engine import search as python_search
 from verikit.engine.options import CheckOptions
 from verikit.engine.result import CheckResult, Verdict
-from verikit.native.build import HasC
+from verikit.native import codegen
+from verikit.native.build import HasC, build
+from verikit.native.library import Event, EventKind, SearchOutcome, Status
 
 from ..native.handwritten import SPEC, needs_compiler, twophase_c
 
 pytestmark = needs_compiler
+BUGGY = Path(__file__).resolve().parents[2] / "specs" / "two_phase_commit_buggy.dsl"
 
 
 @pytest.fixture(autouse=True)
@@ -274,3 +277,17 @@ def test_a_build_that_outlasts_the_timeout_is_stopped_and_the_run_is_incomplete(
     assert result.incomplete_reason is not None and "timeout" in result.incomplete_reason
     assert result.backend is not None
     assert result.backend.reason == "the timeout passed while building the native code"
+
+
+def test_a_counterexample_that_does_not_replay_is_a_disagreement_never_shown() -> None:
+
+    compiled = load(str(BUGGY)).compiled
+    library = build(codegen.generate(compiled.model)).library
+    atomicity = next(i for i, p in enumerate(compiled.model.properties) if p.kind == "invariant")
+    at_the_start = SearchOutcome(
+        1, 0, 0, 1, 0.0, Status.COMPLETE, False,
+        (Event(EventKind.INVARIANT, atomicity, 0, -1),),  # "violated in the initial state"
+        (0,) * len(compiled.model.actions), lambda _: (0,), 0,
+    )  # fmt: skip
+    with pytest.raises(native.Disagreement, match="is True in Python at the end of"):
+        native.result_of(compiled, CheckOptions(), library, at_the_start)

@@ -25,7 +25,7 @@ from typing import Any, Literal, Protocol
 
 from verikit import interrupts
 from verikit.compile.compiled import CompiledModel, State
-from verikit.core.model import Model
+from verikit.core.model import Model, Property
 from verikit.core.types import DomainTooLarge
 from verikit.engine import liveness
 from verikit.engine import search as python_search
@@ -108,7 +108,7 @@ def check(
         if result is not None and compiled.model.liveness:  # the graph lives in the library
             native = library if no_graph is None else None
             result, note = _liveness(compiled, options, result, native, no_graph)
-    except _Disagreement as why:
+    except Disagreement as why:
         fallback = f"native and python disagree ({why})"
         result = None
     finally:
@@ -232,8 +232,9 @@ def _needs_python(outcome: SearchOutcome) -> str | None:
     return reasons.get(outcome.status)
 
 
-class _Disagreement(Exception):
-    """Replaying a native path with the Python model did not show what C reported."""
+class Disagreement(Exception):
+    """Replaying a native path with the Python model did not show what C reported (a bug in
+    the native engine or its code generator: the Python engine decides instead)."""
 
 
 @dataclass
@@ -336,8 +337,10 @@ class _NativeRun:
         path = at if event.ordinal < 0 else (*at, event.ordinal)
         match event.kind:
             case EventKind.INVARIANT:
+                self._replays_to(path, props[event.prop], holds=False)
                 return Discovery(props[event.prop].name, "invariant", path)
             case EventKind.REACHABLE:
+                self._replays_to(path, props[event.prop], holds=True)
                 return Discovery(props[event.prop].name, "reachable", path)
             case EventKind.DEADLOCK:
                 return Discovery("deadlock", "deadlock", path)
@@ -357,7 +360,7 @@ class _NativeRun:
                 state = self._state(path)
                 fault = self._fault(lambda: self._predicates_in_search_order(state, pending))
                 return Discovery(_faulting(self.compiled.properties, state), "fault", path, fault)
-        raise _Disagreement(f"unknown event {event}")
+        raise Disagreement(f"unknown event {event}")
 
     def _predicates_in_search_order(self, state: State, pending: list[str]) -> None:
         """Evaluate what search.py evaluates on a new state, in its order, to meet its fault."""
@@ -372,13 +375,25 @@ class _NativeRun:
             for _, holds in compiled.predicates("invariant", "lemma"):
                 holds(state)
 
+    def _replays_to(self, path: tuple[int, ...], prop: Property, holds: bool) -> None:
+        """The path's last state, replayed with the Python model, is what C reported: `prop`
+        holds there or not. A counterexample shown is one the user can replay."""
+        state = self._state(path)
+        predicate = next(p for named, p in self.compiled.properties if named == prop)
+        try:
+            found = predicate(state)
+        except SpecFault as fault:
+            raise Disagreement(f"{prop.name} faults in Python at the end of {path}: {fault}") from None
+        if bool(found) is not holds:
+            raise Disagreement(f"{prop.name} is {bool(found)} in Python at the end of {path}")
+
     def _state(self, path: tuple[int, ...]) -> State:
         try:
             state = self.compiled.init_states()[path[0]]
             for ordinal in path[1:]:
                 state = self.compiled.next_states(state)[ordinal]
         except (IndexError, SpecFault) as exc:
-            raise _Disagreement(f"path {path} does not replay: {exc}") from None
+            raise Disagreement(f"path {path} does not replay: {exc}") from None
         return state
 
     @staticmethod
@@ -387,7 +402,7 @@ class _NativeRun:
             evaluate()
         except SpecFault as fault:
             return fault
-        raise _Disagreement("C reported a fault that Python does not raise")
+        raise Disagreement("C reported a fault that Python does not raise")
 
 
 def _faulting(properties: Any, state: State) -> str:

@@ -106,9 +106,23 @@ static struct {
 
 /* ------------------------------------------------------------------ hashing */
 
-/* A state's fingerprint is search.c's vk_hash (this file is compiled after it, in the same
-   unit): one hash for the single-process and the cluster search. */
-static inline uint64_t vkc_fp(const uint64_t *s) { return vk_hash(s); }
+/* A state's fingerprint is search.c's vk_key (this file is compiled after it, in the same
+   unit): one hash for the single-process and the cluster search. With symmetry (VK_SYMMETRY)
+   it is the hash of the state's canonical words, so every renaming of a state has one
+   fingerprint and one owner; the words kept are those of the smallest key, the renaming a
+   single-process BFS reaches first (its path replays to them), as search.c keeps them. */
+static inline uint64_t vkc_fp(const uint64_t *s) { return vk_key(s); }
+
+/* Equal fingerprints, a smaller key: the words of that key's state (another renaming, with
+   symmetry; the same words without). */
+static inline void vkc_lower_words(uint64_t *words, const uint64_t *s) {
+#ifdef VK_SYMMETRY
+    memcpy(words, s, sizeof(uint64_t) * VK_W);
+#else
+    (void)words;
+    (void)s;
+#endif
+}
 
 /* The partition owning a fingerprint: its top 32 bits, scaled (tables use the others). */
 static inline int vkc_owner(uint64_t fp) {
@@ -208,6 +222,7 @@ static int vkc_lvl_offer(const uint64_t *s, uint64_t fp, uint64_t key, uint64_t 
             if (key < e->key) {
                 e->key = key;
                 e->ref = ref;
+                vkc_lower_words(C.arena + e->at * VK_W, s);
             }
             return 1;
         }
@@ -244,6 +259,7 @@ static int vkc_ship(vkc_outbuf *o, const uint64_t *s, uint64_t fp, uint64_t key,
         if (key < rec[VK_W]) {
             rec[VK_W] = key;
             rec[VK_W + 1] = ref;
+            vkc_lower_words(rec, s);
         }
         return 1;
     }
