@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -31,6 +32,8 @@ QUICK_START = {
     "RAY_raylet_client_num_connect_attempts": "200",  # Ray's 10 s of patience, kept
 }
 _MONITOR = "monitor"  # ray_constants.PROCESS_TYPE_MONITOR
+_RAYLET = "raylet"  # ray_constants.PROCESS_TYPE_RAYLET
+STOP_WAIT = 10.0  # seconds to wait for the raylet's workers and agents to exit
 
 
 def start(ray: Any, **options: Any) -> None:
@@ -42,11 +45,16 @@ def start(ray: Any, **options: Any) -> None:
 
 
 def stop(ray: Any) -> None:
-    """Disconnect and stop every process of the instance `start` started."""
-    for info in _processes(ray).get(_MONITOR, ()):
+    """Disconnect and stop every process of the instance `start` started; return once they
+    have exited (the raylet stops its agents and workers without waiting for them)."""
+    processes = _processes(ray)
+    raylets = {info.process.pid for info in processes.get(_RAYLET, ())}
+    its_children = _children(raylets)
+    for info in processes.get(_MONITOR, ()):
         with contextlib.suppress(Exception):  # already gone
             info.process.kill()
     ray.shutdown()  # the raylet first, which stops its agents and workers
+    _wait_until_gone(its_children, STOP_WAIT)
 
 
 @contextlib.contextmanager
@@ -71,3 +79,41 @@ def _processes(ray: Any) -> dict[str, list[Any]]:
     node = getattr(getattr(getattr(ray, "_private", None), "worker", None), "_global_node", None)
     processes = getattr(node, "all_processes", None)
     return dict(processes) if isinstance(processes, dict) else {}
+
+
+def _children(parents: set[int]) -> set[int]:
+    """The processes whose parent is one of `parents` (Linux's /proc; none elsewhere)."""
+    found = set()
+    for entry in _proc_entries():
+        stat = _stat(entry)
+        if stat is not None and stat[1] in parents:
+            found.add(int(entry))
+    return found
+
+
+def _wait_until_gone(pids: set[int], seconds: float) -> None:
+    deadline = time.monotonic() + seconds
+    while any(_alive(pid) for pid in pids) and time.monotonic() < deadline:
+        time.sleep(0.02)
+
+
+def _alive(pid: int) -> bool:
+    stat = _stat(str(pid))
+    return stat is not None and stat[0] != "Z"  # a zombie has exited
+
+
+def _proc_entries() -> list[str]:
+    try:
+        return [name for name in os.listdir("/proc") if name.isdigit()]
+    except OSError:
+        return []
+
+
+def _stat(pid: str) -> tuple[str, int] | None:
+    """A process's state letter and parent, from /proc/PID/stat (None: no such process)."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+        return fields[0], int(fields[1])
+    except (OSError, IndexError, ValueError):
+        return None
