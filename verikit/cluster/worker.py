@@ -166,8 +166,8 @@ class PartitionWorker:
 def _shipped(data: bytearray) -> pickle.PickleBuffer:
     """Bytes for another process, wrapped so that Ray copies them into its object store once
     and the receiver reads them there in place (pickle protocol 5's out-of-band buffers); a
-    bare bytearray is pickled, copied again and unpickled into a new object. For TwoPhase N=9
-    that saved about 0.2 s of each worker's 9 s."""
+    bare bytearray is pickled, copied again and unpickled into a new object (256 MB from one
+    worker to another: 0.58 s as bytearrays, 0.15 s as buffers)."""
     return pickle.PickleBuffer(data)
 
 
