@@ -10,21 +10,12 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
+from tests.engine.test_liveness_budget import SPEC  # the engine's own budget case
 from verikit import api
 from verikit.cli import app
 
 runner = CliRunner()
 
-SPEC = """\
-spec Budget
-var x: 0..3 = 0
-action up when x < 3 { x = x + 1 }
-action down when x == 3 { x = 0 }
-fair action up
-fair action down
-invariant Small: x <= 3
-property Returns: always eventually x == 0
-"""
 SPENT = "0.000000001"  # over before the liveness pass has looked at its first state
 
 

@@ -10,7 +10,7 @@ from typing import TypeVar
 import pytest
 
 from tests.oracle import reference
-from tests.oracle.reference import Exploration
+from tests.oracle.reference import Exploration, State
 from verikit.core.model import Action, Model
 from verikit.errors import SpecError
 from verikit.semantics import analyze
@@ -85,6 +85,18 @@ def action_kinds(model: Model) -> dict[str, str]:
 def explore(model: Model) -> Exploration:
     """Breadth-first search with the reference evaluator of tests/oracle (small models only)."""
     return reference.explore(model, max_states=200_000)
+
+
+def reachable(model: Model) -> set[State]:
+    """Every state the reference evaluator reaches (no constraints, no counting rules)."""
+    seen = set(reference.init_states(model))
+    todo = list(seen)
+    while todo:
+        for _, _, t in reference.successors(model, todo.pop()):
+            if t not in seen:
+                seen.add(t)
+                todo.append(t)
+    return seen
 
 
 def violated(model: Model) -> set[str]:

@@ -10,8 +10,7 @@ from typing import Any
 
 import pytest
 
-from tests.oracle import reference
-from tests.semantics.helpers import errors, model_of
+from tests.semantics.helpers import errors, model_of, reachable
 from verikit.core.model import Model
 
 PINGS = """\
@@ -33,17 +32,6 @@ terminal when true
 
 def pings(settings: str) -> Model:
     return model_of(PINGS % settings)
-
-
-def reachable(model: Model) -> set[tuple[Any, ...]]:
-    seen = set(reference.init_states(model))
-    todo = list(seen)
-    while todo:
-        for _, _, t in reference.successors(model, todo.pop()):
-            if t not in seen:
-                seen.add(t)
-                todo.append(t)
-    return seen
 
 
 def queues(model: Model, state: tuple[Any, ...]) -> list[int]:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.semantics.helpers import action, errors, explore, model_of, nodes_of
+from tests.semantics.helpers import action, errors, explore, model_of, nodes_of, reachable
 from verikit.core import ir
 
 PING = """\
@@ -68,15 +68,7 @@ def test_max_crashes_per_group_keeps_one_counter_per_group() -> None:
 def test_a_group_crashes_at_most_its_bound_and_others_keep_theirs() -> None:
     model = model_of(ping("max_in_flight: 2  crash: [A, B]  max_crashes: [A: 2, B: 1]"))
     slot = {v.name: i for i, v in enumerate(model.vars)}
-    from tests.oracle import reference
-
-    seen = {s for s in reference.init_states(model)}
-    todo = list(seen)
-    while todo:
-        for _, _, t in reference.successors(model, todo.pop()):
-            if t not in seen:
-                seen.add(t)
-                todo.append(t)
+    seen = reachable(model)
     assert max(s[slot["crashes.A"]] for s in seen) == 2
     assert max(s[slot["crashes.B"]] for s in seen) == 1
 
